@@ -1,0 +1,55 @@
+# pipe — thin wrapper over meson. `make run` and `make test` install what is missing first (Debian 12).
+BUILD ?= build
+PIPE  := $(BUILD)/pipe
+SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Build and test dependencies, all Debian 12 packages (README: "Dependencies" says why each is here).
+BUILD_PKGS := g++ meson ninja-build pkg-config libyaml-cpp-dev librdkafka-dev libsimdjson-dev libcli11-dev \
+              doctest-dev libfmt-dev libre2-dev libboost-dev libcpp-httplib-dev libpq-dev libmariadb-dev \
+              libcurl4-openssl-dev libhowardhinnant-date-dev
+TEST_PKGS  := python3 python3-yaml python3-jsonschema kcat jq postgresql-15 mariadb-server nodejs npm
+
+.PHONY: all deps test-deps build run test conformance bench docs format tidy clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(BUILD_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "installing build packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+test-deps: deps
+	@missing=$$(for p in $(TEST_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "installing test packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: build
+	$(PIPE) run pipelines/quickstart.yaml
+
+test: test-deps build
+	python3 tests/run_all.py --build $(BUILD)
+
+conformance: build
+	python3 tests/run_all.py --build $(BUILD) --only conformance
+
+bench: test-deps build
+	bash bench/run.sh $(BUILD)
+
+docs: build
+	$(PIPE) docs --schema > schemas/pipeline.schema.json
+	python3 tests/support/update_readme_reference.py $(PIPE)
+
+format:
+	find src tests bench -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+
+tidy: build
+	find src -name '*.cpp' | xargs clang-tidy -p $(BUILD) --quiet
+
+clean:
+	rm -rf $(BUILD)

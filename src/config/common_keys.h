@@ -1,0 +1,20 @@
+// Keys every component of a kind accepts besides its own options. One list, read by the loader, the JSON
+// Schema and the reference docs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pipeline::config {
+
+inline const std::vector<std::string> kTopLevelKeys = {"sources", "transforms", "sinks", "settings"};
+inline const std::vector<std::string> kSourceKeys = {"type", "transforms", "on_error", "dead_letter_path", "via",
+                                                     "description"};
+inline const std::vector<std::string> kStageKeys = {"type", "inputs", "on_error", "dead_letter_path", "via",
+                                                    "description"};
+inline const std::vector<std::string> kSinkKeys = {"type", "inputs", "transforms", "on_error", "dead_letter_path",
+                                                   "flush_interval", "description"};
+inline const std::vector<std::string> kTransformKeys = {"type", "predicate", "negate"};
+inline const std::vector<std::string> kSettingsKeys = {"queue_capacity"};
+
+}  // namespace pipeline::config

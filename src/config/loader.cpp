@@ -1,0 +1,411 @@
+// Pipeline file → PipelineConfig: substitute ${VAR}, parse YAML, check every key against the registry's specs,
+// and collect every error with its file:line:col before giving up.
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "config/common_keys.h"
+#include "config/env_substitution.h"
+#include "config/pipeline_config.h"
+#include "config/suggest.h"
+#include "plugin/registry.h"
+
+extern char** environ;
+
+namespace pipeline::config {
+
+namespace {
+
+Location At(const YAML::Node& n, const std::string& file) {
+  YAML::Mark m = n.Mark();
+  return {file, m.line + 1, m.column + 1};
+}
+
+std::string Quoted(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+bool IsInteger(const std::string& s) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  std::strtoll(s.c_str(), &end, 10);
+  return *end == '\0';
+}
+
+bool IsNumber(const std::string& s) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  return *end == '\0';
+}
+
+class Loader {
+ public:
+  Loader(std::string file, Diagnostics& diags) : file_(std::move(file)), diags_(diags), registry_(BuiltinRegistry()) {}
+
+  void Load(const YAML::Node& root, PipelineConfig& config) {
+    if (!root.IsMap()) {
+      diags_.Add(At(root, file_), "a pipeline file is a mapping with sections sources, transforms and sinks");
+      return;
+    }
+    for (const auto& kv : root) {
+      std::string key = kv.first.Scalar();
+      if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) == kTopLevelKeys.end())
+        diags_.Add(At(kv.first, file_), "unknown section '" + key + "'" + DidYouMean(key, kTopLevelKeys) +
+                                             "; expected one of: " + Quoted(kTopLevelKeys));
+    }
+    LoadSection(root["sources"], ComponentKind::kSource, config.sources);
+    LoadSection(root["transforms"], ComponentKind::kStage, config.stages);
+    LoadSection(root["sinks"], ComponentKind::kSink, config.sinks);
+    LoadSettings(root["settings"], config);
+    if (config.sources.empty() && !root["sources"].IsDefined())
+      diags_.Add(At(root, file_), "the pipeline has no sources: add a `sources:` section");
+    if (config.sinks.empty() && !root["sinks"].IsDefined())
+      diags_.Add(At(root, file_), "the pipeline has no sinks: add a `sinks:` section");
+  }
+
+ private:
+  void LoadSettings(const YAML::Node& n, PipelineConfig& config) {
+    if (!n.IsDefined() || n.IsNull()) return;
+    if (!n.IsMap()) return diags_.Add(At(n, file_), "settings: expected a mapping");
+    CheckKeys(n, kSettingsKeys, {}, "settings");
+    if (n["queue_capacity"]) {
+      std::string v = n["queue_capacity"].Scalar();
+      if (!IsInteger(v) || std::stoll(v) < 1)
+        diags_.Add(At(n["queue_capacity"], file_), "queue_capacity: expected a positive integer, got '" + v + "'");
+      else
+        config.queue_capacity = static_cast<size_t>(std::stoll(v));
+    }
+  }
+
+  void LoadSection(const YAML::Node& section, ComponentKind kind, std::vector<ComponentConfig>& out) {
+    if (!section.IsDefined() || section.IsNull()) return;
+    std::string what = kind == ComponentKind::kSource ? "sources" : kind == ComponentKind::kSink ? "sinks" : "transforms";
+    if (!section.IsMap()) {
+      diags_.Add(At(section, file_), what + ": expected a mapping of name → settings, e.g. `" + what + ":\\n  my_name:\\n    type: …`");
+      return;
+    }
+    for (const auto& kv : section) {
+      ComponentConfig c;
+      c.name = kv.first.Scalar();
+      c.kind = kind;
+      c.node = kv.second;
+      c.location = At(kv.first, file_);
+      if (names_.count(c.name) && kind != ComponentKind::kSink)
+        diags_.Add(c.location, "the name '" + c.name + "' is used twice; every stream needs its own name");
+      if (kind != ComponentKind::kSink) names_.insert(c.name);
+      if (LoadComponent(c)) out.push_back(std::move(c));
+    }
+  }
+
+  bool LoadComponent(ComponentConfig& c) {
+    if (!c.node.IsMap()) {
+      diags_.Add(At(c.node, file_), c.name + ": expected a mapping with at least `type:`");
+      return false;
+    }
+    YAML::Node type = c.node["type"];
+    if (!type.IsDefined() || !type.IsScalar()) {
+      diags_.Add(c.location, c.name + ": missing `type:`");
+      return false;
+    }
+    c.type = type.Scalar();
+    const std::vector<std::string>* common = &kSourceKeys;
+    if (c.kind == ComponentKind::kSource) {
+      c.spec = registry_.FindSpec(ComponentKind::kSource, c.type);
+      if (!c.spec) return UnknownType(c, type, registry_.TypeNames(ComponentKind::kSource), "source");
+    } else if (c.kind == ComponentKind::kSink) {
+      common = &kSinkKeys;
+      c.spec = registry_.FindSpec(ComponentKind::kSink, c.type);
+      if (!c.spec) return UnknownType(c, type, registry_.TypeNames(ComponentKind::kSink), "sink");
+    } else {
+      common = &kStageKeys;
+      c.spec = registry_.FindSpec(ComponentKind::kStage, c.type);
+      if (!c.spec) c.spec = registry_.FindSpec(ComponentKind::kTransform, c.type);
+      if (!c.spec) {
+        auto names = registry_.TypeNames(ComponentKind::kStage);
+        for (auto& n : registry_.TypeNames(ComponentKind::kTransform)) names.push_back(n);
+        return UnknownType(c, type, names, "transform");
+      }
+    }
+    CheckKeys(c.node, *common, c.spec, c.name);
+    CheckOptionValues(c.node, *c.spec, c.name);
+    LoadInputs(c);
+    LoadErrorPolicy(c);
+    if (c.kind != ComponentKind::kStage) LoadTransforms(c);
+    if (c.kind == ComponentKind::kSink && c.node["flush_interval"]) {
+      auto ms = ParseDurationMs(c.node["flush_interval"].Scalar());
+      if (!ms) diags_.Add(At(c.node["flush_interval"], file_), c.name + ": flush_interval: expected a duration such as 500ms or 2s");
+      else c.flush_interval_ms = *ms;
+    }
+    LoadVia(c);
+    return true;
+  }
+
+  bool UnknownType(const ComponentConfig& c, const YAML::Node& type, const std::vector<std::string>& names,
+                   const std::string& what) {
+    diags_.Add(At(type, file_), c.name + ": unknown " + what + " type '" + c.type + "'" + DidYouMean(c.type, names) +
+                                    "; expected one of: " + Quoted(names));
+    return false;
+  }
+
+  void CheckKeys(const YAML::Node& node, const std::vector<std::string>& common, const ComponentSpec* spec,
+                 const std::string& owner) {
+    std::vector<std::string> allowed = common;
+    if (spec)
+      for (const auto& o : spec->options) allowed.push_back(o.name);
+    for (const auto& kv : node) {
+      std::string key = kv.first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      std::string where = spec ? std::string(ComponentKindName(spec->kind)) + " '" + spec->type + "'" : owner;
+      diags_.Add(At(kv.first, file_), owner + ": unknown key '" + key + "'" + DidYouMean(key, allowed) + " for " +
+                                          where + "; valid keys: " + Quoted(allowed));
+    }
+    if (!spec) return;
+    for (const auto& o : spec->options)
+      if (o.required && (!node[o.name].IsDefined() || node[o.name].IsNull()))
+        diags_.Add(At(node, file_), owner + ": missing required option '" + o.name + "' (" + o.description + ")");
+  }
+
+  void CheckOptionValues(const YAML::Node& node, const ComponentSpec& spec, const std::string& owner) {
+    for (const auto& o : spec.options) {
+      YAML::Node v = node[o.name];
+      if (!v.IsDefined() || v.IsNull()) continue;
+      std::string expected = ExpectedForm(o, v);
+      if (!expected.empty())
+        diags_.Add(At(v, file_), owner + ": " + o.name + ": expected " + expected + ", got " + Shown(v, o));
+    }
+  }
+
+  static std::string Shown(const YAML::Node& v, const OptionSpec& o) {
+    if (o.secret) return "(hidden)";
+    if (v.IsScalar()) return "'" + v.Scalar() + "'";
+    return v.IsSequence() ? "a list" : "a mapping";
+  }
+
+  // "" when the value fits the option's type, else the expected form.
+  static std::string ExpectedForm(const OptionSpec& o, const YAML::Node& v) {
+    switch (o.type) {
+      case OptionType::kString: return v.IsScalar() ? "" : "a string";
+      case OptionType::kInt: return v.IsScalar() && IsInteger(v.Scalar()) ? "" : "an integer";
+      case OptionType::kDouble: return v.IsScalar() && IsNumber(v.Scalar()) ? "" : "a number";
+      case OptionType::kBool: {
+        static const std::set<std::string> kBools = {"true", "false", "yes", "no", "on", "off"};
+        return v.IsScalar() && kBools.count(v.Scalar()) ? "" : "true or false";
+      }
+      case OptionType::kDuration:
+        return v.IsScalar() && ParseDurationMs(v.Scalar()) ? "" : "a duration such as 250ms, 5s, 1m or 2h";
+      case OptionType::kEnum:
+        if (v.IsScalar() && std::find(o.choices.begin(), o.choices.end(), v.Scalar()) != o.choices.end()) return "";
+        return "one of " + Quoted(o.choices) + (v.IsScalar() ? DidYouMean(v.Scalar(), o.choices) : "");
+      case OptionType::kStringList:
+        if (v.IsScalar()) return "";
+        if (v.IsSequence()) {
+          for (const auto& item : v)
+            if (!item.IsScalar()) return "a list of strings";
+          return "";
+        }
+        return "a string or a list of strings";
+      case OptionType::kMap: return v.IsMap() ? "" : "a mapping";
+      case OptionType::kList: return v.IsSequence() ? "" : "a list";
+      case OptionType::kAny: return "";
+    }
+    return "";
+  }
+
+  void LoadInputs(ComponentConfig& c) {
+    if (c.kind == ComponentKind::kSource) return;
+    YAML::Node in = c.node["inputs"];
+    if (!in.IsDefined() || in.IsNull()) {
+      // A SQL stage may read the streams its statements name; everything else must say what it reads.
+      if (c.type != "sql") diags_.Add(c.location, c.name + ": missing `inputs:` (the stream or streams it reads)");
+      return;
+    }
+    if (in.IsScalar()) {
+      c.inputs.push_back(in.Scalar());
+      c.input_locations.push_back(At(in, file_));
+    } else if (in.IsSequence()) {
+      for (const auto& i : in) {
+        c.inputs.push_back(i.Scalar());
+        c.input_locations.push_back(At(i, file_));
+      }
+    } else {
+      diags_.Add(At(in, file_), c.name + ": inputs: expected a stream name or a list of stream names");
+    }
+  }
+
+  void LoadErrorPolicy(ComponentConfig& c) {
+    YAML::Node p = c.node["on_error"];
+    if (p.IsDefined()) {
+      std::string v = p.Scalar();
+      if (v == "fail") c.on_error = OnError::kFail;
+      else if (v == "skip") c.on_error = OnError::kSkip;
+      else if (v == "dead_letter") c.on_error = OnError::kDeadLetter;
+      else diags_.Add(At(p, file_), c.name + ": on_error: expected one of fail, skip, dead_letter, got '" + v + "'");
+    }
+    if (c.node["dead_letter_path"]) c.dead_letter_path = c.node["dead_letter_path"].Scalar();
+    if (c.on_error == OnError::kDeadLetter && c.dead_letter_path.empty())
+      diags_.Add(c.location, c.name + ": on_error: dead_letter needs dead_letter_path (a file for the failed records)");
+  }
+
+  void LoadTransforms(ComponentConfig& c) {
+    YAML::Node list = c.node["transforms"];
+    if (!list.IsDefined() || list.IsNull()) return;
+    if (!list.IsSequence()) {
+      diags_.Add(At(list, file_), c.name + ": transforms: expected a list such as `- {type: Filter, condition: \"status >= 400\"}`");
+      return;
+    }
+    size_t index = 0;
+    for (const auto& item : list) {
+      std::string owner = c.name + ".transforms[" + std::to_string(index++) + "]";
+      if (!item.IsMap() || !item["type"].IsScalar()) {
+        diags_.Add(At(item, file_), owner + ": expected a mapping with `type:`");
+        continue;
+      }
+      TransformConfig t;
+      t.type = item["type"].Scalar();
+      t.node = YAML::Node(item);
+      t.location = At(item, file_);
+      t.spec = registry_.FindSpec(ComponentKind::kTransform, t.type);
+      if (!t.spec) {
+        auto names = registry_.TypeNames(ComponentKind::kTransform);
+        diags_.Add(At(item["type"], file_), owner + ": unknown transform type '" + t.type + "'" +
+                                                DidYouMean(t.type, names) + "; expected one of: " + Quoted(names));
+        continue;
+      }
+      CheckKeys(item, kTransformKeys, t.spec, owner);
+      CheckOptionValues(item, *t.spec, owner);
+      c.transforms.push_back(std::move(t));
+    }
+  }
+
+  void LoadVia(ComponentConfig& c) {
+    YAML::Node via = c.node["via"];
+    if (!via.IsDefined() || via.IsNull()) return;
+    ViaKafka v;
+    v.node = via;
+    if (via.IsScalar() && via.Scalar() == "kafka") {
+      v.topic = c.name;
+    } else if (via.IsMap() && via["type"].IsScalar() && via["type"].Scalar() == "kafka") {
+      v.topic = via["topic"] ? via["topic"].Scalar() : c.name;
+      if (via["partitions"]) v.partitions = std::atoi(via["partitions"].Scalar().c_str());
+      if (via["bootstrap_servers"]) v.bootstrap_servers = via["bootstrap_servers"].Scalar();
+    } else {
+      diags_.Add(At(via, file_), c.name + ": via: expected `kafka` or {type: kafka, topic: …, partitions: N, bootstrap_servers: …}");
+      return;
+    }
+    c.via = std::move(v);
+  }
+
+  std::string file_;
+  Diagnostics& diags_;
+  const Registry& registry_;
+  std::set<std::string> names_;
+};
+
+// --set a.b.c=value: walks the mappings (a key may itself contain dots, e.g. static.field) and sets the scalar.
+void ApplyOverride(YAML::Node root, const std::string& assignment, const std::string& file, Diagnostics& diags) {
+  size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    diags.errors.push_back("--set " + assignment + ": expected path=value, e.g. sources.clicks.rate=5");
+    return;
+  }
+  std::string path = assignment.substr(0, eq);
+  YAML::Node value = YAML::Load(assignment.substr(eq + 1));
+  std::vector<std::string> parts;
+  std::stringstream ss(path);
+  for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
+  YAML::Node node = root;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::string rest;
+    for (size_t j = i; j < parts.size(); ++j) rest += (j > i ? "." : "") + parts[j];
+    if (node.IsMap() && node[rest].IsDefined()) {
+      node[rest] = value;
+      return;
+    }
+    if (i + 1 == parts.size()) {
+      node[parts[i]] = value;
+      return;
+    }
+    YAML::Node next = node[parts[i]];
+    if (!next.IsDefined() || !next.IsMap()) {
+      diags.errors.push_back(file + ": --set " + path + ": there is no mapping '" + parts[i] + "' on that path");
+      return;
+    }
+    node.reset(next);
+  }
+}
+
+// Inputs that name no source or stage. SQL stages produce streams only known once their SQL is planned, so
+// with a SQL stage present this is left to the runtime's builder.
+void CheckStreamReferences(const PipelineConfig& config, Diagnostics& diags) {
+  std::vector<std::string> known;
+  for (const auto& c : config.sources) known.push_back(c.name);
+  for (const auto& c : config.stages) {
+    if (c.type == "sql") return;
+    known.push_back(c.name);
+  }
+  auto check = [&](const ComponentConfig& c) {
+    for (size_t i = 0; i < c.inputs.size(); ++i)
+      if (std::find(known.begin(), known.end(), c.inputs[i]) == known.end())
+        diags.Add(c.input_locations[i], c.name + ": reads the stream '" + c.inputs[i] +
+                                            "', which no source or transform produces" + DidYouMean(c.inputs[i], known));
+  };
+  for (const auto& c : config.stages) check(c);
+  for (const auto& c : config.sinks) check(c);
+}
+
+}  // namespace
+
+std::string Diagnostics::Joined() const {
+  std::string out;
+  for (const auto& e : errors) out += e + "\n";
+  return out;
+}
+
+Result<PipelineConfig> LoadPipelineText(const std::string& raw_text, const std::string& file_name,
+                                        const LoadOptions& options, Diagnostics& diags) {
+  PipelineConfig config;
+  config.file = file_name;
+  config.dir = std::filesystem::path(file_name).parent_path().string();
+  if (config.dir.empty()) config.dir = ".";
+  EnvLookup lookup = [&](const std::string& name) -> std::optional<std::string> {
+    if (options.env) {
+      auto it = options.env->find(name);
+      return it == options.env->end() ? std::nullopt : std::optional<std::string>(it->second);
+    }
+    const char* v = std::getenv(name.c_str());
+    return v ? std::optional<std::string>(v) : std::nullopt;
+  };
+  config.text = SubstituteEnv(raw_text, file_name, lookup, diags);
+  YAML::Node root;
+  try {
+    root = YAML::Load(config.text);
+  } catch (const YAML::Exception& e) {
+    diags.Add({file_name, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+    return ConfigError(diags.Joined());
+  }
+  for (const auto& o : options.overrides) ApplyOverride(root, o, file_name, diags);
+  Loader(file_name, diags).Load(root, config);
+  // With other errors present the runtime never builds the graph, so report unknown streams here too.
+  if (!diags.empty()) CheckStreamReferences(config, diags);
+  if (!diags.empty()) return ConfigError(diags.Joined());
+  return config;
+}
+
+Result<PipelineConfig> LoadPipelineFile(const std::string& path, const LoadOptions& options, Diagnostics& diags) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.errors.push_back(path + ": cannot read the pipeline file: " + std::strerror(errno));
+    return ConfigError(diags.Joined());
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return LoadPipelineText(ss.str(), path, options, diags);
+}
+
+}  // namespace pipeline::config

@@ -1,0 +1,81 @@
+// PipelineConfig: the pipeline file after parsing and validation, ready to build (see runtime/pipeline.h).
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "plugin/options.h"
+#include "plugin/spec.h"
+
+namespace pipeline::config {
+
+// A single-message transform attached to a source or sink (`transforms:` list).
+struct TransformConfig {
+  std::string type;
+  const ComponentSpec* spec = nullptr;
+  YAML::Node node;
+  Location location;
+};
+
+// What happens to a record that fails to parse or transform.
+enum class OnError { kFail, kSkip, kDeadLetter };
+
+// A stream written to and read back from Kafka (`via: kafka`), so pipelines in other processes can share it.
+struct ViaKafka {
+  std::string topic;
+  std::string bootstrap_servers;
+  int partitions = 1;
+  YAML::Node node;
+};
+
+struct ComponentConfig {
+  std::string name;  // sources and SMT stages: the stream they produce; sinks: the sink's name
+  std::string type;
+  ComponentKind kind = ComponentKind::kSource;
+  const ComponentSpec* spec = nullptr;
+  YAML::Node node;   // the whole mapping, including common keys
+  Location location;
+  std::vector<std::string> inputs;            // sinks and stages
+  std::vector<Location> input_locations;
+  std::vector<TransformConfig> transforms;    // sources and sinks
+  OnError on_error = OnError::kFail;
+  std::string dead_letter_path;
+  int64_t flush_interval_ms = 1000;           // sinks
+  std::optional<ViaKafka> via;                // sources and stages
+};
+
+struct PipelineConfig {
+  std::string file;   // path as given
+  std::string dir;    // folder of the file, for relative paths
+  std::string text;   // after ${VAR} substitution (holds secrets: never print it)
+  std::vector<ComponentConfig> sources;
+  std::vector<ComponentConfig> stages;
+  std::vector<ComponentConfig> sinks;
+  size_t queue_capacity = 8;  // batches per edge
+};
+
+// Every problem found, each "file:line:col: message".
+struct Diagnostics {
+  std::vector<std::string> errors;
+  void Add(const Location& at, const std::string& message) { errors.push_back(at.ToString() + ": " + message); }
+  bool empty() const { return errors.empty(); }
+  std::string Joined() const;
+};
+
+struct LoadOptions {
+  std::vector<std::string> overrides;  // --set path=value
+  const std::map<std::string, std::string>* env = nullptr;  // default: the process environment
+};
+
+// Parses and validates the file (no side effects: nothing is opened or connected). On failure every error is
+// listed. Stream references (inputs) are checked by the runtime's builder, which knows SQL outputs.
+Result<PipelineConfig> LoadPipelineFile(const std::string& path, const LoadOptions& options, Diagnostics& diags);
+Result<PipelineConfig> LoadPipelineText(const std::string& text, const std::string& file_name,
+                                        const LoadOptions& options, Diagnostics& diags);
+
+}  // namespace pipeline::config

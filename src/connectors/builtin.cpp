@@ -1,0 +1,25 @@
+#include "connectors/builtin.h"
+
+#include "plugin/registry.h"
+
+namespace pipeline {
+
+void RegisterBuiltins(Registry& registry) {
+  RegisterStdioConnectors(registry);
+  RegisterFileConnectors(registry);
+  RegisterGeneratorSource(registry);
+  RegisterKafkaConnectors(registry);
+  RegisterTransforms(registry);
+  RegisterSqlStage(registry);
+}
+
+const Registry& BuiltinRegistry() {
+  static const Registry registry = [] {
+    Registry r;
+    RegisterBuiltins(r);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace pipeline

@@ -1,0 +1,51 @@
+// LineReader: splits a byte stream into lines without copying them. Bytes arrive in big chunks (1 MiB by
+// default) into one buffer; lines are string_views into it, valid until the next Fill(). Offsets are positions
+// in the underlying file, so a record can say where it came from and a checkpoint where to resume.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace pipeline::file {
+
+class LineReader {
+ public:
+  enum class Next {
+    kLine,      // `line` is a complete line (without "\n" and a trailing "\r")
+    kTooLong,   // `line` is the first max_line_bytes of a longer line; the rest of it will be skipped
+    kNeedMore,  // no complete line buffered: Fill() or, at the end of the input, TakeRest()
+  };
+
+  explicit LineReader(size_t chunk_bytes = 1 << 20, size_t max_line_bytes = 16 << 20);
+
+  // Forgets buffered bytes; the next Fill() reads from `offset`.
+  void Reset(int64_t offset);
+  // Reads up to one chunk. positional: pread at the reader's offset (files); otherwise read() (pipes, stdin).
+  // Returns the bytes read, 0 at end of input, -1 on error (errno set).
+  long Fill(int fd, bool positional);
+  Next NextLine(std::string_view& line, int64_t& offset);
+  // The unterminated last line, if any (end of a finished input); consumes it.
+  bool TakeRest(std::string_view& line, int64_t& offset);
+
+  // File position just after the last line handed out: where to resume.
+  int64_t consumed_offset() const { return base_offset_ + static_cast<int64_t>(begin_); }
+  // File position of the next byte Fill() reads.
+  int64_t read_offset() const { return base_offset_ + static_cast<int64_t>(end_); }
+  size_t buffered() const { return end_ - begin_; }
+
+ private:
+  void MakeRoom();
+
+  size_t chunk_bytes_;
+  size_t max_line_bytes_;
+  std::vector<char> buf_;
+  size_t begin_ = 0;          // first unconsumed byte
+  size_t scanned_ = 0;        // bytes from begin_ already searched for '\n'
+  size_t end_ = 0;            // end of valid bytes
+  int64_t base_offset_ = 0;   // file offset of buf_[0]
+  bool discarding_ = false;   // inside an over-long line: drop bytes up to the next '\n'
+};
+
+}  // namespace pipeline::file

@@ -1,0 +1,34 @@
+// Client settings shared by the kafka source and sink: librdkafka properties assembled from pipe options plus
+// the user's `properties:` passthrough (SASL, SSL, anything librdkafka accepts), with secrets kept out of logs.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "connectors/kafka/kafka_handles.h"
+#include "core/result.h"
+
+namespace pipeline::kafka {
+
+// Ordered librdkafka properties; later entries override earlier ones, so the user's `properties:` go last.
+using ClientProperties = std::vector<std::pair<std::string, std::string>>;
+
+// True for keys whose values must never be printed (sasl.password, ssl.key.password, *secret*, *jaas*).
+bool IsSecretProperty(const std::string& key);
+
+// "key=value" for logs, or "key=<redacted>" for secrets.
+std::string DescribeProperty(const std::string& key, const std::string& value);
+
+// Builds a librdkafka configuration. A rejected property gives a ConfigError naming the key (and, unless it is
+// a secret, the value and librdkafka's reason).
+Result<KafkaConf> BuildClientConf(const ClientProperties& properties);
+
+// Appends the user's `properties:` map to `properties` (passthrough wins over pipe's defaults).
+void AppendUserProperties(const std::map<std::string, std::string>& user, ClientProperties& properties);
+
+// The librdkafka error text of a failed call, for messages.
+std::string KafkaErrorText(rd_kafka_resp_err_t err);
+
+}  // namespace pipeline::kafka

@@ -1,0 +1,56 @@
+#include "connectors/kafka/consumer_directory.h"
+
+#include <map>
+
+namespace pipeline::kafka {
+
+void ConsumerLink::Publish(rd_kafka_t* consumer) {
+  std::lock_guard lock(mu_);
+  consumer_ = consumer;
+}
+
+void ConsumerLink::Withdraw() {
+  std::lock_guard lock(mu_);
+  consumer_ = nullptr;
+  assigned_.clear();
+}
+
+void ConsumerLink::SetAssignment(std::set<TopicPartition> partitions) {
+  std::lock_guard lock(mu_);
+  assigned_ = std::move(partitions);
+}
+
+bool ConsumerLink::offsets_committed_by_sink() const {
+  std::lock_guard lock(mu_);
+  return committed_by_sink_;
+}
+
+void ConsumerLink::CommitOffsetsWithTransactions() {
+  std::lock_guard lock(mu_);
+  committed_by_sink_ = true;
+}
+
+GroupMetadata ConsumerLink::GroupMetadataNow() const {
+  std::lock_guard lock(mu_);
+  if (!consumer_) return nullptr;
+  return GroupMetadata(rd_kafka_consumer_group_metadata(consumer_));
+}
+
+CommitOffsets ConsumerLink::OwnedOnly(const CommitOffsets& offsets) const {
+  std::lock_guard lock(mu_);
+  CommitOffsets out;
+  for (const auto& [tp, offset] : offsets)
+    if (assigned_.count(tp)) out.emplace(tp, offset);
+  return out;
+}
+
+std::shared_ptr<ConsumerLink> FindConsumerLink(const std::string& source_name) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<ConsumerLink>> links;
+  std::lock_guard lock(mu);
+  auto& link = links[source_name];
+  if (!link) link = std::make_shared<ConsumerLink>();
+  return link;
+}
+
+}  // namespace pipeline::kafka

@@ -1,0 +1,45 @@
+// ConsumerDirectory: how an exactly-once kafka sink reaches the kafka source it reads from. The source publishes
+// its consumer under its stream name; the sink looks it up to get the group metadata for
+// send_offsets_to_transaction and the partitions the source owns, and tells the source to leave offset commits
+// to the transactions. Process-wide because sources and sinks are built independently by the runtime.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "connectors/kafka/kafka_handles.h"
+#include "connectors/kafka/offset_ledger.h"
+
+namespace pipeline::kafka {
+
+// One kafka source's shared state. Either side may create it first.
+class ConsumerLink {
+ public:
+  // Source side.
+  void Publish(rd_kafka_t* consumer);
+  void Withdraw();  // before the consumer is destroyed
+  void SetAssignment(std::set<TopicPartition> partitions);
+  bool offsets_committed_by_sink() const;
+
+  // Sink side.
+  void CommitOffsetsWithTransactions();
+  // The consumer's group metadata, or nullptr while the source is not open.
+  GroupMetadata GroupMetadataNow() const;
+  // Keeps only offsets of partitions the source currently owns (a revoked partition is someone else's now).
+  CommitOffsets OwnedOnly(const CommitOffsets& offsets) const;
+
+ private:
+  mutable std::mutex mu_;
+  rd_kafka_t* consumer_ = nullptr;
+  std::set<TopicPartition> assigned_;
+  bool committed_by_sink_ = false;
+};
+
+// The link of the kafka source named `source_name` (created on first use; lives for the process).
+std::shared_ptr<ConsumerLink> FindConsumerLink(const std::string& source_name);
+
+}  // namespace pipeline::kafka

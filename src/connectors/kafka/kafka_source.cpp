@@ -1,0 +1,374 @@
+#include "connectors/kafka/kafka_source.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "observability/log.h"
+#include "observability/metrics.h"
+
+namespace pipeline::kafka {
+
+namespace {
+
+constexpr int kPollTimeoutMs = 100;  // Read() must come back within ~100 ms when idle
+constexpr int kMetadataTimeoutMs = 10000;
+
+PartitionList ToPartitionList(const CommitOffsets& offsets) {
+  PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
+  for (const auto& [tp, offset] : offsets)
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = offset;
+  return list;
+}
+
+std::set<TopicPartition> ToSet(const rd_kafka_topic_partition_list_t* list) {
+  std::set<TopicPartition> out;
+  for (int i = 0; i < list->cnt; ++i) out.insert({list->elems[i].topic, list->elems[i].partition});
+  return out;
+}
+
+bool IsCooperative(rd_kafka_t* rk) {
+  const char* protocol = rd_kafka_rebalance_protocol(rk);  // NULL outside a group
+  return protocol && std::string_view(protocol) == "COOPERATIVE";
+}
+
+}  // namespace
+
+KafkaSource::KafkaSource(KafkaSourceSettings settings)
+    : settings_(std::move(settings)),
+      key_decoder_(settings_.key_format),
+      value_decoder_(settings_.value_format) {}
+
+KafkaSource::~KafkaSource() { Close(); }
+
+void KafkaSource::Warn(const std::string& message) const {
+  LogWarn("kafka_source_warning", message, {{"source", settings_.name}});
+}
+
+ClientProperties KafkaSource::ConsumerProperties() const {
+  ClientProperties p = {
+      {"bootstrap.servers", settings_.bootstrap_servers},
+      {"group.id", settings_.group_id},
+      {"client.id", "pipe-" + settings_.name},
+      // Offsets are committed by Commit() for acknowledged batches only, never behind our back.
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", settings_.start == StartPosition::kLatest ? "latest" : "earliest"},
+      {"enable.partition.eof", settings_.stop_at_end ? "true" : "false"},
+      // Throughput: keep a deep local queue so Read() finds full batches without waiting on the network.
+      {"queued.min.messages", "200000"},
+      {"queued.max.messages.kbytes", "262144"},
+      {"fetch.wait.max.ms", "100"},
+      {"max.partition.fetch.bytes", "4194304"},
+      {"log.connection.close", "false"},
+  };
+  AppendUserProperties(settings_.properties, p);
+  return p;
+}
+
+Status KafkaSource::Open(SourceContext& ctx) {
+  ctx_ = ctx;
+  progress_ = std::make_unique<PartitionProgress>(settings_.name, ctx.metrics);
+  if (ctx.metrics) {
+    decode_errors_ = ctx.metrics->GetCounter("pipe_kafka_decode_errors_total", {{"source", settings_.name}},
+                                             "Kafka messages skipped because their key or value did not decode");
+  }
+  auto conf = BuildClientConf(ConsumerProperties());
+  if (!conf.ok()) return conf.error();
+  rd_kafka_conf_set_opaque(conf->get(), this);
+  rd_kafka_conf_set_rebalance_cb(conf->get(), &KafkaSource::OnRebalance);
+  rd_kafka_conf_set_offset_commit_cb(conf->get(), &KafkaSource::OnOffsetCommit);
+  char errstr[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof(errstr));
+  if (!rk) return ConfigError("kafka source '" + settings_.name + "': " + errstr);
+  conf->release();  // owned by rk now
+  consumer_.reset(rk);
+  rd_kafka_poll_set_consumer(rk);
+
+  link_ = FindConsumerLink(settings_.name);
+  link_->Publish(rk);
+  if (!settings_.group_assignment) return AssignAllPartitions();
+
+  PartitionList subscription(rd_kafka_topic_partition_list_new(1));
+  if (!settings_.topic_pattern.empty()) {
+    rd_kafka_topic_partition_list_add(subscription.get(), settings_.topic_pattern.c_str(), RD_KAFKA_PARTITION_UA);
+  } else {
+    for (const auto& t : settings_.topics)
+      rd_kafka_topic_partition_list_add(subscription.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  if (rd_kafka_resp_err_t err = rd_kafka_subscribe(rk, subscription.get()))
+    return ConfigError("kafka source '" + settings_.name + "': subscribe: " + KafkaErrorText(err));
+  return {};
+}
+
+Result<ReadStatus> KafkaSource::Read(Batch& out, std::stop_token stop) {
+  if (!deferred_error_.ok()) return deferred_error_.error();
+  rebalanced_during_read_ = false;
+  size_t appended = 0;
+  int timeout = kPollTimeoutMs;
+  while (appended < settings_.batch_size && !stop.stop_requested()) {
+    KafkaMessage message(rd_kafka_consumer_poll(consumer_.get(), timeout));
+    if (!message) break;
+    if (timeout != 0) out.records.reserve(out.records.size() + settings_.batch_size);  // once data flows
+    timeout = 0;  // drain what is already fetched, but do not wait for more once the batch has started
+    if (message->err) {
+      PIPE_RETURN_IF_ERROR(HandleMessageError(message.get()));
+    } else {
+      size_t before = out.records.size();
+      PIPE_RETURN_IF_ERROR(AppendRecord(message.get(), out));
+      appended += out.records.size() - before;
+    }
+    // Partitions just changed hands: end this batch so its offsets are attributed to the new assignment.
+    if (rebalanced_during_read_) break;
+  }
+  if (!deferred_error_.ok()) return deferred_error_.error();
+  ledger_.ForEachOpen([&](const TopicPartition& tp, int64_t next) { progress_->Advance(tp, next); });
+  progress_->MaybeUpdateLag(consumer_.get());
+  if (appended > 0) {
+    ledger_.Seal(++batches_emitted_);
+    return ReadStatus::kMore;
+  }
+  if (settings_.stop_at_end && progress_->AllReachedEnd()) return ReadStatus::kEnd;
+  return ReadStatus::kIdle;
+}
+
+const std::string& KafkaSource::TopicName(rd_kafka_topic_t* rkt) {
+  if (rkt != last_rkt_) {
+    last_rkt_ = rkt;
+    last_topic_ = rd_kafka_topic_name(rkt);
+  }
+  return last_topic_;
+}
+
+Status KafkaSource::AppendRecord(const rd_kafka_message_t* m, Batch& out) {
+  const std::string& topic = TopicName(m->rkt);
+  ledger_.Note(topic, m->partition, m->offset);
+  Record& r = out.records.emplace_back();
+  Status decoded = key_decoder_.Decode(m->key, m->key_len, r.key);
+  const char* part = "key";
+  if (decoded.ok()) {
+    decoded = value_decoder_.Decode(m->payload, m->len, r.value);
+    part = "value";
+  }
+  if (!decoded.ok()) {
+    out.records.pop_back();
+    std::string where = "topic " + topic + " partition " + std::to_string(m->partition) + " offset " +
+                        std::to_string(m->offset) + ": " + part + ": " + decoded.message();
+    if (!settings_.skip_undecodable) return DataError("kafka source '" + settings_.name + "': " + where);
+    if (decode_errors_) decode_errors_->Add();
+    return {};
+  }
+  rd_kafka_timestamp_type_t ts_type;
+  int64_t ts = rd_kafka_message_timestamp(m, &ts_type);
+  r.timestamp = ts >= 0 ? ts
+                        : std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers) {
+    const char* name;
+    const void* value;
+    size_t size;
+    for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+      Header& h = r.headers.emplace_back();
+      h.key = name;
+      if (value) h.value = std::string(static_cast<const char*>(value), size);
+    }
+  }
+  r.topic = topic;
+  r.partition = m->partition;
+  r.offset = m->offset;
+  return {};
+}
+
+Status KafkaSource::HandleMessageError(const rd_kafka_message_t* m) {
+  if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+    if (m->rkt) progress_->ReachedEof({rd_kafka_topic_name(m->rkt), m->partition}, m->offset);
+    return {};
+  }
+  char reason[512];
+  if (rd_kafka_fatal_error(consumer_.get(), reason, sizeof(reason)))
+    return FatalError("kafka source '" + settings_.name + "': " + reason);
+  std::string text = rd_kafka_message_errstr(m);
+  if (m->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED || m->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED)
+    return FatalError("kafka source '" + settings_.name + "': " + text);
+  // Broker down, unknown topic not created yet, ...: librdkafka keeps retrying; say it once.
+  if (text != last_consumer_error_) {
+    last_consumer_error_ = text;
+    Warn(text);
+  }
+  return {};
+}
+
+Status KafkaSource::Commit(uint64_t seq) {
+  ledger_.Acknowledge(seq);
+  CommitAcknowledged(assigned_, /*synchronous=*/false);
+  return {};
+}
+
+void KafkaSource::CommitAcknowledged(const std::set<TopicPartition>& partitions, bool synchronous) {
+  if (!consumer_ || (link_ && link_->offsets_committed_by_sink())) return;
+  CommitOffsets changed;
+  for (const auto& [tp, offset] : ledger_.acknowledged()) {
+    if (!partitions.count(tp)) continue;
+    auto it = committed_.find(tp);
+    if (it != committed_.end() && it->second == offset && !synchronous) continue;
+    changed.emplace(tp, offset);
+    committed_[tp] = offset;
+  }
+  if (changed.empty()) return;
+  PartitionList list = ToPartitionList(changed);
+  rd_kafka_resp_err_t err = rd_kafka_commit(consumer_.get(), list.get(), synchronous ? 0 : 1);
+  if (err && synchronous) Warn("offset commit failed: " + KafkaErrorText(err));
+}
+
+void KafkaSource::OnOffsetCommit(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t*,
+                                 void* opaque) {
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
+  // A failed commit only means those messages may be read again after a restart (at-least-once).
+  static_cast<KafkaSource*>(opaque)->Warn("offset commit failed: " + KafkaErrorText(err));
+}
+
+void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                              void* opaque) {
+  auto* self = static_cast<KafkaSource*>(opaque);
+  self->rebalanced_during_read_ = true;
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    self->HandleAssign(partitions);
+  } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    self->HandleRevoke(partitions);
+  } else {
+    self->Warn(std::string("rebalance failed: ") + rd_kafka_err2str(err));
+    if (IsCooperative(rk)) rd_kafka_error_destroy(rd_kafka_incremental_unassign(rk, partitions));
+    else rd_kafka_assign(rk, nullptr);
+  }
+}
+
+void KafkaSource::HandleAssign(rd_kafka_topic_partition_list_t* partitions) {
+  rd_kafka_t* rk = consumer_.get();
+  if (settings_.start == StartPosition::kTimestamp) ApplyStartTimestamp(partitions);
+  CommitOffsets ends;
+  if (settings_.stop_at_end) {
+    ends = EndOffsets(partitions);
+  } else {
+    for (const auto& tp : ToSet(partitions)) ends[tp] = -1;
+  }
+  progress_->Assign(ends);
+  for (const auto& tp : ToSet(partitions)) assigned_.insert(tp);
+  LogInfo("kafka_partitions_assigned",
+          "assigned " + std::to_string(partitions->cnt) + " partitions, now owns " +
+              std::to_string(assigned_.size()),
+          {{"source", settings_.name}, {"group", settings_.group_id}});
+  link_->SetAssignment(assigned_);
+  if (IsCooperative(rk)) {
+    KafkaError error(rd_kafka_incremental_assign(rk, partitions));
+    if (error) deferred_error_ = RetryableError(std::string("assign: ") + rd_kafka_error_string(error.get()));
+  } else if (rd_kafka_resp_err_t e = rd_kafka_assign(rk, partitions)) {
+    deferred_error_ = RetryableError("assign: " + KafkaErrorText(e));
+  }
+}
+
+Status KafkaSource::AssignAllPartitions() {
+  rd_kafka_t* rk = consumer_.get();
+  PartitionList all(rd_kafka_topic_partition_list_new(16));
+  for (const std::string& topic : settings_.topics) {
+    TopicHandle rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
+    const rd_kafka_metadata_t* metadata = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt.get(), &metadata, kMetadataTimeoutMs);
+    if (err) return RetryableError("kafka source '" + settings_.name + "': metadata of " + topic + ": " + KafkaErrorText(err));
+    std::unique_ptr<const rd_kafka_metadata_t, void (*)(const rd_kafka_metadata_t*)> owned(metadata, rd_kafka_metadata_destroy);
+    if (metadata->topic_cnt != 1 || metadata->topics[0].err || metadata->topics[0].partition_cnt == 0)
+      return RetryableError("kafka source '" + settings_.name + "': topic " + topic + " not found");
+    for (int i = 0; i < metadata->topics[0].partition_cnt; ++i)
+      rd_kafka_topic_partition_list_add(all.get(), topic.c_str(), metadata->topics[0].partitions[i].id);
+  }
+  // Offsets stay RD_KAFKA_OFFSET_INVALID: librdkafka starts from the committed offset, else from `start`.
+  HandleAssign(all.get());
+  if (!deferred_error_.ok()) return deferred_error_;
+  return {};
+}
+
+void KafkaSource::HandleRevoke(rd_kafka_topic_partition_list_t* partitions) {
+  rd_kafka_t* rk = consumer_.get();
+  std::set<TopicPartition> revoked = ToSet(partitions);
+  if (!rd_kafka_assignment_lost(rk)) {
+    // Hand over only what was delivered: wait for in-flight batches, then commit before giving partitions up.
+    auto timeout = settings_.rebalance_timeout;
+    if (closing_) timeout = std::min(timeout, std::chrono::milliseconds(5000));
+    bool all_acked = ctx_.wait_all_acked ? ctx_.wait_all_acked(timeout) : false;
+    if (all_acked) {
+      ledger_.Acknowledge(UINT64_MAX);
+    } else if (ledger_.pending_batches() > 0) {
+      Warn(std::to_string(ledger_.pending_batches()) +
+           " batches were not delivered before partitions were revoked; their messages will be read again");
+    }
+    CommitAcknowledged(revoked, /*synchronous=*/true);
+  }
+  ledger_.Forget(revoked);
+  progress_->Revoke(revoked);
+  for (const auto& tp : revoked) {
+    assigned_.erase(tp);
+    committed_.erase(tp);
+  }
+  link_->SetAssignment(assigned_);
+  LogInfo("kafka_partitions_revoked",
+          "gave up " + std::to_string(partitions->cnt) + " partitions, now owns " + std::to_string(assigned_.size()),
+          {{"source", settings_.name}, {"group", settings_.group_id}});
+  if (IsCooperative(rk)) rd_kafka_error_destroy(rd_kafka_incremental_unassign(rk, partitions));
+  else rd_kafka_assign(rk, nullptr);
+}
+
+void KafkaSource::ApplyStartTimestamp(rd_kafka_topic_partition_list_t* partitions) {
+  rd_kafka_t* rk = consumer_.get();
+  PartitionList committed(rd_kafka_topic_partition_list_copy(partitions));
+  if (rd_kafka_committed(rk, committed.get(), kMetadataTimeoutMs)) return;  // fall back to auto.offset.reset
+  PartitionList lookup(rd_kafka_topic_partition_list_new(partitions->cnt));
+  for (int i = 0; i < committed->cnt; ++i)
+    if (committed->elems[i].offset < 0)
+      rd_kafka_topic_partition_list_add(lookup.get(), committed->elems[i].topic, committed->elems[i].partition)
+          ->offset = settings_.start_timestamp_ms;
+  if (lookup->cnt == 0) return;
+  if (rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(rk, lookup.get(), kMetadataTimeoutMs)) {
+    Warn("start_timestamp lookup failed (" + KafkaErrorText(err) + "); starting from the earliest offset");
+    return;
+  }
+  for (int i = 0; i < lookup->cnt; ++i) {
+    auto* target = rd_kafka_topic_partition_list_find(partitions, lookup->elems[i].topic, lookup->elems[i].partition);
+    // No message at or after the timestamp: start at the end.
+    if (target) target->offset = lookup->elems[i].offset >= 0 ? lookup->elems[i].offset : RD_KAFKA_OFFSET_END;
+  }
+}
+
+CommitOffsets KafkaSource::EndOffsets(const rd_kafka_topic_partition_list_t* partitions) {
+  rd_kafka_t* rk = consumer_.get();
+  CommitOffsets ends;
+  // One ListOffsets request per leader for all partitions; a per-partition query only where that failed.
+  PartitionList lookup(rd_kafka_topic_partition_list_copy(partitions));
+  for (int i = 0; i < lookup->cnt; ++i) lookup->elems[i].offset = RD_KAFKA_OFFSET_END;
+  bool listed = rd_kafka_offsets_for_times(rk, lookup.get(), kMetadataTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (int i = 0; i < lookup->cnt; ++i) {
+    const auto& e = lookup->elems[i];
+    int64_t end = listed && e.err == RD_KAFKA_RESP_ERR_NO_ERROR ? e.offset : -1;
+    if (end < 0) {
+      int64_t low = -1, high = -1;
+      if (rd_kafka_query_watermark_offsets(rk, e.topic, e.partition, &low, &high, kMetadataTimeoutMs) == 0)
+        end = high;
+    }
+    ends[{e.topic, e.partition}] = end;
+  }
+  return ends;
+}
+
+void KafkaSource::Close() {
+  if (!consumer_) return;
+  closing_ = true;
+  // The runtime commits after the last acknowledgement; if it has not yet, everything delivered by now counts.
+  if (ctx_.wait_all_acked && ctx_.wait_all_acked(std::min(settings_.rebalance_timeout, std::chrono::milliseconds(5000))))
+    ledger_.Acknowledge(UINT64_MAX);
+  CommitAcknowledged(assigned_, /*synchronous=*/true);
+  rd_kafka_consumer_close(consumer_.get());
+  if (link_) link_->Withdraw();
+  consumer_.reset();
+}
+
+}  // namespace pipeline::kafka

@@ -1,0 +1,105 @@
+// The `kafka` source: a consumer-group member that turns messages into Records (key, value, headers, timestamp,
+// topic, partition, offset) and commits offsets only for batches every sink acknowledged.
+//
+// Threading: everything runs on the source thread, including librdkafka's rebalance callback (served from
+// rd_kafka_consumer_poll inside Read). On revoke it waits for in-flight batches (SourceContext::wait_all_acked)
+// and commits before giving partitions up, so the next owner starts after what was delivered.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "connectors/kafka/client_config.h"
+#include "connectors/kafka/consumer_directory.h"
+#include "connectors/kafka/kafka_format.h"
+#include "connectors/kafka/kafka_handles.h"
+#include "connectors/kafka/offset_ledger.h"
+#include "connectors/kafka/partition_progress.h"
+#include "plugin/options.h"
+#include "plugin/source.h"
+
+namespace pipeline {
+class Counter;
+}
+
+namespace pipeline::kafka {
+
+enum class StartPosition { kEarliest, kLatest, kTimestamp };
+
+struct KafkaSourceSettings {
+  std::string name;  // the stream name
+  std::string bootstrap_servers;
+  std::vector<std::string> topics;
+  std::string topic_pattern;  // with the leading ^ librdkafka needs
+  std::string group_id;
+  bool group_assignment = true;  // false: assignment: all — read every partition, no group membership
+  StartPosition start = StartPosition::kEarliest;
+  int64_t start_timestamp_ms = 0;
+  KafkaFormat key_format = KafkaFormat::kString;
+  KafkaFormat value_format = KafkaFormat::kJson;
+  bool stop_at_end = false;
+  size_t batch_size = 2000;
+  bool skip_undecodable = false;
+  std::chrono::milliseconds rebalance_timeout{30000};
+  std::map<std::string, std::string> properties;
+};
+
+Result<KafkaSourceSettings> ParseKafkaSourceSettings(const Options& options, const std::string& name);
+
+class KafkaSource : public Source {
+ public:
+  explicit KafkaSource(KafkaSourceSettings settings);
+  ~KafkaSource() override;
+
+  Status Open(SourceContext& ctx) override;
+  Result<ReadStatus> Read(Batch& out, std::stop_token stop) override;
+  Status Commit(uint64_t seq) override;
+  void Close() override;
+
+ private:
+  static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                          void* opaque);
+  static void OnOffsetCommit(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
+                             void* opaque);
+  ClientProperties ConsumerProperties() const;
+  void HandleAssign(rd_kafka_topic_partition_list_t* partitions);
+  // assignment: all — every partition of the listed topics, without joining the group.
+  Status AssignAllPartitions();
+  void HandleRevoke(rd_kafka_topic_partition_list_t* partitions);
+  void ApplyStartTimestamp(rd_kafka_topic_partition_list_t* partitions);
+  CommitOffsets EndOffsets(const rd_kafka_topic_partition_list_t* partitions);
+  // Handles a message that carries an error instead of data; returns a failure only for fatal errors.
+  Status HandleMessageError(const rd_kafka_message_t* message);
+  Status AppendRecord(const rd_kafka_message_t* message, Batch& out);
+  const std::string& TopicName(rd_kafka_topic_t* rkt);
+  // Commits acknowledged offsets that changed since the last commit, limited to owned partitions.
+  void CommitAcknowledged(const std::set<TopicPartition>& partitions, bool synchronous);
+  void Warn(const std::string& message) const;
+
+  KafkaSourceSettings settings_;
+  SourceContext ctx_;
+  KafkaClient consumer_;
+  std::shared_ptr<ConsumerLink> link_;
+  PayloadDecoder key_decoder_;
+  PayloadDecoder value_decoder_;
+  OffsetLedger ledger_;
+  std::unique_ptr<PartitionProgress> progress_;
+  std::set<TopicPartition> assigned_;
+  CommitOffsets committed_;  // what this member last committed, per partition
+  uint64_t batches_emitted_ = 0;
+  bool rebalanced_during_read_ = false;
+  bool closing_ = false;
+  Status deferred_error_;  // a failure inside a librdkafka callback, returned by the next Read
+  rd_kafka_topic_t* last_rkt_ = nullptr;
+  std::string last_topic_;
+  Counter* decode_errors_ = nullptr;
+  std::string last_consumer_error_;  // repeated consumer errors are logged once
+};
+
+}  // namespace pipeline::kafka

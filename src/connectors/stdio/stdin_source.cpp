@@ -1,0 +1,74 @@
+#include "connectors/stdio/stdin_source.h"
+
+#include <poll.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace pipeline::stdio {
+
+StdinSource::StdinSource(StdinSettings settings) : settings_(std::move(settings)), reader_(1 << 20) {}
+
+Status StdinSource::Open(SourceContext& ctx) {
+  topic_ = ctx.name;
+  auto decoder = MakeDecoder(settings_.format);
+  if (!decoder.ok()) return decoder.error();
+  decoder_ = std::move(*decoder);
+  if (!settings_.dead_letter_path.empty()) return dead_letter_.Open(settings_.dead_letter_path);
+  return {};
+}
+
+Status StdinSource::DecodeLine(std::string_view line, int64_t offset, Batch& out, int64_t now_ms) {
+  if (line.empty()) return {};
+  Record scratch;
+  const bool header = decoder_->ExpectsHeader();
+  Record& r = header ? scratch : out.records.emplace_back();
+  Status status = decoder_->Decode(line, r);
+  if (status.ok()) {
+    r.topic = topic_;
+    r.offset = offset;
+    r.timestamp = now_ms;
+    return {};
+  }
+  if (!header) out.records.pop_back();
+  if (!settings_.dead_letter_path.empty()) return dead_letter_.Append("stdin", offset, status.message(), line);
+  if (settings_.skip_errors) return {};
+  return DataError("stdin, byte offset " + std::to_string(offset) + ": " + status.message());
+}
+
+Result<ReadStatus> StdinSource::Read(Batch& out, std::stop_token) {
+  if (eof_) return ReadStatus::kEnd;
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::string_view line;
+  int64_t offset = 0;
+  size_t before = out.size();
+  bool waited = false;
+  while (out.size() - before < settings_.batch_size) {
+    auto next = reader_.NextLine(line, offset);
+    if (next == file::LineReader::Next::kLine) {
+      PIPE_RETURN_IF_ERROR(DecodeLine(line, offset, out, now_ms));
+      continue;
+    }
+    if (next == file::LineReader::Next::kTooLong) return DataError("stdin: line too long");
+    // Hand out what we have rather than wait; wait (briefly) only when there is nothing.
+    if (out.size() > before || waited) break;
+    pollfd p{settings_.fd, POLLIN, 0};
+    int ready = ::poll(&p, 1, 100);
+    waited = true;
+    if (ready <= 0) break;
+    long n = reader_.Fill(settings_.fd, /*positional=*/false);
+    if (n < 0 && errno != EAGAIN) return FatalError(std::string("cannot read stdin: ") + std::strerror(errno));
+    if (n == 0) {
+      if (reader_.TakeRest(line, offset)) PIPE_RETURN_IF_ERROR(DecodeLine(line, offset, out, now_ms));
+      eof_ = true;
+      break;
+    }
+    waited = false;  // got bytes: split them before deciding to wait again
+  }
+  if (out.size() > before) return ReadStatus::kMore;
+  return eof_ ? ReadStatus::kEnd : ReadStatus::kIdle;
+}
+
+}  // namespace pipeline::stdio

@@ -1,0 +1,91 @@
+// The `stdin` source and the `stdout` and `blackhole` sinks: options (reference docs come from here) and
+// factories.
+#include "connectors/builtin.h"
+#include "connectors/stdio/blackhole_sink.h"
+#include "connectors/stdio/stdin_source.h"
+#include "connectors/stdio/stdout_sink.h"
+#include "plugin/registry.h"
+
+namespace pipeline {
+
+namespace {
+
+ComponentSpec StdinSpec() {
+  ComponentSpec spec;
+  spec.type = "stdin";
+  spec.kind = ComponentKind::kSource;
+  spec.finite_capable = true;
+  spec.summary = "Reads records from standard input, one per line; ends at end of input. A line that cannot be "
+                 "decoded stops the pipeline (naming its byte offset) unless on_error is skip (drop it) or dead_letter "
+                 "(append it to dead_letter_path as {\"file\": \"stdin\", \"offset\", \"error\", \"raw\"}).";
+  spec.options = {
+      {"format", OptionType::kEnum,
+       "How each line is decoded: json, csv (first line is the header) or lines (text in field `message`).",
+       "json", false, {"json", "csv", "lines"}},
+      {"batch_size", OptionType::kInt, "Most records per batch.", "1024"},
+  };
+  spec.example = "sources:\n  input:\n    type: stdin\n    format: lines\n";
+  return spec;
+}
+
+ComponentSpec StdoutSpec() {
+  ComponentSpec spec;
+  spec.type = "stdout";
+  spec.kind = ComponentKind::kSink;
+  spec.summary = "Prints records to standard output, one per line.";
+  spec.options = {
+      {"format", OptionType::kEnum,
+       "json: one JSON object per line; pretty: indented JSON; csv: a header then one line per record; lines: the "
+       "`message` field (or the value) as text.",
+       "json", false, {"json", "pretty", "csv", "lines"}},
+      {"target", OptionType::kEnum, "Where to print.", "stdout", false, {"stdout", "stderr"}},
+  };
+  spec.example = "sinks:\n  console:\n    type: stdout\n    inputs: [clicks]\n    format: json\n";
+  return spec;
+}
+
+ComponentSpec BlackholeSpec() {
+  ComponentSpec spec;
+  spec.type = "blackhole";
+  spec.kind = ComponentKind::kSink;
+  spec.summary = "Discards records as they arrive and counts them (pipe_blackhole_records_total); for benchmarks.";
+  spec.options = {
+      {"print_interval", OptionType::kDuration,
+       "Every so often, print the record count and rate to stderr (and a total at shutdown); 0 = never.", "0"},
+  };
+  spec.example = "sinks:\n  discard:\n    type: blackhole\n    inputs: [bids]\n    print_interval: 1s\n";
+  return spec;
+}
+
+Result<std::unique_ptr<Source>> BuildStdin(const Options& options, const BuildContext&) {
+  stdio::StdinSettings s;
+  s.format = options.GetString("format");
+  // on_error and dead_letter_path are keys every source accepts (config/common_keys.h).
+  const std::string policy = options.GetString("on_error");
+  s.skip_errors = policy == "skip" || policy == "dead_letter";
+  if (policy == "dead_letter") s.dead_letter_path = options.GetString("dead_letter_path");
+  if (options.GetInt("batch_size") <= 0) return options.ErrorAt("batch_size", "must be positive");
+  s.batch_size = static_cast<size_t>(options.GetInt("batch_size"));
+  return std::unique_ptr<Source>(std::make_unique<stdio::StdinSource>(std::move(s)));
+}
+
+Result<std::unique_ptr<Sink>> BuildStdout(const Options& options, const BuildContext&) {
+  stdio::StdoutSettings s;
+  s.format = options.GetString("format");
+  s.fd = options.GetString("target") == "stderr" ? 2 : 1;
+  return std::unique_ptr<Sink>(std::make_unique<stdio::StdoutSink>(std::move(s)));
+}
+
+Result<std::unique_ptr<Sink>> BuildBlackhole(const Options& options, const BuildContext&) {
+  return std::unique_ptr<Sink>(std::make_unique<stdio::BlackholeSink>(options.GetDurationMs("print_interval")));
+}
+
+}  // namespace
+
+void RegisterStdioConnectors(Registry& registry) {
+  registry.AddSource(StdinSpec(), BuildStdin);
+  registry.AddSink(StdoutSpec(), BuildStdout);
+  registry.AddSink(BlackholeSpec(), BuildBlackhole);
+}
+
+}  // namespace pipeline

@@ -1,0 +1,71 @@
+// Record and Batch: what flows between stages. A Batch carries the acknowledgement tokens of the source
+// batches its records came from; a token completes when the last holder drops it (see core/ack.h).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ack.h"
+#include "core/value.h"
+
+namespace pipeline {
+
+struct Header {
+  std::string key;
+  std::optional<std::string> value;  // Kafka allows null header values
+  bool operator==(const Header& o) const = default;
+};
+
+// Window bounds of a windowed key (ksqlDB WINDOWSTART / WINDOWEND), milliseconds.
+struct WindowBounds {
+  int64_t start = 0;
+  int64_t end = 0;
+  bool session = false;
+  bool operator==(const WindowBounds& o) const = default;
+};
+
+struct Record {
+  Value key;                // null when the record has no key
+  Value value;              // usually a Struct; null is a tombstone for tables
+  int64_t timestamp = 0;    // event time, ms since epoch (ksqlDB ROWTIME)
+  std::vector<Header> headers;
+  std::string topic;        // stream or topic name; routers (RegexRouter, TimestampRouter) rewrite it
+  int32_t partition = -1;   // source partition (ROWPARTITION), -1 if none
+  int64_t offset = -1;      // source offset (ROWOFFSET): byte offset for files, Kafka offset for Kafka
+  std::optional<WindowBounds> window;
+
+  const std::string* FindHeader(std::string_view k) const {
+    for (auto it = headers.rbegin(); it != headers.rend(); ++it)
+      if (it->key == k && it->value) return &*it->value;
+    return nullptr;
+  }
+};
+
+struct Batch {
+  std::vector<Record> records;
+  std::vector<AckToken> acks;  // released when this batch (and every copy of its tokens) is done
+
+  size_t size() const { return records.size(); }
+  bool empty() const { return records.empty(); }
+  // Moves the other batch's records and tokens into this one.
+  void Append(Batch&& other);
+};
+
+using BatchPtr = std::shared_ptr<Batch>;
+
+inline void Batch::Append(Batch&& other) {
+  if (records.empty()) {
+    records = std::move(other.records);
+  } else {
+    records.reserve(records.size() + other.records.size());
+    for (auto& r : other.records) records.push_back(std::move(r));
+  }
+  for (auto& a : other.acks) acks.push_back(std::move(a));
+  other.records.clear();
+  other.acks.clear();
+}
+
+}  // namespace pipeline

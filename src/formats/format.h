@@ -1,0 +1,41 @@
+// Record formats: bytes <-> Record value. `json` (simdjson), `csv` (header line, typed columns), `lines` (the
+// raw text as a string field named `message`, as Vector and Logstash do).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/record.h"
+#include "core/result.h"
+
+namespace pipeline {
+
+class Decoder {
+ public:
+  virtual ~Decoder() = default;
+  // Decodes one unit (a line for line-oriented input) into record.value. A DataError describes what is wrong;
+  // the caller adds the input name and offset.
+  virtual Status Decode(std::string_view bytes, Record& record) = 0;
+  // For csv: true while the next line is the header (consumed by Decode without producing a record).
+  virtual bool ExpectsHeader() const { return false; }
+};
+
+class Encoder {
+ public:
+  virtual ~Encoder() = default;
+  // Header text for formats that have one (csv), written once at the start of each file.
+  virtual std::string Header(const Record& first) { (void)first; return {}; }
+  // Appends the encoded record (without a trailing newline) to out.
+  virtual void Encode(const Record& record, std::string& out) = 0;
+};
+
+// format: json | csv | lines. Unknown names give a ConfigError listing the choices.
+Result<std::unique_ptr<Decoder>> MakeDecoder(const std::string& format);
+// format: json | pretty | csv | lines
+Result<std::unique_ptr<Encoder>> MakeEncoder(const std::string& format);
+std::vector<std::string> DecoderNames();
+std::vector<std::string> EncoderNames();
+
+}  // namespace pipeline

@@ -1,0 +1,16 @@
+// Constructors of the individual formats; format.cpp maps names to them.
+#pragma once
+
+#include <memory>
+
+#include "formats/format.h"
+
+namespace pipeline {
+std::unique_ptr<Decoder> MakeJsonDecoder();
+std::unique_ptr<Encoder> MakeJsonEncoder();
+std::unique_ptr<Encoder> MakePrettyEncoder();
+std::unique_ptr<Decoder> MakeCsvDecoder();
+std::unique_ptr<Encoder> MakeCsvEncoder();
+std::unique_ptr<Decoder> MakeLinesDecoder();
+std::unique_ptr<Encoder> MakeLinesEncoder();
+}  // namespace pipeline

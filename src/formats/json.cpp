@@ -1,0 +1,222 @@
+#include "formats/json.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace pipeline {
+
+namespace {
+
+// Records of one shape share their FieldNames: the last few shapes seen are kept and reused.
+class FieldNamesCache {
+ public:
+  FieldNamesPtr Get(const std::vector<std::string_view>& keys) {
+    for (auto& entry : entries_) {
+      if (Matches(*entry, keys)) return entry;
+    }
+    auto names = std::make_shared<FieldNames>();
+    names->names.assign(keys.begin(), keys.end());
+    if (entries_.size() >= kMaxShapes) entries_.erase(entries_.begin());
+    entries_.push_back(names);
+    return names;
+  }
+
+ private:
+  static constexpr size_t kMaxShapes = 32;
+  static bool Matches(const FieldNames& names, const std::vector<std::string_view>& keys) {
+    if (names.names.size() != keys.size()) return false;
+    for (size_t i = 0; i < keys.size(); ++i)
+      if (names.names[i] != keys[i]) return false;
+    return true;
+  }
+  std::vector<FieldNamesPtr> entries_;
+};
+
+}  // namespace
+
+struct JsonReader::Impl {
+  simdjson::dom::parser parser;
+  FieldNamesCache names;
+  std::vector<std::vector<std::string_view>> key_stack;  // one key list per nesting depth, reused
+
+  Value Convert(simdjson::dom::element e, size_t depth) {
+    using simdjson::dom::element_type;
+    switch (e.type()) {
+      case element_type::NULL_VALUE: return Value();
+      case element_type::BOOL: return Value(bool(e.get_bool().value_unsafe()));
+      case element_type::INT64: return Value(int64_t(e.get_int64().value_unsafe()));
+      case element_type::UINT64: return Value(double(e.get_uint64().value_unsafe()));
+      case element_type::DOUBLE: return Value(double(e.get_double().value_unsafe()));
+      case element_type::STRING: return Value(std::string(e.get_string().value_unsafe()));
+      case element_type::ARRAY: {
+        Array items;
+        simdjson::dom::array array;
+        if (e.get_array().get(array)) return Value();
+        for (simdjson::dom::element child : array) items.push_back(Convert(child, depth + 1));
+        return Value(std::move(items));
+      }
+      case element_type::OBJECT: {
+        if (key_stack.size() <= depth) key_stack.resize(depth + 1);
+        simdjson::dom::object obj;
+        if (e.get_object().get(obj)) return Value();
+        Struct s;
+        key_stack[depth].clear();
+        for (simdjson::dom::key_value_pair field : obj) {
+          key_stack[depth].push_back(field.key);
+          s.values.push_back(Convert(field.value, depth + 1));
+        }
+        s.names = names.Get(key_stack[depth]);
+        return Value(std::move(s));
+      }
+    }
+    return Value();
+  }
+};
+
+JsonReader::JsonReader() : impl_(std::make_unique<Impl>()) {}
+JsonReader::~JsonReader() = default;
+
+Result<Value> JsonReader::Parse(std::string_view text) {
+  auto doc = impl_->parser.parse(text.data(), text.size(), true);
+  if (doc.error()) {
+    return DataError(std::string("invalid JSON: ") + simdjson::error_message(doc.error()));
+  }
+  return impl_->Convert(doc.value_unsafe(), 0);
+}
+
+Result<Value> ParseJson(std::string_view text) {
+  JsonReader reader;
+  return reader.Parse(text);
+}
+
+void AppendJsonString(std::string_view s, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t run = 0;  // start of the current run of bytes that need no escaping
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+namespace {
+
+void AppendDouble(double d, std::string& out) {
+  if (!std::isfinite(d)) {
+    out += "null";  // JSON has no NaN/Infinity
+    return;
+  }
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  std::string_view text(buf, static_cast<size_t>(end - buf));
+  out += text;
+  // Keep doubles recognisable as doubles, as Java/ksqlDB print them (1.0, not 1).
+  if (text.find_first_of(".en") == std::string_view::npos) out += ".0";
+}
+
+void AppendBase64(std::string_view data, std::string& out) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  out.push_back('"');
+  size_t i = 0;
+  for (; i + 2 < data.size(); i += 3) {
+    uint32_t n = (uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8) | uint8_t(data[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out.push_back(kAlphabet[(n >> shift) & 63]);
+  }
+  if (i < data.size()) {
+    uint32_t n = uint8_t(data[i]) << 16;
+    if (i + 1 < data.size()) n |= uint8_t(data[i + 1]) << 8;
+    out.push_back(kAlphabet[(n >> 18) & 63]);
+    out.push_back(kAlphabet[(n >> 12) & 63]);
+    out.push_back(i + 1 < data.size() ? kAlphabet[(n >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+void AppendJson(const Value& v, std::string& out) {
+  using K = Value::Kind;
+  switch (v.kind()) {
+    case K::kNull: out += "null"; return;
+    case K::kBool: out += v.as_bool() ? "true" : "false"; return;
+    case K::kInt: {
+      char buf[24];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_int());
+      out.append(buf, end);
+      return;
+    }
+    case K::kDouble: AppendDouble(v.as_double(), out); return;
+    case K::kDecimal: out += v.as_decimal().ToString(); return;
+    case K::kString: AppendJsonString(v.as_string(), out); return;
+    case K::kBytes: AppendBase64(v.as_bytes().data, out); return;
+    case K::kDate: out += std::to_string(v.as_date().days); return;
+    case K::kTime: out += std::to_string(v.as_time().millis); return;
+    case K::kTimestamp: out += std::to_string(v.as_timestamp().millis); return;
+    case K::kArray: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& item : v.as_array()) {
+        if (!first) out.push_back(',');
+        first = false;
+        AppendJson(item, out);
+      }
+      out.push_back(']');
+      return;
+    }
+    case K::kMap: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [key, item] : v.as_map()) {
+        if (!first) out.push_back(',');
+        first = false;
+        if (key.is_string()) AppendJsonString(key.as_string(), out);
+        else AppendJsonString(key.ToString(), out);
+        out.push_back(':');
+        AppendJson(item, out);
+      }
+      out.push_back('}');
+      return;
+    }
+    case K::kStruct: {
+      const Struct& s = v.as_struct();
+      out.push_back('{');
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (i) out.push_back(',');
+        AppendJsonString(s.name(i), out);
+        out.push_back(':');
+        AppendJson(s.values[i], out);
+      }
+      out.push_back('}');
+      return;
+    }
+  }
+}
+
+std::string ToJson(const Value& v) {
+  std::string out;
+  AppendJson(v, out);
+  return out;
+}
+
+}  // namespace pipeline

@@ -1,0 +1,36 @@
+// JSON <-> Value. Objects become Structs (field order kept, names shared between records of the same shape),
+// arrays Arrays, integers int64, other numbers double. Writing follows ksqlDB's JSON format: DATE as days,
+// TIME as ms of day, TIMESTAMP as epoch ms, BYTES as base64, DECIMAL as a plain number.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "core/value.h"
+
+namespace pipeline {
+
+class JsonReader {
+ public:
+  JsonReader();
+  ~JsonReader();
+  // Parses one JSON document. Errors name the byte offset in `text`.
+  Result<Value> Parse(std::string_view text);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One-off parse (allocates a parser; use JsonReader in loops).
+Result<Value> ParseJson(std::string_view text);
+
+// Appends the JSON text of `v` to `out`.
+void AppendJson(const Value& v, std::string& out);
+std::string ToJson(const Value& v);
+// Appends `s` as a quoted, escaped JSON string.
+void AppendJsonString(std::string_view s, std::string& out);
+
+}  // namespace pipeline

@@ -1,0 +1,122 @@
+// pipe: the command line. Each subcommand is a thin call into its module.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "config/pipeline_config.h"
+#include "config/spec_docs.h"
+#include "observability/log.h"
+#include "plugin/registry.h"
+#include "runtime/pipeline.h"
+#include "runtime/supervisor.h"
+#include "sql/functions/function_docs.h"
+#include "testing/commands.h"
+
+#ifndef PIPE_VERSION
+#define PIPE_VERSION "0.1.0"
+#endif
+
+namespace {
+
+// `pipe validate` / `pipe explain`: load, check and build without running. Prints every error; exit 2 if any.
+int ValidateOrExplain(const std::string& file, const std::vector<std::string>& overrides, const std::string& format,
+                      bool explain) {
+  pipeline::config::Diagnostics diags;
+  auto cfg = pipeline::config::LoadPipelineFile(file, {overrides, nullptr}, diags);
+  std::unique_ptr<pipeline::Pipeline> pipeline;
+  if (cfg.ok()) {
+    pipeline::RuntimeOptions runtime;
+    auto built = pipeline::Pipeline::Build(*cfg, runtime, diags);
+    if (built.ok()) pipeline = std::move(*built);
+  }
+  if (!pipeline) {
+    for (const auto& e : diags.errors) std::cerr << e << "\n";
+    std::cerr << diags.errors.size() << (diags.errors.size() == 1 ? " error" : " errors") << " in " << file << "\n";
+    return 2;
+  }
+  if (explain) {
+    std::cout << pipeline->Explain(format);
+  } else {
+    std::cout << file << ": valid (" << pipeline->source_count() << " sources, " << pipeline->stage_count()
+              << " transforms, " << pipeline->sink_count() << " sinks)\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"pipe: sources, streaming SQL and single-message transforms, sinks — one binary, one YAML file"};
+  app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 success (a finite pipeline ended, or a signal stopped it after draining); 1 the pipeline "
+      "failed while running; 2 invalid pipeline file or command line.");
+
+  pipeline::RunOptions run;
+  std::string log_format = "text";
+  auto* run_cmd = app.add_subcommand("run", "Run a pipeline until its sources end or a signal stops it");
+  run_cmd->add_option("file", run.file, "Pipeline YAML file")->required();
+  run_cmd->add_option("--set", run.overrides, "Override a setting: path=value (e.g. sources.clicks.rate=5)");
+  run_cmd->add_option("--state-dir", run.state_dir, "Where checkpoints and state live (default ./.pipe-state/NAME)");
+  run_cmd->add_option("--http", run.http_address, "Serve /healthz, /readyz and /metrics on HOST:PORT");
+  run_cmd->add_option("--log-format", log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  bool no_watch = false;
+  run_cmd->add_flag("--no-watch", no_watch, "Do not reload when the file changes");
+
+  std::string file, format = "text";
+  std::vector<std::string> overrides;
+  auto* validate_cmd = app.add_subcommand("validate", "Check a pipeline file; list every error as file:line:col");
+  validate_cmd->add_option("file", file, "Pipeline YAML file")->required();
+  validate_cmd->add_option("--set", overrides, "Override a setting: path=value");
+  auto* explain_cmd = app.add_subcommand("explain", "Print the stage graph of a pipeline");
+  explain_cmd->add_option("file", file, "Pipeline YAML file")->required();
+  explain_cmd->add_option("--format", format, "text, dot or mermaid")->check(CLI::IsMember({"text", "dot", "mermaid"}));
+
+  std::vector<std::string> test_files;
+  bool verbose = false;
+  auto* test_cmd = app.add_subcommand("test", "Run pipeline unit tests (YAML test files; see README)");
+  test_cmd->add_option("files", test_files, "Test files")->required();
+  test_cmd->add_flag("-v,--verbose", verbose, "Show every record compared");
+
+  pipeline::testing::ConformanceOptions conf;
+  auto* conf_cmd = app.add_subcommand("conformance", "Run ksqlDB's query-validation test vectors against the engine");
+  conf_cmd->add_option("--dir", conf.dir, "Folder of *.jsonl cases (default $CONFORMANCE_DIR or ../shared/conformance/ksql-qtt)");
+  conf_cmd->add_option("--known-gaps", conf.known_gaps_file, "Known-gaps file (default tests/conformance/known_gaps.txt)");
+  conf_cmd->add_option("--family", conf.family, "Only this family (substring)");
+  conf_cmd->add_option("--case", conf.case_filter, "Only cases whose name contains this");
+  conf_cmd->add_flag("-v,--verbose", conf.verbose, "Show expected and actual records of failing cases");
+  conf_cmd->add_flag("--update-known-gaps", conf.update_known_gaps, "Rewrite the known-gaps file from this run");
+
+  bool markdown = false;
+  auto* functions_cmd = app.add_subcommand("functions", "List the SQL functions with their signatures");
+  functions_cmd->add_flag("--markdown", markdown, "Markdown table");
+
+  bool schema = false;
+  auto* docs_cmd = app.add_subcommand("docs", "Print the component reference (markdown) or the JSON Schema");
+  docs_cmd->add_flag("--schema", schema, "The JSON Schema of the pipeline file");
+
+  app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*run_cmd) {
+    pipeline::SetLogFormat(log_format == "json" ? pipeline::LogFormat::kJson : pipeline::LogFormat::kText);
+    run.watch = !no_watch;
+    return pipeline::RunPipeline(run);
+  }
+  if (*validate_cmd) return ValidateOrExplain(file, overrides, format, false);
+  if (*explain_cmd) return ValidateOrExplain(file, overrides, format, true);
+  if (*test_cmd) return pipeline::testing::RunPipeTestCommand(test_files, verbose, std::cout);
+  if (*conf_cmd) return pipeline::testing::RunConformanceCommand(conf, std::cout);
+  if (*functions_cmd) {
+    std::cout << pipeline::sql::RenderFunctionReference(markdown);
+    return 0;
+  }
+  if (*docs_cmd) {
+    const auto& registry = pipeline::BuiltinRegistry();
+    std::cout << (schema ? pipeline::config::RenderJsonSchema(registry) : pipeline::config::RenderReferenceMarkdown(registry));
+    return 0;
+  }
+  std::cout << "pipe " << PIPE_VERSION << "\n";
+  return 0;
+}

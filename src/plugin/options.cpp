@@ -1,0 +1,109 @@
+#include "plugin/options.h"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace pipeline {
+
+std::string Location::ToString() const {
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+Options::Options(const ComponentSpec* spec, YAML::Node node, std::string file)
+    : spec_(spec), node_(std::move(node)), file_(std::move(file)) {}
+
+const OptionSpec* Options::Find(const std::string& name) const {
+  if (!spec_) return nullptr;
+  for (const auto& o : spec_->options)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+bool Options::Has(const std::string& name) const { return node_.IsMap() && node_[name].IsDefined() && !node_[name].IsNull(); }
+
+YAML::Node Options::Raw(const std::string& name) const {
+  if (!node_.IsMap()) return YAML::Node();
+  YAML::Node n = node_[name];
+  return n.IsDefined() ? n : YAML::Node();
+}
+
+std::string Options::Text(const std::string& name) const {
+  if (Has(name)) {
+    YAML::Node n = node_[name];
+    if (n.IsScalar()) return n.Scalar();
+  }
+  const OptionSpec* o = Find(name);
+  return o ? o->default_value : std::string();
+}
+
+std::string Options::GetString(const std::string& name) const { return Text(name); }
+
+int64_t Options::GetInt(const std::string& name) const { return std::strtoll(Text(name).c_str(), nullptr, 10); }
+
+double Options::GetDouble(const std::string& name) const { return std::strtod(Text(name).c_str(), nullptr); }
+
+bool Options::GetBool(const std::string& name) const {
+  std::string t = Text(name);
+  return t == "true" || t == "yes" || t == "on" || t == "1";
+}
+
+int64_t Options::GetDurationMs(const std::string& name) const { return ParseDurationMs(Text(name)).value_or(0); }
+
+std::vector<std::string> Options::GetStringList(const std::string& name) const {
+  std::vector<std::string> out;
+  if (Has(name)) {
+    YAML::Node n = node_[name];
+    if (n.IsSequence()) {
+      for (const auto& item : n) out.push_back(item.Scalar());
+      return out;
+    }
+  }
+  // A scalar is a comma-separated list (Kafka Connect style: "a,b,c").
+  std::string text = Text(name);
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(start, comma - start);
+    size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> Options::GetMap(const std::string& name) const {
+  std::map<std::string, std::string> out;
+  YAML::Node n = Raw(name);
+  if (n.IsMap())
+    for (const auto& kv : n) out[kv.first.Scalar()] = kv.second.IsScalar() ? kv.second.Scalar() : "";
+  return out;
+}
+
+Location Options::LocationOf(const std::string& name) const {
+  YAML::Node n = Has(name) ? node_[name] : node_;
+  YAML::Mark m = n.Mark();
+  return Location{file_, m.line + 1, m.column + 1};
+}
+
+Error Options::ErrorAt(const std::string& name, const std::string& message) const {
+  return ConfigError(LocationOf(name).ToString() + ": " + name + ": " + message);
+}
+
+std::optional<int64_t> ParseDurationMs(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  double n = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || n < 0) return std::nullopt;
+  std::string unit(end);
+  double factor;
+  if (unit.empty() || unit == "ms") factor = 1;
+  else if (unit == "s") factor = 1000;
+  else if (unit == "m" || unit == "min") factor = 60'000;
+  else if (unit == "h") factor = 3'600'000;
+  else if (unit == "d") factor = 86'400'000;
+  else return std::nullopt;
+  return static_cast<int64_t>(std::llround(n * factor));
+}
+
+}  // namespace pipeline

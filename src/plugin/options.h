@@ -1,0 +1,60 @@
+// Options: a component's validated settings with typed access; defaults come from its ComponentSpec.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "plugin/spec.h"
+
+namespace pipeline {
+
+// Where a YAML node stands in the pipeline file.
+struct Location {
+  std::string file;
+  int line = 0;    // 1-based, 0 = unknown
+  int column = 0;  // 1-based
+  std::string ToString() const;  // "file:line:col"
+};
+
+class Options {
+ public:
+  Options() = default;
+  Options(const ComponentSpec* spec, YAML::Node node, std::string file);
+
+  bool Has(const std::string& name) const;
+  std::string GetString(const std::string& name) const;
+  int64_t GetInt(const std::string& name) const;
+  double GetDouble(const std::string& name) const;
+  bool GetBool(const std::string& name) const;
+  int64_t GetDurationMs(const std::string& name) const;
+  std::vector<std::string> GetStringList(const std::string& name) const;
+  std::map<std::string, std::string> GetMap(const std::string& name) const;
+  // The raw YAML node (for kList / kAny options); Null node if absent.
+  YAML::Node Raw(const std::string& name) const;
+  YAML::Node node() const { return node_; }
+  Location LocationOf(const std::string& name) const;
+  // "file:line:col: <option>: message" for errors found while building the component.
+  Error ErrorAt(const std::string& name, const std::string& message) const;
+
+  const std::string& file() const { return file_; }
+
+ private:
+  // The option's YAML scalar text, or the spec default, or "".
+  std::string Text(const std::string& name) const;
+  const OptionSpec* Find(const std::string& name) const;
+
+  const ComponentSpec* spec_ = nullptr;
+  YAML::Node node_;
+  std::string file_;
+};
+
+// "250ms", "5s", "1.5m", "2h", "1d" or plain milliseconds.
+std::optional<int64_t> ParseDurationMs(const std::string& text);
+
+}  // namespace pipeline

@@ -1,0 +1,34 @@
+// Processor: a stage with named inputs and outputs (SQL statements, SMT chains). The runtime calls it from the
+// stage's thread with each input batch; the processor emits batches to its outputs. Batches it emits must carry
+// the AckTokens of the inputs they derive from (or keep them while it holds state derived from them).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/record.h"
+#include "core/result.h"
+
+namespace pipeline {
+
+class MetricsRegistry;
+
+using EmitFn = std::function<void(size_t output_index, BatchPtr batch)>;
+
+class Processor {
+ public:
+  virtual ~Processor() = default;
+  // Stream names this processor reads, and those it produces (index = output_index in EmitFn).
+  virtual std::vector<std::string> inputs() const = 0;
+  virtual std::vector<std::string> outputs() const = 0;
+  virtual Status Open(const std::string& state_dir, MetricsRegistry* metrics) { (void)state_dir; (void)metrics; return {}; }
+  virtual Status Process(size_t input_index, BatchPtr batch, const EmitFn& emit) = 0;
+  // Called about every 100 ms with wall-clock time, for punctuation (window close, EMIT FINAL).
+  virtual Status Tick(int64_t now_ms, const EmitFn& emit) { (void)now_ms; (void)emit; return {}; }
+  // All inputs ended (finite pipelines): emit what is pending.
+  virtual Status Finish(const EmitFn& emit) { (void)emit; return {}; }
+};
+
+}  // namespace pipeline

@@ -1,0 +1,33 @@
+// Sink: where records leave a pipeline. Implementations: connectors/<name>/.
+//
+// A sink acknowledges records by dropping the Batch (and so its AckTokens) once they are durable: a file sink
+// after fsync, Kafka after the delivery report. Write() may keep the batch until Flush(). Threading: all
+// methods run on the sink's own thread, except that a sink may drop batches from a client callback thread.
+#pragma once
+
+#include <string>
+
+#include "core/record.h"
+#include "core/result.h"
+
+namespace pipeline {
+
+class MetricsRegistry;
+
+struct SinkContext {
+  std::string name;
+  std::string state_dir;
+  MetricsRegistry* metrics = nullptr;
+};
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual Status Open(SinkContext& ctx) = 0;
+  virtual Status Write(BatchPtr batch) = 0;
+  // Makes everything written so far durable and releases the batches it held.
+  virtual Status Flush() = 0;
+  virtual void Close() = 0;
+};
+
+}  // namespace pipeline

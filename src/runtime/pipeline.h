@@ -1,0 +1,137 @@
+// Pipeline: a built stage graph. Sources, stages (SQL, SMT) and sinks each run on their own thread and exchange
+// batches through bounded BatchQueues. A source's position is committed only once every sink that received its
+// records has flushed them (AckTracker); a finite pipeline ends by itself after flushing.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <optional>
+#include <stop_token>
+#include <thread>
+#include <vector>
+
+#include "config/pipeline_config.h"
+#include "core/ack.h"
+#include "plugin/processor.h"
+#include "plugin/sink.h"
+#include "plugin/source.h"
+#include "runtime/batch_queue.h"
+#include "runtime/checkpoint_store.h"
+#include "runtime/transform_chain.h"
+
+namespace pipeline {
+
+class MetricsRegistry;
+class Counter;
+
+struct RuntimeOptions {
+  std::string state_dir;
+  MetricsRegistry* metrics = nullptr;
+};
+
+class Pipeline {
+ public:
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+  // Builds every component (no I/O: nothing is opened or connected) and checks the stream references.
+  static Result<std::unique_ptr<Pipeline>> Build(const config::PipelineConfig& config, const RuntimeOptions& options,
+                                                 config::Diagnostics& diags);
+
+  // The stage graph as text, Graphviz dot or Mermaid.
+  std::string Explain(const std::string& format) const;
+
+  // Runs until every source ended and all was flushed, Stop() was called (graceful), or a stage failed.
+  Status Run();
+  // Graceful stop: sources stop reading, in-flight records drain, sinks flush, positions are committed.
+  void Stop();
+  bool ready() const { return ready_.load(); }
+  bool finite() const;
+  // Records read by all sources and written by all sinks so far (for progress lines).
+  struct Totals {
+    int64_t read = 0;
+    int64_t written = 0;
+  };
+  Totals totals() const;
+  size_t source_count() const { return sources_.size(); }
+  size_t stage_count() const { return stages_.size(); }
+  size_t sink_count() const { return sinks_.size(); }
+
+ private:
+  struct Edge {
+    BatchQueue* queue;
+    size_t input;
+  };
+  struct Stream {
+    std::string name;
+    std::string producer;
+    std::vector<Edge> consumers;
+  };
+  struct StageMetrics {
+    Counter* in = nullptr;
+    Counter* out = nullptr;
+    Counter* failed = nullptr;
+    Counter* queue_depth = nullptr;
+  };
+  struct SourceNode {
+    const config::ComponentConfig* config;
+    std::unique_ptr<Source> source;
+    std::unique_ptr<TransformChain> chain;
+    std::shared_ptr<AckTracker> tracker;
+    Stream* out = nullptr;
+    StageMetrics metrics;
+    Counter* checkpoint_age = nullptr;
+    SourceContext context;
+  };
+  struct StageNode {
+    const config::ComponentConfig* config;
+    std::unique_ptr<Processor> processor;
+    std::unique_ptr<BatchQueue> queue;
+    std::vector<std::string> inputs;
+    std::vector<Stream*> outs;
+    size_t producers = 0;
+    StageMetrics metrics;
+  };
+  struct SinkNode {
+    const config::ComponentConfig* config;
+    std::unique_ptr<Sink> sink;
+    std::unique_ptr<TransformChain> chain;
+    std::unique_ptr<BatchQueue> queue;
+    size_t producers = 0;
+    StageMetrics metrics;
+  };
+
+  Pipeline() = default;
+  Status BuildNodes(const RuntimeOptions& options, config::Diagnostics& diags);
+  void Connect(const std::string& consumer, const std::vector<std::string>& inputs,
+               const std::vector<Location>& locations, BatchQueue* queue, size_t& producers,
+               config::Diagnostics& diags);
+  void InitMetrics();
+
+  void RunSource(SourceNode& node, std::stop_token stop);
+  void RunStage(StageNode& node);
+  void RunSink(SinkNode& node);
+  void Publish(Stream& stream, BatchPtr batch);
+  void PublishEnd(Stream& stream);
+  void Fail(const Error& error);
+
+  config::PipelineConfig config_;
+  RuntimeOptions options_;
+  std::unique_ptr<CheckpointStore> checkpoints_;
+  std::map<std::string, Stream> streams_;
+  std::vector<std::unique_ptr<SourceNode>> sources_;
+  std::vector<std::unique_ptr<StageNode>> stages_;
+  std::vector<std::unique_ptr<SinkNode>> sinks_;
+  std::stop_source stop_;
+
+  std::mutex failure_mu_;
+  std::optional<Error> failure_;
+  std::atomic<bool> failed_{false};
+  std::atomic<bool> ready_{false};
+  std::atomic<int> sources_open_{0};
+};
+
+}  // namespace pipeline

@@ -1,0 +1,226 @@
+#include "runtime/supervisor.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "config/pipeline_config.h"
+#include "observability/http_server.h"
+#include "observability/log.h"
+#include "observability/metrics.h"
+#include "runtime/pipeline.h"
+
+namespace pipeline {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string DefaultStateDir(const std::string& file) {
+  if (const char* env = std::getenv("PIPE_STATE_DIR")) return env;
+  return (fs::path(".pipe-state") / fs::path(file).stem()).string();
+}
+
+// Loads, validates and builds; prints every error. nullptr when the file is invalid.
+std::unique_ptr<Pipeline> LoadAndBuild(const RunOptions& options, const RuntimeOptions& runtime) {
+  config::Diagnostics diags;
+  config::LoadOptions load{options.overrides, nullptr};
+  auto cfg = config::LoadPipelineFile(options.file, load, diags);
+  if (cfg.ok()) {
+    auto built = Pipeline::Build(*cfg, runtime, diags);
+    if (built.ok()) return std::move(*built);
+  }
+  for (const auto& e : diags.errors) std::cerr << e << "\n";
+  return nullptr;
+}
+
+// Watches the folder of the pipeline file: editors replace files by rename, and Kubernetes swaps `..data`.
+class FileWatch {
+ public:
+  explicit FileWatch(const std::string& file) : name_(fs::path(file).filename().string()) {
+    fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    std::string dir = fs::path(file).parent_path().string();
+    if (fd_ >= 0)
+      inotify_add_watch(fd_, dir.empty() ? "." : dir.c_str(),
+                        IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MODIFY);
+  }
+  ~FileWatch() {
+    if (fd_ >= 0) close(fd_);
+  }
+  // Waits up to timeout; true if the file (or the ConfigMap's ..data link) changed.
+  bool Changed(int timeout_ms) {
+    if (fd_ < 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
+      return false;
+    }
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, timeout_ms) <= 0) return false;
+    bool changed = false;
+    alignas(inotify_event) char buf[4096];
+    ssize_t n;
+    while ((n = read(fd_, buf, sizeof buf)) > 0) {
+      for (char* ptr = buf; ptr < buf + n;) {
+        auto* ev = reinterpret_cast<inotify_event*>(ptr);
+        std::string name = ev->len ? ev->name : "";
+        if (name == name_ || name == "..data") changed = true;
+        ptr += sizeof(inotify_event) + ev->len;
+      }
+    }
+    return changed;
+  }
+
+ private:
+  std::string name_;
+  int fd_ = -1;
+};
+
+// Signals are taken synchronously by one thread so that no handler runs inside library code.
+class SignalWatch {
+ public:
+  SignalWatch() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);  // before any thread starts: all inherit the mask
+    signal(SIGPIPE, SIG_IGN);
+  }
+  // 0 if none arrived.
+  int Poll() {
+    timespec zero{0, 0};
+    int sig = sigtimedwait(&set_, nullptr, &zero);
+    return sig > 0 ? sig : 0;
+  }
+
+ private:
+  sigset_t set_;
+};
+
+class ProgressReporter {
+ public:
+  explicit ProgressReporter(std::chrono::seconds every) : every_(every), start_(Clock::now()), last_(start_) {}
+  void Maybe(const Pipeline& p, bool force = false) {
+    auto now = Clock::now();
+    if (!force && now - last_ < every_) return;
+    auto t = p.totals();
+    double secs = std::chrono::duration<double>(now - start_).count();
+    double rate = secs > 0 ? static_cast<double>(t.read) / secs : 0;
+    LogInfo("progress", (force ? "finished: " : "running: ") + std::to_string(t.read) + " records read, " +
+                            std::to_string(t.written) + " written in " + std::to_string(static_cast<int64_t>(secs)) +
+                            " s (" + std::to_string(static_cast<int64_t>(rate)) + " records/s)");
+    last_ = now;
+  }
+
+ private:
+  std::chrono::seconds every_;
+  Clock::time_point start_, last_;
+};
+
+}  // namespace
+
+int RunPipeline(const RunOptions& options) {
+  SignalWatch signals;
+  MetricsRegistry metrics;
+  RuntimeOptions runtime{options.state_dir.empty() ? DefaultStateDir(options.file) : options.state_dir, &metrics};
+  std::error_code ec;
+  fs::create_directories(runtime.state_dir, ec);
+  if (ec) {
+    std::cerr << "pipe: cannot create the state dir " << runtime.state_dir << ": " << ec.message() << "\n";
+    return 2;
+  }
+
+  std::unique_ptr<Pipeline> pipeline = LoadAndBuild(options, runtime);
+  if (!pipeline) return 2;
+  std::string loaded_text = ReadAll(options.file);
+
+  std::atomic<Pipeline*> current{pipeline.get()};
+  HttpServer http(&metrics, [&] {
+    Pipeline* p = current.load();
+    return p && p->ready();
+  });
+  if (!options.http_address.empty()) {
+    Status s = http.Start(options.http_address);
+    if (!s.ok()) {
+      std::cerr << "pipe: " << s.message() << "\n";
+      return 2;
+    }
+    LogInfo("http_listening", "serving /healthz, /readyz and /metrics on " + options.http_address);
+  }
+
+  FileWatch watch(options.file);
+  ProgressReporter progress(std::chrono::seconds(10));
+  while (true) {
+    LogInfo("pipeline_started", "running " + options.file + " (" + std::to_string(pipeline->source_count()) +
+                                    " sources, " + std::to_string(pipeline->stage_count()) + " transforms, " +
+                                    std::to_string(pipeline->sink_count()) + " sinks); state in " + runtime.state_dir +
+                                    (pipeline->finite() ? "" : "; Ctrl-C to stop"));
+    auto running = std::async(std::launch::async, [p = pipeline.get()] { return p->Run(); });
+    bool reload = false, stopping = false;
+    while (running.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
+      bool changed = options.watch && watch.Changed(100);
+      if (!options.watch) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      int sig = signals.Poll();
+      if (sig == SIGINT || sig == SIGTERM) {
+        if (!stopping) LogInfo("stopping", "stopping: draining in-flight records and committing positions");
+        stopping = true;
+        pipeline->Stop();
+      }
+      if ((changed || sig == SIGHUP) && !stopping) {
+        std::string text = ReadAll(options.file);
+        if (text == loaded_text && sig != SIGHUP) continue;
+        LogInfo("reload_requested", "the pipeline file changed; validating the new version");
+        auto next = LoadAndBuild(options, runtime);
+        if (!next) {
+          LogWarn("reload_rejected", "the new pipeline file is invalid (errors above); the running pipeline goes on");
+          loaded_text = text;
+          continue;
+        }
+        loaded_text = text;
+        pipeline->Stop();
+        Status done = running.get();
+        if (!done.ok()) {
+          std::cerr << "pipe: " << done.message() << "\n";
+          return 1;
+        }
+        pipeline = std::move(next);
+        current = pipeline.get();
+        reload = true;
+        LogInfo("reloaded", "reloaded " + options.file + "; resuming from the committed positions");
+        break;
+      }
+      progress.Maybe(*pipeline);
+    }
+    if (reload) continue;
+    Status done = running.get();
+    current = nullptr;
+    progress.Maybe(*pipeline, true);
+    if (!done.ok()) {
+      std::cerr << "pipe: pipeline failed: " << done.message() << "\n";
+      return 1;
+    }
+    LogInfo("pipeline_finished", stopping ? "stopped after draining; positions committed"
+                                          : "all sources ended and every record was flushed");
+    return 0;
+  }
+}
+
+}  // namespace pipeline

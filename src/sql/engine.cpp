@@ -1,0 +1,187 @@
+// Engine: executes statements (catalog changes, persistent queries) and routes records between topics. Records
+// a query writes are delivered to every query that reads that topic, as ksqlDB chains queries through Kafka.
+#include "sql/engine.h"
+
+#include <algorithm>
+
+#include "sql/binder/catalog.h"
+#include "sql/parser/parser.h"
+#include "sql/planner/query_planner.h"
+
+namespace pipeline::sql {
+
+struct Engine::Impl {
+  EngineOptions options;
+  Catalog catalog;
+  std::vector<std::unique_ptr<PlannedQuery>> queries;
+  std::map<std::string, std::vector<SourceReader*>> subscribers;  // topic -> readers
+  std::vector<std::string> errors;
+
+  void Resubscribe() {
+    subscribers.clear();
+    for (auto& q : queries)
+      for (auto& [topic, reader] : q->readers) subscribers[topic].push_back(reader.get());
+  }
+
+  const std::vector<SourceReader*>* Find(const std::string& topic) const {
+    auto it = subscribers.find(topic);
+    if (it != subscribers.end()) return &it->second;
+    for (const auto& [t, readers] : subscribers)  // topic names are case-insensitive in the test suites
+      if (t.size() == topic.size() && std::equal(t.begin(), t.end(), topic.begin(), [](char a, char b) {
+            return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b));
+          }))
+        return &readers;
+    return nullptr;
+  }
+
+  void Bind(std::vector<Emitted>& out) {
+    for (auto& q : queries) {
+      q->ctx->out = &out;
+      q->ctx->processing_errors = &errors;
+    }
+  }
+
+  Status ExecuteStatement(const Statement& st);
+};
+
+Status Engine::Impl::ExecuteStatement(const Statement& st) {
+  switch (st.kind) {
+    case StatementKind::kOther: return {};
+    case StatementKind::kCreateSource: {
+      if (const SourceDef* existing = catalog.Find(st.name)) {
+        if (st.if_not_exists) return {};
+        if (st.or_replace && (st.is_source != existing->read_only))
+          return ConfigError("Cannot add " + std::string(st.is_table ? "table" : "stream") + " '" + st.name +
+                             "': CREATE OR REPLACE is not supported on source " + (existing->is_table ? "tables" : "streams") + ".");
+        if (!st.or_replace)
+          return ConfigError("Cannot add " + std::string(st.is_table ? "table" : "stream") + " '" + st.name + "': A " +
+                             (existing->is_table ? "table" : "stream") + " with the same name already exists");
+      }
+      auto def = PlanSourceDefinition(st, options);
+      if (!def) return def.error();
+      catalog.Put(std::move(*def));
+      return {};
+    }
+    case StatementKind::kCreateAsSelect:
+    case StatementKind::kInsertInto: {
+      const SourceDef* target = nullptr;
+      if (st.kind == StatementKind::kInsertInto) {
+        target = catalog.Find(st.name);
+        if (!target) return ConfigError("Sink does not exist: " + st.name);
+        if (target->read_only) return ConfigError("Cannot insert into read-only " + std::string(target->is_table ? "table" : "stream") + ": " + st.name);
+      } else if (const SourceDef* existing = catalog.Find(st.name)) {
+        if (st.if_not_exists) return {};
+        if (!st.or_replace)
+          return ConfigError("Cannot add " + std::string(st.is_table ? "table" : "stream") + " '" + st.name + "': A " +
+                             (existing->is_table ? "table" : "stream") + " with the same name already exists");
+      }
+      auto plan = PlanQuery(st, catalog, options, target);
+      if (!plan) return plan.error();
+      if (st.kind == StatementKind::kCreateAsSelect) {
+        if (st.or_replace) {
+          queries.erase(std::remove_if(queries.begin(), queries.end(),
+                                       [&](const auto& q) { return q->name == st.name; }),
+                        queries.end());
+        }
+        catalog.Put(plan->output);
+      }
+      queries.push_back(std::make_unique<PlannedQuery>(std::move(*plan)));
+      Resubscribe();
+      return {};
+    }
+    case StatementKind::kDrop: {
+      const SourceDef* def = catalog.Find(st.name);
+      if (!def) {
+        if (st.if_exists) return {};
+        return ConfigError("Source " + st.name + " does not exist.");
+      }
+      if (st.delete_topic && !def->from_query) return ConfigError("Cannot delete topic for read-only source: " + st.name);
+      for (const auto& q : queries)
+        for (const auto& [topic, reader] : q->readers)
+          if (topic == def->topic && q->name != st.name)
+            return ConfigError("Cannot drop " + st.name + ".\nThe following streams and/or tables read from this source: [" +
+                               q->name + "].\nYou need to drop them before dropping " + st.name + ".");
+      queries.erase(std::remove_if(queries.begin(), queries.end(), [&](const auto& q) { return q->name == st.name; }),
+                    queries.end());
+      catalog.Remove(st.name);
+      Resubscribe();
+      return {};
+    }
+    case StatementKind::kAlter: {
+      const SourceDef* def = catalog.Find(st.name);
+      if (!def) return ConfigError("Source " + st.name + " does not exist.");
+      if (def->read_only) return ConfigError("Cannot alter " + std::string(def->is_table ? "table" : "stream") + " '" + st.name + "': ALTER operations are not supported on source " + (def->is_table ? "tables" : "streams") + ".");
+      return ConfigError("ALTER is not supported by pipe");
+    }
+    case StatementKind::kInsertValues:
+      return ConfigError("INSERT INTO ... VALUES is not supported by pipe; write records to the topic instead");
+  }
+  return {};
+}
+
+Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>()) { impl_->options = std::move(options); }
+Engine::~Engine() = default;
+
+Status Engine::Execute(const std::string& sql_text) {
+  auto statements = ParseStatements(sql_text);
+  if (!statements) return statements.error();
+  for (const auto& st : *statements) {
+    Status s = impl_->ExecuteStatement(st);
+    if (!s.ok()) return s;
+  }
+  return {};
+}
+
+std::vector<std::string> Engine::InputTopics() const {
+  std::vector<std::string> out;
+  for (const auto& [name, def] : impl_->catalog.all()) {
+    if (def.from_query) continue;
+    if (std::find(out.begin(), out.end(), def.topic) == out.end()) out.push_back(def.topic);
+  }
+  return out;
+}
+
+std::vector<OutputTopic> Engine::OutputTopics() const {
+  std::vector<OutputTopic> out;
+  for (const auto& q : impl_->queries) {
+    bool seen = false;
+    for (const auto& o : out) seen |= o.topic == q->output.topic;
+    if (seen) continue;
+    out.push_back({q->output.topic, q->output.name, q->output.is_table, q->output.window_type != WindowType::kNone});
+  }
+  return out;
+}
+
+Status Engine::Push(const std::string& topic, Record record, std::vector<Emitted>& out) {
+  impl_->Bind(out);
+  size_t first = out.size();
+  if (const auto* readers = impl_->Find(topic))
+    for (SourceReader* r : *readers) r->Ingest(record);
+  // Chained queries: what a query wrote is input for queries reading that topic.
+  for (size_t i = first; i < out.size(); ++i) {
+    const auto* readers = impl_->Find(out[i].topic);
+    if (!readers) continue;
+    Record copy = out[i].record;
+    for (SourceReader* r : *readers) r->Ingest(copy);
+  }
+  return {};
+}
+
+Status Engine::Advance(int64_t now_ms, std::vector<Emitted>& out) {
+  impl_->Bind(out);
+  size_t first = out.size();
+  for (auto& q : impl_->queries)
+    for (auto& [topic, reader] : q->readers)
+      if (reader->next) reader->next->Advance(now_ms);
+  for (size_t i = first; i < out.size(); ++i) {
+    const auto* readers = impl_->Find(out[i].topic);
+    if (!readers) continue;
+    Record copy = out[i].record;
+    for (SourceReader* r : *readers) r->Ingest(copy);
+  }
+  return {};
+}
+
+const std::vector<std::string>& Engine::processing_errors() const { return impl_->errors; }
+
+}  // namespace pipeline::sql

@@ -1,0 +1,67 @@
+// The SQL engine's public face: statements in, records in, records out. Used by the `sql` pipeline stage,
+// by `pipe test` and by the conformance runner. Single-threaded: one Engine per stage thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/record.h"
+#include "core/result.h"
+
+namespace pipeline::sql {
+
+struct EngineOptions {
+  // Engine properties as ksqlDB names them, e.g. "ksql.persistence.default.format.value" = "JSON",
+  // "ksql.functions.collect_list.limit", "ksql.output.topic.name.prefix".
+  std::map<std::string, std::string> properties;
+  std::string state_dir;  // empty = in memory only
+};
+
+// A topic (stream) the engine writes, as seen by callers.
+struct OutputTopic {
+  std::string topic;         // KAFKA_TOPIC of the sink (defaults to the upper-case statement name)
+  std::string source_name;   // the STREAM/TABLE name
+  bool is_table = false;
+  bool windowed = false;
+};
+
+// An emitted record with the topic it goes to.
+struct Emitted {
+  std::string topic;
+  Record record;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Parses, checks and plans one or more ';'-separated statements. Errors carry "line:col: message".
+  // A failure leaves earlier statements of the same text in place (as ksqlDB executes statement by statement).
+  Status Execute(const std::string& sql_text);
+
+  // Topics the declared streams/tables read (inputs), and the ones persistent queries write (outputs).
+  std::vector<std::string> InputTopics() const;
+  std::vector<OutputTopic> OutputTopics() const;
+
+  // Feeds one record into `topic`. The record's key and value are JSON-level Values as they arrive on the wire
+  // after format decoding: a Struct/Map/Array/number/string for JSON, a string for DELIMITED, a number or
+  // string for KAFKA, null for a tombstone. Everything the record causes is appended to `out`, in order.
+  Status Push(const std::string& topic, Record record, std::vector<Emitted>& out);
+
+  // Stream time advanced to `now_ms` without a record (EMIT FINAL / window close on idle).
+  Status Advance(int64_t now_ms, std::vector<Emitted>& out);
+
+  // Processing errors (bad casts, deserialization failures) so far, each with the record shown.
+  const std::vector<std::string>& processing_errors() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pipeline::sql

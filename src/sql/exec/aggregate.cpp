@@ -1,0 +1,192 @@
+#include "sql/exec/aggregate.h"
+
+#include <algorithm>
+
+#include "sql/exec/row_key.h"
+
+namespace pipeline::sql {
+
+AggregateOperator::AggregateOperator(std::vector<BoundExprPtr> group_by, std::vector<AggregateCall> calls,
+                                     WindowConfig window, bool emit_final)
+    : group_by_(std::move(group_by)), calls_(std::move(calls)), window_(window), emit_final_(emit_final) {}
+
+bool AggregateOperator::EvalKeys(const Row& row, std::vector<Value>& keys) {
+  keys.clear();
+  for (const auto& g : group_by_) {
+    keys.push_back(g->Eval(row, ctx->eval));
+    if (keys.back().is_null()) {
+      ctx->FlushEvalErrors();
+      ctx->ReportError("GROUP BY expression evaluated to NULL: the record is dropped");
+      return false;
+    }
+  }
+  ctx->FlushEvalErrors();
+  return true;
+}
+
+std::vector<std::vector<Value>> AggregateOperator::EvalArgs(const Row& row) {
+  std::vector<std::vector<Value>> args(calls_.size());
+  for (size_t i = 0; i < calls_.size(); ++i)
+    for (const auto& a : calls_[i].args) args[i].push_back(a->Eval(row, ctx->eval));
+  ctx->FlushEvalErrors();
+  return args;
+}
+
+AggregateOperator::Group& AggregateOperator::FindOrCreate(const std::string& id, const std::vector<Value>& keys,
+                                                          const WindowBounds& w) {
+  auto it = groups_.find(id);
+  if (it != groups_.end()) return it->second;
+  Group& g = groups_[id];
+  g.keys = keys;
+  g.window = w;
+  g.rowtime = INT64_MIN;
+  for (const auto& c : calls_) g.accs.push_back(c.fn.make());
+  return g;
+}
+
+void AggregateOperator::Apply(Group& g, const std::vector<std::vector<Value>>& args, bool undo) {
+  for (size_t i = 0; i < calls_.size(); ++i) {
+    if (undo) g.accs[i]->Undo(args[i]);
+    else g.accs[i]->Add(args[i]);
+  }
+}
+
+void AggregateOperator::Emit(const Group& g, bool tombstone, int64_t rowtime) {
+  Change c;
+  c.tombstone = tombstone;
+  c.row.values = g.keys;
+  c.row.values.reserve(g.keys.size() + g.accs.size());
+  for (const auto& a : g.accs) c.row.values.push_back(tombstone ? Value() : a->Result());
+  c.row.rowtime = rowtime;
+  if (window_.type != WindowType::kNone) c.row.window = g.window;
+  next->Push(std::move(c));
+}
+
+std::vector<WindowBounds> AggregateOperator::WindowsFor(int64_t ts) const {
+  std::vector<WindowBounds> out;
+  if (window_.type == WindowType::kTumbling) {
+    int64_t start = ts - ((ts % window_.size_ms) + window_.size_ms) % window_.size_ms;
+    out.push_back({start, start + window_.size_ms, false});
+  } else if (window_.type == WindowType::kHopping) {
+    int64_t adv = window_.advance_ms;
+    int64_t last = ts - ((ts % adv) + adv) % adv;
+    std::vector<WindowBounds> rev;
+    for (int64_t start = last; start > ts - window_.size_ms; start -= adv)
+      if (start >= 0) rev.push_back({start, start + window_.size_ms, false});
+    out.assign(rev.rbegin(), rev.rend());
+  }
+  return out;
+}
+
+void AggregateOperator::AddSessionRow(const Row& row, const std::vector<Value>& keys,
+                                      const std::vector<std::vector<Value>>& args) {
+  int64_t ts = row.rowtime;
+  int64_t gap = window_.size_ms;
+  std::string base = KeyOf(keys, 0, keys.size());
+  auto& ids = sessions_[base];
+  std::vector<std::string> merged;
+  WindowBounds w{ts, ts, true};
+  for (const auto& id : ids) {
+    const Group& s = groups_[id];
+    if (s.window.end + gap >= ts && s.window.start - gap <= ts) {
+      merged.push_back(id);
+      w.start = std::min(w.start, s.window.start);
+      w.end = std::max(w.end, s.window.end);
+    }
+  }
+  int64_t close_time = stream_time_ - window_.grace_ms;
+  if (w.end < close_time) {
+    ++late_records_;
+    ctx->ReportError("record is later than the grace period of its session window: dropped");
+    return;
+  }
+  std::string id = base + "@" + std::to_string(w.start);
+  Group fresh;
+  fresh.keys = keys;
+  fresh.window = w;
+  fresh.rowtime = ts;
+  for (const auto& c : calls_) fresh.accs.push_back(c.fn.make());
+  for (const auto& m : merged) {
+    Group& old = groups_[m];
+    for (size_t i = 0; i < calls_.size(); ++i) fresh.accs[i]->Merge(*old.accs[i]);
+    fresh.rowtime = std::max(fresh.rowtime, old.rowtime);
+    if (!emit_final_) Emit(old, true, old.window.end);
+    groups_.erase(m);
+    ids.erase(std::find(ids.begin(), ids.end(), m));
+  }
+  Apply(fresh, args, false);
+  fresh.pending_final = true;
+  Group& g = groups_[id] = std::move(fresh);
+  ids.push_back(id);
+  if (!emit_final_) Emit(g, false, g.window.end);
+}
+
+void AggregateOperator::AddStreamRow(const Row& row) {
+  std::vector<Value> keys;
+  if (!EvalKeys(row, keys)) return;
+  auto args = EvalArgs(row);
+  if (window_.type == WindowType::kSession) {
+    AddSessionRow(row, keys, args);
+    return;
+  }
+  std::string base = KeyOf(keys, 0, keys.size());
+  if (window_.type == WindowType::kNone) {
+    Group& g = FindOrCreate(base, keys, {});
+    Apply(g, args, false);
+    g.rowtime = std::max(g.rowtime, row.rowtime);
+    Emit(g, false, g.rowtime);
+    return;
+  }
+  int64_t close_time = stream_time_ - window_.grace_ms;
+  bool any = false;
+  for (const auto& w : WindowsFor(row.rowtime)) {
+    if (w.end <= close_time) continue;
+    any = true;
+    Group& g = FindOrCreate(base + "@" + std::to_string(w.start), keys, w);
+    Apply(g, args, false);
+    g.rowtime = std::max(g.rowtime, row.rowtime);
+    g.pending_final = true;
+    if (!emit_final_) Emit(g, false, g.rowtime);
+  }
+  if (!any) {
+    ++late_records_;
+    ctx->ReportError("record is later than the grace period of its window: dropped");
+  }
+}
+
+void AggregateOperator::Push(Change change) {
+  if (change.row.rowtime > stream_time_) stream_time_ = change.row.rowtime;
+  if (change.old) {
+    // Table source: retract the previous row of this key from its group.
+    std::vector<Value> keys;
+    if (EvalKeys(*change.old, keys)) {
+      auto args = EvalArgs(*change.old);
+      auto it = groups_.find(KeyOf(keys, 0, keys.size()));
+      if (it != groups_.end()) {
+        Apply(it->second, args, true);
+        it->second.rowtime = std::max(it->second.rowtime, change.row.rowtime);
+        Emit(it->second, false, it->second.rowtime);
+      }
+    }
+  }
+  if (!change.tombstone) AddStreamRow(change.row);
+}
+
+void AggregateOperator::Advance(int64_t stream_time) {
+  if (stream_time > stream_time_) stream_time_ = stream_time;
+  if (!emit_final_ || window_.type == WindowType::kNone) return;
+  int64_t close_time = stream_time_ - window_.grace_ms;
+  std::vector<Group*> ready;
+  for (auto& [id, g] : groups_)
+    if (g.pending_final && g.window.end <= close_time && !(window_.type == WindowType::kSession && g.window.end == close_time))
+      ready.push_back(&g);
+  std::sort(ready.begin(), ready.end(), [](const Group* a, const Group* b) {
+    return a->window.start != b->window.start ? a->window.start < b->window.start : a->rowtime < b->rowtime;
+  });
+  for (Group* g : ready) {
+    g->pending_final = false;
+    Emit(*g, false, g->rowtime);
+  }
+}
+
+}  // namespace pipeline::sql

@@ -1,0 +1,68 @@
+// GROUP BY aggregation over a stream or a table, optionally windowed (TUMBLING, HOPPING, SESSION). Output rows
+// are [group key values..., aggregate results...] with the window in Row::window. Tables retract the previous
+// row of a key (Accumulator::Undo) before adding the new one. Records later than the grace period are dropped
+// and counted; EMIT FINAL holds each window's result until stream time passes its end plus grace.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sql/exec/expression.h"
+#include "sql/exec/operator.h"
+#include "sql/functions/aggregate_function.h"
+#include "sql/parser/ast.h"
+
+namespace pipeline::sql {
+
+struct AggregateCall {
+  BoundAggregate fn;
+  std::vector<BoundExprPtr> args;  // evaluated per row (COUNT(*) has none)
+};
+
+struct WindowConfig {
+  WindowType type = WindowType::kNone;
+  int64_t size_ms = 0;
+  int64_t advance_ms = 0;
+  int64_t grace_ms = 24 * 3600 * 1000LL;  // ksqlDB's default grace period
+  std::optional<int64_t> retention_ms;
+};
+
+class AggregateOperator final : public Operator {
+ public:
+  AggregateOperator(std::vector<BoundExprPtr> group_by, std::vector<AggregateCall> calls, WindowConfig window, bool emit_final);
+  void Push(Change change) override;
+  void Advance(int64_t stream_time) override;
+  int64_t late_records() const { return late_records_; }
+
+ private:
+  struct Group {
+    std::vector<Value> keys;
+    std::vector<std::unique_ptr<Accumulator>> accs;
+    WindowBounds window;
+    int64_t rowtime = 0;
+    bool pending_final = false;
+  };
+
+  bool EvalKeys(const Row& row, std::vector<Value>& keys);
+  std::vector<std::vector<Value>> EvalArgs(const Row& row);
+  Group& FindOrCreate(const std::string& id, const std::vector<Value>& keys, const WindowBounds& w);
+  void Apply(Group& g, const std::vector<std::vector<Value>>& args, bool undo);
+  void Emit(const Group& g, bool tombstone, int64_t rowtime);
+  void AddStreamRow(const Row& row);
+  void AddSessionRow(const Row& row, const std::vector<Value>& keys, const std::vector<std::vector<Value>>& args);
+  std::vector<WindowBounds> WindowsFor(int64_t ts) const;
+
+  std::vector<BoundExprPtr> group_by_;
+  std::vector<AggregateCall> calls_;
+  WindowConfig window_;
+  bool emit_final_;
+  std::unordered_map<std::string, Group> groups_;
+  std::map<std::string, std::vector<std::string>> sessions_;  // group key -> ids of its sessions
+  int64_t stream_time_ = INT64_MIN;
+  int64_t late_records_ = 0;
+};
+
+}  // namespace pipeline::sql

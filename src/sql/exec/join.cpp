@@ -1,0 +1,216 @@
+#include "sql/exec/join.h"
+
+#include <algorithm>
+
+#include "sql/exec/row_key.h"
+
+namespace pipeline::sql {
+
+JoinOperator::JoinOperator(JoinSpec spec) : spec_(std::move(spec)) {}
+
+bool JoinOperator::IsOuter(int side) const {
+  if (spec_.type == JoinType::kFull) return true;
+  return side == 0 ? spec_.type == JoinType::kLeft : spec_.type == JoinType::kRight;
+}
+
+void JoinOperator::EmitJoined(const Value& key, const Row* left, const Row* right, int64_t ts) {
+  Change out;
+  out.row.values.reserve(1 + spec_.left_width + spec_.right_width);
+  out.row.values.push_back(key);
+  for (size_t i = 0; i < spec_.left_width; ++i) out.row.values.push_back(left ? left->values[i] : Value());
+  for (size_t i = 0; i < spec_.right_width; ++i) out.row.values.push_back(right ? right->values[i] : Value());
+  out.row.rowtime = ts;
+  if (left && left->window) out.row.window = left->window;
+  else if (right && right->window) out.row.window = right->window;
+  next->Push(std::move(out));
+}
+
+void JoinOperator::EmitDelete(const Value& key, int64_t ts) {
+  Change out;
+  out.tombstone = true;
+  out.row.values.assign(1 + spec_.left_width + spec_.right_width, Value());
+  out.row.values[0] = key;
+  out.row.rowtime = ts;
+  next->Push(std::move(out));
+}
+
+void JoinOperator::FlushClosedOuter() {
+  if (!spec_.grace_ms) return;
+  for (int side = 0; side < 2; ++side) {
+    if (!IsOuter(side)) continue;
+    int64_t window_after = side == 0 ? spec_.after_ms : spec_.before_ms;
+    std::vector<std::pair<int64_t, Buffered*>> due;
+    for (auto& [k, rows] : buffers_[side])
+      for (auto& b : rows)
+        if (b.pending_outer && !b.matched && b.row.rowtime + window_after + *spec_.grace_ms < stream_time_)
+          due.push_back({b.row.rowtime, &b});
+    std::stable_sort(due.begin(), due.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [ts, b] : due) {
+      b->pending_outer = false;
+      Value key = (side == 0 ? spec_.left_key : spec_.right_key)->Eval(b->row, ctx->eval);
+      EmitJoined(key, side == 0 ? &b->row : nullptr, side == 1 ? &b->row : nullptr, ts);
+    }
+  }
+}
+
+void JoinOperator::StreamStream(int side, Change& c, const Value& key) {
+  const Row& row = c.row;
+  int64_t ts = row.rowtime;
+  bool first_advance = ts > stream_time_;
+  if (first_advance) stream_time_ = ts;
+  FlushClosedOuter();
+  int other = 1 - side;
+  std::string k = KeyOf({key}, 0, 1);
+  // This row's window over the other side: left.ts - before <= right.ts <= left.ts + after.
+  int64_t lo = side == 0 ? ts - spec_.before_ms : ts - spec_.after_ms;
+  int64_t hi = side == 0 ? ts + spec_.after_ms : ts + spec_.before_ms;
+  bool matched = false;
+  auto it = buffers_[other].find(k);
+  if (it != buffers_[other].end()) {
+    for (auto& b : it->second) {
+      if (b.row.rowtime < lo || b.row.rowtime > hi) continue;
+      matched = true;
+      b.matched = true;
+      b.pending_outer = false;
+      int64_t out_ts = std::max(ts, b.row.rowtime);
+      if (side == 0) EmitJoined(key, &row, &b.row, out_ts);
+      else EmitJoined(key, &b.row, &row, out_ts);
+    }
+  }
+  int64_t grace = spec_.grace_ms.value_or(24 * 3600 * 1000LL);
+  int64_t window_after = side == 0 ? spec_.after_ms : spec_.before_ms;
+  bool late = ts + window_after + grace < stream_time_;
+  if (!matched && IsOuter(side)) {
+    // Old semantics (no GRACE): emit the outer row now. GRACE: wait for the window to close unless it already has.
+    if (!spec_.grace_ms || late) {
+      if (side == 0) EmitJoined(key, &row, nullptr, ts);
+      else EmitJoined(key, nullptr, &row, ts);
+    }
+  }
+  if (late) return;
+  Buffered b;
+  b.row = row;
+  b.matched = matched;
+  b.pending_outer = !matched && IsOuter(side) && spec_.grace_ms.has_value();
+  buffers_[side][k].push_back(std::move(b));
+  // Drop rows that can no longer join (outside retention).
+  int64_t retention = spec_.before_ms + spec_.after_ms + grace;
+  for (int s = 0; s < 2; ++s) {
+    auto bit = buffers_[s].find(k);
+    if (bit == buffers_[s].end()) continue;
+    auto& dq = bit->second;
+    while (!dq.empty() && dq.front().row.rowtime + retention < stream_time_ && !dq.front().pending_outer) dq.pop_front();
+  }
+}
+
+void JoinOperator::StreamTable(int side, Change& c, const Value& key) {
+  std::string k = KeyOf({key}, 0, 1);
+  if (side == 1) {  // table side: remember, emit nothing
+    if (c.tombstone) tables_[1].erase(k);
+    else tables_[1][k] = c.row;
+    return;
+  }
+  auto it = tables_[1].find(k);
+  if (it != tables_[1].end()) EmitJoined(key, &c.row, &it->second, c.row.rowtime);
+  else if (spec_.type == JoinType::kLeft) EmitJoined(key, &c.row, nullptr, c.row.rowtime);
+}
+
+void JoinOperator::TableTable(int side, Change& c, const Value& key) {
+  std::string k = KeyOf({key}, 0, 1);
+  if (c.tombstone) tables_[side].erase(k);
+  else tables_[side][k] = c.row;
+  auto l = tables_[0].find(k);
+  auto r = tables_[1].find(k);
+  const Row* left = l == tables_[0].end() ? nullptr : &l->second;
+  const Row* right = r == tables_[1].end() ? nullptr : &r->second;
+  bool present = spec_.type == JoinType::kInner ? (left && right)
+               : spec_.type == JoinType::kLeft  ? left != nullptr
+               : spec_.type == JoinType::kRight ? right != nullptr
+                                                : (left || right);
+  int64_t ts = c.row.rowtime;
+  if (present) {
+    emitted_[k] = true;
+    EmitJoined(key, left, right, ts);
+  } else if (emitted_[k]) {
+    emitted_[k] = false;
+    EmitDelete(key, ts);
+  }
+}
+
+void JoinOperator::ForeignKey(int side, Change& c) {
+  // Left rows are keyed by their own primary key (slot 0); they join the right row whose key is left_key.
+  if (side == 0) {
+    std::string pk = KeyOf(c.row.values, 0, 1);
+    Value key0 = c.row.values.empty() ? Value() : c.row.values[0];
+    if (c.tombstone) {
+      bool had = fk_left_.erase(pk) > 0;
+      if (had || emitted_[pk]) {
+        emitted_[pk] = false;
+        EmitDelete(key0, c.row.rowtime);
+      }
+      return;
+    }
+    fk_left_[pk] = c.row;
+    Value fk = spec_.left_key->Eval(c.row, ctx->eval);
+    auto r = fk.is_null() ? tables_[1].end() : tables_[1].find(KeyOf({fk}, 0, 1));
+    const Row* right = r == tables_[1].end() ? nullptr : &r->second;
+    if (right || spec_.type == JoinType::kLeft) {
+      emitted_[pk] = true;
+      EmitJoined(key0, &c.row, right, right ? std::max(c.row.rowtime, right->rowtime) : c.row.rowtime);
+    } else if (emitted_[pk]) {
+      emitted_[pk] = false;
+      EmitDelete(key0, c.row.rowtime);
+    }
+    return;
+  }
+  Value rkey = spec_.right_key->Eval(c.row, ctx->eval);
+  std::string rk = KeyOf({rkey}, 0, 1);
+  if (c.tombstone) tables_[1].erase(rk);
+  else tables_[1][rk] = c.row;
+  const Row* right = c.tombstone ? nullptr : &tables_[1][rk];
+  for (auto& [pk, lrow] : fk_left_) {
+    Value fk = spec_.left_key->Eval(lrow, ctx->eval);
+    if (fk.is_null() || KeyOf({fk}, 0, 1) != rk) continue;
+    Value key0 = lrow.values[0];
+    if (right || spec_.type == JoinType::kLeft) {
+      emitted_[pk] = true;
+      EmitJoined(key0, &lrow, right, std::max(lrow.rowtime, c.row.rowtime));
+    } else if (emitted_[pk]) {
+      emitted_[pk] = false;
+      EmitDelete(key0, c.row.rowtime);
+    }
+  }
+}
+
+void JoinOperator::PushSide(int side, Change change) {
+  if (spec_.foreign_key) {
+    ForeignKey(side, change);
+    return;
+  }
+  Value key = (side == 0 ? spec_.left_key : spec_.right_key)->Eval(change.row, ctx->eval);
+  ctx->FlushEvalErrors();
+  bool left_table = spec_.left_is_table, right_table = spec_.right_is_table;
+  if (key.is_null()) {
+    // Rows without a join key never match; outer stream rows still pass through.
+    if (!change.tombstone && !left_table && !right_table && IsOuter(side) && !spec_.grace_ms) {
+      if (side == 0) EmitJoined(key, &change.row, nullptr, change.row.rowtime);
+      else EmitJoined(key, nullptr, &change.row, change.row.rowtime);
+    } else if (!change.tombstone && side == 0 && !left_table && right_table && spec_.type == JoinType::kLeft) {
+      EmitJoined(key, &change.row, nullptr, change.row.rowtime);
+    }
+    return;
+  }
+  if (!left_table && !right_table) {
+    if (!change.tombstone) StreamStream(side, change, key);
+  } else if (!left_table && right_table) {
+    StreamTable(side, change, key);
+  } else {
+    TableTable(side, change, key);
+  }
+}
+
+void JoinOperator::Advance(int64_t stream_time) {
+  if (next) next->Advance(stream_time);
+}
+
+}  // namespace pipeline::sql

@@ -1,0 +1,56 @@
+// Streaming operators. A persistent query is a chain (a small DAG for joins) of operators; each receives
+// changes from upstream and pushes its own to `next`. Single-threaded: one Engine per stage thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sql/engine.h"
+#include "sql/exec/row.h"
+#include "sql/functions/scalar_function.h"
+
+namespace pipeline::sql {
+
+// One row flowing through a query. Streams carry inserts only; tables carry upserts and deletes, and the
+// previous row of the key when it is known (aggregations over tables retract it).
+struct Change {
+  Row row;                 // for a delete: key slots hold the key, the rest is NULL
+  bool tombstone = false;
+  std::optional<Row> old;  // tables: the row this change replaces
+};
+
+// Per-query run-time state shared by its operators.
+struct QueryContext {
+  EvalContext eval;
+  std::vector<std::string>* processing_errors = nullptr;
+  std::vector<Emitted>* out = nullptr;
+  std::string query_name;
+  // Reports a processing error for one record (ksqlDB logs it and goes on).
+  void ReportError(const std::string& message) {
+    if (processing_errors) processing_errors->push_back(query_name + ": " + message);
+  }
+  // Checks ctx.eval after evaluating expressions for one row and reports what it recorded.
+  void FlushEvalErrors() {
+    if (eval.errors) {
+      ReportError(eval.last_error);
+      eval.errors = 0;
+      eval.last_error.clear();
+    }
+  }
+};
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  virtual void Push(Change change) = 0;
+  // Stream time moved forward (EMIT FINAL, window close); default: pass on.
+  virtual void Advance(int64_t stream_time) { if (next) next->Advance(stream_time); }
+  Operator* next = nullptr;
+  QueryContext* ctx = nullptr;
+};
+
+using OperatorPtr = std::unique_ptr<Operator>;
+
+}  // namespace pipeline::sql

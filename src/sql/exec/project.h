@@ -1,0 +1,24 @@
+// SELECT list / PARTITION BY re-keying: computes a new row from expressions bound against the input layout.
+// Deletes keep flowing: their key expressions are evaluated, value expressions skipped.
+#pragma once
+
+#include <vector>
+
+#include "sql/exec/expression.h"
+#include "sql/exec/operator.h"
+
+namespace pipeline::sql {
+
+class ProjectOperator final : public Operator {
+ public:
+  // key_count: how many leading expressions compute key columns (evaluated for deletes too).
+  ProjectOperator(std::vector<BoundExprPtr> exprs, size_t key_count) : exprs_(std::move(exprs)), key_count_(key_count) {}
+  void Push(Change change) override;
+
+ private:
+  Row Apply(const Row& in, bool keys_only);
+  std::vector<BoundExprPtr> exprs_;
+  size_t key_count_;
+};
+
+}  // namespace pipeline::sql

@@ -1,0 +1,41 @@
+#include "sql/exec/row_key.h"
+
+#include "sql/exec/decimal_math.h"
+
+namespace pipeline::sql {
+
+void AppendKeyBytes(const Value& v, std::string& out) {
+  switch (v.kind()) {
+    case Value::Kind::kNull: out += "n"; break;
+    case Value::Kind::kBool: out += v.as_bool() ? "t" : "f"; break;
+    case Value::Kind::kInt: out += "i" + std::to_string(v.as_int()); break;
+    case Value::Kind::kDouble: {
+      double d = v.as_double();
+      if (d == static_cast<double>(static_cast<int64_t>(d))) out += "i" + std::to_string(static_cast<int64_t>(d));
+      else out += "d" + std::to_string(d);
+      break;
+    }
+    case Value::Kind::kDecimal: out += "m" + DecimalToString(v.as_decimal()); break;
+    case Value::Kind::kString: out += "s" + v.as_string(); break;
+    case Value::Kind::kArray:
+      out += "[";
+      for (const auto& e : v.as_array()) { AppendKeyBytes(e, out); out += ','; }
+      out += "]";
+      break;
+    case Value::Kind::kStruct:
+      out += "{";
+      for (const auto& e : v.as_struct().values) { AppendKeyBytes(e, out); out += ','; }
+      out += "}";
+      break;
+    default: out += "x" + v.ToString(); break;
+  }
+  out += '\x1f';
+}
+
+std::string KeyOf(const std::vector<Value>& values, size_t begin, size_t end) {
+  std::string k;
+  for (size_t i = begin; i < end && i < values.size(); ++i) AppendKeyBytes(values[i], k);
+  return k;
+}
+
+}  // namespace pipeline::sql

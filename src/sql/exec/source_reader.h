@@ -1,0 +1,37 @@
+// Entry of a query: turns records of a topic into rows of the declared schema (deserialization errors are
+// reported and the record skipped), takes ROWTIME from the TIMESTAMP column when one is declared, and for
+// tables keeps the latest row per key so that changes carry the row they replace.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include "sql/binder/catalog.h"
+#include "sql/exec/operator.h"
+#include "sql/exec/serde.h"
+
+namespace pipeline::sql {
+
+class SourceReader {
+ public:
+  explicit SourceReader(const SourceDef& def);
+  void Ingest(const Record& record);
+  Operator* next = nullptr;
+  QueryContext* ctx = nullptr;
+  // Stream time: the largest ROWTIME seen.
+  int64_t stream_time() const { return stream_time_; }
+
+ private:
+  bool ExtractTimestamp(Row& row, std::string& error) const;
+  SourceDef def_;
+  RowDecoder decoder_;
+  int key_count_;
+  int timestamp_slot_ = -1;
+  std::unordered_map<std::string, Row> table_;
+  int64_t stream_time_ = INT64_MIN;
+};
+
+// Parses a timestamp string with a Java DateTimeFormatter-style pattern ("yyyy-MM-dd HH:mm:ss.SSS").
+std::optional<int64_t> ParseWithPattern(const std::string& text, const std::string& pattern);
+
+}  // namespace pipeline::sql

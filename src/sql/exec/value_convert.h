@@ -1,0 +1,48 @@
+// Conversions between values: CAST semantics (ksqlDB rules), JSON-level values into a declared schema type,
+// and text forms (Java's Double.toString, ISO dates) where ksqlDB shows values as strings.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/value.h"
+#include "sql/functions/scalar_function.h"
+#include "sql/types.h"
+
+namespace pipeline::sql {
+
+// Built once per target type (at bind time) so that struct field names are shared, not rebuilt per row.
+class TypeConverter {
+ public:
+  explicit TypeConverter(SqlType type);
+  const SqlType& type() const { return type_; }
+  // JSON-level value (as decoded from the wire) into this type; false on a value that does not fit.
+  bool FromJson(const Value& in, Value& out) const;
+  // CAST(in AS type) given the source type; NULL plus ctx.Fail on a bad value.
+  Value Cast(const Value& in, const SqlType& from, EvalContext& ctx) const;
+  const FieldNamesPtr& names() const { return names_; }
+
+ private:
+  SqlType type_;
+  FieldNamesPtr names_;                    // STRUCT
+  std::vector<TypeConverter> children_;    // STRUCT fields, or [element] for ARRAY/MAP
+  // JSON objects of the same shape share one FieldNames: remember the last shape's field mapping.
+  mutable FieldNamesPtr last_shape_;  // kept alive so the address cannot be reused
+  mutable std::vector<int> last_mapping_;  // struct field i <- input index (or -1)
+};
+
+std::string JavaDoubleToString(double v);
+std::string FormatDate(int32_t days);                 // 2021-03-04
+std::string FormatTime(int64_t millis);               // 10:11:12 (with .SSS when non-zero)
+std::string FormatTimestamp(int64_t millis);          // 2021-03-04T10:11:12.000
+std::optional<int32_t> ParseDate(const std::string& s);
+std::optional<int64_t> ParseTime(const std::string& s);
+std::optional<int64_t> ParseTimestamp(const std::string& s);  // ISO-8601, optional zone
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+// Value as ksqlDB shows it when cast to STRING.
+std::string ValueToSqlString(const Value& v, const SqlType& type);
+// Value wrapped to the 32-bit range for INT arithmetic.
+inline int64_t WrapInt32(int64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v)); }
+
+}  // namespace pipeline::sql

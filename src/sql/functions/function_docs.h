@@ -1,0 +1,13 @@
+// The SQL function reference (`pipe functions`, the README's function list), generated from the registries so
+// that the documentation cannot drift from what is registered.
+#pragma once
+
+#include <string>
+
+namespace pipeline::sql {
+
+// Every scalar function (grouped by category) and every aggregate function, each with its signatures and
+// description. `markdown` renders one table per category; otherwise aligned plain text for a terminal.
+std::string RenderFunctionReference(bool markdown);
+
+}  // namespace pipeline::sql

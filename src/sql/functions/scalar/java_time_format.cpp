@@ -1,0 +1,530 @@
+#include "sql/functions/scalar/java_time_format.h"
+
+#include <strings.h>
+
+#include <cctype>
+#include <cstdio>
+#include <unordered_map>
+
+namespace pipeline::sql::scalar {
+
+namespace {
+
+using Token = JavaTimeFormat::Token;
+
+constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                   "July",    "August",   "September", "October", "November", "December"};
+constexpr const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int DaysInMonth(int64_t y, int m) {
+  static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeap(y) ? 29 : kDaysIn[m - 1];
+}
+
+std::string Padded(int64_t v, int width) {
+  std::string digits = std::to_string(v < 0 ? -v : v);
+  if (static_cast<int>(digits.size()) < width) digits.insert(0, static_cast<size_t>(width) - digits.size(), '0');
+  return v < 0 ? "-" + digits : digits;
+}
+
+// "+HH", "+HHMM", "+HH:MM" (with seconds when present); "" for zero when `zero_text` is used by the caller.
+std::string OffsetString(int32_t seconds, bool colon, bool always_minutes) {
+  int32_t a = seconds < 0 ? -seconds : seconds;
+  std::string out = seconds < 0 ? "-" : "+";
+  out += Padded(a / 3600, 2);
+  if (always_minutes || a % 3600) {
+    if (colon) out += ':';
+    out += Padded(a / 60 % 60, 2);
+  }
+  if (a % 60) {
+    if (colon) out += ':';
+    out += Padded(a % 60, 2);
+  }
+  return out;
+}
+
+std::string GmtOffset(int32_t seconds, bool long_form) {
+  if (seconds == 0) return "GMT";
+  int32_t a = seconds < 0 ? -seconds : seconds;
+  std::string out = std::string("GMT") + (seconds < 0 ? "-" : "+");
+  out += long_form ? Padded(a / 3600, 2) : std::to_string(a / 3600);
+  if (long_form || a % 3600) out += ":" + Padded(a / 60 % 60, 2);
+  return out;
+}
+
+bool IsNumericField(char letter) { return std::string_view("yuYMLdDhHkKmsSnA").find(letter) != std::string_view::npos; }
+
+// Width a numeric token reserves when a variable-width field precedes it (Java's adjacent value parsing).
+int FixedWidth(const Token& t) {
+  if (t.kind != Token::Kind::kField || !IsNumericField(t.letter)) return 0;
+  if ((t.letter == 'M' || t.letter == 'L') && t.count >= 3) return 0;
+  if (t.letter == 'y' || t.letter == 'u' || t.letter == 'Y') return t.count == 2 ? 2 : 0;
+  return t.count >= 2 || t.letter == 'S' ? t.count : 0;
+}
+
+// ---- parsing state -----------------------------------------------------------------------------------------
+
+struct ParseState {
+  std::string_view text;
+  size_t pos = 0;
+  std::optional<int64_t> year, day_of_year;
+  std::optional<int> month, day, hour_of_day, hour_of_ampm, clock_hour_ampm, minute, second;
+  std::optional<int> ampm;  // 0 AM, 1 PM
+  std::optional<int64_t> nanos;
+  std::optional<int32_t> offset;
+  std::shared_ptr<const TimeZone> zone;
+  bool bc = false;
+};
+
+bool MatchText(ParseState& s, std::string_view word) {
+  if (s.text.size() - s.pos < word.size()) return false;
+  if (strncasecmp(s.text.data() + s.pos, word.data(), word.size()) != 0) return false;
+  s.pos += word.size();
+  return true;
+}
+
+// Reads between min and max digits; false if fewer than min are present.
+bool ReadNumber(ParseState& s, int min_digits, int max_digits, int64_t& out, bool allow_sign = false) {
+  size_t start = s.pos;
+  bool negative = false;
+  if (allow_sign && s.pos < s.text.size() && (s.text[s.pos] == '-' || s.text[s.pos] == '+')) negative = s.text[s.pos++] == '-';
+  size_t digits_start = s.pos;
+  int64_t v = 0;
+  while (s.pos < s.text.size() && static_cast<int>(s.pos - digits_start) < max_digits &&
+         std::isdigit(static_cast<unsigned char>(s.text[s.pos])))
+    v = v * 10 + (s.text[s.pos++] - '0');
+  if (static_cast<int>(s.pos - digits_start) < min_digits) {
+    s.pos = start;
+    return false;
+  }
+  out = negative ? -v : v;
+  return true;
+}
+
+// Offsets: "+HH", "+HHMM", "+HH:MM", optional seconds; `z_allowed` accepts "Z" for zero.
+bool ReadOffset(ParseState& s, bool z_allowed, bool gmt_prefix) {
+  if (gmt_prefix) {
+    if (!MatchText(s, "GMT") && !MatchText(s, "UTC")) return false;
+    if (s.pos >= s.text.size() || (s.text[s.pos] != '+' && s.text[s.pos] != '-')) {
+      s.offset = 0;
+      return true;
+    }
+  }
+  if (z_allowed && s.pos < s.text.size() && (s.text[s.pos] == 'Z' || s.text[s.pos] == 'z')) {
+    ++s.pos;
+    s.offset = 0;
+    return true;
+  }
+  if (s.pos >= s.text.size() || (s.text[s.pos] != '+' && s.text[s.pos] != '-')) return false;
+  int sign = s.text[s.pos++] == '-' ? -1 : 1;
+  int64_t h = 0, m = 0, sec = 0;
+  if (!ReadNumber(s, 1, 2, h)) return false;
+  if (s.pos < s.text.size() && s.text[s.pos] == ':') ++s.pos;
+  size_t before = s.pos;
+  if (!ReadNumber(s, 2, 2, m)) s.pos = before;
+  if (s.pos < s.text.size() && s.text[s.pos] == ':') ++s.pos;
+  before = s.pos;
+  if (!ReadNumber(s, 2, 2, sec)) s.pos = before;
+  s.offset = static_cast<int32_t>(sign * (h * 3600 + m * 60 + sec));
+  return true;
+}
+
+// Zone names in text: region ids, UTC/GMT, and the common abbreviations Java's parser knows.
+bool ReadZoneName(ParseState& s) {
+  size_t start = s.pos;
+  while (s.pos < s.text.size() && (std::isalnum(static_cast<unsigned char>(s.text[s.pos])) || s.text[s.pos] == '/' ||
+                                   s.text[s.pos] == '_' || s.text[s.pos] == '+' || s.text[s.pos] == '-' || s.text[s.pos] == ':'))
+    ++s.pos;
+  std::string name(s.text.substr(start, s.pos - start));
+  static const std::unordered_map<std::string, std::string> kAbbreviations = {
+      {"PST", "America/Los_Angeles"}, {"PDT", "America/Los_Angeles"}, {"MST", "America/Denver"},
+      {"MDT", "America/Denver"},      {"CST", "America/Chicago"},     {"CDT", "America/Chicago"},
+      {"EST", "America/New_York"},    {"EDT", "America/New_York"},    {"BST", "Europe/London"},
+      {"CET", "Europe/Paris"},        {"CEST", "Europe/Paris"},       {"EET", "Europe/Athens"},
+      {"EEST", "Europe/Athens"},      {"JST", "Asia/Tokyo"},          {"IST", "Asia/Kolkata"}};
+  auto it = kAbbreviations.find(name);
+  Result<std::shared_ptr<const TimeZone>> tz = FindTimeZone(it != kAbbreviations.end() ? it->second : name);
+  if (!tz.ok()) {
+    s.pos = start;
+    return false;
+  }
+  s.zone = *tz;
+  return true;
+}
+
+bool ParseField(ParseState& s, const Token& t, int reserve) {
+  int64_t v = 0;
+  auto numeric = [&](int min_fixed, int max_variable) {
+    if (t.count >= 2) return ReadNumber(s, t.count, t.count, v);
+    return ReadNumber(s, min_fixed, max_variable, v);
+  };
+  switch (t.letter) {
+    case 'G':
+      if (MatchText(s, "AD")) return true;
+      if (MatchText(s, "BC")) return s.bc = true;
+      return false;
+    case 'y':
+    case 'u':
+    case 'Y': {
+      if (t.count == 2) {
+        if (!ReadNumber(s, 2, 2, v)) return false;
+        s.year = 2000 + v;
+        return true;
+      }
+      size_t digits = 0;
+      while (s.pos + digits < s.text.size() && std::isdigit(static_cast<unsigned char>(s.text[s.pos + digits]))) ++digits;
+      int max = std::max(t.count, static_cast<int>(digits) - reserve);
+      if (!ReadNumber(s, t.count == 1 ? 1 : t.count, std::min(max, 10), v, true)) return false;
+      s.year = v;
+      return true;
+    }
+    case 'M':
+    case 'L':
+      if (t.count >= 3) {
+        for (int m = 0; m < 12; ++m) {
+          std::string_view full = kMonths[m];
+          if ((t.count == 4 && MatchText(s, full)) || (t.count == 3 && MatchText(s, full.substr(0, 3))) ||
+              (t.count == 5 && MatchText(s, full.substr(0, 1)))) {
+            s.month = m + 1;
+            return true;
+          }
+        }
+        return false;
+      }
+      if (!numeric(1, 2)) return false;
+      s.month = static_cast<int>(v);
+      return true;
+    case 'd':
+      if (!numeric(1, 2)) return false;
+      s.day = static_cast<int>(v);
+      return true;
+    case 'D':
+      if (!ReadNumber(s, t.count, 3, v)) return false;
+      s.day_of_year = v;
+      return true;
+    case 'E':
+    case 'e':
+    case 'c':
+      for (std::string_view day : kDays)
+        if ((t.count >= 4 && MatchText(s, day)) || (t.count < 4 && MatchText(s, day.substr(0, 3)))) return true;
+      return false;
+    case 'a':
+      if (MatchText(s, "AM")) return s.ampm = 0, true;
+      if (MatchText(s, "PM")) return s.ampm = 1, true;
+      return false;
+    case 'H':
+      if (!numeric(1, 2)) return false;
+      s.hour_of_day = static_cast<int>(v);
+      return true;
+    case 'k':
+      if (!numeric(1, 2)) return false;
+      s.hour_of_day = static_cast<int>(v % 24);
+      return true;
+    case 'h':
+      if (!numeric(1, 2)) return false;
+      s.clock_hour_ampm = static_cast<int>(v);
+      return true;
+    case 'K':
+      if (!numeric(1, 2)) return false;
+      s.hour_of_ampm = static_cast<int>(v);
+      return true;
+    case 'm':
+      if (!numeric(1, 2)) return false;
+      s.minute = static_cast<int>(v);
+      return true;
+    case 's':
+      if (!numeric(1, 2)) return false;
+      s.second = static_cast<int>(v);
+      return true;
+    case 'S': {
+      if (!ReadNumber(s, t.count, t.count, v)) return false;
+      for (int k = t.count; k < 9; ++k) v *= 10;
+      s.nanos = v;
+      return true;
+    }
+    case 'n':
+      if (!ReadNumber(s, 1, 9, v)) return false;
+      s.nanos = v;
+      return true;
+    case 'X': return ReadOffset(s, true, false);
+    case 'x': return ReadOffset(s, false, false);
+    case 'Z': return t.count == 4 ? ReadOffset(s, false, true) : ReadOffset(s, t.count == 5, false);
+    case 'O': return ReadOffset(s, false, true);
+    case 'z':
+    case 'V': return ReadZoneName(s);
+    default: return false;
+  }
+}
+
+bool ParseTokens(ParseState& s, const std::vector<Token>& tokens, size_t& i, bool optional) {
+  for (; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    switch (t.kind) {
+      case Token::Kind::kLiteral:
+        if (!MatchText(s, t.text)) return false;
+        break;
+      case Token::Kind::kOptionalStart: {
+        ParseState saved = s;
+        size_t j = i + 1;
+        if (!ParseTokens(s, tokens, j, true)) s = saved;
+        // skip to the matching end
+        int depth = 0;
+        for (++i; i < tokens.size(); ++i) {
+          if (tokens[i].kind == Token::Kind::kOptionalStart) ++depth;
+          if (tokens[i].kind == Token::Kind::kOptionalEnd && depth-- == 0) break;
+        }
+        break;
+      }
+      case Token::Kind::kOptionalEnd:
+        if (optional) return true;
+        break;
+      case Token::Kind::kField: {
+        int reserve = 0;
+        for (size_t k = i + 1; k < tokens.size() && FixedWidth(tokens[k]) > 0; ++k) reserve += FixedWidth(tokens[k]);
+        if (!ParseField(s, t, reserve)) return false;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+// ---- cached lookups ---------------------------------------------------------------------------------------
+
+template <class T, class F>
+Result<std::shared_ptr<const T>> CachedPerThread(const std::string& key, F make) {
+  thread_local std::unordered_map<std::string, std::shared_ptr<const T>> cache;
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  Result<std::shared_ptr<const T>> made = make(key);
+  if (!made.ok()) return made;
+  if (cache.size() >= 256) cache.clear();
+  cache.emplace(key, *made);
+  return made;
+}
+
+}  // namespace
+
+LocalDateTime LocalDateTime::FromEpochSeconds(int64_t local_seconds, int64_t nanos) {
+  LocalDateTime t;
+  int64_t days = FloorDiv(local_seconds, 86400);
+  int64_t secs = local_seconds - days * 86400;
+  int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  t.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  t.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  t.year = static_cast<int64_t>(yoe) + era * 400 + (t.month <= 2);
+  t.hour = static_cast<int>(secs / 3600);
+  t.minute = static_cast<int>(secs / 60 % 60);
+  t.second = static_cast<int>(secs % 60);
+  t.nanos = nanos;
+  return t;
+}
+
+int64_t LocalDateTime::EpochDay() const {
+  int64_t y = year - (month <= 2);
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * static_cast<unsigned>(month > 2 ? month - 3 : month + 9) + 2) / 5 + static_cast<unsigned>(day) - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+Result<std::shared_ptr<const JavaTimeFormat>> JavaTimeFormat::Compile(std::string_view pattern) {
+  auto f = std::make_shared<JavaTimeFormat>();
+  f->pattern_ = pattern;
+  int depth = 0;
+  for (size_t i = 0; i < pattern.size();) {
+    char c = pattern[i];
+    if (c == '\'') {
+      size_t j = i + 1;
+      std::string lit;
+      while (true) {
+        if (j >= pattern.size()) return DataError("Pattern ends with an incomplete string literal: " + f->pattern_);
+        if (pattern[j] == '\'') {
+          if (j + 1 < pattern.size() && pattern[j + 1] == '\'') {
+            lit += '\'';
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        lit += pattern[j++];
+      }
+      if (j == i + 1) lit = "'";  // '' is a single quote
+      f->tokens_.push_back({Token::Kind::kLiteral, 0, 0, lit});
+      i = j + 1;
+    } else if (c == '[') {
+      ++depth;
+      f->tokens_.push_back({Token::Kind::kOptionalStart});
+      ++i;
+    } else if (c == ']') {
+      if (depth-- == 0) return DataError("Pattern invalid as it contains ] without previous [: " + f->pattern_);
+      f->tokens_.push_back({Token::Kind::kOptionalEnd});
+      ++i;
+    } else if (std::isalpha(static_cast<unsigned char>(c))) {
+      size_t j = i;
+      while (j < pattern.size() && pattern[j] == c) ++j;
+      int count = static_cast<int>(j - i);
+      if (std::string_view("GuyYMLdDEecahHkKmsSnzZXxOV").find(c) == std::string_view::npos)
+        return DataError(std::string("Unknown pattern letter: ") + c);
+      if ((c == 'V' && count != 2) || (count > 5 && c != 'S' && c != 'y' && c != 'u' && c != 'n') ||
+          (std::string_view("dhHkKms").find(c) != std::string_view::npos && count > 2))
+        return DataError(std::string("Too many pattern letters: ") + c);
+      f->tokens_.push_back({Token::Kind::kField, c, count, ""});
+      i = j;
+    } else if (c == '#' || c == '{' || c == '}') {
+      return DataError(std::string("Pattern includes reserved character: '") + c + "'");
+    } else {
+      f->tokens_.push_back({Token::Kind::kLiteral, 0, 0, std::string(1, c)});
+      ++i;
+    }
+  }
+  return std::shared_ptr<const JavaTimeFormat>(std::move(f));
+}
+
+std::string JavaTimeFormat::Format(const LocalDateTime& t, const TimeZone& zone, const ZoneOffset& offset) const {
+  std::string out;
+  for (const Token& tok : tokens_) {
+    if (tok.kind == Token::Kind::kLiteral) {
+      out += tok.text;
+      continue;
+    }
+    if (tok.kind != Token::Kind::kField) continue;
+    int n = tok.count;
+    switch (tok.letter) {
+      case 'G': out += t.year > 0 ? "AD" : "BC"; break;
+      case 'y':
+      case 'u':
+      case 'Y':
+        if (n == 2) out += Padded(((t.year % 100) + 100) % 100, 2);
+        else out += Padded(t.year, n);
+        break;
+      case 'M':
+      case 'L':
+        if (n >= 4) out += kMonths[t.month - 1];
+        else if (n == 3) out += std::string_view(kMonths[t.month - 1]).substr(0, 3);
+        else out += Padded(t.month, n);
+        break;
+      case 'd': out += Padded(t.day, n); break;
+      case 'D': {
+        LocalDateTime jan1 = t;
+        jan1.month = 1;
+        jan1.day = 1;
+        out += Padded(t.EpochDay() - jan1.EpochDay() + 1, n);
+        break;
+      }
+      case 'E':
+      case 'e':
+      case 'c': {
+        int64_t dow = ((t.EpochDay() % 7) + 7 + 3) % 7;  // 1970-01-01 was a Thursday; 0 = Monday
+        if (n >= 4) out += kDays[dow];
+        else if (n == 3 || tok.letter == 'E') out += std::string_view(kDays[dow]).substr(0, 3);
+        else out += std::to_string(dow + 1);
+        break;
+      }
+      case 'a': out += t.hour < 12 ? "AM" : "PM"; break;
+      case 'H': out += Padded(t.hour, n); break;
+      case 'k': out += Padded(t.hour == 0 ? 24 : t.hour, n); break;
+      case 'h': out += Padded(t.hour % 12 == 0 ? 12 : t.hour % 12, n); break;
+      case 'K': out += Padded(t.hour % 12, n); break;
+      case 'm': out += Padded(t.minute, n); break;
+      case 's': out += Padded(t.second, n); break;
+      case 'S': out += Padded(t.nanos, 9).substr(0, static_cast<size_t>(std::min(n, 9))) + std::string(static_cast<size_t>(std::max(n - 9, 0)), '0'); break;
+      case 'n': out += std::to_string(t.nanos); break;
+      case 'z': out += offset.abbreviation; break;
+      case 'V': out += zone.id(); break;
+      case 'O': out += GmtOffset(offset.seconds, n == 4); break;
+      case 'Z':
+        if (n == 4) out += GmtOffset(offset.seconds, true);
+        else if (n == 5) out += offset.seconds == 0 ? "Z" : OffsetString(offset.seconds, true, true);
+        else out += OffsetString(offset.seconds, false, true);
+        break;
+      case 'X':
+      case 'x':
+        if (tok.letter == 'X' && offset.seconds == 0) out += "Z";
+        else out += OffsetString(offset.seconds, n == 3 || n == 5, n != 1);
+        break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+Result<JavaTimeFormat::Parsed> JavaTimeFormat::Parse(std::string_view text) const {
+  ParseState s;
+  s.text = text;
+  size_t i = 0;
+  auto fail = [&](const std::string& why) {
+    return DataError("Text '" + std::string(text) + "' could not be parsed" + why + " (pattern '" + pattern_ + "')");
+  };
+  if (!ParseTokens(s, tokens_, i, false)) return fail(" at index " + std::to_string(s.pos));
+  if (s.pos != text.size()) return fail(", unparsed text found at index " + std::to_string(s.pos));
+
+  Parsed p;
+  LocalDateTime& t = p.local;
+  t.year = s.year.value_or(1970);
+  if (s.bc) t.year = 1 - t.year;
+  if (s.day_of_year) {
+    if (*s.day_of_year < 1 || *s.day_of_year > (IsLeap(t.year) ? 366 : 365)) return fail(": invalid day of year");
+    LocalDateTime jan1;
+    jan1.year = t.year;
+    LocalDateTime d = LocalDateTime::FromEpochSeconds((jan1.EpochDay() + *s.day_of_year - 1) * 86400, 0);
+    t.month = d.month;
+    t.day = d.day;
+  } else {
+    t.month = s.month.value_or(1);
+    t.day = s.day.value_or(1);
+  }
+  if (t.month < 1 || t.month > 12) return fail(": invalid month " + std::to_string(t.month));
+  if (t.day < 1 || t.day > 31) return fail(": invalid day of month " + std::to_string(t.day));
+  t.day = std::min(t.day, DaysInMonth(t.year, t.month));  // java.time's SMART resolver
+  if (s.hour_of_day) {
+    t.hour = *s.hour_of_day;
+  } else if (s.clock_hour_ampm || s.hour_of_ampm) {
+    int h = s.clock_hour_ampm ? *s.clock_hour_ampm % 12 : *s.hour_of_ampm;
+    t.hour = h + (s.ampm.value_or(0) == 1 ? 12 : 0);
+  }
+  t.minute = s.minute.value_or(0);
+  t.second = s.second.value_or(0);
+  t.nanos = s.nanos.value_or(0);
+  if (t.hour > 23 || t.minute > 59 || t.second > 59) return fail(": invalid time of day");
+  p.offset_seconds = s.offset;
+  p.zone = s.zone;
+  return p;
+}
+
+Result<int64_t> JavaTimeFormat::ParseEpochMillis(std::string_view text, const TimeZone& default_zone) const {
+  Result<Parsed> p = Parse(text);
+  if (!p.ok()) return p.error();
+  int64_t local = p->local.LocalSeconds();
+  int64_t utc;
+  if (p->offset_seconds) utc = local - *p->offset_seconds;
+  else if (p->zone) utc = p->zone->ToUtc(local);
+  else utc = default_zone.ToUtc(local);
+  return utc * 1000 + p->local.nanos / 1'000'000;
+}
+
+std::string JavaTimeFormat::FormatEpochMillis(int64_t epoch_millis, const TimeZone& zone) const {
+  int64_t utc = FloorDiv(epoch_millis, 1000);
+  int64_t millis = epoch_millis - utc * 1000;
+  ZoneOffset offset = zone.OffsetAt(utc);
+  return Format(LocalDateTime::FromEpochSeconds(utc + offset.seconds, millis * 1'000'000), zone, offset);
+}
+
+Result<std::shared_ptr<const JavaTimeFormat>> CachedTimeFormat(const std::string& pattern) {
+  return CachedPerThread<JavaTimeFormat>(pattern, [](const std::string& p) { return JavaTimeFormat::Compile(p); });
+}
+
+Result<std::shared_ptr<const TimeZone>> CachedTimeZone(const std::string& id) {
+  return CachedPerThread<TimeZone>(id, [](const std::string& z) { return FindTimeZone(z); });
+}
+
+}  // namespace pipeline::sql::scalar

@@ -1,0 +1,128 @@
+// Query planning entry: FROM (or a join) -> WHERE -> GROUP BY / PARTITION BY -> SELECT -> sink.
+#include "sql/planner/query_planner.h"
+
+#include "sql/exec/filter.h"
+#include "sql/exec/project.h"
+#include "sql/exec/sink_writer.h"
+#include "sql/parser/expr_format.h"
+#include "sql/planner/plan_builder.h"
+
+namespace pipeline::sql {
+
+Error At(Position pos, const std::string& msg) { return ConfigError(pos.ToString() + ": " + msg); }
+
+namespace {
+
+void StripQualifiers(Expr& e) {
+  e.qualifier.clear();
+  for (auto& c : e.children) {
+    auto copy = std::make_shared<Expr>(*c);
+    StripQualifiers(*copy);
+    c = copy;
+  }
+}
+
+}  // namespace
+
+std::string NormalText(const Expr& e) {
+  Expr copy = e;
+  StripQualifiers(copy);
+  return FormatExpr(copy);
+}
+
+Status PlanPartitionBy(PlanBuilder& b) {
+  if (b.is_table) return At(b.sel.partition_by[0]->pos, "PARTITION BY is not supported on tables; use GROUP BY to re-key a table.");
+  if (b.windowed) return At(b.sel.partition_by[0]->pos, "Implicit repartitioning of windowed sources is not supported.");
+  ExpressionBinder binder(b.scope);
+  std::vector<BoundExprPtr> exprs;
+  Scope next;
+  next.windowed = b.scope.windowed;
+  next.aliases = b.scope.aliases;
+  std::vector<int> moved_slots;  // source slots that became key columns (dropped from the value)
+  std::vector<std::string> key_names, key_texts;
+  int generated = 0;
+  for (const auto& p : b.sel.partition_by) {
+    if (p->kind == ExprKind::kLiteral && p->value.is_null()) {
+      if (b.sel.partition_by.size() > 1) return At(p->pos, "PARTITION BY NULL cannot be combined with other expressions");
+      continue;
+    }
+    auto bound = binder.Bind(*p);
+    if (!bound) return bound.error();
+    std::string name;
+    if (p->kind == ExprKind::kColumn) {
+      name = p->name;
+      if ((*bound)->slot() >= 0) moved_slots.push_back((*bound)->slot());
+    } else if (p->kind == ExprKind::kDereference) {
+      name = p->name;
+    } else {
+      std::string text = NormalText(*p);
+      for (const auto& item : b.sel.items)
+        if (!item.alias.empty() && NormalText(*item.expr) == text) name = item.alias;
+      if (name.empty()) name = "KSQL_COL_" + std::to_string(generated++);
+    }
+    next.columns.push_back({"", name, (*bound)->type(), static_cast<int>(exprs.size()), true});
+    key_names.push_back(name);
+    key_texts.push_back(NormalText(*p));
+    exprs.push_back(*bound);
+  }
+  auto moved = [&](int slot) {
+    for (int m : moved_slots)
+      if (m == slot) return true;
+    return false;
+  };
+  // Values keep their order; the old key columns follow them (ksqlDB moves them into the value).
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& c : b.scope.columns) {
+      if (c.key != (pass == 1) || moved(c.slot)) continue;
+      bool clash = false;
+      for (const auto& k : next.columns) clash |= k.name == c.name;
+      if (clash) continue;
+      next.columns.push_back({c.qualifier, c.name, c.type, static_cast<int>(exprs.size()), false});
+      exprs.push_back(MakeColumnRef(c.slot, c.type));
+    }
+  }
+  b.key_count = static_cast<int>(key_names.size());
+  b.key_names = key_names;
+  b.key_texts = key_texts;
+  b.scope = std::move(next);
+  b.Append(std::make_unique<ProjectOperator>(std::move(exprs), b.key_count));
+  return {};
+}
+
+Result<PlannedQuery> PlanQuery(const Statement& st, const Catalog& catalog, const EngineOptions& options,
+                               const SourceDef* insert_target) {
+  const Select& sel = *st.select;
+  PlanBuilder b(st, sel, catalog, options);
+  b.plan.name = st.name;
+  b.plan.ctx->query_name = st.name;
+  PIPE_RETURN_IF_ERROR(PlanFrom(b));
+  if (sel.window.type != WindowType::kNone && sel.group_by.empty())
+    return At(sel.window.pos, "WINDOW clause requires a GROUP BY clause.");
+  if (sel.where) {
+    ExpressionBinder binder(b.scope);
+    auto pred = binder.BindPredicate(*sel.where, "WHERE");
+    if (!pred) return pred.error();
+    b.Append(std::make_unique<FilterOperator>(*pred, b.is_table));
+  }
+  bool aggregates = SelectHasAggregates(sel);
+  if (!sel.group_by.empty() || aggregates) {
+    if (!sel.partition_by.empty()) return At(sel.partition_by[0]->pos, "PARTITION BY and GROUP BY cannot be used together");
+    PIPE_RETURN_IF_ERROR(PlanAggregation(b));
+  } else {
+    if (sel.having) return At(sel.having->pos, "HAVING requires a GROUP BY clause.");
+    if (!sel.partition_by.empty()) PIPE_RETURN_IF_ERROR(PlanPartitionBy(b));
+  }
+  PIPE_RETURN_IF_ERROR(PlanProjection(b, insert_target));
+  if (st.kind == StatementKind::kCreateAsSelect && st.is_table != b.is_table)
+    return ConfigError(std::string("Invalid result type. Your SELECT query produces a ") + (b.is_table ? "TABLE" : "STREAM") +
+                       ". Please use CREATE " + (b.is_table ? "TABLE" : "STREAM") + " AS SELECT statement instead.");
+  if (st.kind == StatementKind::kInsertInto && (b.is_table || insert_target->is_table))
+    return ConfigError("INSERT INTO can only be used to insert into a stream. " + st.name + " is a table.");
+  b.Append(std::make_unique<SinkWriter>(b.plan.output));
+  for (auto& [topic, reader] : b.plan.readers)
+    if (!reader->next) reader->next = b.heads.front();
+  for (auto& [topic, reader] : b.plan.readers) reader->ctx = b.plan.ctx.get();
+  return std::move(b.plan);
+}
+
+}  // namespace pipeline::sql

@@ -1,0 +1,111 @@
+// `pipe test FILE…`: runs each test of each file against fresh engines (in a child process, so that an engine
+// crash fails one test) and prints PASS/FAIL lines, diffs for failures, and `N passed, N failed`.
+#include <chrono>
+#include <set>
+
+#include "testing/commands.h"
+#include "testing/conformance_judge.h"
+#include "testing/isolated_call.h"
+#include "testing/pipe_test_file.h"
+#include "testing/record_comparison.h"
+#include "testing/sql_scenario.h"
+
+namespace pipeline::testing {
+namespace {
+
+constexpr std::chrono::milliseconds kTestTimeLimit{30000};
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Output records are named by the statement's topic; a test may name the stream instead (they differ when the
+// statement sets KAFKA_TOPIC). Rename to the spelling the test uses.
+void NameOutputsAsTheTestDoes(const PipeTestCase& test, ScenarioRun& run) {
+  std::set<std::string> named;
+  for (const std::string& s : test.checked_streams) named.insert(Lower(s));
+  for (sql::Emitted& e : run.emitted) {
+    if (named.count(Lower(e.topic))) continue;
+    for (const sql::OutputTopic& t : run.output_topics)
+      if (Lower(t.topic) == Lower(e.topic) && named.count(Lower(t.source_name))) e.topic = t.source_name;
+  }
+}
+
+CaseVerdict JudgeTest(const PipeTestFile& file, const PipeTestCase& test) {
+  Scenario scenario{file.properties, file.stages, test.expected_error ? std::vector<InputRecord>{} : test.inputs};
+  ScenarioRun run = RunScenario(scenario);
+  CaseVerdict verdict;
+  if (test.expected_error) {
+    if (run.setup.ok()) {
+      verdict.reason = "statements accepted, expected an error containing \"" + *test.expected_error + "\"";
+    } else if (Lower(run.setup.message()).find(Lower(*test.expected_error)) == std::string::npos) {
+      verdict.reason = "error \"" + run.setup.message() + "\" does not contain \"" + *test.expected_error + "\"";
+    } else {
+      verdict.passed = true;
+    }
+    return verdict;
+  }
+  if (!run.setup.ok()) {
+    verdict.reason = "statements rejected: " + run.setup.message();
+    return verdict;
+  }
+  NameOutputsAsTheTestDoes(test, run);
+  OutputComparison comparison = CompareOutputs(test.outputs, run.emitted, test.checked_streams, file.comparison);
+  verdict.passed = comparison.matches;
+  verdict.detail = comparison.diff;  // shown for passing tests too under --verbose
+  if (!verdict.passed) {
+    verdict.reason = comparison.first_difference;
+    // Streams the test does not check, so that a misnamed stream is easy to spot.
+    std::set<std::string> checked;
+    for (const auto& s : test.checked_streams) checked.insert(Lower(s));
+    std::set<std::string> unchecked;
+    for (const auto& e : run.emitted)
+      if (!checked.count(Lower(e.topic))) unchecked.insert(e.topic);
+    for (const auto& s : unchecked) verdict.detail += "(not checked: records on stream " + s + ")\n";
+    for (const auto& e : run.errors) verdict.detail += "engine error: " + e + "\n";
+  }
+  return verdict;
+}
+
+void PrintIndented(const std::string& text, std::ostream& out) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out << "    " << text.substr(start, end - start) << "\n";
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
+int RunPipeTestCommand(const std::vector<std::string>& files, bool verbose, std::ostream& out) {
+  int passed = 0, failed = 0;
+  for (const std::string& path : files) {
+    auto file = LoadPipeTestFile(path);
+    if (!file.ok()) {
+      out << "FAIL " << path << "\n    " << file.error().message() << "\n";
+      ++failed;
+      continue;
+    }
+    for (const PipeTestCase& test : file->tests) {
+      auto outcome = RunIsolated([&] { return EncodeVerdict(JudgeTest(*file, test)); }, kTestTimeLimit);
+      CaseVerdict verdict =
+          outcome.completed ? DecodeVerdict(outcome.payload) : CaseVerdict{false, outcome.failure, {}};
+      if (verdict.passed) {
+        ++passed;
+        out << "PASS " << path << ": " << test.name << "\n";
+        if (verbose) PrintIndented(verdict.detail, out);
+        continue;
+      }
+      ++failed;
+      out << "FAIL " << path << ": " << test.name << "\n    " << verdict.reason << "\n";
+      PrintIndented(verdict.detail, out);
+    }
+  }
+  out << passed << " passed, " << failed << " failed\n";
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace pipeline::testing

@@ -1,0 +1,65 @@
+"""Helpers shared by the end-to-end tests (tests/e2e/test_*.py), run by tests/run_all.py.
+
+A test is a function named test_* in a tests/e2e/test_*.py module. It fails by raising (assert), skips by
+raising Skip("why"). Tests drive the real `pipe` binary (PIPE) as a user would.
+"""
+import os
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("PIPE_BUILD", os.path.join(ROOT, "build"))
+PIPE = os.path.join(BUILD, "pipe")
+SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
+
+
+class Skip(Exception):
+    """Raised by a test that cannot run here; the message says why (reported in the summary)."""
+
+
+def tmpdir(prefix="pipe-test-"):
+    return tempfile.mkdtemp(prefix=prefix)
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def run_pipe(args, timeout=60, input=None, env=None, check=False, cwd=None):
+    """Runs `pipe ARGS` to completion; returns CompletedProcess with text stdout/stderr."""
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    p = subprocess.run([PIPE] + list(args), capture_output=True, text=True, timeout=timeout, input=input,
+                       env=e, cwd=cwd)
+    if check and p.returncode != 0:
+        raise AssertionError(f"pipe {' '.join(args)} exited {p.returncode}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}")
+    return p
+
+
+def start_pipe(args, env=None, cwd=None, stdout=subprocess.PIPE, stderr=subprocess.PIPE):
+    """Starts `pipe ARGS` in the background; the caller stops it (terminate/kill) and waits."""
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    return subprocess.Popen([PIPE] + list(args), stdout=stdout, stderr=stderr, text=True, env=e, cwd=cwd)
+
+
+def wait_until(predicate, timeout=30, interval=0.05, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def read_lines(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [l for l in f.read().split("\n") if l]
