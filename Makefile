@@ -2,6 +2,8 @@
 BUILD ?= build
 PIPE  := $(BUILD)/pipe
 SUDO  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian's interpreter: the python3-yaml / python3-jsonschema packages install for it.
+PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
 
 # Build and test dependencies, all Debian 12 packages (README: "Dependencies" says why each is here).
 BUILD_PKGS := g++ meson ninja-build pkg-config libyaml-cpp-dev librdkafka-dev libsimdjson-dev libcli11-dev \
@@ -34,10 +36,10 @@ run: build
 	$(PIPE) run pipelines/quickstart.yaml
 
 test: test-deps build
-	python3 tests/run_all.py --build $(BUILD)
+	$(PYTHON) tests/run_all.py --build $(BUILD)
 
 conformance: build
-	python3 tests/run_all.py --build $(BUILD) --only conformance
+	$(PYTHON) tests/run_all.py --build $(BUILD) --only conformance
 
 # Benchmarks need npm for the DuckDB peer (@duckdb/node-api); machines here ship Node.js with npm.
 bench: test-deps build
@@ -46,7 +48,7 @@ bench: test-deps build
 
 docs: build
 	$(PIPE) docs --schema > schemas/pipeline.schema.json
-	python3 tests/support/update_readme_reference.py $(PIPE)
+	$(PYTHON) tests/support/update_readme_reference.py $(PIPE)
 
 format:
 	find src tests bench -name '*.cpp' -o -name '*.h' | xargs clang-format -i
