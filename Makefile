@@ -42,9 +42,13 @@ conformance: build
 	$(PYTHON) tests/run_all.py --build $(BUILD) --only conformance
 
 # Benchmarks need npm for the DuckDB peer (@duckdb/node-api); machines here ship Node.js with npm.
-bench: test-deps build
+# Benchmarks measure an optimised build without assertions, in its own folder.
+BENCH_BUILD ?= build-release
+bench: test-deps
 	@command -v npm >/dev/null || { echo "make bench needs npm (Node.js) for the DuckDB peer"; exit 1; }
-	bash bench/run.sh $(BUILD)
+	[ -f $(BENCH_BUILD)/build.ninja ] || meson setup $(BENCH_BUILD) --buildtype=release
+	ninja -C $(BENCH_BUILD)
+	bash bench/run.sh $(BENCH_BUILD)
 
 docs: build
 	$(PIPE) docs --schema > schemas/pipeline.schema.json

@@ -206,6 +206,34 @@ def test_kafka_create_topic_without_admin_api_fails_clearly():
         assert time.time() - started < 30
 
 
+def test_kafka_clickstream_vip_actions_pipeline():
+    """pipelines/clickstream-kafka.yaml: clicks joined with the users table, Platinum users' actions out."""
+    pipeline = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                            "pipelines", "clickstream-kafka.yaml")
+    with MockKafka(topics={"clickstream": 4, "users": 4, "vip_actions": 4}) as kafka:
+        users = [f"{u}:" + json.dumps({"user_id": u, "level": "Platinum" if u % 4 == 0 else "Gold"})
+                 for u in range(1, 41)]
+        produce(kafka.bootstrap, "users", users, key_delimiter=":")
+        d = tmpdir()
+        with open(f"{d}/err.log", "w") as err:
+            proc = start_pipe(["run", pipeline, "--state-dir", f"{d}/state"], env={"KAFKA_BOOTSTRAP": kafka.bootstrap},
+                              stdout=subprocess.DEVNULL, stderr=err)
+            try:
+                wait_until(lambda: "source=users" in open(f"{d}/err.log").read(), timeout=30, what="users assigned")
+                time.sleep(1.5)  # the table is read before the clicks arrive
+                clicks = [json.dumps({"userid": 1 + i % 40, "page": f"/p{i}", "action": "view"}) for i in range(400)]
+                produce(kafka.bootstrap, "clickstream", clicks)
+                # 10 Platinum users (4, 8, ..., 40) x 10 clicks each.
+                wait_until(lambda: count(kafka.bootstrap, "vip_actions") >= 100, timeout=30, interval=0.5,
+                           what="100 vip actions")
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=30)
+        out = consume(kafka.bootstrap, "vip_actions")
+        assert len(out) == 100, f"{len(out)} vip actions"
+        assert proc.returncode == 0, open(f"{d}/err.log").read()
+
+
 def test_kafka_exactly_once_under_sigkill_on_a_real_cluster():
     bootstrap = os.environ.get("PIPE_TEST_KAFKA_BOOTSTRAP")
     if not bootstrap:

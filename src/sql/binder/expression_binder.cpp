@@ -33,6 +33,10 @@ Result<BoundExprPtr> CoerceTo(BoundExprPtr e, const SqlType& to, Position pos) {
     EvalContext ctx;
     TypeConverter conv(to);
     Value v = conv.Cast(*c, from, ctx);
+    if ((ctx.errors || v.is_null()) && to.id == TypeId::kBigInt) {
+      // ROWTIME / WINDOWSTART compared with a timestamp string: ksqlDB reads it as epoch milliseconds.
+      if (auto ts = ParseTimestamp(c->as_string())) return MakeLiteral(Value(*ts), to);
+    }
     if (ctx.errors || v.is_null())
       return At(pos, "invalid input syntax for type " + to.ToString() + ": \"" + c->as_string() + "\"");
     return MakeLiteral(v, to);

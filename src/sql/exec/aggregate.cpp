@@ -156,6 +156,21 @@ void AggregateOperator::AddStreamRow(const Row& row) {
 
 void AggregateOperator::Push(Change change) {
   if (change.row.rowtime > stream_time_) stream_time_ = change.row.rowtime;
+  if (change.old && !change.tombstone && window_.type == WindowType::kNone) {
+    // An update that stays in its group: retract and add, then emit once (as Kafka Streams does).
+    std::vector<Value> old_keys, new_keys;
+    if (EvalKeys(*change.old, old_keys) && EvalKeys(change.row, new_keys) &&
+        KeyOf(old_keys, 0, old_keys.size()) == KeyOf(new_keys, 0, new_keys.size())) {
+      auto it = groups_.find(KeyOf(old_keys, 0, old_keys.size()));
+      if (it != groups_.end()) {
+        Apply(it->second, EvalArgs(*change.old), true);
+        Apply(it->second, EvalArgs(change.row), false);
+        it->second.rowtime = std::max(it->second.rowtime, change.row.rowtime);
+        Emit(it->second, false, it->second.rowtime);
+        return;
+      }
+    }
+  }
   if (change.old) {
     // Table source: retract the previous row of this key from its group.
     std::vector<Value> keys;

@@ -12,13 +12,16 @@ namespace pipeline::sql {
 class ProjectOperator final : public Operator {
  public:
   // key_count: how many leading expressions compute key columns (evaluated for deletes too).
-  ProjectOperator(std::vector<BoundExprPtr> exprs, size_t key_count) : exprs_(std::move(exprs)), key_count_(key_count) {}
+  // rekey: the key columns are computed (PARTITION BY), so the source record's missing key no longer applies.
+  ProjectOperator(std::vector<BoundExprPtr> exprs, size_t key_count, bool rekey = false)
+      : exprs_(std::move(exprs)), key_count_(key_count), rekey_(rekey) {}
   void Push(Change change) override;
 
  private:
   Row Apply(const Row& in, bool keys_only);
   std::vector<BoundExprPtr> exprs_;
   size_t key_count_;
+  bool rekey_;
 };
 
 }  // namespace pipeline::sql

@@ -17,6 +17,7 @@ struct Row {
   int32_t partition = -1;
   int64_t offset = -1;
   std::optional<WindowBounds> window;
+  bool key_absent = false;  // the source record had no key (so a copied key is written as no key)
 };
 
 }  // namespace pipeline::sql

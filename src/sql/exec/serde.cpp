@@ -187,7 +187,8 @@ Value RowEncoder::EncodeFields(const std::vector<int>& slots, const std::string&
 Value RowEncoder::EncodeKey(const Row& row) const {
   bool all_null = true;
   for (int s : key_slots_) all_null &= row.values[s].is_null();
-  if (all_null) return Value();  // a record without a key stays without one
+  // A record without a key stays without one; a computed multi-column key of NULLs is still written.
+  if (all_null && (row.key_absent || key_slots_.size() == 1)) return Value();
   return EncodeFields(key_slots_, def_.formats.key, key_slots_.size() > 1, row, key_names_);
 }
 

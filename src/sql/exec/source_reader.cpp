@@ -99,6 +99,7 @@ void SourceReader::Ingest(const Record& record) {
   c.row.rowtime = record.timestamp;
   c.row.partition = record.partition < 0 ? 0 : record.partition;
   c.row.offset = record.offset;
+  c.row.key_absent = record.key.is_null();
   if (def_.window_type != WindowType::kNone) c.row.window = record.window;
   std::string error;
   if (!decoder_.DecodeKey(record.key, c.row, error)) {

@@ -1,6 +1,7 @@
 // SELECT list: expands *, names columns as ksqlDB does (alias, column or field name, else KSQL_COL_n), finds
 // the key columns among the projected expressions, and derives the sink's schema, topic and formats.
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "sql/exec/project.h"
@@ -161,8 +162,17 @@ Status PlanProjection(PlanBuilder& b, const SourceDef* insert_target) {
   out.window_size_ms = sel.window.size_ms;
   std::vector<BoundExprPtr> exprs;
   std::set<std::string> names;
+  std::function<bool(const SqlType&)> has_map = [&](const SqlType& t) {
+    if (t.id == TypeId::kMap) return true;
+    if (t.element && has_map(*t.element)) return true;
+    for (const auto& f : t.fields)
+      if (f.type && has_map(*f.type)) return true;
+    return false;
+  };
   for (int k = 0; k < b.key_count; ++k) {
     const OutColumn& c = cols[key_col[k]];
+    if (has_map(c.expr->type()))
+      return At(c.pos, "Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `" + c.name + "`. Column type: " + c.expr->type().ToString() + ".");
     out.columns.push_back({c.name, c.expr->type(), true});
     exprs.push_back(c.expr);
     names.insert(c.name);

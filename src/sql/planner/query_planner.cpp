@@ -4,6 +4,7 @@
 #include "sql/exec/filter.h"
 #include "sql/exec/project.h"
 #include "sql/exec/sink_writer.h"
+#include "sql/exec/table_function.h"
 #include "sql/parser/expr_format.h"
 #include "sql/planner/plan_builder.h"
 
@@ -34,6 +35,7 @@ Status PlanPartitionBy(PlanBuilder& b) {
   if (b.is_table) return At(b.sel.partition_by[0]->pos, "PARTITION BY is not supported on tables; use GROUP BY to re-key a table.");
   if (b.windowed) return At(b.sel.partition_by[0]->pos, "Implicit repartitioning of windowed sources is not supported.");
   ExpressionBinder binder(b.scope);
+  b.key_aliases.clear();
   std::vector<BoundExprPtr> exprs;
   Scope next;
   next.windowed = b.scope.windowed;
@@ -85,9 +87,54 @@ Status PlanPartitionBy(PlanBuilder& b) {
   b.key_names = key_names;
   b.key_texts = key_texts;
   b.scope = std::move(next);
-  b.Append(std::make_unique<ProjectOperator>(std::move(exprs), b.key_count));
+  b.Append(std::make_unique<ProjectOperator>(std::move(exprs), b.key_count, true));
   return {};
 }
+
+namespace {
+
+bool IsTableFunction(const std::string& name) { return name == "EXPLODE" || name == "CUBE_EXPLODE"; }
+
+void CollectTableFunctions(const ExprPtr& e, std::vector<ExprPtr>& out) {
+  if (e->kind == ExprKind::kFunction && IsTableFunction(e->op)) {
+    for (const auto& o : out)
+      if (NormalText(*o) == NormalText(*e)) return;
+    out.push_back(e);
+    return;
+  }
+  for (const auto& c : e->children) CollectTableFunctions(c, out);
+}
+
+// EXPLODE / CUBE_EXPLODE in the SELECT list: rows are multiplied before the projection, which reads each
+// table function's result from an extra slot.
+Status PlanTableFunctions(PlanBuilder& b, bool aggregated) {
+  std::vector<ExprPtr> calls;
+  for (const auto& item : b.sel.items) CollectTableFunctions(item.expr, calls);
+  if (calls.empty()) return {};
+  if (aggregated) return At(calls[0]->pos, "Table functions cannot be used with aggregations.");
+  if (b.is_table) return At(calls[0]->pos, "Table source is not supported with table functions");
+  ExpressionBinder binder(b.scope, b.MakeHook());
+  std::vector<TableFunctionCall> bound;
+  int width = 0;
+  for (const auto& c : b.scope.columns) width = std::max(width, c.slot + 1);
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const Expr& call = *calls[i];
+    if (call.children.size() != 1) return At(call.pos, call.op + " expects one argument");
+    auto arg = binder.Bind(*call.children[0]);
+    if (!arg) return arg.error();
+    const SqlType& t = (*arg)->type();
+    if (t.id != TypeId::kArray)
+      return At(call.pos, "Function '" + call.op + "' does not accept parameters (" + t.ToString() + ").");
+    TableFunctionKind kind = call.op == "EXPLODE" ? TableFunctionKind::kExplode : TableFunctionKind::kCubeExplode;
+    SqlType result = kind == TableFunctionKind::kExplode ? (t.element ? *t.element : SqlType()) : t;
+    bound.push_back({kind, *arg});
+    b.extra_slots.push_back({NormalText(call), width + static_cast<int>(i), result});
+  }
+  b.Append(std::make_unique<TableFunctionOperator>(std::move(bound)));
+  return {};
+}
+
+}  // namespace
 
 Result<PlannedQuery> PlanQuery(const Statement& st, const Catalog& catalog, const EngineOptions& options,
                                const SourceDef* insert_target) {
@@ -112,6 +159,7 @@ Result<PlannedQuery> PlanQuery(const Statement& st, const Catalog& catalog, cons
     if (sel.having) return At(sel.having->pos, "HAVING requires a GROUP BY clause.");
     if (!sel.partition_by.empty()) PIPE_RETURN_IF_ERROR(PlanPartitionBy(b));
   }
+  PIPE_RETURN_IF_ERROR(PlanTableFunctions(b, !sel.group_by.empty() || aggregates));
   PIPE_RETURN_IF_ERROR(PlanProjection(b, insert_target));
   if (st.kind == StatementKind::kCreateAsSelect && st.is_table != b.is_table)
     return ConfigError(std::string("Invalid result type. Your SELECT query produces a ") + (b.is_table ? "TABLE" : "STREAM") +

@@ -138,6 +138,12 @@ Result<SourceDef> PlanSourceDefinition(const Statement& st, const EngineOptions&
   for (int pass = 0; pass < 2; ++pass)
     for (const auto& c : st.columns)
       if (c.key == (pass == 0)) def.columns.push_back({c.name, c.type, c.key, c.headers, c.header_key});
+  for (const auto& c : def.columns) {
+    bool map_key = c.key && (c.type.id == TypeId::kMap || HasMapWithNonStringKey(c.type) ||
+                             c.type.ToString().find("MAP<") != std::string::npos);
+    if (map_key)
+      return ConfigError("Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: `" + c.name + "`. Column type: " + c.type.ToString() + ".");
+  }
   if (st.is_table && def.key_count() == 0)
     return ConfigError("Tables require a PRIMARY KEY. Please define the PRIMARY KEY.");
   if (def.key_count() == 0 && !st.properties.count("KEY_FORMAT") && !st.properties.count("FORMAT")) def.formats.key = "NONE";

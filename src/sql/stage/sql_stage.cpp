@@ -40,12 +40,9 @@ class SqlProcessor final : public Processor {
     return {};
   }
 
-  Status Tick(int64_t now_ms, const EmitFn& emit) override {
-    std::vector<sql::Emitted> out;
-    Status s = engine_->Advance(now_ms, out);
-    Deliver(out, {}, emit);
-    return s;
-  }
+  // Stream time follows event time, as in ksqlDB: it advances with records, never with the wall clock
+  // (advancing it by the clock would make every record older than now "late" and drop it).
+  Status Tick(int64_t, const EmitFn&) override { return {}; }
 
  private:
   void Deliver(std::vector<sql::Emitted>& out, const std::vector<AckToken>& acks, const EmitFn& emit) {
