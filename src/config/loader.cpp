@@ -157,7 +157,8 @@ class Loader {
                  const std::string& owner) {
     std::vector<std::string> allowed = common;
     if (spec)
-      for (const auto& o : spec->options) allowed.push_back(o.name);
+      for (const auto& o : spec->options)
+        if (std::find(allowed.begin(), allowed.end(), o.name) == allowed.end()) allowed.push_back(o.name);
     for (const auto& kv : node) {
       std::string key = kv.first.Scalar();
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
