@@ -8,7 +8,7 @@ PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo pytho
 # Build and test dependencies, all Debian 12 packages (README: "Dependencies" says why each is here).
 BUILD_PKGS := g++ meson ninja-build pkg-config libyaml-cpp-dev librdkafka-dev libsimdjson-dev libcli11-dev \
               doctest-dev libfmt-dev libre2-dev libboost-dev libcpp-httplib-dev libpq-dev libmariadb-dev \
-              libcurl4-openssl-dev libhowardhinnant-date-dev
+              libcurl4-openssl-dev libhowardhinnant-date-dev libmimalloc-dev
 # Only what today's suites use; the PostgreSQL 15 / MariaDB 10.11 servers join when the CDC connectors land.
 TEST_PKGS  := python3 python3-yaml python3-jsonschema kcat jq
 

@@ -12,6 +12,11 @@
 #include "sql/functions/function_docs.h"
 #include "testing/commands.h"
 
+#ifdef PIPE_USE_MIMALLOC
+// Routes new/delete to mimalloc (and keeps the library linked, so its malloc replaces glibc's): see meson.build.
+#include <mimalloc-new-delete.h>
+#endif
+
 #ifndef PIPE_VERSION
 #define PIPE_VERSION "0.1.0"
 #endif

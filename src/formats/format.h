@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/field_demand.h"
 #include "core/record.h"
 #include "core/result.h"
 
@@ -20,6 +21,8 @@ class Decoder {
   virtual Status Decode(std::string_view bytes, Record& record) = 0;
   // For csv: true while the next line is the header (consumed by Decode without producing a record).
   virtual bool ExpectsHeader() const { return false; }
+  // Decode only these top-level fields of each value (formats that cannot skip ignore it).
+  virtual void Project(const FieldDemand& demand) { (void)demand; }
 };
 
 class Encoder {

@@ -14,25 +14,29 @@ namespace {
 class FieldNamesCache {
  public:
   FieldNamesPtr Get(const std::vector<std::string_view>& keys) {
+    if (last_ && Matches(*last_, keys)) return last_;
     for (auto& entry : entries_) {
-      if (Matches(*entry, keys)) return entry;
+      if (Matches(*entry, keys)) return last_ = entry;
     }
     auto names = std::make_shared<FieldNames>();
     names->names.assign(keys.begin(), keys.end());
     if (entries_.size() >= kMaxShapes) entries_.erase(entries_.begin());
     entries_.push_back(names);
-    return names;
+    return last_ = names;
   }
 
  private:
   static constexpr size_t kMaxShapes = 32;
   static bool Matches(const FieldNames& names, const std::vector<std::string_view>& keys) {
     if (names.names.size() != keys.size()) return false;
-    for (size_t i = 0; i < keys.size(); ++i)
-      if (names.names[i] != keys[i]) return false;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      const std::string& name = names.names[i];  // lengths first: most mismatches end there
+      if (name.size() != keys[i].size() || std::memcmp(name.data(), keys[i].data(), name.size()) != 0) return false;
+    }
     return true;
   }
   std::vector<FieldNamesPtr> entries_;
+  FieldNamesPtr last_;
 };
 
 }  // namespace
@@ -41,6 +45,7 @@ struct JsonReader::Impl {
   simdjson::dom::parser parser;
   FieldNamesCache names;
   std::vector<std::vector<std::string_view>> key_stack;  // one key list per nesting depth, reused
+  FieldDemand top_level = FieldDemand::All();
 
   Value Convert(simdjson::dom::element e, size_t depth) {
     using simdjson::dom::element_type;
@@ -55,6 +60,7 @@ struct JsonReader::Impl {
         Array items;
         simdjson::dom::array array;
         if (e.get_array().get(array)) return Value();
+        items.reserve(array.size());
         for (simdjson::dom::element child : array) items.push_back(Convert(child, depth + 1));
         return Value(std::move(items));
       }
@@ -63,8 +69,11 @@ struct JsonReader::Impl {
         simdjson::dom::object obj;
         if (e.get_object().get(obj)) return Value();
         Struct s;
+        s.values.reserve(obj.size());
         key_stack[depth].clear();
+        const bool projected = depth == 0 && !top_level.all();
         for (simdjson::dom::key_value_pair field : obj) {
+          if (projected && !top_level.Wants(field.key)) continue;
           key_stack[depth].push_back(field.key);
           s.values.push_back(Convert(field.value, depth + 1));
         }
@@ -86,6 +95,8 @@ Result<Value> JsonReader::Parse(std::string_view text) {
   }
   return impl_->Convert(doc.value_unsafe(), 0);
 }
+
+void JsonReader::Project(const FieldDemand& demand) { impl_->top_level = demand; }
 
 Result<Value> ParseJson(std::string_view text) {
   JsonReader reader;

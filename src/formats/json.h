@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/field_demand.h"
 #include "core/result.h"
 #include "core/value.h"
 
@@ -18,6 +19,8 @@ class JsonReader {
   ~JsonReader();
   // Parses one JSON document. Errors name the byte offset in `text`.
   Result<Value> Parse(std::string_view text);
+  // From now on, a top-level object keeps only these fields (the document is still validated whole).
+  void Project(const FieldDemand& demand);
 
  private:
   struct Impl;

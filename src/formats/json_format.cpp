@@ -14,6 +14,7 @@ class JsonDecoder : public Decoder {
     record.value = std::move(*value);
     return {};
   }
+  void Project(const FieldDemand& demand) override { reader_.Project(demand); }
 
  private:
   JsonReader reader_;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/field_demand.h"
 #include "core/record.h"
 #include "core/result.h"
 
@@ -29,6 +30,12 @@ class Processor {
   virtual Status Tick(int64_t now_ms, const EmitFn& emit) { (void)now_ms; (void)emit; return {}; }
   // All inputs ended (finite pipelines): emit what is pending.
   virtual Status Finish(const EmitFn& emit) { (void)emit; return {}; }
+  // The fields it reads of input `input_index`, given what its consumers read of each output.
+  virtual FieldDemand InputDemand(size_t input_index, const std::vector<FieldDemand>& output_demands) const {
+    (void)input_index;
+    (void)output_demands;
+    return FieldDemand::All();
+  }
 };
 
 }  // namespace pipeline

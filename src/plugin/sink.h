@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "core/field_demand.h"
 #include "core/record.h"
 #include "core/result.h"
 
@@ -28,6 +29,8 @@ class Sink {
   // Makes everything written so far durable and releases the batches it held.
   virtual Status Flush() = 0;
   virtual void Close() = 0;
+  // The fields of record values this sink reads (everything, unless it discards or picks fields).
+  virtual FieldDemand Demand() const { return FieldDemand::All(); }
 };
 
 }  // namespace pipeline

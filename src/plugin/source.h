@@ -12,6 +12,7 @@
 #include <stop_token>
 #include <string>
 
+#include "core/field_demand.h"
 #include "core/record.h"
 #include "core/result.h"
 
@@ -28,6 +29,8 @@ struct SourceContext {
   // Blocks until every batch emitted so far is acknowledged by all sinks (or timeout); used before giving up
   // a Kafka partition on rebalance. Returns true if everything was acknowledged.
   std::function<bool(std::chrono::milliseconds)> wait_all_acked;
+  // The top-level value fields anything downstream reads: a decoder may skip the others.
+  FieldDemand value_demand = FieldDemand::All();
   // The last checkpoint this source saved (opaque text), if any.
   std::optional<std::string> LoadCheckpoint() const;
   // Atomically persists the source's position; call from Commit().

@@ -106,6 +106,9 @@ class Pipeline {
 
   Pipeline() = default;
   Status BuildNodes(const RuntimeOptions& options, config::Diagnostics& diags);
+  // What the consumers of a stream read of its record values (the union over every consumer, see FieldDemand).
+  FieldDemand StreamDemand(const std::string& stream, std::vector<std::string>& visiting) const;
+  void PushDownDemands();
   void Connect(const std::string& consumer, const std::vector<std::string>& inputs,
                const std::vector<Location>& locations, BatchQueue* queue, size_t& producers,
                config::Diagnostics& diags);

@@ -148,8 +148,37 @@ Status Pipeline::BuildNodes(const RuntimeOptions& options, config::Diagnostics& 
     Connect(sk->config->name, sk->config->inputs, sk->config->input_locations, sk->queue.get(), sk->producers, diags);
   }
   if (!diags.empty()) return ConfigError(diags.Joined());
+  PushDownDemands();
   InitMetrics();
   return {};
+}
+
+FieldDemand Pipeline::StreamDemand(const std::string& stream, std::vector<std::string>& visiting) const {
+  if (std::find(visiting.begin(), visiting.end(), stream) != visiting.end()) return FieldDemand::All();  // a cycle
+  visiting.push_back(stream);
+  FieldDemand demand = FieldDemand::None();
+  for (const auto& st : stages_) {
+    for (size_t i = 0; i < st->inputs.size(); ++i) {
+      if (st->inputs[i] != stream) continue;
+      std::vector<FieldDemand> outputs;
+      for (const Stream* out : st->outs) outputs.push_back(StreamDemand(out->name, visiting));
+      demand.Merge(st->processor->InputDemand(i, outputs));
+    }
+  }
+  for (const auto& sk : sinks_) {
+    for (const auto& in : sk->config->inputs)
+      if (in == stream) demand.Merge(sk->chain->Demand(sk->sink->Demand()));
+  }
+  visiting.pop_back();
+  return demand;
+}
+
+// Sources decode only the value fields some consumer reads.
+void Pipeline::PushDownDemands() {
+  for (auto& s : sources_) {
+    std::vector<std::string> visiting;
+    s->context.value_demand = s->chain->Demand(StreamDemand(s->out->name, visiting));
+  }
 }
 
 void Pipeline::Connect(const std::string& consumer, const std::vector<std::string>& inputs,
@@ -245,7 +274,9 @@ std::string Pipeline::Explain(const std::string& format) const {
   for (const auto& s : sources_) {
     out += "  source " + s->config->name + " (" + s->config->type + ")";
     if (!s->config->transforms.empty()) out += " → [" + transforms(s->config->transforms) + "]";
-    out += " → stream " + s->config->name + "\n";
+    out += " → stream " + s->config->name;
+    if (!s->context.value_demand.all()) out += " (decodes only the fields " + s->context.value_demand.ToString() + ")";
+    out += "\n";
   }
   for (const auto& s : stages_) {
     out += "  transform " + s->config->name + " (" + s->config->type + ") reads ";

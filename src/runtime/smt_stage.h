@@ -21,6 +21,9 @@ class SmtStage : public Processor {
     if (!batch->records.empty()) emit(0, std::move(batch));
     return {};
   }
+  FieldDemand InputDemand(size_t, const std::vector<FieldDemand>& output_demands) const override {
+    return chain_->Demand(output_demands.empty() ? FieldDemand::All() : output_demands[0]);
+  }
 
  private:
   std::string name_;

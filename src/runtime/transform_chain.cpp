@@ -51,6 +51,12 @@ TransformChain::TransformChain(std::string component, std::vector<std::unique_pt
   if (on_error_ == config::OnError::kDeadLetter) dead_letters_ = std::make_unique<DeadLetterWriter>(dead_letter_path);
 }
 
+FieldDemand TransformChain::Demand(FieldDemand downstream) const {
+  if (dead_letters_) return FieldDemand::All();
+  for (auto it = transforms_.rbegin(); it != transforms_.rend(); ++it) downstream = (*it)->Demand(downstream);
+  return downstream;
+}
+
 Status TransformChain::HandleFailure(const Record& record, const std::string& error) {
   if (failed_) failed_->Add();
   switch (on_error_) {

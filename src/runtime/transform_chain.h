@@ -36,6 +36,9 @@ class TransformChain {
   Status Apply(Batch& batch);
   // Applies the on_error policy to a record that failed before the chain (e.g. a parse error in a stage).
   Status HandleFailure(const Record& record, const std::string& error);
+  // The fields of its input the chain reads, given what is read of its output. A dead letter file keeps whole
+  // records, so a chain that writes one reads everything.
+  FieldDemand Demand(FieldDemand downstream) const;
 
  private:
   std::string component_;

@@ -10,6 +10,34 @@
 
 namespace pipeline::sql {
 
+namespace {
+
+std::string Upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool SameTopic(const std::string& a, const std::string& b) { return Upper(a) == Upper(b); }
+
+void CollectColumns(const ExprPtr& e, PlannedQuery& q) {
+  if (!e) return;
+  if (e->kind == ExprKind::kColumn) q.columns_used.insert(Upper(e->name));
+  if (e->kind == ExprKind::kStar) q.uses_all_columns = true;
+  for (const auto& child : e->children) CollectColumns(child, q);
+}
+
+// Records which columns a query mentions anywhere, so its sources need decode no others.
+void CollectColumns(const Select& select, PlannedQuery& q) {
+  for (const auto& item : select.items) CollectColumns(item.expr, q);
+  for (const auto& join : select.joins) CollectColumns(join.on, q);
+  CollectColumns(select.where, q);
+  CollectColumns(select.having, q);
+  for (const auto& e : select.group_by) CollectColumns(e, q);
+  for (const auto& e : select.partition_by) CollectColumns(e, q);
+}
+
+}  // namespace
+
 struct Engine::Impl {
   EngineOptions options;
   Catalog catalog;
@@ -42,6 +70,7 @@ struct Engine::Impl {
   }
 
   Status ExecuteStatement(const Statement& st);
+  void FeedChained(size_t first, std::vector<Emitted>& out);
 };
 
 Status Engine::Impl::ExecuteStatement(const Statement& st) {
@@ -77,6 +106,7 @@ Status Engine::Impl::ExecuteStatement(const Statement& st) {
       }
       auto plan = PlanQuery(st, catalog, options, target);
       if (!plan) return plan.error();
+      CollectColumns(*st.select, *plan);
       if (st.kind == StatementKind::kCreateAsSelect) {
         if (st.or_replace) {
           queries.erase(std::remove_if(queries.begin(), queries.end(),
@@ -141,6 +171,25 @@ std::vector<std::string> Engine::InputTopics() const {
   return out;
 }
 
+FieldDemand Engine::ValueDemand(const std::string& topic) const {
+  FieldDemand demand = FieldDemand::OfIgnoringCase({});
+  for (const auto& [name, def] : impl_->catalog.all()) {
+    if (def.from_query || !SameTopic(def.topic, topic)) continue;
+    // Only JSON objects can be decoded in part; an unwrapped single value is the whole payload.
+    if (def.formats.value != "JSON" || (def.formats.wrap_single_value && !*def.formats.wrap_single_value))
+      return FieldDemand::All();
+    if (!def.timestamp_column.empty()) demand.Add(def.timestamp_column);
+    for (const auto& q : impl_->queries) {
+      bool reads = std::any_of(q->readers.begin(), q->readers.end(), [&](const auto& r) { return SameTopic(r.first, topic); });
+      if (!reads) continue;
+      if (q->uses_all_columns) return FieldDemand::All();
+      for (const auto& c : def.columns)
+        if (!c.key && !c.headers && q->columns_used.count(Upper(c.name))) demand.Add(c.name);
+    }
+  }
+  return demand;
+}
+
 std::vector<OutputTopic> Engine::OutputTopics() const {
   std::vector<OutputTopic> out;
   for (const auto& q : impl_->queries) {
@@ -153,18 +202,31 @@ std::vector<OutputTopic> Engine::OutputTopics() const {
 }
 
 Status Engine::Push(const std::string& topic, Record record, std::vector<Emitted>& out) {
+  std::vector<Record> one;
+  one.push_back(std::move(record));
+  return PushAll(topic, one, out);
+}
+
+Status Engine::PushAll(const std::string& topic, std::vector<Record>& records, std::vector<Emitted>& out) {
   impl_->Bind(out);
-  size_t first = out.size();
-  if (const auto* readers = impl_->Find(topic))
+  const auto* readers = impl_->Find(topic);
+  if (!readers) return {};
+  for (const Record& record : records) {
+    size_t first = out.size();
     for (SourceReader* r : *readers) r->Ingest(record);
-  // Chained queries: what a query wrote is input for queries reading that topic.
+    impl_->FeedChained(first, out);
+  }
+  return {};
+}
+
+// Chained queries: what a query wrote (out[first...]) is input for the queries reading that topic.
+void Engine::Impl::FeedChained(size_t first, std::vector<Emitted>& out) {
   for (size_t i = first; i < out.size(); ++i) {
-    const auto* readers = impl_->Find(out[i].topic);
+    const auto* readers = Find(out[i].topic);
     if (!readers) continue;
     Record copy = out[i].record;
     for (SourceReader* r : *readers) r->Ingest(copy);
   }
-  return {};
 }
 
 Status Engine::Advance(int64_t now_ms, std::vector<Emitted>& out) {
@@ -173,12 +235,7 @@ Status Engine::Advance(int64_t now_ms, std::vector<Emitted>& out) {
   for (auto& q : impl_->queries)
     for (auto& [topic, reader] : q->readers)
       if (reader->next) reader->next->Advance(now_ms);
-  for (size_t i = first; i < out.size(); ++i) {
-    const auto* readers = impl_->Find(out[i].topic);
-    if (!readers) continue;
-    Record copy = out[i].record;
-    for (SourceReader* r : *readers) r->Ingest(copy);
-  }
+  impl_->FeedChained(first, out);
   return {};
 }
 

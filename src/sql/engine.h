@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/field_demand.h"
 #include "core/record.h"
 #include "core/result.h"
 
@@ -47,11 +48,16 @@ class Engine {
   // Topics the declared streams/tables read (inputs), and the ones persistent queries write (outputs).
   std::vector<std::string> InputTopics() const;
   std::vector<OutputTopic> OutputTopics() const;
+  // The top-level value fields the queries read of records pushed to `topic` (JSON field names match columns
+  // case-insensitively): a source may decode only these.
+  FieldDemand ValueDemand(const std::string& topic) const;
 
   // Feeds one record into `topic`. The record's key and value are JSON-level Values as they arrive on the wire
   // after format decoding: a Struct/Map/Array/number/string for JSON, a string for DELIMITED, a number or
   // string for KAFKA, null for a tombstone. Everything the record causes is appended to `out`, in order.
   Status Push(const std::string& topic, Record record, std::vector<Emitted>& out);
+  // The same for every record of a batch, in order (the topic is looked up once).
+  Status PushAll(const std::string& topic, std::vector<Record>& records, std::vector<Emitted>& out);
 
   // Stream time advanced to `now_ms` without a record (EMIT FINAL / window close on idle).
   Status Advance(int64_t now_ms, std::vector<Emitted>& out);

@@ -12,12 +12,18 @@ namespace {
 class DropAll final : public RecordTransform {
  public:
   Result<bool> Apply(Record&) override { return false; }
+  FieldDemand Demand(const FieldDemand&) const override { return FieldDemand::None(); }
 };
 
 class KeepMatching final : public RecordTransform {
  public:
   explicit KeepMatching(Condition condition) : condition_(std::move(condition)) {}
   Result<bool> Apply(Record& record) override { return condition_.Matches(record); }
+  FieldDemand Demand(const FieldDemand& downstream) const override {
+    FieldDemand demand = downstream;
+    demand.Merge(FieldDemand::Of(condition_.value_fields()));
+    return demand;
+  }
 
  private:
   Condition condition_;

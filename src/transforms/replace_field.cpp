@@ -53,6 +53,13 @@ class ReplaceField final : public RecordTransform {
     return NotAStructError("ReplaceField", part_, target);
   }
 
+  // With include, only those fields of the value reach the output; otherwise everything may.
+  FieldDemand Demand(const FieldDemand& downstream) const override {
+    if (part_ != RecordPart::kValue) return downstream;
+    if (include_.empty()) return FieldDemand::All();
+    return FieldDemand::Of(std::vector<std::string>(include_.begin(), include_.end()));
+  }
+
  private:
   bool Keeps(const std::string& name) const {
     return !exclude_.count(name) && (include_.empty() || include_.count(name));

@@ -116,6 +116,7 @@ Status FileSource::StartDecoder(TrackedFile& f, int64_t offset) {
   auto decoder = MakeDecoder(settings_.format);
   if (!decoder.ok()) return decoder.error();
   f.decoder = std::move(*decoder);
+  if (ctx_) f.decoder->Project(ctx_->value_demand);
   f.reader.Reset(offset);
   if (offset == 0 || !f.decoder->ExpectsHeader()) return {};
   // Resuming in the middle of a csv file: the decoder still needs the header line.
@@ -165,6 +166,7 @@ Result<bool> FileSource::DecodeLine(TrackedFile& f, std::string_view line, int64
 
 Result<size_t> FileSource::ReadRecords(TrackedFile& f, Batch& out, int64_t now_ms) {
   size_t produced = 0;
+  out.records.reserve(out.records.size() + settings_.batch_size);
   std::string_view line;
   int64_t offset = 0;
   while (produced < settings_.batch_size && !f.finished) {

@@ -26,6 +26,8 @@ class PayloadDecoder {
   explicit PayloadDecoder(KafkaFormat format);
   // payload == nullptr means a null payload (no key, or a tombstone value).
   Status Decode(const void* payload, size_t size, Value& out);
+  // JSON objects keep only these top-level fields (see FieldDemand).
+  void Project(const FieldDemand& demand) { json_.Project(demand); }
 
  private:
   KafkaFormat format_;

@@ -67,6 +67,7 @@ ClientProperties KafkaSource::ConsumerProperties() const {
 
 Status KafkaSource::Open(SourceContext& ctx) {
   ctx_ = ctx;
+  value_decoder_.Project(ctx.value_demand);
   progress_ = std::make_unique<PartitionProgress>(settings_.name, ctx.metrics);
   if (ctx.metrics) {
     decode_errors_ = ctx.metrics->GetCounter("pipe_kafka_decode_errors_total", {{"source", settings_.name}},

@@ -20,6 +20,7 @@ class BlackholeSink : public Sink {
   Status Open(SinkContext& ctx) override;
   Status Write(BatchPtr batch) override;
   Status Flush() override { return {}; }
+  FieldDemand Demand() const override { return FieldDemand::None(); }  // reads nothing: sources may skip decoding
   void Close() override;
 
   int64_t records() const { return records_; }

@@ -41,6 +41,7 @@ AggregateOperator::Group& AggregateOperator::FindOrCreate(const std::string& id,
   g.window = w;
   g.rowtime = INT64_MIN;
   for (const auto& c : calls_) g.accs.push_back(c.fn.make());
+  if (window_.type != WindowType::kNone) by_end_.emplace(w.end, id);
   return g;
 }
 
@@ -78,6 +79,22 @@ std::vector<WindowBounds> AggregateOperator::WindowsFor(int64_t ts) const {
   return out;
 }
 
+// A time window ending at or before this (a session: before it) is closed; its late records are dropped.
+// Saturates, as stream time starts at INT64_MIN.
+int64_t AggregateOperator::CloseTime() const {
+  if (stream_time_ < INT64_MIN + window_.grace_ms) return INT64_MIN;
+  return stream_time_ - window_.grace_ms;
+}
+
+void AggregateOperator::Unindex(int64_t end, const std::string& id) {
+  auto [first, last] = by_end_.equal_range(end);
+  for (auto it = first; it != last; ++it)
+    if (it->second == id) {
+      by_end_.erase(it);
+      return;
+    }
+}
+
 void AggregateOperator::AddSessionRow(const Row& row, const std::vector<Value>& keys,
                                       const std::vector<std::vector<Value>>& args) {
   int64_t ts = row.rowtime;
@@ -94,8 +111,7 @@ void AggregateOperator::AddSessionRow(const Row& row, const std::vector<Value>& 
       w.end = std::max(w.end, s.window.end);
     }
   }
-  int64_t close_time = stream_time_ - window_.grace_ms;
-  if (w.end < close_time) {
+  if (w.end < CloseTime()) {
     ++late_records_;
     ctx->ReportError("record is later than the grace period of its session window: dropped");
     return;
@@ -111,6 +127,7 @@ void AggregateOperator::AddSessionRow(const Row& row, const std::vector<Value>& 
     for (size_t i = 0; i < calls_.size(); ++i) fresh.accs[i]->Merge(*old.accs[i]);
     fresh.rowtime = std::max(fresh.rowtime, old.rowtime);
     if (!emit_final_) Emit(old, true, old.window.end);
+    Unindex(old.window.end, m);
     groups_.erase(m);
     ids.erase(std::find(ids.begin(), ids.end(), m));
   }
@@ -118,7 +135,8 @@ void AggregateOperator::AddSessionRow(const Row& row, const std::vector<Value>& 
   fresh.pending_final = true;
   Group& g = groups_[id] = std::move(fresh);
   ids.push_back(id);
-  if (!emit_final_) Emit(g, false, g.window.end);
+  if (emit_final_) by_end_.emplace(w.end, id);
+  else Emit(g, false, g.window.end);
 }
 
 void AggregateOperator::AddStreamRow(const Row& row) {
@@ -137,7 +155,7 @@ void AggregateOperator::AddStreamRow(const Row& row) {
     Emit(g, false, g.rowtime);
     return;
   }
-  int64_t close_time = stream_time_ - window_.grace_ms;
+  int64_t close_time = CloseTime();
   bool any = false;
   for (const auto& w : WindowsFor(row.rowtime)) {
     if (w.end <= close_time) continue;
@@ -187,21 +205,41 @@ void AggregateOperator::Push(Change change) {
   if (!change.tombstone) AddStreamRow(change.row);
 }
 
-void AggregateOperator::Advance(int64_t stream_time) {
-  if (stream_time > stream_time_) stream_time_ = stream_time;
-  if (!emit_final_ || window_.type == WindowType::kNone) return;
-  int64_t close_time = stream_time_ - window_.grace_ms;
+// Takes out of by_end_ the windows that closed by stream time, in index order.
+std::vector<std::string> AggregateOperator::TakeClosed() {
+  int64_t close_time = CloseTime();
+  // A session ending exactly at the close time can still grow: AddSessionRow drops only ends before it.
+  auto stop = window_.type == WindowType::kSession ? by_end_.lower_bound(close_time) : by_end_.upper_bound(close_time);
+  std::vector<std::string> ids;
+  for (auto it = by_end_.begin(); it != stop; ++it) ids.push_back(std::move(it->second));
+  by_end_.erase(by_end_.begin(), stop);
+  return ids;
+}
+
+void AggregateOperator::EmitFinal(const std::vector<std::string>& ids) {
   std::vector<Group*> ready;
-  for (auto& [id, g] : groups_)
-    if (g.pending_final && g.window.end <= close_time && !(window_.type == WindowType::kSession && g.window.end == close_time))
-      ready.push_back(&g);
-  std::sort(ready.begin(), ready.end(), [](const Group* a, const Group* b) {
+  for (const auto& id : ids) {
+    auto it = groups_.find(id);
+    if (it != groups_.end() && it->second.pending_final) ready.push_back(&it->second);
+  }
+  std::stable_sort(ready.begin(), ready.end(), [](const Group* a, const Group* b) {
     return a->window.start != b->window.start ? a->window.start < b->window.start : a->rowtime < b->rowtime;
   });
   for (Group* g : ready) {
     g->pending_final = false;
     Emit(*g, false, g->rowtime);
   }
+}
+
+void AggregateOperator::Advance(int64_t stream_time) {
+  if (stream_time > stream_time_) stream_time_ = stream_time;
+  if (window_.type == WindowType::kNone) return;
+  std::vector<std::string> closed = TakeClosed();
+  if (emit_final_) EmitFinal(closed);
+  // A closed time window can no longer change (AddStreamRow drops its records as late): free its state. A closed
+  // session stays, as a late record within the gap of a live session may still merge it.
+  if (window_.type != WindowType::kSession)
+    for (const auto& id : closed) groups_.erase(id);
 }
 
 }  // namespace pipeline::sql

@@ -1,7 +1,9 @@
 // GROUP BY aggregation over a stream or a table, optionally windowed (TUMBLING, HOPPING, SESSION). Output rows
 // are [group key values..., aggregate results...] with the window in Row::window. Tables retract the previous
 // row of a key (Accumulator::Undo) before adding the new one. Records later than the grace period are dropped
-// and counted; EMIT FINAL holds each window's result until stream time passes its end plus grace.
+// and counted; EMIT FINAL holds each window's result until stream time passes its end plus grace. A TUMBLING or
+// HOPPING window's state is dropped once it closes: later records for it are dropped as late, and no query reads
+// the state back (so RETENTION changes nothing here). Sessions are kept, since a late record may still merge one.
 #pragma once
 
 #include <map>
@@ -54,6 +56,10 @@ class AggregateOperator final : public Operator {
   void AddStreamRow(const Row& row);
   void AddSessionRow(const Row& row, const std::vector<Value>& keys, const std::vector<std::vector<Value>>& args);
   std::vector<WindowBounds> WindowsFor(int64_t ts) const;
+  int64_t CloseTime() const;
+  void Unindex(int64_t end, const std::string& id);
+  std::vector<std::string> TakeClosed();
+  void EmitFinal(const std::vector<std::string>& ids);
 
   std::vector<BoundExprPtr> group_by_;
   std::vector<AggregateCall> calls_;
@@ -61,6 +67,9 @@ class AggregateOperator final : public Operator {
   bool emit_final_;
   std::unordered_map<std::string, Group> groups_;
   std::map<std::string, std::vector<std::string>> sessions_;  // group key -> ids of its sessions
+  // Window end -> group id, so Advance visits only the windows that close: every TUMBLING/HOPPING group, and the
+  // sessions awaiting their EMIT FINAL result. Same-end ids stay in creation order (a deterministic tie-break).
+  std::multimap<int64_t, std::string> by_end_;
   int64_t stream_time_ = INT64_MIN;
   int64_t late_records_ = 0;
 };

@@ -109,16 +109,14 @@ bool RowDecoder::DecodeFields(const std::vector<int>& slots, const Value& wire, 
     error = std::string("Failed to deserialize ") + what + ": expected a JSON object, got " + wire.ToString();
     return false;
   }
-  for (int s : slots) {
+  const std::vector<int>* index = wire.is_struct() ? &FieldIndex(slots, wire.as_struct().names) : nullptr;
+  for (size_t k = 0; k < slots.size(); ++k) {
+    int s = slots[k];
     const std::string& name = def_.columns[s].name;
     const Value* v = nullptr;
-    if (wire.is_struct()) {
-      const Struct& st = wire.as_struct();
-      v = st.Find(name);
-      if (!v) {
-        int i = st.names->IndexOfIgnoreCase(name);
-        if (i >= 0) v = &st.values[i];
-      }
+    if (index) {
+      int i = (*index)[k];
+      if (i >= 0) v = &wire.as_struct().values[static_cast<size_t>(i)];
     } else {
       v = wire.Field(name);
     }
@@ -129,6 +127,23 @@ bool RowDecoder::DecodeFields(const std::vector<int>& slots, const Value& wire, 
     }
   }
   return true;
+}
+
+// Records of one input share their FieldNames, so the name lookups are done once per shape and slot list.
+const std::vector<int>& RowDecoder::FieldIndex(const std::vector<int>& slots, const FieldNamesPtr& shape) const {
+  const bool for_key = &slots == &key_slots_;
+  for (const auto& c : shapes_)
+    if (c.for_key == for_key && c.shape == shape) return c.index;
+  ShapeIndex entry{for_key, shape, {}};
+  for (int s : slots) {
+    const std::string& name = def_.columns[s].name;
+    int i = shape->IndexOf(name);
+    if (i < 0) i = shape->IndexOfIgnoreCase(name);
+    entry.index.push_back(i);
+  }
+  if (shapes_.size() >= kMaxShapes) shapes_.erase(shapes_.begin());
+  shapes_.push_back(std::move(entry));
+  return shapes_.back().index;
 }
 
 bool RowDecoder::DecodeKey(const Value& key, Row& row, std::string& error) const {

@@ -23,6 +23,14 @@ class RowDecoder {
  private:
   bool DecodeFields(const std::vector<int>& slots, const Value& wire, const std::string& format, bool wrapped,
                     Row& row, std::string& error, const char* what) const;
+  struct ShapeIndex {
+    bool for_key;             // key or value slots
+    FieldNamesPtr shape;      // held, so that its address cannot be reused by another shape
+    std::vector<int> index;   // per slot: its field's index in the shape, -1 when absent
+  };
+  static constexpr size_t kMaxShapes = 8;
+  const std::vector<int>& FieldIndex(const std::vector<int>& slots, const FieldNamesPtr& shape) const;
+  mutable std::vector<ShapeIndex> shapes_;
   SourceDef def_;
   std::vector<TypeConverter> converters_;  // per column
   std::vector<int> key_slots_, value_slots_, header_slots_;

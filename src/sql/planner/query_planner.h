@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct PlannedQuery {
   std::unique_ptr<QueryContext> ctx = std::make_unique<QueryContext>();
   std::vector<OperatorPtr> operators;
   std::vector<std::pair<std::string, std::unique_ptr<SourceReader>>> readers;  // topic -> entry
+  // Every column name the statement mentions (upper case); `*` reads them all. For projection pushdown.
+  std::set<std::string> columns_used;
+  bool uses_all_columns = false;
 };
 
 // `insert_target` is the existing sink for INSERT INTO, else null.

@@ -28,14 +28,14 @@ class SqlProcessor final : public Processor {
 
   std::vector<std::string> inputs() const override { return inputs_; }
   std::vector<std::string> outputs() const override { return outputs_; }
+  FieldDemand InputDemand(size_t input_index, const std::vector<FieldDemand>&) const override {
+    return engine_->ValueDemand(inputs_[input_index]);
+  }
 
   Status Process(size_t input_index, BatchPtr batch, const EmitFn& emit) override {
     const std::string& topic = inputs_[input_index];
     std::vector<sql::Emitted> out;
-    for (auto& r : batch->records) {
-      Status s = engine_->Push(topic, r, out);
-      if (!s.ok()) return s;
-    }
+    PIPE_RETURN_IF_ERROR(engine_->PushAll(topic, batch->records, out));
     Deliver(out, batch->acks, emit);
     return {};
   }

@@ -60,6 +60,8 @@ bool IsKeyword(const ConditionToken& t, std::string_view word) {
 class ConditionParser {
  public:
   explicit ConditionParser(std::vector<ConditionToken> tokens) : tokens_(std::move(tokens)) {}
+  // The top-level value fields the parsed condition reads.
+  std::vector<std::string> TakeValueFields() { return std::move(value_fields_); }
 
   Result<std::unique_ptr<ConditionNode>> ParseAll() {
     auto node = ParseOr();
@@ -208,8 +210,10 @@ class ConditionParser {
         return ErrorHere("expected a field name after '.'");
       segments.push_back(Take().text);
     }
-    if (first_quoted || segments[0].empty() || segments[0][0] != '$')
+    if (first_quoted || segments[0].empty() || segments[0][0] != '$') {
+      value_fields_.push_back(segments[0]);
       return Operand::Field(Operand::Source::kValueField, std::move(segments));
+    }
     // Record attributes: $topic, $timestamp, $partition, $offset, $key[.path], $value.path, $headers.NAME
     std::string root = segments[0];
     segments.erase(segments.begin());
@@ -225,6 +229,7 @@ class ConditionParser {
     if (root == "$key") return segments.empty() ? Operand::Attribute(S::kKey) : Operand::Field(S::kKeyField, segments);
     if (root == "$value") {
       if (segments.empty()) return ConfigError("write fields of the value without $value (status, not $value)");
+      value_fields_.push_back(segments[0]);
       return Operand::Field(S::kValueField, std::move(segments));
     }
     if (root == "$headers") {
@@ -239,6 +244,7 @@ class ConditionParser {
 
   std::vector<ConditionToken> tokens_;
   size_t pos_ = 0;
+  std::vector<std::string> value_fields_;  // top-level value fields read, for FieldDemand
 };
 
 }  // namespace
@@ -251,7 +257,7 @@ Result<Condition> Condition::Parse(std::string_view text) {
   ConditionParser parser(std::move(tokens).value());
   auto root = parser.ParseAll();
   if (!root.ok()) return in_text(root.error());
-  return Condition(std::string(text), std::move(root).value());
+  return Condition(std::string(text), std::move(root).value(), parser.TakeValueFields());
 }
 
 }  // namespace pipeline

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/record.h"
 #include "core/result.h"
@@ -27,11 +28,15 @@ class Condition {
 
   bool Matches(const Record& record) { return root_->Eval(record); }
   const std::string& text() const { return text_; }
+  // The top-level value fields the condition reads.
+  const std::vector<std::string>& value_fields() const { return value_fields_; }
 
  private:
-  Condition(std::string text, std::unique_ptr<ConditionNode> root) : text_(std::move(text)), root_(std::move(root)) {}
+  Condition(std::string text, std::unique_ptr<ConditionNode> root, std::vector<std::string> value_fields)
+      : text_(std::move(text)), root_(std::move(root)), value_fields_(std::move(value_fields)) {}
   std::string text_;
   std::unique_ptr<ConditionNode> root_;
+  std::vector<std::string> value_fields_;
 };
 
 }  // namespace pipeline

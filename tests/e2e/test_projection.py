@@ -1,0 +1,127 @@
+"""Projection pushdown (core/field_demand.h): a JSON source decodes only the value fields its consumers read.
+Each test checks both what `pipe explain` says the source decodes and that the output is what it would be
+without the pushdown: consumers that read everything (a file sink, SELECT *, a dead letter file) must get
+whole records."""
+import json
+
+from harness import read_lines, run_pipe, tmpdir, write
+
+CLICKS = [
+    {"UserId": 1, "PAGE": "/home", "status": 200, "agent": "curl", "extra": {"a": [1, 2]}},
+    {"UserId": 2, "PAGE": "/cart", "status": 404, "agent": "firefox", "extra": None},
+    {"UserId": 3, "PAGE": "/pay", "status": 503, "agent": "curl", "extra": "x"},
+]
+
+
+def _setup(pipeline_body):
+    d = tmpdir()
+    write(f"{d}/in.jsonl", "".join(json.dumps(r) + "\n" for r in CLICKS))
+    write(f"{d}/p.yaml", pipeline_body.format(d=d))
+    return d
+
+
+def _explain(d):
+    p = run_pipe(["explain", f"{d}/p.yaml"])
+    assert p.returncode == 0, p.stderr
+    return p.stdout
+
+
+def _run(d):
+    p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state"])
+    assert p.returncode == 0, p.stderr
+    return p
+
+
+def _json_lines(path):
+    return [json.loads(line) for line in read_lines(path)]
+
+
+SOURCE = """
+sources:
+  clicks:
+    type: file
+    path: {d}/in.jsonl
+    mode: read
+    format: json
+"""
+
+
+def test_filter_and_include_decode_three_fields():
+    d = _setup(SOURCE + """    transforms:
+      - {{type: Filter, condition: "status >= 400"}}
+      - {{type: ReplaceField, include: [UserId, PAGE]}}
+sinks:
+  out: {{type: file, inputs: [clicks], path: "{d}/out.jsonl"}}
+""")
+    assert "decodes only the fields [PAGE,UserId,status]" in _explain(d)
+    _run(d)
+    assert _json_lines(f"{d}/out.jsonl") == [{"UserId": 2, "PAGE": "/cart"}, {"UserId": 3, "PAGE": "/pay"}]
+
+
+def test_a_filter_before_a_file_sink_keeps_whole_records():
+    d = _setup(SOURCE + """    transforms:
+      - {{type: Filter, condition: "status >= 400"}}
+sinks:
+  out: {{type: file, inputs: [clicks], path: "{d}/out.jsonl"}}
+""")
+    assert "decodes only" not in _explain(d)
+    _run(d)
+    assert _json_lines(f"{d}/out.jsonl") == CLICKS[1:]
+
+
+def test_a_dead_letter_chain_keeps_whole_records():
+    # The dead letter file shows records as they arrived, so a chain that writes one reads every field.
+    d = _setup(SOURCE + """    on_error: dead_letter
+    dead_letter_path: "{d}/dlq.jsonl"
+    transforms:
+      - {{type: ReplaceField, include: [UserId, status]}}
+      - {{type: Filter, condition: "status >= 400"}}
+sinks:
+  out: {{type: file, inputs: [clicks], path: "{d}/out.jsonl"}}
+""")
+    with open(f"{d}/in.jsonl", "a") as f:
+        f.write('"not an object"\n')  # ReplaceField fails on it
+    assert "decodes only" not in _explain(d)
+    _run(d)
+    assert _json_lines(f"{d}/out.jsonl") == [{"UserId": 2, "status": 404}, {"UserId": 3, "status": 503}]
+    dead = read_lines(f"{d}/dlq.jsonl")
+    assert len(dead) == 1 and "not an object" in dead[0], dead
+
+
+SQL = """
+transforms:
+  q:
+    type: sql
+    inputs: [clicks]
+    sql: |
+      CREATE STREAM clicks (userid INT, page VARCHAR, status INT, agent VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');
+      {query}
+sinks:
+  out: {{type: file, inputs: [out], path: "{d}/out.jsonl"}}
+"""
+
+
+def test_sql_reads_only_the_columns_it_mentions_matching_json_names_case_insensitively():
+    d = _setup(SOURCE + SQL.replace("{query}", "CREATE STREAM out AS SELECT userid, page FROM clicks WHERE status >= 400;"))
+    assert "decodes only the fields [PAGE,STATUS,USERID]" in _explain(d)
+    _run(d)
+    assert _json_lines(f"{d}/out.jsonl") == [{"USERID": 2, "PAGE": "/cart"}, {"USERID": 3, "PAGE": "/pay"}]
+
+
+def test_sql_select_star_reads_every_column():
+    d = _setup(SOURCE + SQL.replace("{query}", "CREATE STREAM out AS SELECT * FROM clicks WHERE status >= 400;"))
+    assert "decodes only" not in _explain(d)
+    _run(d)
+    assert _json_lines(f"{d}/out.jsonl") == [
+        {"USERID": 2, "PAGE": "/cart", "STATUS": 404, "AGENT": "firefox"},
+        {"USERID": 3, "PAGE": "/pay", "STATUS": 503, "AGENT": "curl"},
+    ]
+
+
+def test_a_stream_read_by_sql_and_by_a_sink_decodes_everything():
+    d = _setup(SOURCE + SQL.replace("{query}", "CREATE STREAM out AS SELECT userid FROM clicks;") + """  raw: {{type: file, inputs: [clicks], path: "{d}/raw.jsonl"}}
+""")
+    assert "decodes only" not in _explain(d)
+    _run(d)
+    assert _json_lines(f"{d}/raw.jsonl") == CLICKS
+    assert _json_lines(f"{d}/out.jsonl") == [{"USERID": 1}, {"USERID": 2}, {"USERID": 3}]
