@@ -19,6 +19,12 @@ class Decoder {
   // Decodes one unit (a line for line-oriented input) into record.value. A DataError describes what is wrong;
   // the caller adds the input name and offset.
   virtual Status Decode(std::string_view bytes, Record& record) = 0;
+  // The same, for bytes inside a larger buffer with `readable_after` more bytes readable past their end: a
+  // parser that reads ahead (simdjson) can then work in place instead of copying.
+  virtual Status DecodeInBuffer(std::string_view bytes, size_t readable_after, Record& record) {
+    (void)readable_after;
+    return Decode(bytes, record);
+  }
   // For csv: true while the next line is the header (consumed by Decode without producing a record).
   virtual bool ExpectsHeader() const { return false; }
   // Decode only these top-level fields of each value (formats that cannot skip ignore it).

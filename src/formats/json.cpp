@@ -88,8 +88,8 @@ struct JsonReader::Impl {
 JsonReader::JsonReader() : impl_(std::make_unique<Impl>()) {}
 JsonReader::~JsonReader() = default;
 
-Result<Value> JsonReader::Parse(std::string_view text) {
-  auto doc = impl_->parser.parse(text.data(), text.size(), true);
+Result<Value> JsonReader::Parse(std::string_view text, size_t readable_after) {
+  auto doc = impl_->parser.parse(text.data(), text.size(), readable_after < simdjson::SIMDJSON_PADDING);
   if (doc.error()) {
     return DataError(std::string("invalid JSON: ") + simdjson::error_message(doc.error()));
   }

@@ -17,8 +17,9 @@ class JsonReader {
  public:
   JsonReader();
   ~JsonReader();
-  // Parses one JSON document. Errors name the byte offset in `text`.
-  Result<Value> Parse(std::string_view text);
+  // Parses one JSON document. Errors name the byte offset in `text`. With `readable_after` bytes readable past
+  // the end of `text` (at least simdjson's padding), it is parsed in place rather than copied first.
+  Result<Value> Parse(std::string_view text, size_t readable_after = 0);
   // From now on, a top-level object keeps only these fields (the document is still validated whole).
   void Project(const FieldDemand& demand);
 

@@ -8,8 +8,9 @@ namespace {
 
 class JsonDecoder : public Decoder {
  public:
-  Status Decode(std::string_view bytes, Record& record) override {
-    auto value = reader_.Parse(bytes);
+  Status Decode(std::string_view bytes, Record& record) override { return DecodeInBuffer(bytes, 0, record); }
+  Status DecodeInBuffer(std::string_view bytes, size_t readable_after, Record& record) override {
+    auto value = reader_.Parse(bytes, readable_after);
     if (!value.ok()) return value.error();
     record.value = std::move(*value);
     return {};

@@ -1,13 +1,21 @@
 // BatchQueue: the bounded edge between stages. A lock-free MPSC ring (Boost.Lockfree, fixed capacity, no
-// allocation after setup) plus C++20 atomic wait/notify for blocking, so that a full queue blocks the producer:
-// a slow sink slows its sources and memory stays bounded by capacity × batch size per edge.
+// allocation after setup) plus a futex for blocking, so that a full queue blocks the producer: a slow sink slows
+// its sources and memory stays bounded by capacity × batch size per edge. Waiters sleep in the kernel until the
+// other side moves (not for a fixed time), so stages sharing one core hand batches over without idle gaps.
 #pragma once
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <boost/lockfree/queue.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <cstdint>
+#include <ctime>
 #include <thread>
 
 #include "core/record.h"
@@ -42,7 +50,7 @@ class BatchQueue {
         std::this_thread::yield();
         continue;
       }
-      version_.wait(seen, std::memory_order_acquire);
+      WaitFor(seen, std::chrono::milliseconds(100));
     }
     depth_.fetch_add(1, std::memory_order_relaxed);
     Bump();
@@ -62,14 +70,13 @@ class BatchQueue {
         Bump();
         return true;
       }
-      if (closed_.load(std::memory_order_acquire) || std::chrono::steady_clock::now() >= deadline) return false;
+      auto now = std::chrono::steady_clock::now();
+      if (closed_.load(std::memory_order_acquire) || now >= deadline) return false;
       if (spins < 64) {
         std::this_thread::yield();
         continue;
       }
-      // atomic::wait has no timeout: sleep briefly instead once the producer is clearly idle.
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-      (void)seen;
+      WaitFor(seen, deadline - now);
     }
   }
 
@@ -84,13 +91,29 @@ class BatchQueue {
 
  private:
   void Bump() {
-    version_.fetch_add(1, std::memory_order_release);
-    version_.notify_all();
+    version_.fetch_add(1, std::memory_order_seq_cst);
+    if (waiters_.load(std::memory_order_seq_cst) > 0) Futex(FUTEX_WAKE_PRIVATE, INT_MAX, nullptr);
+  }
+
+  // Sleeps until version_ moves past `seen` or the timeout passes (std::atomic::wait has no timeout). A Bump
+  // between reading `seen` and sleeping makes the kernel return at once, so no wake-up is lost.
+  void WaitFor(uint32_t seen, std::chrono::nanoseconds timeout) {
+    auto ns = std::max<int64_t>(timeout.count(), 0);
+    timespec ts{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+    waiters_.fetch_add(1, std::memory_order_seq_cst);
+    if (version_.load(std::memory_order_seq_cst) == seen) Futex(FUTEX_WAIT_PRIVATE, seen, &ts);
+    waiters_.fetch_sub(1, std::memory_order_seq_cst);
+  }
+
+  void Futex(int op, uint32_t value, const timespec* timeout) {
+    static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t));
+    ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&version_), op, value, timeout, nullptr, 0);
   }
 
   boost::lockfree::queue<Envelope*, boost::lockfree::fixed_sized<true>> ring_;
   size_t capacity_;
   std::atomic<uint32_t> version_{0};
+  std::atomic<int> waiters_{0};
   std::atomic<bool> closed_{false};
   std::atomic<size_t> depth_{0};
 };

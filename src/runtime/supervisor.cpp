@@ -1,6 +1,7 @@
 #include "runtime/supervisor.h"
 
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <signal.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -56,7 +57,8 @@ std::unique_ptr<Pipeline> LoadAndBuild(const RunOptions& options, const RuntimeO
 // Watches the folder of the pipeline file: editors replace files by rename, and Kubernetes swaps `..data`.
 class FileWatch {
  public:
-  explicit FileWatch(const std::string& file) : name_(fs::path(file).filename().string()) {
+  FileWatch(const std::string& file, bool enabled) : name_(fs::path(file).filename().string()) {
+    if (!enabled) return;
     fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     std::string dir = fs::path(file).parent_path().string();
     if (fd_ >= 0)
@@ -66,14 +68,11 @@ class FileWatch {
   ~FileWatch() {
     if (fd_ >= 0) close(fd_);
   }
-  // Waits up to timeout; true if the file (or the ConfigMap's ..data link) changed.
-  bool Changed(int timeout_ms) {
-    if (fd_ < 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
-      return false;
-    }
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, timeout_ms) <= 0) return false;
+  // Waits up to timeout, or until `wake_fd` is readable; true if the file (or the ConfigMap's ..data link)
+  // changed.
+  bool Changed(int timeout_ms, int wake_fd) {
+    pollfd p[2] = {{wake_fd, POLLIN, 0}, {fd_, POLLIN, 0}};
+    if (poll(p, fd_ < 0 ? 1 : 2, timeout_ms) <= 0 || fd_ < 0 || !(p[1].revents & POLLIN)) return false;
     bool changed = false;
     alignas(inotify_event) char buf[4096];
     ssize_t n;
@@ -91,6 +90,25 @@ class FileWatch {
  private:
   std::string name_;
   int fd_ = -1;
+};
+
+// An eventfd written once when a pipeline run returns.
+class RunEndSignal {
+ public:
+  RunEndSignal() : fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+  ~RunEndSignal() {
+    if (fd_ >= 0) close(fd_);
+  }
+  RunEndSignal(const RunEndSignal&) = delete;
+  RunEndSignal& operator=(const RunEndSignal&) = delete;
+  int fd() const { return fd_; }
+  void Notify() {
+    uint64_t one = 1;
+    if (fd_ >= 0) (void)!write(fd_, &one, sizeof one);
+  }
+
+ private:
+  int fd_;
 };
 
 // Signals are taken synchronously by one thread so that no handler runs inside library code.
@@ -166,18 +184,24 @@ int RunPipeline(const RunOptions& options) {
     LogInfo("http_listening", "serving /healthz, /readyz and /metrics on " + options.http_address);
   }
 
-  FileWatch watch(options.file);
+  FileWatch watch(options.file, options.watch);
   ProgressReporter progress(std::chrono::seconds(10));
   while (true) {
     LogInfo("pipeline_started", "running " + options.file + " (" + std::to_string(pipeline->source_count()) +
                                     " sources, " + std::to_string(pipeline->stage_count()) + " transforms, " +
                                     std::to_string(pipeline->sink_count()) + " sinks); state in " + runtime.state_dir +
                                     (pipeline->finite() ? "" : "; Ctrl-C to stop"));
-    auto running = std::async(std::launch::async, [p = pipeline.get()] { return p->Run(); });
+    // The run signals its end on an eventfd, so that a finite pipeline exits as soon as it is done rather than
+    // at the next 100 ms check.
+    RunEndSignal ended;
+    auto running = std::async(std::launch::async, [p = pipeline.get(), &ended] {
+      Status s = p->Run();
+      ended.Notify();
+      return s;
+    });
     bool reload = false, stopping = false;
     while (running.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
-      bool changed = options.watch && watch.Changed(100);
-      if (!options.watch) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      bool changed = watch.Changed(100, ended.fd());
       int sig = signals.Poll();
       if (sig == SIGINT || sig == SIGTERM) {
         if (!stopping) LogInfo("stopping", "stopping: draining in-flight records and committing positions");

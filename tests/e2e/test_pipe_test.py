@@ -2,6 +2,7 @@
 import glob
 import os
 import re
+import selectors
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
@@ -69,7 +70,11 @@ def test_example_pipelines_run_on_their_sources():
         try:
             deadline = time.time() + 20
             # stdout is read line by line; the fraud pipeline needs a few seconds of attempts per window.
+            ready = selectors.DefaultSelector()
+            ready.register(proc.stdout, selectors.EVENT_READ)
             while time.time() < deadline and len(lines) < 2:
+                if not ready.select(timeout=max(0.0, deadline - time.time())):
+                    break  # nothing printed before the deadline
                 line = proc.stdout.readline()
                 if not line:
                     break

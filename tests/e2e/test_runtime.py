@@ -73,10 +73,10 @@ sinks:
 def test_sigkill_loop_loses_no_record():
     """Kill -9 at random points many times; after the last (clean) run every input id is in the output."""
     d = tmpdir()
-    n = 200_000
+    n = 1_000_000  # enough that a run lasts well past the earliest kill (pipe moves ~2M of these a second)
+    payload = "x" * 40
     with open(f"{d}/in.jsonl", "w") as fh:
-        for i in range(n):
-            fh.write(json.dumps({"id": i, "payload": "x" * 40}) + "\n")
+        fh.writelines(f'{{"id": {i}, "payload": "{payload}"}}\n' for i in range(n))
     write(f"{d}/p.yaml", f"""
 sources:
   input: {{type: file, path: {d}/in.jsonl, mode: read, format: json}}
@@ -94,7 +94,7 @@ sinks:
     for _ in range(12):
         proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"],
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, 0.4))
+        time.sleep(rng.uniform(0.02, 0.3))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1

@@ -133,7 +133,8 @@ Status FileSink::Write(BatchPtr batch) {
     }
   }
   held_records_ += batch->size();
-  held_.push_back(std::move(batch));
+  held_.insert(held_.end(), batch->acks.begin(), batch->acks.end());
+  batch.reset();
   if (held_records_ >= settings_.max_held_records) return Flush();
   return {};
 }

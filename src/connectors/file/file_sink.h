@@ -69,7 +69,9 @@ class FileSink : public Sink {
   std::unique_ptr<Encoder> encoder_;
   std::map<std::string, std::unique_ptr<OpenFile>> files_;  // by partition
   std::map<std::string, int64_t> next_part_;               // by partition
-  std::vector<BatchPtr> held_;
+  // Acknowledgements of records written but not yet synced. Only the tokens are kept: the records themselves
+  // are released as soon as they are encoded, so memory does not grow with the sync interval.
+  std::vector<AckToken> held_;
   size_t held_records_ = 0;
   // The last record's partition, reused while records stay in the same time bucket and topic.
   int64_t cached_bucket_ = -1;

@@ -141,7 +141,7 @@ Result<bool> FileSource::DecodeLine(TrackedFile& f, std::string_view line, int64
     if (status.ok()) return false;
   } else {
     Record& r = out.records.emplace_back();
-    status = f.decoder->Decode(line, r);
+    status = f.decoder->DecodeInBuffer(line, f.reader.ReadableAfter(line), r);
     if (status.ok()) {
       r.topic = topic_;
       r.offset = offset;

@@ -35,6 +35,11 @@ class LineReader {
   int64_t read_offset() const { return base_offset_ + static_cast<int64_t>(end_); }
   size_t buffered() const { return end_ - begin_; }
 
+  // Bytes of the buffer readable past the end of `line` (a view this reader handed out).
+  size_t ReadableAfter(std::string_view line) const {
+    return static_cast<size_t>(buf_.data() + buf_.size() - (line.data() + line.size()));
+  }
+
  private:
   void MakeRoom();
 

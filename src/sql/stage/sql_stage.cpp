@@ -2,8 +2,10 @@
 // topic X for the SQL; every CREATE ... AS SELECT output becomes a pipeline stream named after the created
 // stream/table (lower case). Emitted batches carry the AckTokens of the input batch that caused them.
 #include <algorithm>
+#include <unordered_map>
 
 #include "connectors/builtin.h"
+#include "formats/json.h"
 #include "plugin/registry.h"
 #include "sql/engine.h"
 
@@ -18,11 +20,12 @@ std::string Lower(std::string s) {
 
 class SqlProcessor final : public Processor {
  public:
-  SqlProcessor(std::unique_ptr<sql::Engine> engine, std::vector<std::string> inputs)
-      : engine_(std::move(engine)), inputs_(std::move(inputs)) {
+  SqlProcessor(std::unique_ptr<sql::Engine> engine, std::vector<std::string> inputs, bool coalesce_tables)
+      : engine_(std::move(engine)), inputs_(std::move(inputs)), coalesce_tables_(coalesce_tables) {
     for (const auto& o : engine_->OutputTopics()) {
       outputs_.push_back(Lower(o.source_name));
       topics_.push_back(o.topic);
+      is_table_.push_back(o.is_table);
     }
   }
 
@@ -36,6 +39,7 @@ class SqlProcessor final : public Processor {
     const std::string& topic = inputs_[input_index];
     std::vector<sql::Emitted> out;
     PIPE_RETURN_IF_ERROR(engine_->PushAll(topic, batch->records, out));
+    if (coalesce_tables_) CoalesceTableUpdates(out);
     Deliver(out, batch->acks, emit);
     return {};
   }
@@ -45,6 +49,36 @@ class SqlProcessor final : public Processor {
   Status Tick(int64_t, const EmitFn&) override { return {}; }
 
  private:
+  // Tables are changelogs: of the updates one input batch makes to a key, only the last matters downstream, so
+  // the earlier ones are dropped, as Kafka Streams' record cache does for ksqlDB (cache.max.bytes.buffering;
+  // 0 shows every update).
+  void CoalesceTableUpdates(std::vector<sql::Emitted>& out) const {
+    std::unordered_map<std::string, size_t> last;  // topic, key and window -> index of its latest update
+    std::vector<bool> superseded(out.size(), false);
+    std::string id;
+    for (size_t i = 0; i < out.size(); ++i) {
+      auto t = std::find(topics_.begin(), topics_.end(), out[i].topic);
+      if (t == topics_.end() || !is_table_[static_cast<size_t>(t - topics_.begin())]) continue;
+      const Record& r = out[i].record;
+      id = out[i].topic;
+      id += '\0';
+      AppendJson(r.key, id);
+      if (r.window) id += '\0' + std::to_string(r.window->start) + ',' + std::to_string(r.window->end);
+      auto [it, inserted] = last.try_emplace(id, i);
+      if (!inserted) {
+        superseded[it->second] = true;
+        it->second = i;
+      }
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (superseded[i]) continue;
+      if (kept != i) out[kept] = std::move(out[i]);
+      ++kept;
+    }
+    out.resize(kept);
+  }
+
   void Deliver(std::vector<sql::Emitted>& out, const std::vector<AckToken>& acks, const EmitFn& emit) {
     if (out.empty()) return;
     std::vector<BatchPtr> batches(topics_.size());
@@ -67,6 +101,8 @@ class SqlProcessor final : public Processor {
   std::vector<std::string> inputs_;
   std::vector<std::string> outputs_;
   std::vector<std::string> topics_;
+  std::vector<bool> is_table_;
+  bool coalesce_tables_;
 };
 
 }  // namespace
@@ -81,7 +117,9 @@ void RegisterSqlStage(Registry& registry) {
        "ksqlDB statements. Declare each input with CREATE STREAM x (...) WITH (KAFKA_TOPIC='x', VALUE_FORMAT='JSON'); "
        "every CREATE STREAM/TABLE ... AS SELECT becomes an output stream named after it (lower case).",
        "", true},
-      {"properties", OptionType::kMap, "Engine properties as ksqlDB names them (e.g. ksql.functions.collect_list.limit)."},
+      {"properties", OptionType::kMap, "Engine properties as ksqlDB names them (e.g. ksql.functions.collect_list.limit). A table's changes "
+       "are passed on as the last update per key of each input batch, like ksqlDB's record cache; "
+       "ksql.streams.cache.max.bytes.buffering: 0 passes on every update."},
   };
   spec.example =
       "transforms:\n"
@@ -106,7 +144,9 @@ void RegisterSqlStage(Registry& registry) {
                                           input + "', VALUE_FORMAT='JSON');");
     if (engine->OutputTopics().empty())
       return options.ErrorAt("sql", "the SQL creates no output: add CREATE STREAM name AS SELECT ...");
-    return std::unique_ptr<Processor>(std::make_unique<SqlProcessor>(std::move(engine), ctx.inputs));
+    auto cache = engine_options.properties.find("ksql.streams.cache.max.bytes.buffering");
+    bool coalesce_tables = cache == engine_options.properties.end() || cache->second != "0";
+    return std::unique_ptr<Processor>(std::make_unique<SqlProcessor>(std::move(engine), ctx.inputs, coalesce_tables));
   });
 }
 

@@ -27,6 +27,13 @@ BatchPtr MakeBatch(const std::vector<std::pair<int64_t, int>>& time_and_id, cons
   return batch;
 }
 
+// Gives the batch an acknowledgement token and returns a watch on it: it expires once the sink releases it.
+std::weak_ptr<AckNode> WatchAck(Batch& batch) {
+  static auto tracker = std::make_shared<AckTracker>();
+  batch.acks.push_back(tracker->Issue());
+  return batch.acks.back();
+}
+
 std::vector<std::string> Lines(const std::string& path) {
   std::vector<std::string> out;
   std::string text = ReadText(path), line;
@@ -57,13 +64,13 @@ TEST_SUITE("connectors.file") {
     CHECK(bad.error().message().find("{dat}") != std::string::npos);
   }
 
-  TEST_CASE("partitions by event time; batches are held until Flush made them durable") {
+  TEST_CASE("partitions by event time; acknowledgements are held until Flush made them durable") {
     TempDir dir;
     FileSink sink(SinkSettings(dir / "dt={date}/hour={hour}/part-{n}.jsonl"));
     SinkContext ctx;
     REQUIRE(sink.Open(ctx).ok());
     auto batch = MakeBatch({{k20240305_1407, 1}, {k20240305_1407 + 3600000, 2}, {k20240305_1407 + 60000, 3}});
-    std::weak_ptr<Batch> watch = batch;
+    std::weak_ptr<AckNode> watch = WatchAck(*batch);
     REQUIRE(sink.Write(std::move(batch)).ok());
     CHECK(!watch.expired());  // not acknowledged before it is durable
     REQUIRE(sink.Flush().ok());
@@ -82,7 +89,7 @@ TEST_SUITE("connectors.file") {
     SinkContext ctx;
     REQUIRE(sink.Open(ctx).ok());
     auto small = MakeBatch({{0, 1}, {0, 2}});
-    std::weak_ptr<Batch> first = small;
+    std::weak_ptr<AckNode> first = WatchAck(*small);
     REQUIRE(sink.Write(std::move(small)).ok());
     CHECK(!first.expired());
     REQUIRE(sink.Write(MakeBatch({{0, 3}, {0, 4}})).ok());  // 4 held: flushed and released
