@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sql/binder/catalog.h"
+#include "sql/exec/sink_writer.h"
 #include "sql/parser/parser.h"
 #include "sql/planner/query_planner.h"
 
@@ -71,6 +72,7 @@ struct Engine::Impl {
 
   Status ExecuteStatement(const Statement& st);
   void FeedChained(size_t first, std::vector<Emitted>& out);
+  void FlushCoalesced(std::vector<Emitted>& out);
 };
 
 Status Engine::Impl::ExecuteStatement(const Statement& st) {
@@ -107,6 +109,7 @@ Status Engine::Impl::ExecuteStatement(const Statement& st) {
       auto plan = PlanQuery(st, catalog, options, target);
       if (!plan) return plan.error();
       CollectColumns(*st.select, *plan);
+      plan->ctx->coalesce_table_changes = options.coalesce_table_changes;
       if (st.kind == StatementKind::kCreateAsSelect) {
         if (st.or_replace) {
           queries.erase(std::remove_if(queries.begin(), queries.end(),
@@ -216,6 +219,7 @@ Status Engine::PushAll(const std::string& topic, std::vector<Record>& records, s
     for (SourceReader* r : *readers) r->Ingest(record);
     impl_->FeedChained(first, out);
   }
+  impl_->FlushCoalesced(out);
   return {};
 }
 
@@ -229,6 +233,20 @@ void Engine::Impl::FeedChained(size_t first, std::vector<Emitted>& out) {
   }
 }
 
+// Table changes held back during a batch leave now. Queries reading those tables may hold back changes of their
+// own, so this repeats until nothing new comes out (at most once per query in a chain).
+void Engine::Impl::FlushCoalesced(std::vector<Emitted>& out) {
+  if (!options.coalesce_table_changes) return;
+  for (size_t round = 0; round <= queries.size(); ++round) {
+    size_t first = out.size();
+    for (auto& q : queries)
+      if (auto* writer = q->operators.empty() ? nullptr : dynamic_cast<SinkWriter*>(q->operators.back().get()))
+        writer->Flush();
+    if (out.size() == first) return;
+    FeedChained(first, out);
+  }
+}
+
 Status Engine::Advance(int64_t now_ms, std::vector<Emitted>& out) {
   impl_->Bind(out);
   size_t first = out.size();
@@ -236,6 +254,7 @@ Status Engine::Advance(int64_t now_ms, std::vector<Emitted>& out) {
     for (auto& [topic, reader] : q->readers)
       if (reader->next) reader->next->Advance(now_ms);
   impl_->FeedChained(first, out);
+  impl_->FlushCoalesced(out);
   return {};
 }
 

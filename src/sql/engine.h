@@ -18,6 +18,9 @@ struct EngineOptions {
   // "ksql.functions.collect_list.limit", "ksql.output.topic.name.prefix".
   std::map<std::string, std::string> properties;
   std::string state_dir;  // empty = in memory only
+  // Pass on only the last change per key that a PushAll batch makes to a table (Kafka Streams' record cache,
+  // which ksqlDB sizes with cache.max.bytes.buffering). Off: every change, as the ksqlDB test runner shows them.
+  bool coalesce_table_changes = false;
 };
 
 // A topic (stream) the engine writes, as seen by callers.

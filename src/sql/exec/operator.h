@@ -27,6 +27,8 @@ struct QueryContext {
   std::vector<std::string>* processing_errors = nullptr;
   std::vector<Emitted>* out = nullptr;
   std::string query_name;
+  // Table sinks pass on only the last change per key of each pushed batch (Kafka Streams' record cache).
+  bool coalesce_table_changes = false;
   // Reports a processing error for one record (ksqlDB logs it and goes on).
   void ReportError(const std::string& message) {
     if (processing_errors) processing_errors->push_back(query_name + ": " + message);

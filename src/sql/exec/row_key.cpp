@@ -1,22 +1,39 @@
 #include "sql/exec/row_key.h"
 
+#include <charconv>
+
 #include "sql/exec/decimal_math.h"
 
 namespace pipeline::sql {
 
+namespace {
+
+// Appends without temporaries: keys are built for every record of every stateful query.
+void AppendTagged(char tag, int64_t n, std::string& out) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out += tag;
+  out.append(buf, end);
+}
+
+}  // namespace
+
 void AppendKeyBytes(const Value& v, std::string& out) {
   switch (v.kind()) {
-    case Value::Kind::kNull: out += "n"; break;
-    case Value::Kind::kBool: out += v.as_bool() ? "t" : "f"; break;
-    case Value::Kind::kInt: out += "i" + std::to_string(v.as_int()); break;
+    case Value::Kind::kNull: out += 'n'; break;
+    case Value::Kind::kBool: out += v.as_bool() ? 't' : 'f'; break;
+    case Value::Kind::kInt: AppendTagged('i', v.as_int(), out); break;
     case Value::Kind::kDouble: {
       double d = v.as_double();
-      if (d == static_cast<double>(static_cast<int64_t>(d))) out += "i" + std::to_string(static_cast<int64_t>(d));
+      if (d == static_cast<double>(static_cast<int64_t>(d))) AppendTagged('i', static_cast<int64_t>(d), out);
       else out += "d" + std::to_string(d);
       break;
     }
     case Value::Kind::kDecimal: out += "m" + DecimalToString(v.as_decimal()); break;
-    case Value::Kind::kString: out += "s" + v.as_string(); break;
+    case Value::Kind::kString:
+      out += 's';
+      out += v.as_string();
+      break;
     case Value::Kind::kArray:
       out += "[";
       for (const auto& e : v.as_array()) { AppendKeyBytes(e, out); out += ','; }
@@ -32,9 +49,13 @@ void AppendKeyBytes(const Value& v, std::string& out) {
   out += '\x1f';
 }
 
+void AppendKeyOf(const std::vector<Value>& values, size_t begin, size_t end, std::string& out) {
+  for (size_t i = begin; i < end && i < values.size(); ++i) AppendKeyBytes(values[i], out);
+}
+
 std::string KeyOf(const std::vector<Value>& values, size_t begin, size_t end) {
   std::string k;
-  for (size_t i = begin; i < end && i < values.size(); ++i) AppendKeyBytes(values[i], k);
+  AppendKeyOf(values, begin, end, k);
   return k;
 }
 

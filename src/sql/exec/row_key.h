@@ -11,5 +11,6 @@ namespace pipeline::sql {
 // Appends a type-tagged encoding of v, so 1 and '1' differ and 1 and 1.0 are equal.
 void AppendKeyBytes(const Value& v, std::string& out);
 std::string KeyOf(const std::vector<Value>& values, size_t begin, size_t end);
+void AppendKeyOf(const std::vector<Value>& values, size_t begin, size_t end, std::string& out);
 
 }  // namespace pipeline::sql

@@ -1,8 +1,33 @@
 #include "sql/exec/sink_writer.h"
 
+#include "sql/exec/row_key.h"
+
 namespace pipeline::sql {
 
 void SinkWriter::Push(Change change) {
+  if (!def_.is_table || !ctx->coalesce_table_changes) {
+    Write(change);
+    return;
+  }
+  id_.clear();
+  AppendKeyOf(change.row.values, 0, static_cast<size_t>(def_.key_count()), id_);
+  if (change.row.window) AppendKeyBytes(Value(change.row.window->start), id_);
+  auto it = pending_index_.find(id_);
+  if (it != pending_index_.end()) {
+    pending_[it->second] = std::move(change);
+    return;
+  }
+  pending_index_.emplace(id_, pending_.size());
+  pending_.push_back(std::move(change));
+}
+
+void SinkWriter::Flush() {
+  for (const Change& change : pending_) Write(change);
+  pending_.clear();
+  pending_index_.clear();
+}
+
+void SinkWriter::Write(const Change& change) {
   Emitted e;
   e.topic = def_.topic;
   e.record.topic = def_.topic;

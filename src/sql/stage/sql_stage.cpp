@@ -2,10 +2,8 @@
 // topic X for the SQL; every CREATE ... AS SELECT output becomes a pipeline stream named after the created
 // stream/table (lower case). Emitted batches carry the AckTokens of the input batch that caused them.
 #include <algorithm>
-#include <unordered_map>
 
 #include "connectors/builtin.h"
-#include "formats/json.h"
 #include "plugin/registry.h"
 #include "sql/engine.h"
 
@@ -20,12 +18,11 @@ std::string Lower(std::string s) {
 
 class SqlProcessor final : public Processor {
  public:
-  SqlProcessor(std::unique_ptr<sql::Engine> engine, std::vector<std::string> inputs, bool coalesce_tables)
-      : engine_(std::move(engine)), inputs_(std::move(inputs)), coalesce_tables_(coalesce_tables) {
+  SqlProcessor(std::unique_ptr<sql::Engine> engine, std::vector<std::string> inputs)
+      : engine_(std::move(engine)), inputs_(std::move(inputs)) {
     for (const auto& o : engine_->OutputTopics()) {
       outputs_.push_back(Lower(o.source_name));
       topics_.push_back(o.topic);
-      is_table_.push_back(o.is_table);
     }
   }
 
@@ -39,7 +36,6 @@ class SqlProcessor final : public Processor {
     const std::string& topic = inputs_[input_index];
     std::vector<sql::Emitted> out;
     PIPE_RETURN_IF_ERROR(engine_->PushAll(topic, batch->records, out));
-    if (coalesce_tables_) CoalesceTableUpdates(out);
     Deliver(out, batch->acks, emit);
     return {};
   }
@@ -49,36 +45,6 @@ class SqlProcessor final : public Processor {
   Status Tick(int64_t, const EmitFn&) override { return {}; }
 
  private:
-  // Tables are changelogs: of the updates one input batch makes to a key, only the last matters downstream, so
-  // the earlier ones are dropped, as Kafka Streams' record cache does for ksqlDB (cache.max.bytes.buffering;
-  // 0 shows every update).
-  void CoalesceTableUpdates(std::vector<sql::Emitted>& out) const {
-    std::unordered_map<std::string, size_t> last;  // topic, key and window -> index of its latest update
-    std::vector<bool> superseded(out.size(), false);
-    std::string id;
-    for (size_t i = 0; i < out.size(); ++i) {
-      auto t = std::find(topics_.begin(), topics_.end(), out[i].topic);
-      if (t == topics_.end() || !is_table_[static_cast<size_t>(t - topics_.begin())]) continue;
-      const Record& r = out[i].record;
-      id = out[i].topic;
-      id += '\0';
-      AppendJson(r.key, id);
-      if (r.window) id += '\0' + std::to_string(r.window->start) + ',' + std::to_string(r.window->end);
-      auto [it, inserted] = last.try_emplace(id, i);
-      if (!inserted) {
-        superseded[it->second] = true;
-        it->second = i;
-      }
-    }
-    size_t kept = 0;
-    for (size_t i = 0; i < out.size(); ++i) {
-      if (superseded[i]) continue;
-      if (kept != i) out[kept] = std::move(out[i]);
-      ++kept;
-    }
-    out.resize(kept);
-  }
-
   void Deliver(std::vector<sql::Emitted>& out, const std::vector<AckToken>& acks, const EmitFn& emit) {
     if (out.empty()) return;
     std::vector<BatchPtr> batches(topics_.size());
@@ -101,8 +67,6 @@ class SqlProcessor final : public Processor {
   std::vector<std::string> inputs_;
   std::vector<std::string> outputs_;
   std::vector<std::string> topics_;
-  std::vector<bool> is_table_;
-  bool coalesce_tables_;
 };
 
 }  // namespace
@@ -133,6 +97,9 @@ void RegisterSqlStage(Registry& registry) {
                                          -> Result<std::unique_ptr<Processor>> {
     sql::EngineOptions engine_options;
     if (options.Has("properties")) engine_options.properties = options.GetMap("properties");
+    // A pipeline passes table changes on as ksqlDB does with its record cache, unless the cache is sized 0.
+    auto cache = engine_options.properties.find("ksql.streams.cache.max.bytes.buffering");
+    engine_options.coalesce_table_changes = cache == engine_options.properties.end() || cache->second != "0";
     auto engine = std::make_unique<sql::Engine>(engine_options);
     Status s = engine->Execute(options.GetString("sql"));
     if (!s.ok()) return options.ErrorAt("sql", s.message());
@@ -144,9 +111,7 @@ void RegisterSqlStage(Registry& registry) {
                                           input + "', VALUE_FORMAT='JSON');");
     if (engine->OutputTopics().empty())
       return options.ErrorAt("sql", "the SQL creates no output: add CREATE STREAM name AS SELECT ...");
-    auto cache = engine_options.properties.find("ksql.streams.cache.max.bytes.buffering");
-    bool coalesce_tables = cache == engine_options.properties.end() || cache->second != "0";
-    return std::unique_ptr<Processor>(std::make_unique<SqlProcessor>(std::move(engine), ctx.inputs, coalesce_tables));
+    return std::unique_ptr<Processor>(std::make_unique<SqlProcessor>(std::move(engine), ctx.inputs));
   });
 }
 
