@@ -2,6 +2,10 @@
 // consumer of a stream back to its source, so a JSON source decodes only those fields (projection pushdown, as
 // DuckDB's scans do): `Filter status >= 400` then `ReplaceField include [userid, page, status]` makes the
 // source build Values for three fields and skip the rest. Consumers that cannot say demand everything.
+//
+// A sink that writes the value in the format it arrived in needs no field at all when the record still carries
+// its raw bytes (see RawValue in core/record.h): it demands AllOrRaw(format). A source reading that format then
+// keeps the bytes and decodes only the named fields; any other source decodes everything.
 #pragma once
 
 #include <algorithm>
@@ -20,6 +24,12 @@ class FieldDemand {
     for (const auto& n : names) d.Add(n);
     return d;
   }
+  // Every field, unless the record carries the bytes it was decoded from in `format` (and is unchanged).
+  static FieldDemand AllOrRaw(std::string format) {
+    FieldDemand d(false);
+    d.raw_format_ = std::move(format);
+    return d;
+  }
   // Names matched case-insensitively, as ksqlDB matches JSON fields to columns.
   static FieldDemand OfIgnoringCase(const std::vector<std::string>& names) {
     FieldDemand d = Of(names);
@@ -28,6 +38,17 @@ class FieldDemand {
   }
 
   bool all() const { return all_; }
+  const std::string& raw_format() const { return raw_format_; }
+  // True when raw bytes in `format` stand in for the fields not named (a source of that format keeps them).
+  bool AcceptsRaw(std::string_view format) const { return !all_ && !raw_format_.empty() && raw_format_ == format; }
+  // What a source decoding `format` must decode: the named fields if it keeps raw bytes, else everything.
+  FieldDemand ForSource(std::string_view format) const {
+    if (all_ || raw_format_.empty()) return *this;
+    if (raw_format_ != format) return All();
+    FieldDemand d = *this;
+    d.raw_format_.clear();
+    return d;
+  }
   // The wanted names, sorted; meaningful only when !all().
   const std::vector<std::string>& names() const { return names_; }
   bool Wants(std::string_view name) const {
@@ -55,6 +76,13 @@ class FieldDemand {
       return;
     }
     ignore_case_ = ignore_case_ || other.ignore_case_;  // matching more loosely only keeps more
+    if (!other.raw_format_.empty()) {
+      if (!raw_format_.empty() && raw_format_ != other.raw_format_) {
+        *this = All();  // raw bytes can be in one format only
+        return;
+      }
+      raw_format_ = other.raw_format_;
+    }
     for (const auto& n : other.names_) Add(n);
   }
   std::string ToString() const {
@@ -72,6 +100,7 @@ class FieldDemand {
   static bool SameLetter(char a, char b) { return a == b || Fold(a) == Fold(b); }
   bool all_;
   bool ignore_case_ = false;
+  std::string raw_format_;  // AllOrRaw: the format whose raw bytes stand in for unnamed fields
   std::vector<std::string> names_;
 };
 

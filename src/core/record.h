@@ -27,6 +27,19 @@ struct WindowBounds {
   bool operator==(const WindowBounds& o) const = default;
 };
 
+// The bytes a value was decoded from, kept while a sink can use them: a sink writing the same format writes them
+// as they came instead of encoding the value again (as Redpanda Connect passes raw messages through). `decoded` is
+// the value made from them; values are immutable, so a transform that changes the value makes a new one, and
+// holding this one keeps its address from being reused.
+struct RawValue {
+  std::string format;  // "json"
+  std::string bytes;
+  Value decoded;
+
+  // True while `v` is still the value decoded from the bytes.
+  bool Describes(const Value& v) const { return v.is_struct() && decoded.is_struct() && &v.as_struct() == &decoded.as_struct(); }
+};
+
 struct Record {
   Value key;                // null when the record has no key
   Value value;              // usually a Struct; null is a tombstone for tables
@@ -36,6 +49,12 @@ struct Record {
   int32_t partition = -1;   // source partition (ROWPARTITION), -1 if none
   int64_t offset = -1;      // source offset (ROWOFFSET): byte offset for files, Kafka offset for Kafka
   std::optional<WindowBounds> window;
+  std::shared_ptr<const RawValue> raw;  // see RawValue; null unless a sink asked for it
+
+  // The raw bytes in `format` when they still describe the value, else null.
+  const std::string* RawIn(std::string_view format) const {
+    return raw && raw->format == format && raw->Describes(value) ? &raw->bytes : nullptr;
+  }
 
   const std::string* FindHeader(std::string_view k) const {
     for (auto it = headers.rbegin(); it != headers.rend(); ++it)

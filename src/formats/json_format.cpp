@@ -23,7 +23,13 @@ class JsonDecoder : public Decoder {
 
 class JsonEncoder : public Encoder {
  public:
-  void Encode(const Record& record, std::string& out) override { AppendJson(record.value, out); }
+  void Encode(const Record& record, std::string& out) override {
+    if (const std::string* raw = record.RawIn("json")) {
+      out += *raw;
+      return;
+    }
+    AppendJson(record.value, out);
+  }
 };
 
 // Indented JSON for people reading a terminal.

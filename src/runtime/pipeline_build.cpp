@@ -275,7 +275,13 @@ std::string Pipeline::Explain(const std::string& format) const {
     out += "  source " + s->config->name + " (" + s->config->type + ")";
     if (!s->config->transforms.empty()) out += " → [" + transforms(s->config->transforms) + "]";
     out += " → stream " + s->config->name;
-    if (!s->context.value_demand.all()) out += " (decodes only the fields " + s->context.value_demand.ToString() + ")";
+    const FieldDemand& demand = s->context.value_demand;
+    if (!demand.all() && demand.raw_format().empty()) {
+      out += " (decodes only the fields " + demand.ToString() + ")";
+    } else if (!demand.all()) {
+      out += " (if its format is " + demand.raw_format() + ": decodes only the fields " + demand.ToString() +
+             " and passes records on as read)";
+    }
     out += "\n";
   }
   for (const auto& s : stages_) {

@@ -58,13 +58,13 @@ sinks:
     assert _json_lines(f"{d}/out.jsonl") == [{"UserId": 2, "PAGE": "/cart"}, {"UserId": 3, "PAGE": "/pay"}]
 
 
-def test_a_filter_before_a_file_sink_keeps_whole_records():
+def test_a_filter_before_a_file_sink_passes_whole_records_on_as_read():
     d = _setup(SOURCE + """    transforms:
       - {{type: Filter, condition: "status >= 400"}}
 sinks:
   out: {{type: file, inputs: [clicks], path: "{d}/out.jsonl"}}
 """)
-    assert "decodes only" not in _explain(d)
+    assert "decodes only the fields [status] and passes records on as read" in _explain(d)
     _run(d)
     assert _json_lines(f"{d}/out.jsonl") == CLICKS[1:]
 
@@ -118,10 +118,65 @@ def test_sql_select_star_reads_every_column():
     ]
 
 
-def test_a_stream_read_by_sql_and_by_a_sink_decodes_everything():
+def test_a_stream_read_by_sql_and_by_a_sink_decodes_the_sql_columns_and_keeps_the_bytes():
     d = _setup(SOURCE + SQL.replace("{query}", "CREATE STREAM out AS SELECT userid FROM clicks;") + """  raw: {{type: file, inputs: [clicks], path: "{d}/raw.jsonl"}}
 """)
-    assert "decodes only" not in _explain(d)
+    assert "decodes only the fields [USERID] and passes records on as read" in _explain(d)
     _run(d)
     assert _json_lines(f"{d}/raw.jsonl") == CLICKS
     assert _json_lines(f"{d}/out.jsonl") == [{"USERID": 1}, {"USERID": 2}, {"USERID": 3}]
+
+
+RAW_LINES = [
+    '{"id": 1,  "status": 500, "big": 18446744073709551615, "text": "caf\\u00e9"}',
+    '{"id": 2, "status": 200}',
+    '{"status": 404, "id": 3}',
+]
+
+
+def test_unchanged_records_are_written_as_read():
+    # A Filter changes no value: the sink writes the bytes as they came (spacing, escapes, a number beyond int64).
+    d = tmpdir()
+    write(f"{d}/in.jsonl", "\n".join(RAW_LINES) + "\n")
+    write(f"{d}/p.yaml", f"""
+sources:
+  clicks:
+    type: file
+    path: {d}/in.jsonl
+    mode: read
+    format: json
+    transforms:
+      - {{type: Filter, condition: "status >= 400"}}
+sinks:
+  out: {{type: file, inputs: [clicks], path: "{d}/out.jsonl"}}
+""")
+    assert "decodes only the fields [status] and passes records on as read" in _explain(d)
+    _run(d)
+    assert read_lines(f"{d}/out.jsonl") == [RAW_LINES[0], RAW_LINES[2]]
+
+
+def test_a_changed_record_is_encoded_again():
+    d = tmpdir()
+    write(f"{d}/in.jsonl", "\n".join(RAW_LINES) + "\n")
+    write(f"{d}/p.yaml", f"""
+sources:
+  clicks:
+    type: file
+    path: {d}/in.jsonl
+    mode: read
+    format: json
+    transforms:
+      - {{type: Filter, condition: "status >= 400"}}
+sinks:
+  out:
+    type: file
+    inputs: [clicks]
+    path: "{d}/out.jsonl"
+    transforms:
+      - {{type: InsertField, static.field: seen, static.value: "yes"}}
+""")
+    assert "decodes only" not in _explain(d)
+    _run(d)
+    out = _json_lines(f"{d}/out.jsonl")
+    assert [r["id"] for r in out] == [1, 3] and all(r["seen"] == "yes" for r in out), out
+    assert out[0]["text"] == "café"

@@ -41,6 +41,10 @@ class FileSink : public Sink {
   Status Write(BatchPtr batch) override;
   Status Flush() override;
   void Close() override;
+  // jsonl is written from a record's raw JSON when it has it (see RawValue).
+  FieldDemand Demand() const override {
+    return settings_.format == "json" ? FieldDemand::AllOrRaw("json") : FieldDemand::All();
+  }
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -48,6 +48,7 @@ FileSource::~FileSource() { Close(); }
 Status FileSource::Open(SourceContext& ctx) {
   ctx_ = &ctx;
   topic_ = ctx.name;
+  keep_raw_values_ = settings_.format == "json" && ctx.value_demand.AcceptsRaw("json");
   if (auto saved = ctx.LoadCheckpoint()) {
     auto positions = DecodePositions(*saved);
     if (!positions) return FatalError("source " + ctx.name + ": the checkpoint in the state dir is not a file position");
@@ -116,7 +117,7 @@ Status FileSource::StartDecoder(TrackedFile& f, int64_t offset) {
   auto decoder = MakeDecoder(settings_.format);
   if (!decoder.ok()) return decoder.error();
   f.decoder = std::move(*decoder);
-  if (ctx_) f.decoder->Project(ctx_->value_demand);
+  if (ctx_) f.decoder->Project(ctx_->value_demand.ForSource(settings_.format));
   f.reader.Reset(offset);
   if (offset == 0 || !f.decoder->ExpectsHeader()) return {};
   // Resuming in the middle of a csv file: the decoder still needs the header line.
@@ -143,6 +144,8 @@ Result<bool> FileSource::DecodeLine(TrackedFile& f, std::string_view line, int64
     Record& r = out.records.emplace_back();
     status = f.decoder->DecodeInBuffer(line, f.reader.ReadableAfter(line), r);
     if (status.ok()) {
+      if (keep_raw_values_ && r.value.is_struct())
+        r.raw = std::make_shared<const RawValue>(RawValue{"json", std::string(line), r.value});
       r.topic = topic_;
       r.offset = offset;
       r.timestamp = now_ms;

@@ -88,6 +88,7 @@ class FileSource : public Source {
   FileSourceSettings settings_;
   SourceContext* ctx_ = nullptr;
   std::string topic_;
+  bool keep_raw_values_ = false;  // a sink writes unchanged JSON values as they came (see RawValue)
   std::vector<std::unique_ptr<TrackedFile>> files_;
   size_t cursor_ = 0;
   FilePositions committed_;

@@ -29,6 +29,13 @@ class KafkaSink : public Sink {
   Status Write(BatchPtr batch) override;
   Status Flush() override;
   void Close() override;
+  // JSON values are sent as the bytes they arrived in when unchanged (see RawValue); topic_field is read.
+  FieldDemand Demand() const override {
+    if (settings_.value_format != KafkaFormat::kJson) return FieldDemand::All();
+    FieldDemand demand = FieldDemand::AllOrRaw("json");
+    if (!settings_.topic_field.empty()) demand.Add(settings_.topic_field);
+    return demand;
+  }
 
  private:
   // One written batch whose messages await delivery reports.

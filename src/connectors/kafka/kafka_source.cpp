@@ -67,7 +67,9 @@ ClientProperties KafkaSource::ConsumerProperties() const {
 
 Status KafkaSource::Open(SourceContext& ctx) {
   ctx_ = ctx;
-  value_decoder_.Project(ctx.value_demand);
+  const bool json_values = settings_.value_format == KafkaFormat::kJson;
+  keep_raw_values_ = json_values && ctx.value_demand.AcceptsRaw("json");
+  value_decoder_.Project(json_values ? ctx.value_demand.ForSource("json") : FieldDemand::All());
   progress_ = std::make_unique<PartitionProgress>(settings_.name, ctx.metrics);
   if (ctx.metrics) {
     decode_errors_ = ctx.metrics->GetCounter("pipe_kafka_decode_errors_total", {{"source", settings_.name}},
@@ -149,6 +151,9 @@ Status KafkaSource::AppendRecord(const rd_kafka_message_t* m, Batch& out) {
   if (decoded.ok()) {
     decoded = value_decoder_.Decode(m->payload, m->len, r.value);
     part = "value";
+    if (decoded.ok() && keep_raw_values_ && r.value.is_struct())
+      r.raw = std::make_shared<const RawValue>(
+          RawValue{"json", std::string(static_cast<const char*>(m->payload), m->len), r.value});
   }
   if (!decoded.ok()) {
     out.records.pop_back();

@@ -94,6 +94,7 @@ class KafkaSource : public Source {
   CommitOffsets committed_;  // what this member last committed, per partition
   uint64_t batches_emitted_ = 0;
   bool rebalanced_during_read_ = false;
+  bool keep_raw_values_ = false;  // a sink writes unchanged JSON values as they came (see RawValue)
   bool closing_ = false;
   Status deferred_error_;  // a failure inside a librdkafka callback, returned by the next Read
   rd_kafka_topic_t* last_rkt_ = nullptr;

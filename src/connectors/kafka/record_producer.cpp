@@ -57,7 +57,10 @@ Status RecordProducer::ProduceOne(const Record& record, rd_kafka_topic_t* rkt, v
   value_buffer_.clear();
   bool key_null = true, value_null = true;
   Status s = EncodePayload(settings_.key_format, record.key, key_buffer_, &key_null);
-  if (s.ok()) s = EncodePayload(settings_.value_format, record.value, value_buffer_, &value_null);
+  const std::string* raw = settings_.value_format == KafkaFormat::kJson ? record.RawIn("json") : nullptr;
+  if (raw) value_null = false;
+  else if (s.ok()) s = EncodePayload(settings_.value_format, record.value, value_buffer_, &value_null);
+  const std::string& value = raw ? *raw : value_buffer_;
   if (!s.ok()) return DataError("kafka sink '" + settings_.name + "': " + Where(record) + ": " + s.message());
 
   rd_kafka_headers_t* headers = nullptr;
@@ -75,8 +78,8 @@ Status RecordProducer::ProduceOne(const Record& record, rd_kafka_topic_t* rkt, v
   vu[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
   vu[n++].u.i = RD_KAFKA_MSG_F_COPY;
   vu[n].vtype = RD_KAFKA_VTYPE_VALUE;
-  vu[n].u.mem.ptr = value_null ? nullptr : value_buffer_.data();
-  vu[n++].u.mem.size = value_null ? 0 : value_buffer_.size();
+  vu[n].u.mem.ptr = value_null ? nullptr : const_cast<char*>(value.data());
+  vu[n++].u.mem.size = value_null ? 0 : value.size();
   vu[n].vtype = RD_KAFKA_VTYPE_KEY;
   vu[n].u.mem.ptr = key_null ? nullptr : key_buffer_.data();
   vu[n++].u.mem.size = key_null ? 0 : key_buffer_.size();

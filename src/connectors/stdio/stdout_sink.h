@@ -24,6 +24,9 @@ class StdoutSink : public Sink {
   Status Write(BatchPtr batch) override;
   Status Flush() override { return {}; }
   void Close() override {}
+  FieldDemand Demand() const override {
+    return settings_.format == "json" ? FieldDemand::AllOrRaw("json") : FieldDemand::All();
+  }
 
  private:
   StdoutSettings settings_;
