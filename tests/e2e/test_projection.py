@@ -13,9 +13,10 @@ CLICKS = [
 ]
 
 
-def _setup(pipeline_body):
+def _setup(pipeline_body, lines=None):
     d = tmpdir()
-    write(f"{d}/in.jsonl", "".join(json.dumps(r) + "\n" for r in CLICKS))
+    lines = lines if lines is not None else [json.dumps(r) for r in CLICKS]
+    write(f"{d}/in.jsonl", "".join(line + "\n" for line in lines))
     write(f"{d}/p.yaml", pipeline_body.format(d=d))
     return d
 
@@ -127,6 +128,10 @@ def test_a_stream_read_by_sql_and_by_a_sink_decodes_the_sql_columns_and_keeps_th
     assert _json_lines(f"{d}/out.jsonl") == [{"USERID": 1}, {"USERID": 2}, {"USERID": 3}]
 
 
+FILTER_400 = """    transforms:
+      - {{type: Filter, condition: "status >= 400"}}
+"""
+
 RAW_LINES = [
     '{"id": 1,  "status": 500, "big": 18446744073709551615, "text": "caf\\u00e9"}',
     '{"id": 2, "status": 200}',
@@ -136,45 +141,23 @@ RAW_LINES = [
 
 def test_unchanged_records_are_written_as_read():
     # A Filter changes no value: the sink writes the bytes as they came (spacing, escapes, a number beyond int64).
-    d = tmpdir()
-    write(f"{d}/in.jsonl", "\n".join(RAW_LINES) + "\n")
-    write(f"{d}/p.yaml", f"""
-sources:
-  clicks:
-    type: file
-    path: {d}/in.jsonl
-    mode: read
-    format: json
-    transforms:
-      - {{type: Filter, condition: "status >= 400"}}
-sinks:
+    d = _setup(SOURCE + FILTER_400 + """sinks:
   out: {{type: file, inputs: [clicks], path: "{d}/out.jsonl"}}
-""")
+""", RAW_LINES)
     assert "decodes only the fields [status] and passes records on as read" in _explain(d)
     _run(d)
     assert read_lines(f"{d}/out.jsonl") == [RAW_LINES[0], RAW_LINES[2]]
 
 
 def test_a_changed_record_is_encoded_again():
-    d = tmpdir()
-    write(f"{d}/in.jsonl", "\n".join(RAW_LINES) + "\n")
-    write(f"{d}/p.yaml", f"""
-sources:
-  clicks:
-    type: file
-    path: {d}/in.jsonl
-    mode: read
-    format: json
-    transforms:
-      - {{type: Filter, condition: "status >= 400"}}
-sinks:
+    d = _setup(SOURCE + FILTER_400 + """sinks:
   out:
     type: file
     inputs: [clicks]
     path: "{d}/out.jsonl"
     transforms:
       - {{type: InsertField, static.field: seen, static.value: "yes"}}
-""")
+""", RAW_LINES)
     assert "decodes only" not in _explain(d)
     _run(d)
     out = _json_lines(f"{d}/out.jsonl")
