@@ -24,12 +24,16 @@ bool AggregateOperator::EvalKeys(const Row& row, std::vector<Value>& keys) {
   return true;
 }
 
-std::vector<std::vector<Value>> AggregateOperator::EvalArgs(const Row& row) {
-  std::vector<std::vector<Value>> args(calls_.size());
-  for (size_t i = 0; i < calls_.size(); ++i)
-    for (const auto& a : calls_[i].args) args[i].push_back(a->Eval(row, ctx->eval));
+// The arguments of every aggregate call for one row, in scratch space reused from row to row (valid until the
+// next call).
+const std::vector<std::vector<Value>>& AggregateOperator::EvalArgs(const Row& row) {
+  args_.resize(calls_.size());
+  for (size_t i = 0; i < calls_.size(); ++i) {
+    args_[i].clear();
+    for (const auto& a : calls_[i].args) args_[i].push_back(a->Eval(row, ctx->eval));
+  }
   ctx->FlushEvalErrors();
-  return args;
+  return args_;
 }
 
 AggregateOperator::Group& AggregateOperator::FindOrCreate(const std::string& id, const std::vector<Value>& keys,
@@ -63,8 +67,8 @@ void AggregateOperator::Emit(const Group& g, bool tombstone, int64_t rowtime) {
   next->Push(std::move(c));
 }
 
-std::vector<WindowBounds> AggregateOperator::WindowsFor(int64_t ts) const {
-  std::vector<WindowBounds> out;
+void AggregateOperator::WindowsFor(int64_t ts, std::vector<WindowBounds>& out) const {
+  out.clear();
   if (window_.type == WindowType::kTumbling) {
     int64_t start = ts - ((ts % window_.size_ms) + window_.size_ms) % window_.size_ms;
     out.push_back({start, start + window_.size_ms, false});
@@ -76,7 +80,6 @@ std::vector<WindowBounds> AggregateOperator::WindowsFor(int64_t ts) const {
       if (start >= 0) rev.push_back({start, start + window_.size_ms, false});
     out.assign(rev.rbegin(), rev.rend());
   }
-  return out;
 }
 
 // A time window ending at or before this (a session: before it) is closed; its late records are dropped.
@@ -140,14 +143,16 @@ void AggregateOperator::AddSessionRow(const Row& row, const std::vector<Value>& 
 }
 
 void AggregateOperator::AddStreamRow(const Row& row) {
-  std::vector<Value> keys;
+  std::vector<Value>& keys = keys_;
   if (!EvalKeys(row, keys)) return;
-  auto args = EvalArgs(row);
+  const auto& args = EvalArgs(row);
   if (window_.type == WindowType::kSession) {
     AddSessionRow(row, keys, args);
     return;
   }
-  std::string base = KeyOf(keys, 0, keys.size());
+  std::string& base = base_;
+  base.clear();
+  AppendKeyOf(keys, 0, keys.size(), base);
   if (window_.type == WindowType::kNone) {
     Group& g = FindOrCreate(base, keys, {});
     Apply(g, args, false);
@@ -157,10 +162,14 @@ void AggregateOperator::AddStreamRow(const Row& row) {
   }
   int64_t close_time = CloseTime();
   bool any = false;
-  for (const auto& w : WindowsFor(row.rowtime)) {
+  WindowsFor(row.rowtime, windows_);
+  for (const auto& w : windows_) {
     if (w.end <= close_time) continue;
     any = true;
-    Group& g = FindOrCreate(base + "@" + std::to_string(w.start), keys, w);
+    id_.assign(base);
+    id_ += '@';
+    id_ += std::to_string(w.start);
+    Group& g = FindOrCreate(id_, keys, w);
     Apply(g, args, false);
     g.rowtime = std::max(g.rowtime, row.rowtime);
     g.pending_final = true;

@@ -49,13 +49,13 @@ class AggregateOperator final : public Operator {
   };
 
   bool EvalKeys(const Row& row, std::vector<Value>& keys);
-  std::vector<std::vector<Value>> EvalArgs(const Row& row);
+  const std::vector<std::vector<Value>>& EvalArgs(const Row& row);
   Group& FindOrCreate(const std::string& id, const std::vector<Value>& keys, const WindowBounds& w);
   void Apply(Group& g, const std::vector<std::vector<Value>>& args, bool undo);
   void Emit(const Group& g, bool tombstone, int64_t rowtime);
   void AddStreamRow(const Row& row);
   void AddSessionRow(const Row& row, const std::vector<Value>& keys, const std::vector<std::vector<Value>>& args);
-  std::vector<WindowBounds> WindowsFor(int64_t ts) const;
+  void WindowsFor(int64_t ts, std::vector<WindowBounds>& out) const;
   int64_t CloseTime() const;
   void Unindex(int64_t end, const std::string& id);
   std::vector<std::string> TakeClosed();
@@ -72,6 +72,12 @@ class AggregateOperator final : public Operator {
   std::multimap<int64_t, std::string> by_end_;
   int64_t stream_time_ = INT64_MIN;
   int64_t late_records_ = 0;
+  // Scratch space reused for every row, so the per-row path does not allocate: group keys, call arguments, the
+  // encoded key, a window's group id and the windows a row falls in.
+  std::vector<Value> keys_;
+  std::vector<std::vector<Value>> args_;
+  std::string base_, id_;
+  std::vector<WindowBounds> windows_;
 };
 
 }  // namespace pipeline::sql
