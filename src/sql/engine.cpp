@@ -109,6 +109,8 @@ Status Engine::Impl::ExecuteStatement(const Statement& st) {
       auto plan = PlanQuery(st, catalog, options, target);
       if (!plan) return plan.error();
       CollectColumns(*st.select, *plan);
+      if (!plan->uses_all_columns)
+        for (auto& [topic, reader] : plan->readers) reader->DecodeOnly(plan->columns_used);
       plan->ctx->coalesce_table_changes = options.coalesce_table_changes;
       if (st.kind == StatementKind::kCreateAsSelect) {
         if (st.or_replace) {

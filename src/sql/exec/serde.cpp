@@ -70,6 +70,16 @@ RowDecoder::RowDecoder(const SourceDef& def) : def_(def) {
   header_names_ = hn;
 }
 
+void RowDecoder::DecodeOnly(const std::set<std::string>& used) {
+  unused_.assign(def_.columns.size(), false);
+  for (int s : value_slots_) {
+    std::string upper = def_.columns[s].name;
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    bool is_timestamp = def_.columns[s].name == def_.timestamp_column;
+    unused_[s] = !is_timestamp && !used.count(upper);
+  }
+}
+
 bool RowDecoder::DecodeFields(const std::vector<int>& slots, const Value& wire, const std::string& format,
                               bool wrapped, Row& row, std::string& error, const char* what) const {
   if (slots.empty() || wire.is_null()) return true;
@@ -112,6 +122,7 @@ bool RowDecoder::DecodeFields(const std::vector<int>& slots, const Value& wire, 
   const std::vector<int>* index = wire.is_struct() ? &FieldIndex(slots, wire.as_struct().names) : nullptr;
   for (size_t k = 0; k < slots.size(); ++k) {
     int s = slots[k];
+    if (!unused_.empty() && unused_[s]) continue;
     const std::string& name = def_.columns[s].name;
     const Value* v = nullptr;
     if (index) {

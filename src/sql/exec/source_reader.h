@@ -3,6 +3,7 @@
 // tables keeps the latest row per key so that changes carry the row they replace.
 #pragma once
 
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -16,6 +17,8 @@ class SourceReader {
  public:
   explicit SourceReader(const SourceDef& def);
   void Ingest(const Record& record);
+  // Only these value columns (upper-case names) are read by the query: see RowDecoder::DecodeOnly.
+  void DecodeOnly(const std::set<std::string>& used) { decoder_.DecodeOnly(used); }
   Operator* next = nullptr;
   QueryContext* ctx = nullptr;
   // Stream time: the largest ROWTIME seen.
