@@ -1,6 +1,7 @@
 // Engine: executes statements (catalog changes, persistent queries) and routes records between topics. Records
 // a query writes are delivered to every query that reads that topic, as ksqlDB chains queries through Kafka.
 #include "sql/engine.h"
+#include "sql/identifier.h"
 
 #include <algorithm>
 
@@ -13,16 +14,11 @@ namespace pipeline::sql {
 
 namespace {
 
-std::string Upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool SameTopic(const std::string& a, const std::string& b) { return Upper(a) == Upper(b); }
+bool SameTopic(const std::string& a, const std::string& b) { return AsciiUpper(a) == AsciiUpper(b); }
 
 void CollectColumns(const ExprPtr& e, PlannedQuery& q) {
   if (!e) return;
-  if (e->kind == ExprKind::kColumn) q.columns_used.insert(Upper(e->name));
+  if (e->kind == ExprKind::kColumn) q.columns_used.insert(AsciiUpper(e->name));
   if (e->kind == ExprKind::kStar) q.uses_all_columns = true;
   for (const auto& child : e->children) CollectColumns(child, q);
 }
@@ -189,7 +185,7 @@ FieldDemand Engine::ValueDemand(const std::string& topic) const {
       if (!reads) continue;
       if (q->uses_all_columns) return FieldDemand::All();
       for (const auto& c : def.columns)
-        if (!c.key && !c.headers && q->columns_used.count(Upper(c.name))) demand.Add(c.name);
+        if (!c.key && !c.headers && q->columns_used.count(AsciiUpper(c.name))) demand.Add(c.name);
     }
   }
   return demand;

@@ -1,6 +1,7 @@
 #include "sql/exec/serde.h"
 
 #include "sql/exec/decimal_math.h"
+#include "sql/identifier.h"
 
 namespace pipeline::sql {
 
@@ -73,8 +74,7 @@ RowDecoder::RowDecoder(const SourceDef& def) : def_(def) {
 void RowDecoder::DecodeOnly(const std::set<std::string>& used) {
   unused_.assign(def_.columns.size(), false);
   for (int s : value_slots_) {
-    std::string upper = def_.columns[s].name;
-    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string upper = AsciiUpper(def_.columns[s].name);
     bool is_timestamp = def_.columns[s].name == def_.timestamp_column;
     unused_[s] = !is_timestamp && !used.count(upper);
   }

@@ -1,4 +1,5 @@
 #include "sql/parser/lexer.h"
+#include "sql/identifier.h"
 
 #include <cctype>
 
@@ -8,11 +9,6 @@ namespace {
 
 bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '@' || c == '$'; }
 bool IsIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '@' || c == '$'; }
-
-std::string Upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 
@@ -50,7 +46,7 @@ Result<std::vector<Token>> Lex(const std::string& text) {
       size_t j = i;
       while (j < n && IsIdentChar(text[j])) ++j;
       t.kind = TokenKind::kIdent;
-      t.text = Upper(text.substr(i, j - i));
+      t.text = AsciiUpper(text.substr(i, j - i));
       i = j;
     } else if (c == '`' || c == '"') {
       size_t j = i + 1;

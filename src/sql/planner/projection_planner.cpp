@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sql/exec/project.h"
+#include "sql/identifier.h"
 #include "sql/parser/expr_format.h"
 #include "sql/planner/plan_builder.h"
 
@@ -22,11 +23,6 @@ struct OutColumn {
 
 bool IsReservedName(const std::string& n) {
   return n == "ROWTIME" || n == "ROWPARTITION" || n == "ROWOFFSET" || n == "WINDOWSTART" || n == "WINDOWEND";
-}
-
-std::string Upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
 }
 
 }  // namespace
@@ -207,7 +203,7 @@ Status PlanProjection(PlanBuilder& b, const SourceDef* insert_target) {
     }
     auto prop = [&](const char* k) {
       auto it = b.options.properties.find(k);
-      return it == b.options.properties.end() ? std::string() : Upper(it->second);
+      return it == b.options.properties.end() ? std::string() : AsciiUpper(it->second);
     };
     if (prop("ksql.persistence.wrap.single.values") == "FALSE") out.formats.wrap_single_value = false;
     PIPE_RETURN_IF_ERROR(ApplyFormatProperties(b.st, out.formats));
@@ -224,7 +220,7 @@ Status PlanProjection(PlanBuilder& b, const SourceDef* insert_target) {
       out.partitions = static_cast<int>(p->second.as_int());
     if (auto ts = b.st.properties.find("TIMESTAMP"); ts != b.st.properties.end()) {
       std::string name = ts->second.ToString();
-      std::string upper = Upper(name);
+      std::string upper = AsciiUpper(name);
       out.timestamp_column = out.FindColumn(upper) >= 0 ? upper : name;
       if (out.FindColumn(out.timestamp_column) < 0)
         return At(b.st.pos, "The TIMESTAMP column set in the WITH clause does not exist in the schema: '" + name + "'");

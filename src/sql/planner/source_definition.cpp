@@ -2,16 +2,12 @@
 #include <set>
 
 #include "sql/parser/parser.h"
+#include "sql/identifier.h"
 #include "sql/planner/query_planner.h"
 
 namespace pipeline::sql {
 
 namespace {
-
-std::string Upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string PropString(const Statement& st, const char* key) {
   auto it = st.properties.find(key);
@@ -34,9 +30,9 @@ bool HasMapWithNonStringKey(const SqlType& t) {
 }  // namespace
 
 Status ApplyFormatProperties(const Statement& st, Formats& formats) {
-  std::string f = Upper(PropString(st, "FORMAT"));
-  std::string kf = Upper(PropString(st, "KEY_FORMAT"));
-  std::string vf = Upper(PropString(st, "VALUE_FORMAT"));
+  std::string f = AsciiUpper(PropString(st, "FORMAT"));
+  std::string kf = AsciiUpper(PropString(st, "KEY_FORMAT"));
+  std::string vf = AsciiUpper(PropString(st, "VALUE_FORMAT"));
   if (!f.empty() && (!kf.empty() || !vf.empty()))
     return ConfigError("Cannot supply both 'FORMAT' and 'KEY_FORMAT' or 'VALUE_FORMAT' properties");
   if (!f.empty()) kf = vf = f;
@@ -51,18 +47,18 @@ Status ApplyFormatProperties(const Statement& st, Formats& formats) {
   if (!vf.empty()) formats.value = vf;
   if (auto it = st.properties.find("WRAP_SINGLE_VALUE"); it != st.properties.end()) {
     const Value& v = it->second;
-    formats.wrap_single_value = v.is_bool() ? v.as_bool() : Upper(v.ToString()) == "TRUE";
+    formats.wrap_single_value = v.is_bool() ? v.as_bool() : AsciiUpper(v.ToString()) == "TRUE";
   }
   if (auto it = st.properties.find("KEY_DELIMITER"); it != st.properties.end()) {
     std::string d = it->second.ToString();
-    if (Upper(d) == "TAB") formats.key_delimiter = '\t';
-    else if (Upper(d) == "SPACE") formats.key_delimiter = ' ';
+    if (AsciiUpper(d) == "TAB") formats.key_delimiter = '\t';
+    else if (AsciiUpper(d) == "SPACE") formats.key_delimiter = ' ';
     else if (d.size() == 1) formats.key_delimiter = d[0];
     else return ConfigError("Configuration KEY_DELIMITER is invalid: Invalid delimiter value: '" + d + "'");
   }
   if (auto it = st.properties.find("VALUE_DELIMITER"); it != st.properties.end()) {
     std::string d = it->second.ToString();
-    std::string u = Upper(d);
+    std::string u = AsciiUpper(d);
     if (u == "TAB") formats.delimiter = '\t';
     else if (u == "SPACE") formats.delimiter = ' ';
     else if (d.size() == 1) formats.delimiter = d[0];
@@ -115,7 +111,7 @@ Result<SourceDef> PlanSourceDefinition(const Statement& st, const EngineOptions&
   if (def.topic.empty()) return ConfigError("Missing required property \"KAFKA_TOPIC\" which has no default value.");
   auto prop = [&](const char* k) {
     auto it = options.properties.find(k);
-    return it == options.properties.end() ? std::string() : Upper(it->second);
+    return it == options.properties.end() ? std::string() : AsciiUpper(it->second);
   };
   if (!prop("ksql.persistence.default.format.key").empty()) def.formats.key = prop("ksql.persistence.default.format.key");
   std::string default_value = prop("ksql.persistence.default.format.value");
@@ -149,7 +145,7 @@ Result<SourceDef> PlanSourceDefinition(const Statement& st, const EngineOptions&
   if (def.key_count() == 0 && !st.properties.count("KEY_FORMAT") && !st.properties.count("FORMAT")) def.formats.key = "NONE";
   std::string ts = PropString(st, "TIMESTAMP");
   if (!ts.empty()) {
-    def.timestamp_column = Upper(ts);
+    def.timestamp_column = AsciiUpper(ts);
     if (def.FindColumn(def.timestamp_column) < 0 && def.FindColumn(ts) >= 0) def.timestamp_column = ts;
     int slot = def.FindColumn(def.timestamp_column);
     if (slot < 0) return ConfigError("The TIMESTAMP column set in the WITH clause does not exist in the schema: '" + ts + "'");
@@ -158,7 +154,7 @@ Result<SourceDef> PlanSourceDefinition(const Statement& st, const EngineOptions&
     if (t != TypeId::kBigInt && t != TypeId::kTimestamp && !(t == TypeId::kString && !def.timestamp_format.empty()))
       return ConfigError("Timestamp column, `" + def.timestamp_column + "`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.");
   }
-  std::string wt = Upper(PropString(st, "WINDOW_TYPE"));
+  std::string wt = AsciiUpper(PropString(st, "WINDOW_TYPE"));
   if (!wt.empty()) {
     def.window_type = wt == "SESSION" ? WindowType::kSession : wt == "HOPPING" ? WindowType::kHopping : WindowType::kTumbling;
     std::string ws = PropString(st, "WINDOW_SIZE");
@@ -167,7 +163,7 @@ Result<SourceDef> PlanSourceDefinition(const Statement& st, const EngineOptions&
     if (!ws.empty()) {
       // "5 SECONDS"
       size_t sp = ws.find(' ');
-      std::string unit = sp == std::string::npos ? "" : Upper(ws.substr(sp + 1));
+      std::string unit = sp == std::string::npos ? "" : AsciiUpper(ws.substr(sp + 1));
       def.window_size_ms = std::atoll(ws.c_str()) * UnitToMillis(unit);
     }
   }
