@@ -7,9 +7,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <string>
 
 namespace pipeline {
 
@@ -21,6 +23,7 @@ class AckNode {
   ~AckNode();
   AckNode(const AckNode&) = delete;
   AckNode& operator=(const AckNode&) = delete;
+  const AckTracker& tracker() const { return *tracker_; }
 
  private:
   std::shared_ptr<AckTracker> tracker_;
@@ -41,6 +44,19 @@ class AckTracker : public std::enable_shared_from_this<AckTracker> {
   uint64_t AckedThrough() const { return acked_through_.load(); }
   bool AllAcked() const { return AckedThrough() == issued(); }
 
+  // Where the batches come from, set before the first Issue(): the source's name, and whether a record's
+  // (topic, partition, offset) names the same record again when the source replays from a checkpoint.
+  void SetOrigin(std::string source_name, bool stable_positions) {
+    origin_ = std::move(source_name);
+    stable_positions_ = stable_positions;
+  }
+  const std::string& origin() const { return origin_; }
+  bool stable_positions() const { return stable_positions_; }
+
+  // Called with the new AckedThrough() each time it advances, on the thread that completed the batch, outside the
+  // tracker's lock (calls from two threads may arrive out of order). Set before the first Issue().
+  void OnProgress(std::function<void(uint64_t)> fn) { on_progress_ = std::move(fn); }
+
   // After a failure the pipeline tears down; tokens dropped from then on must not count as delivered.
   void Abort() { aborted_.store(true); }
   bool aborted() const { return aborted_.load(); }
@@ -56,19 +72,23 @@ class AckTracker : public std::enable_shared_from_this<AckTracker> {
   friend class AckNode;
   void Complete(uint64_t seq) {
     if (aborted_.load()) return;
-    std::lock_guard lock(mu_);
-    uint64_t through = acked_through_.load();
-    if (seq != through + 1) {
-      pending_.insert(seq);
-      return;
+    uint64_t through = 0;
+    {
+      std::lock_guard lock(mu_);
+      through = acked_through_.load();
+      if (seq != through + 1) {
+        pending_.insert(seq);
+        return;
+      }
+      through = seq;
+      while (!pending_.empty() && *pending_.begin() == through + 1) {
+        through = *pending_.begin();
+        pending_.erase(pending_.begin());
+      }
+      acked_through_.store(through);
+      cv_.notify_all();
     }
-    through = seq;
-    while (!pending_.empty() && *pending_.begin() == through + 1) {
-      through = *pending_.begin();
-      pending_.erase(pending_.begin());
-    }
-    acked_through_.store(through);
-    cv_.notify_all();
+    if (on_progress_) on_progress_(through);
   }
 
   std::atomic<uint64_t> issued_{0};
@@ -77,6 +97,9 @@ class AckTracker : public std::enable_shared_from_this<AckTracker> {
   std::mutex mu_;
   std::condition_variable cv_;
   std::set<uint64_t> pending_;  // completed out of order, waiting for a gap to close
+  std::string origin_;
+  bool stable_positions_ = false;
+  std::function<void(uint64_t)> on_progress_;
 };
 
 inline AckNode::~AckNode() { tracker_->Complete(seq_); }

@@ -52,6 +52,10 @@ class Source {
   virtual Result<ReadStatus> Read(Batch& out, std::stop_token stop) = 0;
   // Every batch with sequence number <= seq was delivered by every sink: persist the position after it.
   virtual Status Commit(uint64_t seq) = 0;
+  // True when a record's (topic, partition, offset) names the same record again after the source resumes from a
+  // checkpoint (Kafka offsets; byte offsets of one named file). Stateful SQL then skips the replayed records its
+  // saved state already holds (exactly-once state); otherwise replayed records count again (at-least-once).
+  virtual bool StablePositions() const { return false; }
   virtual void Close() = 0;
 };
 

@@ -104,6 +104,7 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
     PublishEnd(*n.out);
     return;
   }
+  n.tracker->SetOrigin(name, n.source->StablePositions());
   if (++sources_open_ == static_cast<int>(sources_.size())) ready_ = true;
 
   uint64_t committed = 0;

@@ -256,6 +256,50 @@ Status Engine::Advance(int64_t now_ms, std::vector<Emitted>& out) {
   return {};
 }
 
+bool Engine::HasState() const {
+  for (const auto& q : impl_->queries) {
+    for (const auto& [topic, reader] : q->readers)
+      if (reader->HasState()) return true;
+    for (const auto& op : q->operators)
+      if (op->HasState()) return true;
+  }
+  return false;
+}
+
+// [[query name, [reader states], [operator states]], ...] in plan order; stateless operators give null.
+Value Engine::SaveState() const {
+  Array queries;
+  for (const auto& q : impl_->queries) {
+    Array readers, operators;
+    for (const auto& [topic, reader] : q->readers) readers.push_back(reader->SaveState());
+    for (const auto& op : q->operators) operators.push_back(op->HasState() ? op->SaveState() : Value());
+    queries.push_back(Value(Array{Value(q->name), Value(std::move(readers)), Value(std::move(operators))}));
+  }
+  return Value(std::move(queries));
+}
+
+Status Engine::RestoreState(const Value& state) {
+  auto mismatch = [] { return ConfigError("the saved SQL state belongs to other statements"); };
+  if (!state.is_array() || state.as_array().size() != impl_->queries.size()) return mismatch();
+  // The snapshot is pipe's own output, so its shape is checked by the accessors: a damaged one throws.
+  try {
+    for (size_t i = 0; i < impl_->queries.size(); ++i) {
+      PlannedQuery& q = *impl_->queries[i];
+      const Array& saved = state.as_array()[i].as_array();
+      const Array& readers = saved.at(1).as_array();
+      const Array& operators = saved.at(2).as_array();
+      if (saved.at(0).as_string() != q.name || readers.size() != q.readers.size() || operators.size() != q.operators.size())
+        return mismatch();
+      for (size_t r = 0; r < readers.size(); ++r) q.readers[r].second->RestoreState(readers[r]);
+      for (size_t o = 0; o < operators.size(); ++o)
+        if (q.operators[o]->HasState()) q.operators[o]->RestoreState(operators[o]);
+    }
+  } catch (const std::exception& e) {
+    return ConfigError(std::string("the saved SQL state is damaged (") + e.what() + ")");
+  }
+  return {};
+}
+
 const std::vector<std::string>& Engine::processing_errors() const { return impl_->errors; }
 
 }  // namespace pipeline::sql

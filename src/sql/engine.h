@@ -65,6 +65,13 @@ class Engine {
   // Stream time advanced to `now_ms` without a record (EMIT FINAL / window close on idle).
   Status Advance(int64_t now_ms, std::vector<Emitted>& out);
 
+  // State snapshots: everything the queries keep between records (table rows, aggregates, join buffers, stream
+  // time) as one Value. RestoreState takes what SaveState gave into an engine that executed the same statements
+  // and has seen no records yet; a snapshot of other statements is refused with a reason.
+  bool HasState() const;
+  Value SaveState() const;
+  Status RestoreState(const Value& state);
+
   // Processing errors (bad casts, deserialization failures) so far, each with the record shown.
   const std::vector<std::string>& processing_errors() const;
 

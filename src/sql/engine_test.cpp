@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "core/value_codec.h"
 #include "sql/engine.h"
 
 using namespace pipeline;
@@ -13,6 +14,44 @@ Record Rec(Value key, Value value, int64_t ts) {
   r.value = std::move(value);
   r.timestamp = ts;
   return r;
+}
+
+std::string Show(const std::vector<Emitted>& out) {
+  std::string text;
+  for (const auto& e : out) {
+    text += e.topic + " " + e.record.key.ToString() + " " + e.record.value.ToString() + " @" + std::to_string(e.record.timestamp);
+    if (e.record.window) text += " [" + std::to_string(e.record.window->start) + "," + std::to_string(e.record.window->end) + ")";
+    text += "\n";
+  }
+  return text;
+}
+
+// Every kind of state at once: a table, tumbling/session aggregates, stream-stream and table-table joins.
+const char* kStatefulQueries =
+    "CREATE STREAM clicks (user STRING KEY, page STRING, ms INT) WITH (kafka_topic='clicks', value_format='JSON');"
+    "CREATE STREAM views (user STRING KEY, page STRING) WITH (kafka_topic='views', value_format='JSON');"
+    "CREATE TABLE users (user STRING PRIMARY KEY, level STRING) WITH (kafka_topic='users', value_format='JSON');"
+    "CREATE TABLE per_min AS SELECT user, COUNT(*) AS n, COUNT_DISTINCT(page) AS pages, COLLECT_LIST(ms) AS mss, AVG(ms) AS avg_ms "
+    "FROM clicks WINDOW TUMBLING (SIZE 60 SECONDS, GRACE PERIOD 10 SECONDS) GROUP BY user;"
+    "CREATE TABLE sessions AS SELECT user, COUNT(*) AS n FROM clicks WINDOW SESSION (30 SECONDS) GROUP BY user;"
+    "CREATE STREAM seen AS SELECT c.user AS user, c.page AS clicked, v.page AS viewed FROM clicks c "
+    "LEFT JOIN views v WITHIN 20 SECONDS GRACE PERIOD 5 SECONDS ON c.user = v.user;"
+    "CREATE TABLE totals AS SELECT user, COUNT(*) AS n FROM clicks GROUP BY user;"
+    "CREATE TABLE rich AS SELECT t.user AS user, n, level FROM totals t JOIN users u ON t.user = u.user;"
+    "CREATE STREAM enriched AS SELECT c.user AS user, page, level FROM clicks c LEFT JOIN users u ON c.user = u.user;";
+
+// A fixed mix of inputs: (topic, record), event time increasing with some disorder.
+std::vector<std::pair<std::string, Record>> StatefulInputs() {
+  std::vector<std::pair<std::string, Record>> in;
+  const char* users[] = {"ann", "bob", "cy"};
+  for (int i = 0; i < 120; ++i) {
+    std::string user = users[(i * 7) % 3];
+    int64_t ts = i * 4000 - (i % 5 == 0 ? 9000 : 0);
+    if (i % 11 == 0) in.push_back({"users", Rec(Value(user), MakeStruct({{"LEVEL", Value(i % 2 ? "gold" : "silver")}}), ts)});
+    if (i % 4 == 0) in.push_back({"views", Rec(Value(user), MakeStruct({{"PAGE", Value("v" + std::to_string(i % 6))}}), ts)});
+    in.push_back({"clicks", Rec(Value(user), MakeStruct({{"PAGE", Value("p" + std::to_string(i % 4))}, {"MS", Value(i)}}), ts)});
+  }
+  return in;
 }
 
 }  // namespace
@@ -82,5 +121,49 @@ TEST_SUITE("sql.engine") {
     REQUIRE(out.size() == 1);
     CHECK(out[0].record.value.as_struct().values[0].is_null());
     CHECK(e.processing_errors().size() == 2);
+  }
+
+  TEST_CASE("state saved mid-stream and restored into a new engine continues exactly as without the break") {
+    auto inputs = StatefulInputs();
+    Engine whole;
+    REQUIRE(whole.Execute(kStatefulQueries).ok());
+    CHECK(whole.HasState());
+    std::vector<Emitted> expected;
+    for (auto& [topic, r] : inputs) REQUIRE(whole.Push(topic, r, expected).ok());
+
+    for (size_t cut : {size_t{1}, inputs.size() / 3, inputs.size() / 2, inputs.size() - 1}) {
+      CAPTURE(cut);
+      std::vector<Emitted> got;
+      std::string bytes;
+      {
+        Engine before;
+        REQUIRE(before.Execute(kStatefulQueries).ok());
+        for (size_t i = 0; i < cut; ++i) REQUIRE(before.Push(inputs[i].first, inputs[i].second, got).ok());
+        EncodeValue(before.SaveState(), bytes);
+      }
+      Engine after;
+      REQUIRE(after.Execute(kStatefulQueries).ok());
+      std::string_view in = bytes;
+      auto state = DecodeValue(in);
+      REQUIRE(state.ok());
+      REQUIRE(after.RestoreState(*state).ok());
+      for (size_t i = cut; i < inputs.size(); ++i) REQUIRE(after.Push(inputs[i].first, inputs[i].second, got).ok());
+      CHECK(Show(got) == Show(expected));
+    }
+  }
+
+  TEST_CASE("state of other statements is refused") {
+    Engine a;
+    REQUIRE(a.Execute(kStatefulQueries).ok());
+    Engine b;
+    REQUIRE(b.Execute("CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='in', value_format='JSON');"
+                      "CREATE TABLE t AS SELECT k, COUNT(*) AS c FROM s GROUP BY k;").ok());
+    Status s = b.RestoreState(a.SaveState());
+    REQUIRE(!s.ok());
+    CHECK(s.message().find("other statements") != std::string::npos);
+    Engine stateless;
+    REQUIRE(stateless.Execute("CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='in', value_format='JSON');"
+                              "CREATE STREAM o AS SELECT k, v FROM s WHERE v > 1;").ok());
+    CHECK_FALSE(stateless.HasState());
   }
 }

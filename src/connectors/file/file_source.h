@@ -53,6 +53,8 @@ class FileSource : public Source {
   Status Open(SourceContext& ctx) override;
   Result<ReadStatus> Read(Batch& out, std::stop_token stop) override;
   Status Commit(uint64_t seq) override;
+  // A byte offset names a record only while one file is read: a glob's files share offsets.
+  bool StablePositions() const override { return settings_.path.find_first_of("*?[") == std::string::npos; }
   void Close() override;
 
  private:

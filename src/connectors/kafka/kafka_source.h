@@ -60,6 +60,7 @@ class KafkaSource : public Source {
   Status Open(SourceContext& ctx) override;
   Result<ReadStatus> Read(Batch& out, std::stop_token stop) override;
   Status Commit(uint64_t seq) override;
+  bool StablePositions() const override { return true; }  // Kafka offsets name records for good
   void Close() override;
 
  private:

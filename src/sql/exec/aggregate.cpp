@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sql/exec/row_key.h"
+#include "sql/exec/row_state.h"
 
 namespace pipeline::sql {
 
@@ -249,6 +250,55 @@ void AggregateOperator::Advance(int64_t stream_time) {
   // session stays, as a late record within the gap of a live session may still merge it.
   if (window_.type != WindowType::kSession)
     for (const auto& id : closed) groups_.erase(id);
+}
+
+// Groups keep their accumulators' own saved form; the window-end index and the sessions are saved in their order,
+// so a restored operator closes and merges windows exactly as the one that was saved.
+Value AggregateOperator::SaveState() const {
+  Array groups, sessions, by_end;
+  groups.reserve(groups_.size());
+  for (const auto& [id, g] : groups_) {
+    Array accs;
+    for (const auto& a : g.accs) accs.push_back(a->Save());
+    groups.push_back(Value(Array{Value(Bytes{id}), Value(g.keys), Value(std::move(accs)), WindowState(g.window),
+                                 Value(g.rowtime), Value(g.pending_final)}));
+  }
+  for (const auto& [base, ids] : sessions_) {
+    Array id_values;
+    for (const auto& id : ids) id_values.push_back(Value(Bytes{id}));
+    sessions.push_back(Value(Array{Value(Bytes{base}), Value(std::move(id_values))}));
+  }
+  for (const auto& [end, id] : by_end_) by_end.push_back(Value(Array{Value(end), Value(Bytes{id})}));
+  return Value(Array{Value(std::move(groups)), Value(std::move(sessions)), Value(std::move(by_end)), Value(stream_time_),
+                     Value(late_records_)});
+}
+
+void AggregateOperator::RestoreState(const Value& state) {
+  const Array& s = state.as_array();
+  groups_.clear();
+  for (const auto& entry : s.at(0).as_array()) {
+    const Array& e = entry.as_array();
+    Group& g = groups_[e.at(0).as_bytes().data];
+    g.keys = e.at(1).as_array();
+    const Array& saved = e.at(2).as_array();
+    for (size_t i = 0; i < calls_.size(); ++i) {
+      g.accs.push_back(calls_[i].fn.make());
+      g.accs.back()->Restore(saved.at(i));
+    }
+    g.window = WindowFromState(e.at(3)).value_or(WindowBounds{});
+    g.rowtime = e.at(4).as_int();
+    g.pending_final = e.at(5).as_bool();
+  }
+  sessions_.clear();
+  for (const auto& entry : s.at(1).as_array()) {
+    auto& ids = sessions_[entry.as_array().at(0).as_bytes().data];
+    for (const auto& id : entry.as_array().at(1).as_array()) ids.push_back(id.as_bytes().data);
+  }
+  by_end_.clear();
+  for (const auto& entry : s.at(2).as_array())
+    by_end_.emplace(entry.as_array().at(0).as_int(), entry.as_array().at(1).as_bytes().data);
+  stream_time_ = s.at(3).as_int();
+  late_records_ = s.at(4).as_int();
 }
 
 }  // namespace pipeline::sql

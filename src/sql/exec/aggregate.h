@@ -37,6 +37,9 @@ class AggregateOperator final : public Operator {
   AggregateOperator(std::vector<BoundExprPtr> group_by, std::vector<AggregateCall> calls, WindowConfig window, bool emit_final);
   void Push(Change change) override;
   void Advance(int64_t stream_time) override;
+  bool HasState() const override { return true; }
+  Value SaveState() const override;
+  void RestoreState(const Value& state) override;
   int64_t late_records() const { return late_records_; }
 
  private:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sql/exec/row_key.h"
+#include "sql/exec/row_state.h"
 
 namespace pipeline::sql {
 
@@ -211,6 +212,40 @@ void JoinOperator::PushSide(int side, Change change) {
 
 void JoinOperator::Advance(int64_t stream_time) {
   if (next) next->Advance(stream_time);
+}
+
+Value JoinOperator::SaveState() const {
+  Array buffers, tables, emitted;
+  for (const auto& side : buffers_) {
+    Array keys;
+    for (const auto& [key, rows] : side) {
+      Array buffered;
+      for (const auto& b : rows) buffered.push_back(Value(Array{RowState(b.row), Value(b.matched), Value(b.pending_outer)}));
+      keys.push_back(Value(Array{Value(Bytes{key}), Value(std::move(buffered))}));
+    }
+    buffers.push_back(Value(std::move(keys)));
+  }
+  for (const auto& side : tables_) tables.push_back(RowsByKeyState(side));
+  for (const auto& [key, exists] : emitted_) emitted.push_back(Value(Array{Value(Bytes{key}), Value(exists)}));
+  return Value(Array{Value(std::move(buffers)), Value(std::move(tables)), Value(std::move(emitted)), RowsByKeyState(fk_left_),
+                     Value(stream_time_)});
+}
+
+void JoinOperator::RestoreState(const Value& state) {
+  const Array& s = state.as_array();
+  for (int side = 0; side < 2; ++side) {
+    buffers_[side].clear();
+    for (const auto& entry : s.at(0).as_array().at(side).as_array()) {
+      auto& rows = buffers_[side][entry.as_array().at(0).as_bytes().data];
+      for (const auto& b : entry.as_array().at(1).as_array())
+        rows.push_back(Buffered{RowFromState(b.as_array().at(0)), b.as_array().at(1).as_bool(), b.as_array().at(2).as_bool()});
+    }
+    RestoreRowsByKey(s.at(1).as_array().at(side), tables_[side]);
+  }
+  emitted_.clear();
+  for (const auto& e : s.at(2).as_array()) emitted_[e.as_array().at(0).as_bytes().data] = e.as_array().at(1).as_bool();
+  RestoreRowsByKey(s.at(3), fk_left_);
+  stream_time_ = s.at(4).as_int();
 }
 
 }  // namespace pipeline::sql

@@ -40,6 +40,9 @@ class JoinOperator final : public Operator {
   void Push(Change change) override { PushSide(0, std::move(change)); }
   void PushSide(int side, Change change);
   void Advance(int64_t stream_time) override;
+  bool HasState() const override { return true; }
+  Value SaveState() const override;
+  void RestoreState(const Value& state) override;
   Operator* port(int side) { return side == 0 ? &left_port_ : &right_port_; }
 
  private:

@@ -49,6 +49,11 @@ class Operator {
   virtual void Push(Change change) = 0;
   // Stream time moved forward (EMIT FINAL, window close); default: pass on.
   virtual void Advance(int64_t stream_time) { if (next) next->Advance(stream_time); }
+  // State for snapshots (Engine::SaveState): an operator that keeps state between records gives it as one Value
+  // and takes it back into a freshly planned operator of the same query.
+  virtual bool HasState() const { return false; }
+  virtual Value SaveState() const { return {}; }
+  virtual void RestoreState(const Value& state) { (void)state; }
   Operator* next = nullptr;
   QueryContext* ctx = nullptr;
 };

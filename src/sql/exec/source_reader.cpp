@@ -1,6 +1,7 @@
 #include "sql/exec/source_reader.h"
 
 #include "sql/exec/row_key.h"
+#include "sql/exec/row_state.h"
 
 namespace pipeline::sql {
 
@@ -135,6 +136,13 @@ void SourceReader::Ingest(const Record& record) {
   }
   next->Push(std::move(c));
   next->Advance(stream_time_);
+}
+
+Value SourceReader::SaveState() const { return Value(Array{RowsByKeyState(table_), Value(stream_time_)}); }
+
+void SourceReader::RestoreState(const Value& state) {
+  RestoreRowsByKey(state.as_array().at(0), table_);
+  stream_time_ = state.as_array().at(1).as_int();
 }
 
 }  // namespace pipeline::sql

@@ -23,6 +23,10 @@ class SourceReader {
   QueryContext* ctx = nullptr;
   // Stream time: the largest ROWTIME seen.
   int64_t stream_time() const { return stream_time_; }
+  // Snapshots: a table's rows per key, and the stream time.
+  bool HasState() const { return def_.is_table; }
+  Value SaveState() const;
+  void RestoreState(const Value& state);
 
  private:
   bool ExtractTimestamp(Row& row, std::string& error) const;

@@ -1,15 +1,38 @@
 // The `sql` pipeline stage: runs ksqlDB statements over pipeline streams. A pipeline stream named X is the
 // topic X for the SQL; every CREATE ... AS SELECT output becomes a pipeline stream named after the created
-// stream/table (lower case). Emitted batches carry the AckTokens of the input batch that caused them.
+// stream/table (lower case). Emitted batches carry the AckTokens of the input batch that caused them; when the
+// statements keep state (tables, aggregates, joins) the stage saves it in the state dir instead and acknowledges
+// its input only once the state holding it is on disk (see state_snapshots.h).
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
 
 #include "connectors/builtin.h"
+#include "core/value_codec.h"
+#include "observability/log.h"
 #include "plugin/registry.h"
 #include "sql/engine.h"
+#include "sql/stage/state_snapshots.h"
 
 namespace pipeline {
 
 namespace {
+
+constexpr std::string_view kSnapshotMagic = "pipe-sql-state 1\n";
+
+struct SqlStageSettings {
+  std::string name;  // the transform's name in the pipeline file
+  std::string sql;
+  sql::EngineOptions engine;
+  std::chrono::milliseconds commit_interval{2000};  // ksqlDB's default commit.interval.ms
+};
+
+Result<std::unique_ptr<sql::Engine>> MakeEngine(const SqlStageSettings& settings) {
+  auto engine = std::make_unique<sql::Engine>(settings.engine);
+  Status s = engine->Execute(settings.sql);
+  if (!s.ok()) return s.error();
+  return engine;
+}
 
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -18,8 +41,8 @@ std::string Lower(std::string s) {
 
 class SqlProcessor final : public Processor {
  public:
-  SqlProcessor(std::unique_ptr<sql::Engine> engine, std::vector<std::string> inputs)
-      : engine_(std::move(engine)), inputs_(std::move(inputs)) {
+  SqlProcessor(SqlStageSettings settings, std::unique_ptr<sql::Engine> engine, std::vector<std::string> inputs)
+      : settings_(std::move(settings)), engine_(std::move(engine)), inputs_(std::move(inputs)) {
     for (const auto& o : engine_->OutputTopics()) {
       outputs_.push_back(Lower(o.source_name));
       topics_.push_back(o.topic);
@@ -32,19 +55,84 @@ class SqlProcessor final : public Processor {
     return engine_->ValueDemand(inputs_[input_index]);
   }
 
+  Status Open(const std::string& state_dir, MetricsRegistry*) override {
+    if (state_dir.empty() || !engine_->HasState()) return {};
+    auto path = std::filesystem::path(state_dir) / "sql" / (settings_.name + ".state");
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) return FatalError("cannot create " + path.parent_path().string() + ": " + ec.message());
+    snapshots_ = std::make_unique<sql::StateSnapshots>(path.string());
+    return Restore();
+  }
+
   Status Process(size_t input_index, BatchPtr batch, const EmitFn& emit) override {
     const std::string& topic = inputs_[input_index];
     std::vector<sql::Emitted> out;
-    PIPE_RETURN_IF_ERROR(engine_->PushAll(topic, batch->records, out));
-    Deliver(out, batch->acks, emit);
-    return {};
+    if (!snapshots_) {
+      PIPE_RETURN_IF_ERROR(engine_->PushAll(topic, batch->records, out));
+      Deliver(out, batch->acks, emit);
+      return {};
+    }
+    PIPE_RETURN_IF_ERROR(engine_->PushAll(topic, replay_.Admit(*batch, kept_), out));
+    Deliver(out, {snapshots_->EpochToken()}, emit);
+    snapshots_->Hold(batch->acks);
+    return MaybeSeal();
   }
 
   // Stream time follows event time, as in ksqlDB: it advances with records, never with the wall clock
   // (advancing it by the clock would make every record older than now "late" and drop it).
-  Status Tick(int64_t, const EmitFn&) override { return {}; }
+  Status Tick(int64_t, const EmitFn&) override { return MaybeSeal(); }
+
+  Status Finish(const EmitFn&) override {
+    if (snapshots_) Seal();
+    return {};
+  }
 
  private:
+  // Restores the state saved by the last run of the same statements; other statements start empty.
+  Status Restore() {
+    auto loaded = snapshots_->Load();
+    if (!loaded.ok()) return loaded.error();
+    if (!*loaded) return {};
+    std::string_view bytes = **loaded;
+    if (!bytes.starts_with(kSnapshotMagic)) return Discard("it is not a pipe SQL state file");
+    bytes.remove_prefix(kSnapshotMagic.size());
+    auto saved = DecodeValue(bytes);
+    if (!saved.ok() || !saved->is_array() || saved->as_array().size() != 3) return Discard("it is damaged");
+    const Array& parts = saved->as_array();
+    if (!parts[0].is_string() || parts[0].as_string() != settings_.sql) return Discard("the statements changed since");
+    Status restored = engine_->RestoreState(parts[2]);
+    if (!restored.ok()) return Discard(restored.message());
+    replay_.Restore(parts[1]);
+    LogInfo("sql_state_restored", "transform " + settings_.name + ": state restored from " + snapshots_->path() +
+                                      "; records it already holds are skipped when the sources replay them");
+    return {};
+  }
+
+  // Starts from empty state (a fresh engine: a failed restore may have filled part of the old one).
+  Status Discard(const std::string& why) {
+    LogWarn("sql_state_discarded", "transform " + settings_.name + ": not using the saved state " + snapshots_->path() +
+                                       " (" + why + "); starting from empty state");
+    auto engine = MakeEngine(settings_);
+    if (!engine.ok()) return engine.error();
+    engine_ = std::move(*engine);
+    return {};
+  }
+
+  Status MaybeSeal() {
+    if (!snapshots_) return {};
+    if (snapshots_->epoch_open() && std::chrono::steady_clock::now() - last_seal_ >= settings_.commit_interval) Seal();
+    if (auto error = snapshots_->TakeWriteError()) return FatalError(*error);
+    return {};
+  }
+
+  void Seal() {
+    std::string bytes(kSnapshotMagic);
+    EncodeValue(Value(Array{Value(settings_.sql), replay_.Save(), engine_->SaveState()}), bytes);
+    snapshots_->Seal(std::move(bytes));
+    last_seal_ = std::chrono::steady_clock::now();
+  }
+
   void Deliver(std::vector<sql::Emitted>& out, const std::vector<AckToken>& acks, const EmitFn& emit) {
     if (out.empty()) return;
     std::vector<BatchPtr> batches(topics_.size());
@@ -63,10 +151,15 @@ class SqlProcessor final : public Processor {
       if (batches[i]) emit(i, batches[i]);
   }
 
+  SqlStageSettings settings_;
   std::unique_ptr<sql::Engine> engine_;
   std::vector<std::string> inputs_;
   std::vector<std::string> outputs_;
   std::vector<std::string> topics_;
+  std::unique_ptr<sql::StateSnapshots> snapshots_;  // null: the statements keep no state, or no state dir
+  sql::ReplayFilter replay_;
+  std::vector<Record> kept_;  // scratch for replay_
+  std::chrono::steady_clock::time_point last_seal_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace
@@ -83,7 +176,8 @@ void RegisterSqlStage(Registry& registry) {
        "", true},
       {"properties", OptionType::kMap, "Engine properties as ksqlDB names them (e.g. ksql.functions.collect_list.limit). A table's changes "
        "are passed on as the last update per key of each input batch, like ksqlDB's record cache; "
-       "ksql.streams.cache.max.bytes.buffering: 0 passes on every update."},
+       "ksql.streams.cache.max.bytes.buffering: 0 passes on every update. State (tables, aggregates, joins) is saved "
+       "in the state dir every ksql.streams.commit.interval.ms (default 2000)."},
   };
   spec.example =
       "transforms:\n"
@@ -95,14 +189,25 @@ void RegisterSqlStage(Registry& registry) {
       "      CREATE STREAM big AS SELECT id, amount FROM orders WHERE amount > 100;\n";
   registry.AddStage(std::move(spec), [](const Options& options, const BuildContext& ctx)
                                          -> Result<std::unique_ptr<Processor>> {
-    sql::EngineOptions engine_options;
-    if (options.Has("properties")) engine_options.properties = options.GetMap("properties");
+    SqlStageSettings settings;
+    settings.name = ctx.name;
+    settings.sql = options.GetString("sql");
+    auto& properties = settings.engine.properties;
+    if (options.Has("properties")) properties = options.GetMap("properties");
     // A pipeline passes table changes on as ksqlDB does with its record cache, unless the cache is sized 0.
-    auto cache = engine_options.properties.find("ksql.streams.cache.max.bytes.buffering");
-    engine_options.coalesce_table_changes = cache == engine_options.properties.end() || cache->second != "0";
-    auto engine = std::make_unique<sql::Engine>(engine_options);
-    Status s = engine->Execute(options.GetString("sql"));
-    if (!s.ok()) return options.ErrorAt("sql", s.message());
+    auto cache = properties.find("ksql.streams.cache.max.bytes.buffering");
+    settings.engine.coalesce_table_changes = cache == properties.end() || cache->second != "0";
+    if (auto interval = properties.find("ksql.streams.commit.interval.ms"); interval != properties.end()) {
+      char* end = nullptr;
+      long long ms = std::strtoll(interval->second.c_str(), &end, 10);
+      if (end == interval->second.c_str() || *end || ms < 0)
+        return options.ErrorAt("properties", "ksql.streams.commit.interval.ms must be a number of milliseconds, got '" +
+                                                 interval->second + "'");
+      settings.commit_interval = std::chrono::milliseconds(ms);
+    }
+    auto made = MakeEngine(settings);
+    if (!made.ok()) return options.ErrorAt("sql", made.error().message());
+    auto engine = std::move(*made);
     auto topics = engine->InputTopics();
     for (const auto& input : ctx.inputs)
       if (std::find(topics.begin(), topics.end(), input) == topics.end())
@@ -111,7 +216,7 @@ void RegisterSqlStage(Registry& registry) {
                                           input + "', VALUE_FORMAT='JSON');");
     if (engine->OutputTopics().empty())
       return options.ErrorAt("sql", "the SQL creates no output: add CREATE STREAM name AS SELECT ...");
-    return std::unique_ptr<Processor>(std::make_unique<SqlProcessor>(std::move(engine), ctx.inputs));
+    return std::unique_ptr<Processor>(std::make_unique<SqlProcessor>(std::move(settings), std::move(engine), ctx.inputs));
   });
 }
 

@@ -1,0 +1,77 @@
+// Durable state for the `sql` stage, consistent with its sources' checkpoints: exactly-once state, at-least-once
+// output.
+//
+// The stage's input is cut into epochs (ksqlDB's commit interval). At the end of an epoch the stage seals a
+// snapshot: the engine's state after every record so far, and the position of the last record of each source.
+// The snapshot is written (atomically, in the state dir) once every output of the epoch and of the epochs before
+// it has been flushed by the sinks; only then are the epoch's input records acknowledged. So a source never
+// checkpoints past a record whose effect on the state is not on disk, and every record the snapshot holds has its
+// output delivered. After a crash a source replays from its checkpoint, which may lie before the snapshot; the
+// stage skips the replayed records the snapshot holds (ReplayFilter), when the source's positions name records
+// stably (Source::StablePositions); otherwise those records count again, as in Kafka Streams' at-least-once mode.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/record.h"
+#include "core/result.h"
+
+namespace pipeline::sql {
+
+class StateSnapshots {
+ public:
+  explicit StateSnapshots(std::string path);
+  ~StateSnapshots();
+  const std::string& path() const;
+
+  // The last snapshot written, if any (the bytes given to Seal).
+  Result<std::optional<std::string>> Load() const;
+
+  // The token the outputs of the current epoch carry (the epoch starts with the first call).
+  const AckToken& EpochToken();
+  bool epoch_open() const { return epoch_token_ != nullptr; }
+  // Keeps an input batch's tokens until a snapshot holding its effect is on disk.
+  void Hold(const std::vector<AckToken>& input_acks);
+  // Ends the epoch with the state after it; written once the epoch's outputs are flushed.
+  void Seal(std::string snapshot);
+  // A failed write since the last call, if any: the stage fails with it.
+  std::optional<std::string> TakeWriteError();
+
+ private:
+  struct Shared;
+  std::shared_ptr<Shared> shared_;
+  AckToken epoch_token_;
+  std::vector<AckToken> held_;
+};
+
+// Positions of the records the state holds, per (source, topic, partition), and after a restore the skipping of
+// replayed records at or below them. Only batches whose tokens all come from one source with stable positions
+// count; the skipping of a partition ends at its first record past the saved position.
+class ReplayFilter {
+ public:
+  // The records of `batch` the state does not hold yet: `batch.records` itself, or `kept` when some are skipped.
+  std::vector<Record>& Admit(Batch& batch, std::vector<Record>& kept);
+  Value Save() const;
+  void Restore(const Value& saved);
+  int64_t skipped() const { return skipped_; }
+
+ private:
+  // The position entry of the partition last seen: a batch is mostly one partition.
+  struct Cursor {
+    const Record* record = nullptr;
+    std::string key;
+    int64_t* last = nullptr;
+  };
+  bool Holds(const AckTracker& origin, const Record& r, Cursor& at);
+  std::unordered_map<std::string, int64_t> last_;      // key -> last offset admitted
+  std::unordered_map<std::string, int64_t> restored_;  // key -> skip offsets at or below, until passed
+  int64_t skipped_ = 0;
+};
+
+}  // namespace pipeline::sql
