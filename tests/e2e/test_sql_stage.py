@@ -10,7 +10,7 @@ import signal
 import subprocess
 import time
 
-from harness import read_lines, run_pipe, start_pipe, tmpdir, write
+from harness import read_lines, run_pipe, start_pipe, tmpdir, wait_until, write
 
 PAGES = ["/a", "/b", "/a", "/a", "/b", "/b", "/a"]
 
@@ -153,3 +153,42 @@ def test_sql_state_is_exact_across_sigkills():
     wrong = {page: (got.get(page), want[page]) for page in want if got.get(page) != want[page]}
     assert not wrong, f"after {kills} kills, (got, want) per page: {dict(list(wrong.items())[:5])}"
     print(f"    {kills} kills, all {len(want)} aggregates exact")
+
+
+def test_reload_keeps_the_sql_state():
+    """A reload that keeps the statements (here: another output file) goes on counting from the saved state."""
+    d = tmpdir()
+    write(f"{d}/in.jsonl", "")
+
+    def pipeline(out):
+        return f"""
+sources:
+  clicks: {{type: file, path: {d}/in.jsonl, mode: follow, start_at: beginning, format: json}}
+transforms:
+  q:
+    type: sql
+    inputs: [clicks]
+    sql: |
+{chr(10).join("      " + line.strip() for line in COUNTS_SQL.strip().splitlines())}
+sinks:
+  out: {{type: file, inputs: [per_page], path: "{d}/{out}", format: jsonl, flush_interval: 50ms}}
+"""
+
+    path = write(f"{d}/p.yaml", pipeline("a.jsonl"))
+    proc = start_pipe(["run", path, "--state-dir", f"{d}/state"])
+    try:
+        _write_clicks(f"{d}/in.jsonl", 0, 100, mode="a")
+        wait_until(lambda: any('"C":2' in line for line in read_lines(f"{d}/a.jsonl")), what="counts in a.jsonl")
+        write(path, pipeline("b.jsonl"))
+        wait_until(lambda: os.path.exists(f"{d}/b.jsonl"), what="the reloaded pipeline to open b.jsonl")
+        _write_clicks(f"{d}/in.jsonl", 100, 100, mode="a")
+        wait_until(lambda: any('"C":4' in line for line in read_lines(f"{d}/b.jsonl")), what="counts on in b.jsonl")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    last = {}
+    for line in read_lines(f"{d}/b.jsonl"):
+        r = json.loads(line)
+        last[r["P"]] = (r["C"], r["S"])
+    assert last == _expected(200), err
