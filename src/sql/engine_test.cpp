@@ -166,4 +166,27 @@ TEST_SUITE("sql.engine") {
                               "CREATE STREAM o AS SELECT k, v FROM s WHERE v > 1;").ok());
     CHECK_FALSE(stateless.HasState());
   }
+
+  TEST_CASE("sessions are dropped once they end longer ago than gap plus grace") {
+    Engine e;
+    REQUIRE(e.Execute("CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='in', value_format='JSON');"
+                      "CREATE TABLE t AS SELECT k, COUNT(*) AS c FROM s "
+                      "WINDOW SESSION (10 SECONDS, GRACE PERIOD 5 SECONDS) GROUP BY k;").ok());
+    auto sessions_kept = [&] {
+      // [[name, readers, [operator states...]]]: the aggregate's state is [groups, ...].
+      Value state = e.SaveState();
+      for (const auto& op : state.as_array()[0].as_array()[2].as_array())
+        if (!op.is_null()) return op.as_array()[0].as_array().size();
+      return size_t{0};
+    };
+    std::vector<Emitted> out;
+    for (int i = 0; i < 100; ++i)
+      REQUIRE(e.Push("in", Rec(Value("k" + std::to_string(i)), MakeStruct({{"V", Value(i)}}), i * 100), out).ok());
+    CHECK(sessions_kept() == 100);
+    // Stream time 24.9 s: sessions ending before 24.9 - 15 = 9.9 s go; all of them end by 9.9 s.
+    REQUIRE(e.Push("in", Rec(Value("late"), MakeStruct({{"V", Value(0)}}), 24'900), out).ok());
+    CHECK(sessions_kept() == 2);  // k99 (ends at 9.9 s) and `late`
+    REQUIRE(e.Push("in", Rec(Value("later"), MakeStruct({{"V", Value(0)}}), 24'901), out).ok());
+    CHECK(sessions_kept() == 2);  // `late` and `later`
+  }
 }

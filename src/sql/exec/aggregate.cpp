@@ -90,13 +90,44 @@ int64_t AggregateOperator::CloseTime() const {
   return stream_time_ - window_.grace_ms;
 }
 
-void AggregateOperator::Unindex(int64_t end, const std::string& id) {
-  auto [first, last] = by_end_.equal_range(end);
+namespace {
+
+void RemoveFrom(std::multimap<int64_t, std::string>& index, int64_t end, const std::string& id) {
+  auto [first, last] = index.equal_range(end);
   for (auto it = first; it != last; ++it)
     if (it->second == id) {
-      by_end_.erase(it);
+      index.erase(it);
       return;
     }
+}
+
+}  // namespace
+
+void AggregateOperator::Unindex(int64_t end, const std::string& id) { RemoveFrom(by_end_, end, id); }
+
+// Drops the sessions that ended longer ago than the retention: no record can reach them any more in Kafka Streams,
+// whose session store has let go of them by then.
+void AggregateOperator::RetireSessions() {
+  int64_t retention = window_.retention_ms.value_or(window_.size_ms + window_.grace_ms);
+  if (stream_time_ < INT64_MIN + retention) return;
+  int64_t horizon = stream_time_ - retention;
+  for (auto it = session_ends_.begin(); it != session_ends_.end() && it->first < horizon;) {
+    auto group = groups_.find(it->second);
+    // Retention exceeds grace, so EMIT FINAL has emitted such a session already; should it not have, it stays.
+    if (group != groups_.end() && emit_final_ && group->second.pending_final) {
+      ++it;
+      continue;
+    }
+    if (group != groups_.end()) {
+      auto key = sessions_.find(group->first.substr(0, group->first.rfind('@')));  // the id is key@start
+      if (key != sessions_.end()) {
+        std::erase(key->second, it->second);
+        if (key->second.empty()) sessions_.erase(key);
+      }
+      groups_.erase(group);
+    }
+    it = session_ends_.erase(it);
+  }
 }
 
 void AggregateOperator::AddSessionRow(const Row& row, const std::vector<Value>& keys,
@@ -132,6 +163,7 @@ void AggregateOperator::AddSessionRow(const Row& row, const std::vector<Value>& 
     fresh.rowtime = std::max(fresh.rowtime, old.rowtime);
     if (!emit_final_) Emit(old, true, old.window.end);
     Unindex(old.window.end, m);
+    RemoveFrom(session_ends_, old.window.end, m);
     groups_.erase(m);
     ids.erase(std::find(ids.begin(), ids.end(), m));
   }
@@ -139,6 +171,7 @@ void AggregateOperator::AddSessionRow(const Row& row, const std::vector<Value>& 
   fresh.pending_final = true;
   Group& g = groups_[id] = std::move(fresh);
   ids.push_back(id);
+  session_ends_.emplace(w.end, id);
   if (emit_final_) by_end_.emplace(w.end, id);
   else Emit(g, false, g.window.end);
 }
@@ -250,6 +283,8 @@ void AggregateOperator::Advance(int64_t stream_time) {
   // session stays, as a late record within the gap of a live session may still merge it.
   if (window_.type != WindowType::kSession)
     for (const auto& id : closed) groups_.erase(id);
+  else
+    RetireSessions();
 }
 
 // Groups keep their accumulators' own saved form; the window-end index and the sessions are saved in their order,
@@ -297,6 +332,9 @@ void AggregateOperator::RestoreState(const Value& state) {
   by_end_.clear();
   for (const auto& entry : s.at(2).as_array())
     by_end_.emplace(entry.as_array().at(0).as_int(), entry.as_array().at(1).as_bytes().data);
+  session_ends_.clear();
+  if (window_.type == WindowType::kSession)
+    for (const auto& [id, g] : groups_) session_ends_.emplace(g.window.end, id);
   stream_time_ = s.at(3).as_int();
   late_records_ = s.at(4).as_int();
 }

@@ -3,7 +3,9 @@
 // row of a key (Accumulator::Undo) before adding the new one. Records later than the grace period are dropped
 // and counted; EMIT FINAL holds each window's result until stream time passes its end plus grace. A TUMBLING or
 // HOPPING window's state is dropped once it closes: later records for it are dropped as late, and no query reads
-// the state back (so RETENTION changes nothing here). Sessions are kept, since a late record may still merge one.
+// the state back (so RETENTION changes nothing here). A session is kept while a late record may still merge it, and
+// dropped once its end falls behind stream time by the retention (RETENTION, else gap + grace, as Kafka Streams'
+// session store keeps them).
 #pragma once
 
 #include <map>
@@ -61,6 +63,7 @@ class AggregateOperator final : public Operator {
   void WindowsFor(int64_t ts, std::vector<WindowBounds>& out) const;
   int64_t CloseTime() const;
   void Unindex(int64_t end, const std::string& id);
+  void RetireSessions();
   std::vector<std::string> TakeClosed();
   void EmitFinal(const std::vector<std::string>& ids);
 
@@ -73,6 +76,7 @@ class AggregateOperator final : public Operator {
   // Window end -> group id, so Advance visits only the windows that close: every TUMBLING/HOPPING group, and the
   // sessions awaiting their EMIT FINAL result. Same-end ids stay in creation order (a deterministic tie-break).
   std::multimap<int64_t, std::string> by_end_;
+  std::multimap<int64_t, std::string> session_ends_;  // every session by its end, for retention
   int64_t stream_time_ = INT64_MIN;
   int64_t late_records_ = 0;
   // Scratch space reused for every row, so the per-row path does not allocate: group keys, call arguments, the
