@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 
-from harness import Skip, run_pipe, start_pipe, tmpdir, wait_until, write
+from harness import Skip, run_pipe, sigkill_runs, start_pipe, tmpdir, wait_until, write
 from kafka import MockKafka, consume, count, produce, produce_file
 
 CONSUMER_PROPS = {"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"}
@@ -181,17 +181,9 @@ sinks:
 """
         write(f"{d}/p.yaml", pipeline.replace("STOP", "false"))
         write(f"{d}/final.yaml", pipeline.replace("STOP", "true"))
-        rng = random.Random(5)
-        kills = 0
         try:
-            while feeder.is_alive():
-                proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                time.sleep(rng.uniform(0.8, 2.0))
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGKILL)
-                    kills += 1
-                proc.wait()
+            kills = sigkill_runs(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"], random.Random(5),
+                                 delay=(0.8, 2.0), until=lambda: not feeder.is_alive())
         finally:
             feeder.join()
         assert not errors, errors

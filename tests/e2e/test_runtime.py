@@ -10,7 +10,7 @@ import subprocess
 import time
 import urllib.request
 
-from harness import read_lines, run_pipe, start_pipe, tmpdir, wait_until, write
+from harness import read_lines, run_pipe, sigkill_runs, start_pipe, tmpdir, wait_until, write
 
 
 def _ids_in(folder):
@@ -89,16 +89,8 @@ sinks:
     max_records: 20000
     flush_interval: 50ms
 """)
-    rng = random.Random(7)
-    kills = 0
-    for _ in range(12):
-        proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.02, 0.3))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait()
+    kills = sigkill_runs(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"], random.Random(7),
+                         delay=(0.02, 0.3), runs=12)
     final = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"], timeout=120)
     assert final.returncode == 0, final.stderr
     ids = _ids_in(f"{d}/out")

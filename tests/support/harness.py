@@ -4,6 +4,7 @@ A test is a function named test_* in a tests/e2e/test_*.py module. It fails by r
 raising Skip("why"). Tests drive the real `pipe` binary (PIPE) as a user would.
 """
 import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -47,6 +48,23 @@ def start_pipe(args, env=None, cwd=None, stdout=subprocess.PIPE, stderr=subproce
     if env:
         e.update(env)
     return subprocess.Popen([PIPE] + list(args), stdout=stdout, stderr=stderr, text=True, env=e, cwd=cwd)
+
+
+def sigkill_runs(args, rng, delay, runs=None, until=None):
+    """Runs `pipe ARGS` again and again, each run killed with SIGKILL after a random delay drawn from `delay` (a
+    (low, high) range in seconds) unless it ended by itself: `runs` times, or until `until()` is true. Returns how
+    many kills landed mid-run."""
+    kills = 0
+    i = 0
+    while (runs is not None and i < runs) or (until is not None and not until()):
+        i += 1
+        proc = start_pipe(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(*delay))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+    return kills
 
 
 def wait_until(predicate, timeout=30, interval=0.05, what="condition"):
