@@ -2,74 +2,15 @@
 
 #include "sql/exec/row_key.h"
 #include "sql/exec/row_state.h"
+#include "sql/functions/scalar/java_time_format.h"
 
 namespace pipeline::sql {
 
 SourceReader::SourceReader(const SourceDef& def) : def_(def), decoder_(def), key_count_(def.key_count()) {
   if (!def.timestamp_column.empty()) timestamp_slot_ = def.FindColumn(def.timestamp_column);
-}
-
-std::optional<int64_t> ParseWithPattern(const std::string& text, const std::string& pattern) {
-  int y = 1970, mo = 1, d = 1, h = 0, mi = 0, s = 0, ms = 0;
-  int64_t offset_min = 0;
-  size_t ti = 0;
-  for (size_t pi = 0; pi < pattern.size();) {
-    char c = pattern[pi];
-    if (c == '\'') {
-      size_t end = pattern.find('\'', pi + 1);
-      if (end == std::string::npos) return std::nullopt;
-      size_t len = end - pi - 1;
-      if (text.compare(ti, len, pattern, pi + 1, len) != 0) return std::nullopt;
-      ti += len;
-      pi = end + 1;
-      continue;
-    }
-    size_t run = 1;
-    while (pi + run < pattern.size() && pattern[pi + run] == c) ++run;
-    if (std::isalpha(static_cast<unsigned char>(c))) {
-      if (c == 'X' || c == 'Z') {
-        if (ti < text.size() && text[ti] == 'Z') { ++ti; pi += run; continue; }
-        if (ti >= text.size() || (text[ti] != '+' && text[ti] != '-')) return std::nullopt;
-        int sign = text[ti] == '-' ? -1 : 1;
-        ++ti;
-        int hh = 0, mm = 0, n = 0;
-        while (ti < text.size() && std::isdigit(static_cast<unsigned char>(text[ti])) && n < 2) { hh = hh * 10 + (text[ti++] - '0'); ++n; }
-        if (ti < text.size() && text[ti] == ':') ++ti;
-        n = 0;
-        while (ti < text.size() && std::isdigit(static_cast<unsigned char>(text[ti])) && n < 2) { mm = mm * 10 + (text[ti++] - '0'); ++n; }
-        offset_min = sign * (hh * 60 + mm);
-        pi += run;
-        continue;
-      }
-      size_t max_digits = (c == 'y' && run <= 2) ? 2 : (c == 'y' ? 4 : run == 1 ? 2 : run);
-      if (c == 'S') max_digits = run;
-      int v = 0;
-      size_t n = 0;
-      while (ti < text.size() && n < max_digits && std::isdigit(static_cast<unsigned char>(text[ti]))) {
-        v = v * 10 + (text[ti++] - '0');
-        ++n;
-      }
-      if (n == 0) return std::nullopt;
-      switch (c) {
-        case 'y': case 'u': y = (run == 2 ? 2000 + v : v); break;
-        case 'M': mo = v; break;
-        case 'd': d = v; break;
-        case 'H': case 'k': h = v; break;
-        case 'h': h = v; break;
-        case 'm': mi = v; break;
-        case 's': s = v; break;
-        case 'S': { int scale = static_cast<int>(n); while (scale < 3) { v *= 10; ++scale; } while (scale > 3) { v /= 10; --scale; } ms = v; break; }
-        default: break;
-      }
-      pi += run;
-    } else {
-      if (ti >= text.size() || text[ti] != c) return std::nullopt;
-      ++ti;
-      ++pi;
-    }
-  }
-  if (ti != text.size()) return std::nullopt;
-  return DaysFromCivil(y, mo, d) * 86400000LL + ((h * 60LL + mi) * 60 + s) * 1000 + ms - offset_min * 60000;
+  // A bad pattern leaves the format null: every string timestamp then fails to parse, with the pattern shown.
+  if (!def.timestamp_format.empty())
+    if (auto format = scalar::CachedTimeFormat(def.timestamp_format); format.ok()) timestamp_format_ = *format;
 }
 
 bool SourceReader::ExtractTimestamp(Row& row, std::string& error) const {
@@ -82,7 +23,13 @@ bool SourceReader::ExtractTimestamp(Row& row, std::string& error) const {
   if (v.is_int()) { row.rowtime = v.as_int(); return true; }
   if (v.kind() == Value::Kind::kTimestamp) { row.rowtime = v.as_timestamp().millis; return true; }
   if (v.is_string()) {
-    auto t = def_.timestamp_format.empty() ? ParseTimestamp(v.as_string()) : ParseWithPattern(v.as_string(), def_.timestamp_format);
+    std::optional<int64_t> t;
+    if (def_.timestamp_format.empty()) {
+      t = ParseTimestamp(v.as_string());
+    } else if (timestamp_format_) {
+      // ksqlDB reads TIMESTAMP_FORMAT with java.time's DateTimeFormatter, in UTC unless the text has a zone.
+      if (auto millis = timestamp_format_->ParseEpochMillis(v.as_string(), *scalar::UtcTimeZone()); millis.ok()) t = *millis;
+    }
     if (!t) {
       error = "cannot parse timestamp '" + v.as_string() + "' with format '" + def_.timestamp_format + "'";
       return false;

@@ -11,6 +11,10 @@
 #include "sql/exec/operator.h"
 #include "sql/exec/serde.h"
 
+namespace pipeline::sql::scalar {
+class JavaTimeFormat;
+}
+
 namespace pipeline::sql {
 
 class SourceReader {
@@ -34,11 +38,9 @@ class SourceReader {
   RowDecoder decoder_;
   int key_count_;
   int timestamp_slot_ = -1;
+  std::shared_ptr<const scalar::JavaTimeFormat> timestamp_format_;  // TIMESTAMP_FORMAT, compiled once
   std::unordered_map<std::string, Row> table_;
   int64_t stream_time_ = INT64_MIN;
 };
-
-// Parses a timestamp string with a Java DateTimeFormatter-style pattern ("yyyy-MM-dd HH:mm:ss.SSS").
-std::optional<int64_t> ParseWithPattern(const std::string& text, const std::string& pattern);
 
 }  // namespace pipeline::sql
