@@ -64,6 +64,7 @@ void AggregateOperator::Emit(const Group& g, bool tombstone, int64_t rowtime) {
   c.row.values.reserve(g.keys.size() + g.accs.size());
   for (const auto& a : g.accs) c.row.values.push_back(tombstone ? Value() : a->Result());
   c.row.rowtime = rowtime;
+  c.row.headers = g.headers;
   if (window_.type != WindowType::kNone) c.row.window = g.window;
   next->Push(std::move(c));
 }
@@ -156,6 +157,7 @@ void AggregateOperator::AddSessionRow(const Row& row, const std::vector<Value>& 
   fresh.keys = keys;
   fresh.window = w;
   fresh.rowtime = ts;
+  fresh.headers = row.headers;
   for (const auto& c : calls_) fresh.accs.push_back(c.fn.make());
   for (const auto& m : merged) {
     Group& old = groups_[m];
@@ -191,6 +193,7 @@ void AggregateOperator::AddStreamRow(const Row& row) {
     Group& g = FindOrCreate(base, keys, {});
     Apply(g, args, false);
     g.rowtime = std::max(g.rowtime, row.rowtime);
+    g.headers = row.headers;
     Emit(g, false, g.rowtime);
     return;
   }
@@ -206,6 +209,7 @@ void AggregateOperator::AddStreamRow(const Row& row) {
     Group& g = FindOrCreate(id_, keys, w);
     Apply(g, args, false);
     g.rowtime = std::max(g.rowtime, row.rowtime);
+    g.headers = row.headers;
     g.pending_final = true;
     if (!emit_final_) Emit(g, false, g.rowtime);
   }
@@ -227,6 +231,7 @@ void AggregateOperator::Push(Change change) {
         Apply(it->second, EvalArgs(*change.old), true);
         Apply(it->second, EvalArgs(change.row), false);
         it->second.rowtime = std::max(it->second.rowtime, change.row.rowtime);
+        it->second.headers = change.row.headers;
         Emit(it->second, false, it->second.rowtime);
         return;
       }
@@ -241,6 +246,7 @@ void AggregateOperator::Push(Change change) {
       if (it != groups_.end()) {
         Apply(it->second, args, true);
         it->second.rowtime = std::max(it->second.rowtime, change.row.rowtime);
+        it->second.headers = change.row.headers;
         Emit(it->second, false, it->second.rowtime);
       }
     }

@@ -50,6 +50,7 @@ class AggregateOperator final : public Operator {
     std::vector<std::unique_ptr<Accumulator>> accs;
     WindowBounds window;
     int64_t rowtime = 0;
+    RowHeaders headers;  // of the last record that changed the group: its results carry them, as in Kafka Streams
     bool pending_final = false;
   };
 

@@ -21,6 +21,7 @@ void JoinOperator::EmitJoined(const Value& key, const Row* left, const Row* righ
   for (size_t i = 0; i < spec_.left_width; ++i) out.row.values.push_back(left ? left->values[i] : Value());
   for (size_t i = 0; i < spec_.right_width; ++i) out.row.values.push_back(right ? right->values[i] : Value());
   out.row.rowtime = ts;
+  out.row.headers = trigger_headers_;
   if (left && left->window) out.row.window = left->window;
   else if (right && right->window) out.row.window = right->window;
   next->Push(std::move(out));
@@ -32,6 +33,7 @@ void JoinOperator::EmitDelete(const Value& key, int64_t ts) {
   out.row.values.assign(1 + spec_.left_width + spec_.right_width, Value());
   out.row.values[0] = key;
   out.row.rowtime = ts;
+  out.row.headers = trigger_headers_;
   next->Push(std::move(out));
 }
 
@@ -184,6 +186,7 @@ void JoinOperator::ForeignKey(int side, Change& c) {
 }
 
 void JoinOperator::PushSide(int side, Change change) {
+  trigger_headers_ = change.row.headers;
   if (spec_.foreign_key) {
     ForeignKey(side, change);
     return;

@@ -82,6 +82,9 @@ class JoinOperator final : public Operator {
   std::unordered_map<std::string, bool> emitted_;  // table-table: a result exists for the key
   std::map<std::string, Row> fk_left_;  // foreign-key join: left primary key -> left row
   int64_t stream_time_ = INT64_MIN;
+  // Headers of the record being pushed: every result it causes carries them, whichever side they join with
+  // (Kafka Streams forwards joins with the current record's context).
+  RowHeaders trigger_headers_;
 };
 
 }  // namespace pipeline::sql

@@ -8,6 +8,7 @@ Row ProjectOperator::Apply(const Row& in, bool keys_only) {
   out.partition = in.partition;
   out.offset = in.offset;
   out.window = in.window;
+  out.headers = in.headers;
   out.key_absent = rekey_ ? false : in.key_absent;
   out.values.resize(exprs_.size());
   size_t n = keys_only ? key_count_ : exprs_.size();

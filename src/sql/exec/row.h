@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -11,6 +12,11 @@
 
 namespace pipeline::sql {
 
+// The headers of the record a row came from. Kafka Streams forwards a record's headers to every record its
+// processing produces, so ksqlDB's output records carry the headers of the input record that caused them.
+// Shared and immutable: rows are copied often (projections, table state, join buffers), headers never change.
+using RowHeaders = std::shared_ptr<const std::vector<Header>>;
+
 struct Row {
   std::vector<Value> values;
   int64_t rowtime = 0;
@@ -18,6 +24,7 @@ struct Row {
   int64_t offset = -1;
   std::optional<WindowBounds> window;
   bool key_absent = false;  // the source record had no key (so a copied key is written as no key)
+  RowHeaders headers;       // null when the record had none
 };
 
 }  // namespace pipeline::sql

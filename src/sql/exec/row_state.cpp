@@ -13,9 +13,31 @@ std::optional<WindowBounds> WindowFromState(const Value& state) {
   return WindowBounds{a.at(0).as_int(), a.at(1).as_int(), a.at(2).as_bool()};
 }
 
+namespace {
+
+// Headers as [[key, value-or-null], ...]; null when the row has none.
+Value HeadersState(const RowHeaders& headers) {
+  if (!headers) return {};
+  Array out;
+  for (const Header& h : *headers) out.push_back(Value(Array{Value(h.key), h.value ? Value(Bytes{*h.value}) : Value()}));
+  return Value(std::move(out));
+}
+
+RowHeaders HeadersFromState(const Value& state) {
+  if (state.is_null()) return nullptr;
+  std::vector<Header> headers;
+  for (const Value& h : state.as_array()) {
+    const Array& kv = h.as_array();
+    headers.push_back({kv.at(0).as_string(), kv.at(1).is_null() ? std::nullopt : std::optional(kv.at(1).as_bytes().data)});
+  }
+  return std::make_shared<const std::vector<Header>>(std::move(headers));
+}
+
+}  // namespace
+
 Value RowState(const Row& row) {
   return Value(Array{Value(row.values), Value(row.rowtime), Value(int64_t{row.partition}), Value(row.offset),
-                     WindowState(row.window), Value(row.key_absent)});
+                     WindowState(row.window), Value(row.key_absent), HeadersState(row.headers)});
 }
 
 Row RowFromState(const Value& state) {
@@ -27,6 +49,7 @@ Row RowFromState(const Value& state) {
   row.offset = a.at(3).as_int();
   row.window = WindowFromState(a.at(4));
   row.key_absent = a.at(5).as_bool();
+  if (a.size() > 6) row.headers = HeadersFromState(a[6]);  // snapshots written before rows kept headers have 6
   return row;
 }
 

@@ -40,6 +40,7 @@ void SinkWriter::Write(const Change& change) {
     else if (t.kind() == Value::Kind::kTimestamp) e.record.timestamp = t.as_timestamp().millis;
   }
   e.record.window = change.row.window;
+  if (change.row.headers) e.record.headers = *change.row.headers;
   ctx->out->push_back(std::move(e));
 }
 

@@ -48,6 +48,7 @@ void SourceReader::Ingest(const Record& record) {
   c.row.partition = record.partition < 0 ? 0 : record.partition;
   c.row.offset = record.offset;
   c.row.key_absent = record.key.is_null();
+  if (!record.headers.empty()) c.row.headers = std::make_shared<const std::vector<Header>>(record.headers);
   if (def_.window_type != WindowType::kNone) c.row.window = record.window;
   std::string error;
   if (!decoder_.DecodeKey(record.key, c.row, error)) {

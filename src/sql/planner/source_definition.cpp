@@ -102,6 +102,26 @@ Status ValidateFormats(const SourceDef& def) {
   return {};
 }
 
+namespace {
+
+// HEADERS columns hold every header as ARRAY<STRUCT<KEY STRING, VALUE BYTES>>, HEADER('k') columns one value as
+// BYTES; ksqlDB rejects any other declared type.
+Status CheckHeaderColumnType(const ColumnDef& c) {
+  if (!c.headers) return {};
+  SqlType expected = SqlType::Of(TypeId::kBytes);
+  std::string what = "HEADER('" + c.header_key + "')";
+  if (c.header_key.empty()) {
+    expected = SqlType::Array(SqlType::Struct({{"KEY", MakeType(SqlType::Of(TypeId::kString))},
+                                               {"VALUE", MakeType(SqlType::Of(TypeId::kBytes))}}));
+    what = "HEADERS";
+  }
+  if (c.type == expected) return {};
+  return ConfigError(c.pos.ToString() + ": Invalid type for " + what + " column: expected " + expected.ToString() +
+                     ", got " + c.type.ToString());
+}
+
+}  // namespace
+
 Result<SourceDef> PlanSourceDefinition(const Statement& st, const EngineOptions& options) {
   SourceDef def;
   def.name = st.name;
@@ -130,6 +150,7 @@ Result<SourceDef> PlanSourceDefinition(const Statement& st, const EngineOptions&
       return ConfigError(c.pos.ToString() + ": Column `" + c.name + "` is a 'KEY' column: please use 'PRIMARY KEY' for tables.");
     if (!st.is_table && c.primary_key)
       return ConfigError(c.pos.ToString() + ": Column `" + c.name + "` is a 'PRIMARY KEY' column: please use 'KEY' for streams.");
+    PIPE_RETURN_IF_ERROR(CheckHeaderColumnType(c));
   }
   for (int pass = 0; pass < 2; ++pass)
     for (const auto& c : st.columns)
