@@ -49,6 +49,8 @@ class Parser {
   Result<ExprPtr> ParsePostfix();
   Result<ExprPtr> ParsePrimary();
   Result<ExprPtr> ParseFunctionCall(const Token& name);
+  bool AtLambda() const;
+  Result<ExprPtr> ParseLambda();
   Result<ExprPtr> ParseCase(Position pos);
   Result<std::vector<StructField>> ParseStructFields();
 

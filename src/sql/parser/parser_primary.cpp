@@ -1,4 +1,4 @@
-// Primary expressions: literals, columns, function calls, CASE, CAST, constructors, lambdas.
+// Primary expressions: literals, columns, function calls (with lambda arguments), CASE, CAST, constructors.
 #include <cmath>
 
 #include "sql/parser/parser_internal.h"
@@ -78,27 +78,7 @@ Result<ExprPtr> Parser::ParsePrimary() {
         return Make(ExprKind::kStar, pos);
       }
       if (t.text == "(") {
-        // Lambda "(x, y) => body"?
-        size_t k = 1;
-        bool lambda = false;
-        while (Peek(k).kind == TokenKind::kIdent || Peek(k).kind == TokenKind::kQuotedIdent) {
-          if (Peek(k + 1).Is(",")) { k += 2; continue; }
-          lambda = Peek(k + 1).Is(")") && Peek(k + 2).Is("=>");
-          break;
-        }
         Next();
-        if (lambda) {
-          auto e = Make(ExprKind::kLambda, pos);
-          do {
-            e->field_names.push_back(Next().text);
-          } while (AcceptSymbol(","));
-          PIPE_RETURN_IF_ERROR(ExpectSymbol(")"));
-          PIPE_RETURN_IF_ERROR(ExpectSymbol("=>"));
-          auto body = ParseExpr();
-          if (!body) return body;
-          e->children = {*body};
-          return e;
-        }
         auto inner = ParseExpr();
         if (!inner) return inner;
         PIPE_RETURN_IF_ERROR(ExpectSymbol(")"));
@@ -181,15 +161,6 @@ Result<ExprPtr> Parser::ParsePrimary() {
         }
       }
       Next();
-      if (Peek().Is("=>")) {  // lambda "x => body"
-        Next();
-        auto e = Make(ExprKind::kLambda, pos);
-        e->field_names.push_back(t.text);
-        auto body = ParseExpr();
-        if (!body) return body;
-        e->children = {*body};
-        return e;
-      }
       if (Peek().Is("(") && t.kind == TokenKind::kIdent) return ParseFunctionCall(t);
       if (Peek().Is(".")) {
         Next();
@@ -227,12 +198,37 @@ Result<ExprPtr> Parser::ParseFunctionCall(const Token& name) {
   if (AcceptWord("DISTINCT")) e->distinct = true;
   if (!Peek().Is(")")) {
     do {
-      auto a = ParseExpr();
+      auto a = AtLambda() ? ParseLambda() : ParseExpr();
       if (!a) return a;
       e->children.push_back(*a);
     } while (AcceptSymbol(","));
   }
   PIPE_RETURN_IF_ERROR(ExpectSymbol(")"));
+  return e;
+}
+
+// A lambda starts here: "x =>" or "(x, y, ...) =>". Lambdas are function arguments only (as in ksqlDB), so
+// "(x)" elsewhere stays a parenthesised expression.
+bool Parser::AtLambda() const {
+  auto is_name = [&](size_t k) { return Peek(k).kind == TokenKind::kIdent || Peek(k).kind == TokenKind::kQuotedIdent; };
+  if (is_name(0)) return Peek(1).Is("=>");
+  if (!Peek().Is("(")) return false;
+  size_t k = 1;
+  while (is_name(k) && Peek(k + 1).Is(",")) k += 2;
+  return is_name(k) && Peek(k + 1).Is(")") && Peek(k + 2).Is("=>");
+}
+
+Result<ExprPtr> Parser::ParseLambda() {
+  auto e = Make(ExprKind::kLambda, Pos());
+  bool parenthesised = AcceptSymbol("(");
+  do {
+    e->field_names.push_back(Next().text);
+  } while (parenthesised && AcceptSymbol(","));
+  if (parenthesised) PIPE_RETURN_IF_ERROR(ExpectSymbol(")"));
+  PIPE_RETURN_IF_ERROR(ExpectSymbol("=>"));
+  auto body = ParseExpr();
+  if (!body) return body;
+  e->children = {*body};
   return e;
 }
 

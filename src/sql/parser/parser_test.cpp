@@ -48,4 +48,26 @@ TEST_SUITE("sql.parser") {
     REQUIRE(m.ok());
     CHECK((*m)->children.size() == 4);
   }
+
+  TEST_CASE("lambdas: one or more parameters, as function arguments only") {
+    auto one = ParseExpression("FILTER(arr, x => x > 5)");
+    REQUIRE(one.ok());
+    const Expr& lambda = *(*one)->children[1];
+    CHECK(lambda.kind == ExprKind::kLambda);
+    CHECK(lambda.field_names == std::vector<std::string>{"X"});
+    auto three = ParseExpression("REDUCE(m, 0, (s, `k`, v) => CASE WHEN LEN(k) > 3 THEN s + v ELSE s END)");
+    REQUIRE(three.ok());
+    CHECK((*three)->children[2]->field_names == std::vector<std::string>{"S", "k", "V"});
+    CHECK(FormatExpr(**three) == "REDUCE(M, 0, (S, k, V) => (CASE WHEN (LEN(K) > 3) THEN (S + V) ELSE S END))");
+    auto two = ParseExpression("TRANSFORM(m, (k, v) => UCASE(k), (k, v) => v + 5)");
+    REQUIRE(two.ok());
+    CHECK((*two)->children.size() == 3);
+    // A parenthesised name is still an expression; a lambda outside a call's arguments is a syntax error.
+    auto paren = ParseExpression("ABS((x))");
+    REQUIRE(paren.ok());
+    CHECK((*paren)->children[0]->kind == ExprKind::kColumn);
+    CHECK(!ParseExpression("x => x + 1").ok());
+    CHECK(!ParseExpression("1 + (x => x)").ok());
+    CHECK(!ParseExpression("TRANSFORM(arr, (x, 1) => x)").ok());
+  }
 }
