@@ -55,6 +55,8 @@ Result<std::vector<BoundExprPtr>> ExpressionBinder::BindAll(const std::vector<Ex
 }
 
 Result<BoundExprPtr> ExpressionBinder::Bind(const Expr& e) {
+  // A lambda parameter is no column, so the planner's hook (GROUP BY matching, aggregates) never sees it.
+  if (const LambdaVariable* v = FindLambdaVariable(e)) return MakeLambdaParamRef(v->slot, v->type);
   if (hook_) {
     auto h = hook_(e);
     if (!h) return h;
@@ -222,14 +224,16 @@ Result<BoundExprPtr> ExpressionBinder::BindBinary(const Expr& e) {
                          lt.ToString() + " " + rt.ToString());
   SqlType result = *widened;
   if (result.id == TypeId::kDecimal) result = DecimalResultType(op[0], lt, rt);
+  if (InLambdaBody()) return MakeArithmetic(op, MakeNullIntolerant(*l), MakeNullIntolerant(*r), result);
   return MakeArithmetic(op, *l, *r, result);
 }
 
 Result<BoundExprPtr> ExpressionBinder::BindFunction(const Expr& e) {
   const ScalarFunctionSpec* spec = BuiltinScalarFunctions().Find(e.op);
   if (!spec) return At(e.pos, "Can't find any functions with the name '" + e.op + "'");
+  if (spec->higher_order) return BindHigherOrder(e, spec->higher_order);
   for (const auto& c : e.children)
-    if (c->kind == ExprKind::kLambda) return At(c->pos, "lambda functions are not supported by pipe yet");
+    if (c->kind == ExprKind::kLambda) return At(c->pos, "Function '" + e.op + "' does not take lambda arguments");
   auto args = BindAll(e.children);
   if (!args) return args.error();
   std::vector<SqlType> types;
@@ -255,7 +259,8 @@ Result<BoundExprPtr> ExpressionBinder::BindNode(const Expr& e) {
       }
       if (!(*inner)->type().is_numeric() && (*inner)->type().id != TypeId::kUnknown)
         return At(e.pos, "Unary " + e.op + " expects a number, got " + (*inner)->type().ToString());
-      return e.op == "-" ? MakeNegate(*inner) : *inner;
+      if (e.op == "+") return *inner;
+      return MakeNegate(InLambdaBody() ? MakeNullIntolerant(*inner) : *inner);
     }
     case ExprKind::kBinary: return BindBinary(e);
     case ExprKind::kFunction: return BindFunction(e);
@@ -438,7 +443,8 @@ Result<BoundExprPtr> ExpressionBinder::BindNode(const Expr& e) {
       for (size_t i = 0; i < items->size(); ++i) fields.push_back({e.field_names[i], MakeType((*items)[i]->type())});
       return MakeStructCtor(std::move(*items), SqlType::Struct(std::move(fields)));
     }
-    case ExprKind::kLambda: return At(e.pos, "lambda functions are not supported by pipe yet");
+    case ExprKind::kLambda:  // the parser allows lambdas only as function arguments
+      return At(e.pos, "Lambda functions can only be used as arguments of TRANSFORM, FILTER and REDUCE");
   }
   return At(e.pos, "unsupported expression");
 }

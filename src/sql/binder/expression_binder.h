@@ -7,6 +7,7 @@
 #include "core/result.h"
 #include "sql/binder/scope.h"
 #include "sql/exec/expression.h"
+#include "sql/exec/lambda.h"
 #include "sql/parser/ast.h"
 
 namespace pipeline::sql {
@@ -32,8 +33,20 @@ class ExpressionBinder {
   Result<BoundExprPtr> CoerceItem(const Expr& ast, const SqlType& target);
   Result<std::vector<BoundExprPtr>> BindAll(const std::vector<ExprPtr>& items, size_t from = 0);
 
+  // Lambdas (lambda_binder.cpp): calls of TRANSFORM / FILTER / REDUCE, and their parameters inside the bodies.
+  struct LambdaVariable {
+    std::string name;
+    SqlType type;
+    int slot;  // in EvalContext::lambda_args: the nesting depth, so nested lambdas never share a slot
+  };
+  Result<BoundExprPtr> BindHigherOrder(const Expr& e, const HigherOrderBinder& binder);
+  Result<BoundLambda> BindLambda(const Expr& lambda, const std::vector<SqlType>& param_types, const Expr& call);
+  const LambdaVariable* FindLambdaVariable(const Expr& e) const;
+  bool InLambdaBody() const { return !lambda_vars_.empty(); }
+
   const Scope& scope_;
   BindHook hook_;
+  std::vector<LambdaVariable> lambda_vars_;  // innermost last; a name shadows columns and outer parameters
 };
 
 // Coerces a bound expression to `to` (numeric widening or a string literal parsed into a number/date), or

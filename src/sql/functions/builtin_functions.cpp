@@ -17,6 +17,7 @@ ScalarFunctionRegistry MakeBuiltinScalarFunctions() {
   scalar::RegisterConditionalFunctions(reg);
   scalar::RegisterArrayFunctions(reg);
   scalar::RegisterMapFunctions(reg);
+  scalar::RegisterLambdaFunctions(reg);
   scalar::RegisterJsonFunctions(reg);
   scalar::RegisterUrlFunctions(reg);
   scalar::RegisterDateTimeFunctions(reg);

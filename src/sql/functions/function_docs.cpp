@@ -27,7 +27,7 @@ std::vector<std::string> Lines(const std::string& text) {
 
 // Category -> entries, categories in a fixed reading order, functions by name within each.
 std::vector<std::pair<std::string, std::vector<DocEntry>>> CollectEntries() {
-  static const std::vector<std::string> kOrder = {"string", "hash", "math", "date/time", "json", "array", "map",
+  static const std::vector<std::string> kOrder = {"string", "hash", "math", "date/time", "json", "array", "map", "lambda",
                                                   "conditional", "url"};
   std::map<std::string, std::vector<DocEntry>> by_category;
   for (const ScalarFunctionSpec* spec : BuiltinScalarFunctions().All())

@@ -16,6 +16,7 @@ void RegisterDateTimeArithmetic(ScalarFunctionRegistry& reg);   // datetime_arit
 void RegisterJsonFunctions(ScalarFunctionRegistry& reg);        // json_functions.cpp
 void RegisterArrayFunctions(ScalarFunctionRegistry& reg);       // array_functions.cpp
 void RegisterMapFunctions(ScalarFunctionRegistry& reg);         // map_functions.cpp
+void RegisterLambdaFunctions(ScalarFunctionRegistry& reg);      // lambda_functions.cpp
 void RegisterConditionalFunctions(ScalarFunctionRegistry& reg); // conditional_functions.cpp
 void RegisterUrlFunctions(ScalarFunctionRegistry& reg);         // url_functions.cpp
 
