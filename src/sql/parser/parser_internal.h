@@ -49,6 +49,7 @@ class Parser {
   Result<ExprPtr> ParsePostfix();
   Result<ExprPtr> ParsePrimary();
   Result<ExprPtr> ParseFunctionCall(const Token& name);
+  ExprPtr TimeUnitArgument(const std::string& function);
   bool AtLambda() const;
   Result<ExprPtr> ParseLambda();
   Result<ExprPtr> ParseCase(Position pos);

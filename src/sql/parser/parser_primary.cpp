@@ -1,6 +1,7 @@
 // Primary expressions: literals, columns, function calls (with lambda arguments), CASE, CAST, constructors.
 #include <cmath>
 
+#include "sql/parser/parser.h"
 #include "sql/parser/parser_internal.h"
 
 namespace pipeline::sql {
@@ -197,13 +198,34 @@ Result<ExprPtr> Parser::ParseFunctionCall(const Token& name) {
   }
   if (AcceptWord("DISTINCT")) e->distinct = true;
   if (!Peek().Is(")")) {
-    do {
-      auto a = AtLambda() ? ParseLambda() : ParseExpr();
-      if (!a) return a;
-      e->children.push_back(*a);
-    } while (AcceptSymbol(","));
+    ExprPtr unit = TimeUnitArgument(name.text);
+    if (unit) e->children.push_back(unit);
+    if (!unit || AcceptSymbol(",")) {
+      do {
+        auto a = AtLambda() ? ParseLambda() : ParseExpr();
+        if (!a) return a;
+        e->children.push_back(*a);
+      } while (AcceptSymbol(","));
+    }
   }
   PIPE_RETURN_IF_ERROR(ExpectSymbol(")"));
+  return e;
+}
+
+// DATEADD(DAYS, 3, d) and the other date/time arithmetic functions take a time unit keyword first (ksqlDB's
+// windowUnit argument); it becomes a STRING literal naming the unit. Null when the call has none.
+ExprPtr Parser::TimeUnitArgument(const std::string& function) {
+  static const char* kTakesUnit[] = {"DATEADD", "DATESUB", "TIMEADD", "TIMESUB", "TIMESTAMPADD", "TIMESTAMPSUB"};
+  bool takes_unit = false;
+  for (const char* f : kTakesUnit) takes_unit |= function == f;
+  const Token& t = Peek();
+  if (!takes_unit || t.kind != TokenKind::kIdent || !(Peek(1).Is(",") || Peek(1).Is(")"))) return nullptr;
+  bool unit = (UnitToMillis(t.text) != 0 && t.text.rfind("WEEK", 0) != 0) || t.text == "MICROSECOND" ||
+              t.text == "MICROSECONDS" || t.text == "NANOSECOND" || t.text == "NANOSECONDS";
+  if (!unit) return nullptr;
+  auto e = Make(ExprKind::kInterval, Pos());
+  e->value = Value(Next().text);
+  e->literal_type = SqlType::Of(TypeId::kString);
   return e;
 }
 

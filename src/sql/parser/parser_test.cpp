@@ -70,4 +70,18 @@ TEST_SUITE("sql.parser") {
     CHECK(!ParseExpression("1 + (x => x)").ok());
     CHECK(!ParseExpression("TRANSFORM(arr, (x, 1) => x)").ok());
   }
+
+  TEST_CASE("a time unit keyword leads the date/time arithmetic functions' arguments") {
+    auto e = ParseExpression("TIMESTAMPADD(MILLISECONDS, 5, x)");
+    REQUIRE(e.ok());
+    const Expr& unit = *(*e)->children[0];
+    CHECK(unit.kind == ExprKind::kInterval);
+    CHECK(unit.value == pipeline::Value("MILLISECONDS"));
+    CHECK((*e)->children[2]->kind == ExprKind::kColumn);
+    // Elsewhere the same word is a column name.
+    auto other = ParseExpression("ABS(DAYS)");
+    REQUIRE(other.ok());
+    CHECK((*other)->children[0]->kind == ExprKind::kColumn);
+    CHECK(ParseExpression("DATEADD(DAYS)").ok());
+  }
 }
