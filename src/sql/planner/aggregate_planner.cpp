@@ -33,6 +33,7 @@ void CollectAggregates(const ExprPtr& e, std::vector<ExprPtr>& out) {
 
 void CollectColumns(const Expr& e, std::vector<const Expr*>& out) {
   if (e.kind == ExprKind::kColumn) out.push_back(&e);
+  if (e.kind == ExprKind::kLambda) return;  // a lambda's body names its parameters, which are no columns
   for (const auto& c : e.children) CollectColumns(*c, out);
 }
 
