@@ -21,18 +21,22 @@ std::string Show(const std::vector<Emitted>& out) {
   for (const auto& e : out) {
     text += e.topic + " " + e.record.key.ToString() + " " + e.record.value.ToString() + " @" + std::to_string(e.record.timestamp);
     if (e.record.window) text += " [" + std::to_string(e.record.window->start) + "," + std::to_string(e.record.window->end) + ")";
+    for (const Header& h : e.record.headers) text += " " + h.key + "=" + h.value.value_or("null");
     text += "\n";
   }
   return text;
 }
 
-// Every kind of state at once: a table, tumbling/session aggregates, stream-stream and table-table joins.
+// Every kind of state at once: a table, tumbling (also EMIT FINAL) and session aggregates, stream-stream and
+// table-table joins.
 const char* kStatefulQueries =
     "CREATE STREAM clicks (user STRING KEY, page STRING, ms INT) WITH (kafka_topic='clicks', value_format='JSON');"
     "CREATE STREAM views (user STRING KEY, page STRING) WITH (kafka_topic='views', value_format='JSON');"
     "CREATE TABLE users (user STRING PRIMARY KEY, level STRING) WITH (kafka_topic='users', value_format='JSON');"
     "CREATE TABLE per_min AS SELECT user, COUNT(*) AS n, COUNT_DISTINCT(page) AS pages, COLLECT_LIST(ms) AS mss, AVG(ms) AS avg_ms "
     "FROM clicks WINDOW TUMBLING (SIZE 60 SECONDS, GRACE PERIOD 10 SECONDS) GROUP BY user;"
+    "CREATE TABLE final_min AS SELECT user, COUNT(*) AS n FROM clicks "
+    "WINDOW TUMBLING (SIZE 60 SECONDS, GRACE PERIOD 10 SECONDS) GROUP BY user EMIT FINAL;"
     "CREATE TABLE sessions AS SELECT user, COUNT(*) AS n FROM clicks WINDOW SESSION (30 SECONDS) GROUP BY user;"
     "CREATE STREAM seen AS SELECT c.user AS user, c.page AS clicked, v.page AS viewed FROM clicks c "
     "LEFT JOIN views v WITHIN 20 SECONDS GRACE PERIOD 5 SECONDS ON c.user = v.user;"
@@ -49,7 +53,9 @@ std::vector<std::pair<std::string, Record>> StatefulInputs() {
     int64_t ts = i * 4000 - (i % 5 == 0 ? 9000 : 0);
     if (i % 11 == 0) in.push_back({"users", Rec(Value(user), MakeStruct({{"LEVEL", Value(i % 2 ? "gold" : "silver")}}), ts)});
     if (i % 4 == 0) in.push_back({"views", Rec(Value(user), MakeStruct({{"PAGE", Value("v" + std::to_string(i % 6))}}), ts)});
-    in.push_back({"clicks", Rec(Value(user), MakeStruct({{"PAGE", Value("p" + std::to_string(i % 4))}, {"MS", Value(i)}}), ts)});
+    Record click = Rec(Value(user), MakeStruct({{"PAGE", Value("p" + std::to_string(i % 4))}, {"MS", Value(i)}}), ts);
+    click.headers = {{"click", std::to_string(i)}, {"empty", std::nullopt}};  // results carry them, also after a restore
+    in.push_back({"clicks", std::move(click)});
   }
   return in;
 }

@@ -302,7 +302,7 @@ Value AggregateOperator::SaveState() const {
     Array accs;
     for (const auto& a : g.accs) accs.push_back(a->Save());
     groups.push_back(Value(Array{Value(Bytes{id}), Value(g.keys), Value(std::move(accs)), WindowState(g.window),
-                                 Value(g.rowtime), Value(g.pending_final)}));
+                                 Value(g.rowtime), Value(g.pending_final), HeadersState(g.headers)}));
   }
   for (const auto& [base, ids] : sessions_) {
     Array id_values;
@@ -329,6 +329,7 @@ void AggregateOperator::RestoreState(const Value& state) {
     g.window = WindowFromState(e.at(3)).value_or(WindowBounds{});
     g.rowtime = e.at(4).as_int();
     g.pending_final = e.at(5).as_bool();
+    if (e.size() > 6) g.headers = HeadersFromState(e[6]);  // snapshots from before groups kept headers have 6
   }
   sessions_.clear();
   for (const auto& entry : s.at(1).as_array()) {

@@ -13,9 +13,6 @@ std::optional<WindowBounds> WindowFromState(const Value& state) {
   return WindowBounds{a.at(0).as_int(), a.at(1).as_int(), a.at(2).as_bool()};
 }
 
-namespace {
-
-// Headers as [[key, value-or-null], ...]; null when the row has none.
 Value HeadersState(const RowHeaders& headers) {
   if (!headers) return {};
   Array out;
@@ -32,8 +29,6 @@ RowHeaders HeadersFromState(const Value& state) {
   }
   return std::make_shared<const std::vector<Header>>(std::move(headers));
 }
-
-}  // namespace
 
 Value RowState(const Row& row) {
   return Value(Array{Value(row.values), Value(row.rowtime), Value(int64_t{row.partition}), Value(row.offset),

@@ -9,6 +9,10 @@ namespace pipeline::sql {
 Value WindowState(const std::optional<WindowBounds>& window);
 std::optional<WindowBounds> WindowFromState(const Value& state);
 
+// Headers as [[key, value-or-null], ...]; null when there are none.
+Value HeadersState(const RowHeaders& headers);
+RowHeaders HeadersFromState(const Value& state);
+
 Value RowState(const Row& row);
 Row RowFromState(const Value& state);
 
