@@ -37,6 +37,7 @@ class RowLambda final : public LambdaArg {
  public:
   RowLambda(const BoundLambda& lambda, const Row& row, EvalContext& ctx) : lambda_(lambda), row_(row), ctx_(ctx) {}
   Value Call(std::initializer_list<Value> params) const override {
+    assert(params.size() == static_cast<size_t>(lambda_.arity) && "the function's lambda_params fixed the arity");
     size_t end = static_cast<size_t>(lambda_.first_slot) + params.size();
     if (ctx_.lambda_args.size() < end) ctx_.lambda_args.resize(end);
     size_t slot = static_cast<size_t>(lambda_.first_slot);

@@ -14,8 +14,8 @@ namespace {
 const SqlType kUnknown = SqlType::Of(TypeId::kUnknown);
 const SqlType kString = SqlType::Of(TypeId::kString);
 
-SqlType ElementOf(const SqlType& t) { return t.element ? *t.element : kUnknown; }
-SqlType KeyOf(const SqlType& t) { return t.key ? *t.key : kString; }
+SqlType ElementTypeOf(const SqlType& t) { return t.element ? *t.element : kUnknown; }
+SqlType KeyTypeOf(const SqlType& t) { return t.key ? *t.key : kString; }
 
 // "(ARRAY<INTEGER>, LAMBDA)": what the call passed, for the "does not accept parameters" message.
 std::string Describe(const HigherOrderArgs& args) {
@@ -82,8 +82,8 @@ const char* kTransformSignatures =
     "TRANSFORM(map MAP<K, V>, key_fn (K, V) => K2, value_fn (K, V) => V2) -> MAP<K2, V2>";
 
 Result<std::vector<SqlType>> TransformParams(const HigherOrderArgs& args, size_t) {
-  if (Shaped(args, TypeId::kArray, {1}, 2)) return std::vector<SqlType>{ElementOf(args.types[0])};
-  if (Shaped(args, TypeId::kMap, {1, 2}, 3)) return std::vector<SqlType>{KeyOf(args.types[0]), ElementOf(args.types[0])};
+  if (Shaped(args, TypeId::kArray, {1}, 2)) return std::vector<SqlType>{ElementTypeOf(args.types[0])};
+  if (Shaped(args, TypeId::kMap, {1, 2}, 3)) return std::vector<SqlType>{KeyTypeOf(args.types[0]), ElementTypeOf(args.types[0])};
   return NoMatch(args, kTransformSignatures);
 }
 
@@ -115,8 +115,8 @@ const char* kFilterSignatures =
     "FILTER(map MAP<K, V>, fn (K, V) => BOOLEAN) -> MAP<K, V>";
 
 Result<std::vector<SqlType>> FilterParams(const HigherOrderArgs& args, size_t) {
-  if (Shaped(args, TypeId::kArray, {1}, 2)) return std::vector<SqlType>{ElementOf(args.types[0])};
-  if (Shaped(args, TypeId::kMap, {1}, 2)) return std::vector<SqlType>{KeyOf(args.types[0]), ElementOf(args.types[0])};
+  if (Shaped(args, TypeId::kArray, {1}, 2)) return std::vector<SqlType>{ElementTypeOf(args.types[0])};
+  if (Shaped(args, TypeId::kMap, {1}, 2)) return std::vector<SqlType>{KeyTypeOf(args.types[0]), ElementTypeOf(args.types[0])};
   return NoMatch(args, kFilterSignatures);
 }
 
@@ -153,8 +153,8 @@ const char* kReduceSignatures =
 
 Result<std::vector<SqlType>> ReduceParams(const HigherOrderArgs& args, size_t) {
   const SqlType& state = args.types[1];
-  if (Shaped(args, TypeId::kArray, {2}, 3)) return std::vector<SqlType>{state, ElementOf(args.types[0])};
-  if (Shaped(args, TypeId::kMap, {2}, 3)) return std::vector<SqlType>{state, KeyOf(args.types[0]), ElementOf(args.types[0])};
+  if (Shaped(args, TypeId::kArray, {2}, 3)) return std::vector<SqlType>{state, ElementTypeOf(args.types[0])};
+  if (Shaped(args, TypeId::kMap, {2}, 3)) return std::vector<SqlType>{state, KeyTypeOf(args.types[0]), ElementTypeOf(args.types[0])};
   return NoMatch(args, kReduceSignatures);
 }
 
@@ -204,7 +204,8 @@ void RegisterLambdaFunctions(ScalarFunctionRegistry& reg) {
                "key and value (a NULL value or a repeated key makes the result NULL).",
                {TransformParams, BindTransform}));
   reg.Add(Spec("FILTER", kFilterSignatures,
-               "The elements of an array, or the entries of a map, for which fn returns true.",
+               "The elements of an array, or the entries of a map, for which fn returns true (a kept map entry with a NULL "
+               "value makes the result NULL).",
                {FilterParams, BindFilter}));
   reg.Add(Spec("REDUCE", kReduceSignatures,
                "Folds a collection into one value: s starts as initial, and fn gives the next s for each element (each "
