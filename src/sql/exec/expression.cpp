@@ -78,22 +78,33 @@ class FieldAccess final : public BoundExpr {
   FieldAccess(BoundExprPtr base, int index, std::string name, SqlType t)
       : BoundExpr(std::move(t)), base_(std::move(base)), index_(index), name_(std::move(name)) {}
   Value Eval(const Row& row, EvalContext& ctx) const override {
-    Value b = base_->Eval(row, ctx);
-    if (!b.is_struct()) return Value();
-    const Struct& s = b.as_struct();
-    if (index_ >= 0 && static_cast<size_t>(index_) < s.size() && s.name(index_) == name_) return s.values[index_];
-    const Value* v = s.Find(name_);
-    if (!v) {
-      int i = s.names->IndexOfIgnoreCase(name_);
-      return i < 0 ? Value() : s.values[i];
-    }
-    return *v;
+    // A column's struct is read in place: copying it would only count a reference up and down.
+    if (int slot = base_->slot(); slot >= 0) return Field(row.values[static_cast<size_t>(slot)]);
+    return Field(base_->Eval(row, ctx));
   }
 
  private:
+  Value Field(const Value& b) const {
+    if (!b.is_struct()) return Value();
+    const Struct& s = b.as_struct();
+    // Structs of one column share their FieldNames: the field's position is looked up once per shape.
+    if (s.names != last_shape_) {
+      last_shape_ = s.names;
+      last_index_ = Lookup(s);
+    }
+    return last_index_ < 0 ? Value() : s.values[static_cast<size_t>(last_index_)];
+  }
+  int Lookup(const Struct& s) const {
+    if (index_ >= 0 && static_cast<size_t>(index_) < s.size() && s.name(index_) == name_) return index_;
+    int i = s.names->IndexOf(name_);
+    return i >= 0 ? i : s.names->IndexOfIgnoreCase(name_);
+  }
+
   BoundExprPtr base_;
   int index_;
   std::string name_;
+  mutable FieldNamesPtr last_shape_;  // held, so that its address cannot be reused by another shape
+  mutable int last_index_ = -1;
 };
 
 class Subscript final : public BoundExpr {
