@@ -13,13 +13,15 @@ class ProjectOperator final : public Operator {
  public:
   // key_count: how many leading expressions compute key columns (evaluated for deletes too).
   // rekey: the key columns are computed (PARTITION BY), so the source record's missing key no longer applies.
-  ProjectOperator(std::vector<BoundExprPtr> exprs, size_t key_count, bool rekey = false)
-      : exprs_(std::move(exprs)), key_count_(key_count), rekey_(rekey) {}
+  ProjectOperator(std::vector<BoundExprPtr> exprs, size_t key_count, bool rekey = false);
   void Push(Change change) override;
 
  private:
-  Row Apply(const Row& in, bool keys_only);
+  Row Apply(Row& in, bool keys_only);
   std::vector<BoundExprPtr> exprs_;
+  // Per expression: a column the projection selects once and nothing else reads after it, so its value is
+  // moved out of the input row (evaluated after every other expression) instead of copied.
+  std::vector<bool> take_;
   size_t key_count_;
   bool rekey_;
 };
