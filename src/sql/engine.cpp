@@ -33,6 +33,10 @@ void CollectColumns(const Select& select, PlannedQuery& q) {
   for (const auto& e : select.partition_by) CollectColumns(e, q);
 }
 
+SinkWriter* WriterOf(const PlannedQuery& q) {
+  return q.operators.empty() ? nullptr : dynamic_cast<SinkWriter*>(q.operators.back().get());
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -41,11 +45,14 @@ struct Engine::Impl {
   std::vector<std::unique_ptr<PlannedQuery>> queries;
   std::map<std::string, std::vector<SourceReader*>> subscribers;  // topic -> readers
   std::vector<std::string> errors;
+  std::vector<WrittenRow> written;  // rows of the records being pushed out, until they are encoded
 
   void Resubscribe() {
     subscribers.clear();
-    for (auto& q : queries)
+    for (auto& q : queries) {
       for (auto& [topic, reader] : q->readers) subscribers[topic].push_back(reader.get());
+      if (SinkWriter* writer = WriterOf(*q)) writer->ForgetMappings();
+    }
   }
 
   const std::vector<SourceReader*>* Find(const std::string& topic) const {
@@ -62,12 +69,16 @@ struct Engine::Impl {
   void Bind(std::vector<Emitted>& out) {
     for (auto& q : queries) {
       q->ctx->out = &out;
+      q->ctx->written = &written;
       q->ctx->processing_errors = &errors;
     }
   }
 
   Status ExecuteStatement(const Statement& st);
   void FeedChained(size_t first, std::vector<Emitted>& out);
+  void Feed(SourceReader& reader, size_t index, std::vector<Emitted>& out);
+  WrittenRow* WrittenAt(size_t index);
+  void EncodeWritten(std::vector<Emitted>& out);
   void FlushCoalesced(std::vector<Emitted>& out);
 };
 
@@ -218,6 +229,7 @@ Status Engine::PushAll(const std::string& topic, std::vector<Record>& records, s
     impl_->FeedChained(first, out);
   }
   impl_->FlushCoalesced(out);
+  impl_->EncodeWritten(out);
   return {};
 }
 
@@ -226,9 +238,40 @@ void Engine::Impl::FeedChained(size_t first, std::vector<Emitted>& out) {
   for (size_t i = first; i < out.size(); ++i) {
     const auto* readers = Find(out[i].topic);
     if (!readers) continue;
-    Record copy = out[i].record;
-    for (SourceReader* r : *readers) r->Ingest(copy);
+    for (SourceReader* r : *readers) Feed(*r, i, out);
   }
+}
+
+// One reader gets out[index]: the written row itself when the layouts allow it, else the record. Feeding may
+// append to `out` and `written`, so both are indexed anew each time.
+void Engine::Impl::Feed(SourceReader& reader, size_t index, std::vector<Emitted>& out) {
+  WrittenRow* w = WrittenAt(index);
+  if (w && !w->encoded) {
+    if (const RowMapping* mapping = w->writer->MappingTo(reader)) {
+      Change c;
+      c.tombstone = w->tombstone;
+      if (mapping->Apply(w->row, w->tombstone, out[index].record, c.row)) {
+        reader.IngestDecoded(std::move(c));
+        return;
+      }
+    }
+    w->writer->Encode(*w, out[index].record, false);  // the row stays for the readers still to come
+  }
+  Record copy = out[index].record;
+  reader.Ingest(copy);
+}
+
+WrittenRow* Engine::Impl::WrittenAt(size_t index) {
+  auto it = std::lower_bound(written.begin(), written.end(), index,
+                             [](const WrittenRow& w, size_t i) { return w.index < i; });
+  return it != written.end() && it->index == index ? &*it : nullptr;
+}
+
+// The records of the rows written go to the caller: their values move into them.
+void Engine::Impl::EncodeWritten(std::vector<Emitted>& out) {
+  for (WrittenRow& w : written)
+    if (!w.encoded) w.writer->Encode(w, out[w.index].record, true);
+  written.clear();
 }
 
 // Table changes held back during a batch leave now. Queries reading those tables may hold back changes of their
@@ -238,8 +281,7 @@ void Engine::Impl::FlushCoalesced(std::vector<Emitted>& out) {
   for (size_t round = 0; round <= queries.size(); ++round) {
     size_t first = out.size();
     for (auto& q : queries)
-      if (auto* writer = q->operators.empty() ? nullptr : dynamic_cast<SinkWriter*>(q->operators.back().get()))
-        writer->Flush();
+      if (SinkWriter* writer = WriterOf(*q)) writer->Flush();
     if (out.size() == first) return;
     FeedChained(first, out);
   }
@@ -253,6 +295,7 @@ Status Engine::Advance(int64_t now_ms, std::vector<Emitted>& out) {
       if (reader->next) reader->next->Advance(now_ms);
   impl_->FeedChained(first, out);
   impl_->FlushCoalesced(out);
+  impl_->EncodeWritten(out);
   return {};
 }
 

@@ -21,11 +21,25 @@ struct Change {
   std::optional<Row> old;  // tables: the row this change replaces
 };
 
+class SinkWriter;
+
+// A row a query wrote as the record out[index]. The record's key and value are encoded only after the queries
+// chained to its topic have taken the row as it is (Engine::FeedChained), so that the row is not encoded and
+// decoded again in between, and the encoding can take its values instead of copying them.
+struct WrittenRow {
+  size_t index = 0;
+  Row row;
+  bool tombstone = false;
+  SinkWriter* writer = nullptr;
+  bool encoded = false;  // out[index] already has its key and value
+};
+
 // Per-query run-time state shared by its operators.
 struct QueryContext {
   EvalContext eval;
   std::vector<std::string>* processing_errors = nullptr;
   std::vector<Emitted>* out = nullptr;
+  std::vector<WrittenRow>* written = nullptr;  // rows of `out` not yet encoded; null: encode at once
   std::string query_name;
   // Table sinks pass on only the last change per key of each pushed batch (Kafka Streams' record cache).
   bool coalesce_table_changes = false;

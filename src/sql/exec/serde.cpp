@@ -1,5 +1,7 @@
 #include "sql/exec/serde.h"
 
+#include <type_traits>
+
 #include "sql/exec/decimal_math.h"
 #include "sql/identifier.h"
 
@@ -191,7 +193,19 @@ RowEncoder::RowEncoder(const SourceDef& def) : def_(def) {
   value_wrapped_ = def.formats.wrap_single_value.value_or(true);
 }
 
-Value RowEncoder::EncodeFields(const std::vector<int>& slots, const std::string& format, bool wrapped, const Row& row,
+namespace {
+
+// row.values[slot], moved out when the caller hands the row over (an rvalue), else copied.
+template <typename R>
+Value TakeValue(R&& row, int slot) {
+  if constexpr (std::is_lvalue_reference_v<R>) return row.values[static_cast<size_t>(slot)];
+  else return std::move(row.values[static_cast<size_t>(slot)]);
+}
+
+}  // namespace
+
+template <typename R>
+Value RowEncoder::EncodeFields(const std::vector<int>& slots, const std::string& format, bool wrapped, R&& row,
                                const FieldNamesPtr& names) const {
   if (slots.empty() || format == "NONE") return Value();
   if (format == "DELIMITED") {
@@ -202,24 +216,89 @@ Value RowEncoder::EncodeFields(const std::vector<int>& slots, const std::string&
     }
     return Value(std::move(s));
   }
-  if (format == "KAFKA" || (slots.size() == 1 && !wrapped)) return row.values[slots[0]];
+  if (format == "KAFKA" || (slots.size() == 1 && !wrapped)) return TakeValue(std::forward<R>(row), slots[0]);
   Struct st;
   st.names = names;
   st.values.reserve(slots.size());
-  for (int s : slots) st.values.push_back(row.values[s]);
+  for (int s : slots) st.values.push_back(TakeValue(std::forward<R>(row), s));
   return Value(std::move(st));
 }
 
-Value RowEncoder::EncodeKey(const Row& row) const {
+template <typename R>
+Value RowEncoder::EncodeKeyOf(R&& row) const {
   bool all_null = true;
   for (int s : key_slots_) all_null &= row.values[s].is_null();
   // A record without a key stays without one; a computed multi-column key of NULLs is still written.
   if (all_null && (row.key_absent || key_slots_.size() == 1)) return Value();
-  return EncodeFields(key_slots_, def_.formats.key, key_slots_.size() > 1, row, key_names_);
+  return EncodeFields(key_slots_, def_.formats.key, key_slots_.size() > 1, std::forward<R>(row), key_names_);
 }
+
+Value RowEncoder::EncodeKey(const Row& row) const { return EncodeKeyOf(row); }
+Value RowEncoder::EncodeKey(Row&& row) const { return EncodeKeyOf(std::move(row)); }
 
 Value RowEncoder::EncodeValue(const Row& row) const {
   return EncodeFields(value_slots_, def_.formats.value, value_wrapped_, row, value_names_);
+}
+
+Value RowEncoder::EncodeValue(Row&& row) const {
+  return EncodeFields(value_slots_, def_.formats.value, value_wrapped_, std::move(row), value_names_);
+}
+
+namespace {
+
+bool IsJsonObjectValue(const SourceDef& def, size_t value_columns) {
+  bool wrapped = def.formats.wrap_single_value.value_or(true);
+  return def.formats.value == "JSON" && (value_columns != 1 || wrapped);
+}
+
+}  // namespace
+
+std::optional<RowMapping> RowMapping::Between(const SourceDef& writer, const SourceDef& reader,
+                                              const RowDecoder& decoder) {
+  std::vector<int> writer_keys = Slots(writer, true), writer_values = Slots(writer, false);
+  std::vector<int> reader_keys = Slots(reader, true), reader_values = Slots(reader, false);
+  bool reader_headers = reader_keys.size() + reader_values.size() != reader.columns.size();
+  // The writer's value must be a JSON object (a source without value columns would see a tombstone), read as
+  // one; keys must be one bare value at most on both sides.
+  if (writer_values.empty() || !IsJsonObjectValue(writer, writer_values.size())) return std::nullopt;
+  if (reader_headers || !IsJsonObjectValue(reader, reader_values.size())) return std::nullopt;
+  if (writer_keys.size() > 1 || reader_keys.size() > 1) return std::nullopt;
+  auto bare_key = [](const std::string& f) { return f == "JSON" || f == "KAFKA"; };
+  if (!writer_keys.empty() && writer.formats.key != "NONE" && !bare_key(writer.formats.key)) return std::nullopt;
+  if (!reader_keys.empty() && !bare_key(reader.formats.key)) return std::nullopt;
+
+  RowMapping m;
+  m.columns_ = reader.columns.size();
+  m.windowed_ = reader.window_type != WindowType::kNone;
+  if (!writer_keys.empty() && writer.formats.key != "NONE") m.writer_key_ = writer_keys[0];
+  if (!reader_keys.empty() && m.writer_key_ >= 0)
+    m.key_.emplace(Slot{m.writer_key_, reader_keys[0], TypeConverter(reader.columns[reader_keys[0]].type)});
+  // Value fields are found by name as RowDecoder::FieldIndex finds them in a record of the writer's shape.
+  FieldNamesPtr shape = NamesOf(writer, writer_values);
+  for (int s : reader_values) {
+    if (!decoder.Reads(s)) continue;
+    const std::string& name = reader.columns[s].name;
+    int i = shape->IndexOf(name);
+    if (i < 0) i = shape->IndexOfIgnoreCase(name);
+    if (i >= 0) m.values_.push_back(Slot{writer_values[static_cast<size_t>(i)], s, TypeConverter(reader.columns[s].type)});
+  }
+  return m;
+}
+
+bool RowMapping::Apply(const Row& in, bool tombstone, const Record& record, Row& row) const {
+  row.values.resize(columns_);
+  row.rowtime = record.timestamp;
+  row.partition = record.partition < 0 ? 0 : record.partition;
+  row.offset = record.offset;
+  if (windowed_) row.window = record.window;
+  // A single key column is written as its bare value, and as no key at all when it is NULL.
+  const bool key_null = writer_key_ < 0 || in.values[static_cast<size_t>(writer_key_)].is_null();
+  row.key_absent = key_null;
+  if (key_ && !key_null && !key_->converter.FromJson(in.values[key_->from], row.values[key_->to])) return false;
+  if (tombstone) return true;
+  for (const Slot& s : values_)
+    if (!s.converter.FromJson(in.values[s.from], row.values[s.to])) return false;
+  return true;
 }
 
 }  // namespace pipeline::sql

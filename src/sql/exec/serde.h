@@ -2,6 +2,7 @@
 // NONE, for keys and values, with WRAP_SINGLE_VALUE. Converters are built once per source/sink schema.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ class RowDecoder {
   // Leaves value columns outside `used` (upper-case names) NULL when decoding JSON objects: the query never
   // reads them, so converting them is wasted work. The TIMESTAMP column is always decoded.
   void DecodeOnly(const std::set<std::string>& used);
+  // False for a value column DecodeOnly left out.
+  bool Reads(int slot) const { return unused_.empty() || !unused_[static_cast<size_t>(slot)]; }
 
  private:
   bool DecodeFields(const std::vector<int>& slots, const Value& wire, const std::string& format, bool wrapped,
@@ -48,14 +51,44 @@ class RowEncoder {
   explicit RowEncoder(const SourceDef& def);
   Value EncodeKey(const Row& row) const;
   Value EncodeValue(const Row& row) const;  // a present row; deletes are encoded as null by the caller
+  // The same, taking the values out of `row` instead of copying them (the row is not used afterwards).
+  Value EncodeKey(Row&& row) const;
+  Value EncodeValue(Row&& row) const;
 
  private:
-  Value EncodeFields(const std::vector<int>& slots, const std::string& format, bool wrapped, const Row& row,
+  template <typename R>  // const Row& copies the values, Row&& moves them
+  Value EncodeFields(const std::vector<int>& slots, const std::string& format, bool wrapped, R&& row,
                      const FieldNamesPtr& names) const;
+  template <typename R>
+  Value EncodeKeyOf(R&& row) const;
   SourceDef def_;
   std::vector<int> key_slots_, value_slots_;
   FieldNamesPtr key_names_, value_names_;
   bool value_wrapped_ = true;
+};
+
+// A row written by one query, put straight into the layout of a query reading that topic: the row that decoding
+// its encoded record would give (columns matched by name, values through the reader's type converters), without
+// building the record. Only for layouts where that is plain: JSON objects as values, a single unwrapped key or
+// none, no header columns; other pairs go through the record.
+class RowMapping {
+ public:
+  static std::optional<RowMapping> Between(const SourceDef& writer, const SourceDef& reader, const RowDecoder& decoder);
+  // `row` becomes what the reader would decode from `record` (the writer's record of `in`, key and value not
+  // yet encoded). False when a value does not convert: decoding the record reports that error.
+  bool Apply(const Row& in, bool tombstone, const Record& record, Row& row) const;
+
+ private:
+  struct Slot {
+    int from;  // writer slot
+    int to;    // reader slot
+    TypeConverter converter;  // the reader column's type
+  };
+  size_t columns_ = 0;
+  bool windowed_ = false;
+  int writer_key_ = -1;          // the writer's single key slot, -1 when its key is always null
+  std::optional<Slot> key_;      // the reader's single key column, fed from writer_key_
+  std::vector<Slot> values_;     // reader value columns present in the writer's value
 };
 
 // Splits one DELIMITED line (RFC 4180 quoting) into fields.

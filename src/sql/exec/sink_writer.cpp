@@ -6,7 +6,7 @@ namespace pipeline::sql {
 
 void SinkWriter::Push(Change change) {
   if (!def_.is_table || !ctx->coalesce_table_changes) {
-    Write(change);
+    Write(std::move(change));
     return;
   }
   id_.clear();
@@ -22,26 +22,51 @@ void SinkWriter::Push(Change change) {
 }
 
 void SinkWriter::Flush() {
-  for (const Change& change : pending_) Write(change);
+  for (Change& change : pending_) Write(std::move(change));
   pending_.clear();
   pending_index_.clear();
 }
 
-void SinkWriter::Write(const Change& change) {
+int64_t SinkWriter::RecordTime(const Change& change) const {
+  if (timestamp_slot_ >= 0 && !change.tombstone) {
+    const Value& t = change.row.values[timestamp_slot_];
+    if (t.is_int()) return t.as_int();
+    if (t.kind() == Value::Kind::kTimestamp) return t.as_timestamp().millis;
+  }
+  return change.row.rowtime;
+}
+
+// The record goes out now; its key and value are filled in by Encode (see WrittenRow).
+void SinkWriter::Write(Change&& change) {
   Emitted e;
   e.topic = def_.topic;
   e.record.topic = def_.topic;
-  e.record.key = encoder_.EncodeKey(change.row);
-  if (!change.tombstone) e.record.value = encoder_.EncodeValue(change.row);
-  e.record.timestamp = change.row.rowtime;
-  if (timestamp_slot_ >= 0 && !change.tombstone) {
-    const Value& t = change.row.values[timestamp_slot_];
-    if (t.is_int()) e.record.timestamp = t.as_int();
-    else if (t.kind() == Value::Kind::kTimestamp) e.record.timestamp = t.as_timestamp().millis;
-  }
+  e.record.timestamp = RecordTime(change);
   e.record.window = change.row.window;
   if (change.row.headers) e.record.headers = *change.row.headers;
   ctx->out->push_back(std::move(e));
+  WrittenRow written{ctx->out->size() - 1, std::move(change.row), change.tombstone, this};
+  if (ctx->written) ctx->written->push_back(std::move(written));
+  else Encode(written, ctx->out->back().record, true);
+}
+
+void SinkWriter::Encode(WrittenRow& written, Record& record, bool take) const {
+  written.encoded = true;
+  if (!take) {
+    record.key = encoder_.EncodeKey(written.row);
+    if (!written.tombstone) record.value = encoder_.EncodeValue(written.row);
+    return;
+  }
+  // Key and value slots are distinct, so taking the key's values leaves the value's in place.
+  record.key = encoder_.EncodeKey(std::move(written.row));
+  if (!written.tombstone) record.value = encoder_.EncodeValue(std::move(written.row));
+}
+
+const RowMapping* SinkWriter::MappingTo(const SourceReader& reader) {
+  for (const auto& [r, mapping] : mappings_)
+    if (r == &reader) return mapping ? &*mapping : nullptr;
+  mappings_.emplace_back(&reader, RowMapping::Between(def_, reader.def(), reader.decoder()));
+  return mappings_.back().second ? &*mappings_.back().second : nullptr;
 }
 
 }  // namespace pipeline::sql

@@ -2,6 +2,7 @@
 // tombstones (null value), windowed keys with their window bounds.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "sql/binder/catalog.h"
 #include "sql/exec/operator.h"
 #include "sql/exec/serde.h"
+#include "sql/exec/source_reader.h"
 
 namespace pipeline::sql {
 
@@ -21,9 +23,16 @@ class SinkWriter final : public Operator {
   void Advance(int64_t) override {}
   // Writes the changes held back by coalescing (the end of a pushed batch).
   void Flush();
+  // Fills the key and value of `record`, the record of `written`; `take` moves the row's values into it.
+  void Encode(WrittenRow& written, Record& record, bool take) const;
+  // How rows of this sink go straight into `reader` (see RowMapping); null when they go through the record.
+  const RowMapping* MappingTo(const SourceReader& reader);
+  // Readers may have been replaced or dropped: mappings are built again when next needed.
+  void ForgetMappings() { mappings_.clear(); }
 
  private:
-  void Write(const Change& change);
+  void Write(Change&& change);
+  int64_t RecordTime(const Change& change) const;
 
   SourceDef def_;
   // Coalescing table changes: the latest change per key (and window), in order of each key's first change.
@@ -32,6 +41,7 @@ class SinkWriter final : public Operator {
   std::string id_;  // scratch: the key of the change being pushed
   RowEncoder encoder_;
   int timestamp_slot_ = -1;  // WITH (TIMESTAMP='col'): the record time comes from this output column
+  std::vector<std::pair<const SourceReader*, std::optional<RowMapping>>> mappings_;  // per reader fed so far
 };
 
 }  // namespace pipeline::sql

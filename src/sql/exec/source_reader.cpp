@@ -59,7 +59,16 @@ void SourceReader::Ingest(const Record& record) {
   if (tombstone) {
     // A null value on a stream still flows (ksqlDB projects it to a null value); on a table it deletes.
     c.tombstone = true;
-  } else if (!decoder_.DecodeValue(record, c.row, error) || !ExtractTimestamp(c.row, error)) {
+  } else if (!decoder_.DecodeValue(record, c.row, error)) {
+    ctx->ReportError(error);
+    return;
+  }
+  IngestDecoded(std::move(c));
+}
+
+void SourceReader::IngestDecoded(Change c) {
+  std::string error;
+  if (!c.tombstone && !ExtractTimestamp(c.row, error)) {
     ctx->ReportError(error);
     return;
   }

@@ -21,6 +21,10 @@ class SourceReader {
  public:
   explicit SourceReader(const SourceDef& def);
   void Ingest(const Record& record);
+  // A change already in this source's layout (a row a chained query wrote, see RowMapping): Ingest after decoding.
+  void IngestDecoded(Change c);
+  const SourceDef& def() const { return def_; }
+  const RowDecoder& decoder() const { return decoder_; }
   // Only these value columns (upper-case names) are read by the query: see RowDecoder::DecodeOnly.
   void DecodeOnly(const std::set<std::string>& used) { decoder_.DecodeOnly(used); }
   Operator* next = nullptr;
