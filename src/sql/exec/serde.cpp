@@ -61,7 +61,12 @@ FieldNamesPtr NamesOf(const SourceDef& def, const std::vector<int>& slots) {
 
 }  // namespace
 
-RowDecoder::RowDecoder(const SourceDef& def) : def_(def) {
+WireFormat::WireFormat(std::string format_name) : name(std::move(format_name)) {
+  kind = name == "NONE" ? Kind::kNone : name == "DELIMITED" ? Kind::kDelimited : name == "KAFKA" ? Kind::kKafka : Kind::kObject;
+}
+
+RowDecoder::RowDecoder(const SourceDef& def)
+    : def_(def), key_format_(def.formats.key), value_format_(def.formats.value) {
   for (const auto& c : def.columns) converters_.emplace_back(c.type);
   key_slots_ = Slots(def, true);
   value_slots_ = Slots(def, false);
@@ -82,11 +87,11 @@ void RowDecoder::DecodeOnly(const std::set<std::string>& used) {
   }
 }
 
-bool RowDecoder::DecodeFields(const std::vector<int>& slots, const Value& wire, const std::string& format,
+bool RowDecoder::DecodeFields(const std::vector<int>& slots, const Value& wire, const WireFormat& format,
                               bool wrapped, Row& row, std::string& error, const char* what) const {
   if (slots.empty() || wire.is_null()) return true;
-  if (format == "NONE") return true;
-  if (format == "DELIMITED") {
+  if (format.kind == WireFormat::Kind::kNone) return true;
+  if (format.kind == WireFormat::Kind::kDelimited) {
     std::string text = wire.is_string() ? wire.as_string() : wire.ToString();
     auto fields = SplitDelimited(text, std::string(what) == "key" ? def_.formats.key_delimiter : def_.formats.delimiter);
     if (fields.size() != slots.size()) {
@@ -104,7 +109,7 @@ bool RowDecoder::DecodeFields(const std::vector<int>& slots, const Value& wire, 
     }
     return true;
   }
-  bool unwrapped = format == "KAFKA" || (slots.size() == 1 && !wrapped);
+  bool unwrapped = format.kind == WireFormat::Kind::kKafka || (slots.size() == 1 && !wrapped);
   if (unwrapped) {
     if (!converters_[slots[0]].FromJson(wire, row.values[slots[0]])) {
       error = std::string("Failed to deserialize ") + what + ": cannot read " + wire.ToString() + " as " +
@@ -115,7 +120,7 @@ bool RowDecoder::DecodeFields(const std::vector<int>& slots, const Value& wire, 
   }
   // JSON object: fields matched case-insensitively.
   if (!wire.is_struct() && !wire.is_map()) {
-    if (slots.size() == 1 && format == "JSON" && std::string(what) == "key") {
+    if (slots.size() == 1 && format.name == "JSON" && std::string(what) == "key") {
       if (converters_[slots[0]].FromJson(wire, row.values[slots[0]])) return true;
     }
     error = std::string("Failed to deserialize ") + what + ": expected a JSON object, got " + wire.ToString();
@@ -162,7 +167,7 @@ const std::vector<int>& RowDecoder::FieldIndex(const std::vector<int>& slots, co
 bool RowDecoder::DecodeKey(const Value& key, Row& row, std::string& error) const {
   // A single JSON key column is the bare value (ksqlDB keys are unwrapped).
   bool wrapped = key_slots_.size() > 1;
-  return DecodeFields(key_slots_, key, def_.formats.key, wrapped, row, error, "key");
+  return DecodeFields(key_slots_, key, key_format_, wrapped, row, error, "key");
 }
 
 bool RowDecoder::DecodeValue(const Record& record, Row& row, std::string& error) const {
@@ -182,10 +187,11 @@ bool RowDecoder::DecodeValue(const Record& record, Row& row, std::string& error)
       row.values[s] = v ? Value(Bytes{*v}) : Value();
     }
   }
-  return DecodeFields(value_slots_, record.value, def_.formats.value, value_wrapped_, row, error, "value");
+  return DecodeFields(value_slots_, record.value, value_format_, value_wrapped_, row, error, "value");
 }
 
-RowEncoder::RowEncoder(const SourceDef& def) : def_(def) {
+RowEncoder::RowEncoder(const SourceDef& def)
+    : def_(def), key_format_(def.formats.key), value_format_(def.formats.value) {
   key_slots_ = Slots(def, true);
   value_slots_ = Slots(def, false);
   key_names_ = NamesOf(def, key_slots_);
@@ -205,10 +211,10 @@ Value TakeValue(R&& row, int slot) {
 }  // namespace
 
 template <typename R>
-Value RowEncoder::EncodeFields(const std::vector<int>& slots, const std::string& format, bool wrapped, R&& row,
+Value RowEncoder::EncodeFields(const std::vector<int>& slots, const WireFormat& format, bool wrapped, R&& row,
                                const FieldNamesPtr& names) const {
-  if (slots.empty() || format == "NONE") return Value();
-  if (format == "DELIMITED") {
+  if (slots.empty() || format.kind == WireFormat::Kind::kNone) return Value();
+  if (format.kind == WireFormat::Kind::kDelimited) {
     std::string s;
     for (size_t i = 0; i < slots.size(); ++i) {
       if (i) s += &slots == &key_slots_ ? def_.formats.key_delimiter : def_.formats.delimiter;
@@ -216,7 +222,7 @@ Value RowEncoder::EncodeFields(const std::vector<int>& slots, const std::string&
     }
     return Value(std::move(s));
   }
-  if (format == "KAFKA" || (slots.size() == 1 && !wrapped)) return TakeValue(std::forward<R>(row), slots[0]);
+  if (format.kind == WireFormat::Kind::kKafka || (slots.size() == 1 && !wrapped)) return TakeValue(std::forward<R>(row), slots[0]);
   Struct st;
   st.names = names;
   st.values.reserve(slots.size());
@@ -230,18 +236,18 @@ Value RowEncoder::EncodeKeyOf(R&& row) const {
   for (int s : key_slots_) all_null &= row.values[s].is_null();
   // A record without a key stays without one; a computed multi-column key of NULLs is still written.
   if (all_null && (row.key_absent || key_slots_.size() == 1)) return Value();
-  return EncodeFields(key_slots_, def_.formats.key, key_slots_.size() > 1, std::forward<R>(row), key_names_);
+  return EncodeFields(key_slots_, key_format_, key_slots_.size() > 1, std::forward<R>(row), key_names_);
 }
 
 Value RowEncoder::EncodeKey(const Row& row) const { return EncodeKeyOf(row); }
 Value RowEncoder::EncodeKey(Row&& row) const { return EncodeKeyOf(std::move(row)); }
 
 Value RowEncoder::EncodeValue(const Row& row) const {
-  return EncodeFields(value_slots_, def_.formats.value, value_wrapped_, row, value_names_);
+  return EncodeFields(value_slots_, value_format_, value_wrapped_, row, value_names_);
 }
 
 Value RowEncoder::EncodeValue(Row&& row) const {
-  return EncodeFields(value_slots_, def_.formats.value, value_wrapped_, std::move(row), value_names_);
+  return EncodeFields(value_slots_, value_format_, value_wrapped_, std::move(row), value_names_);
 }
 
 namespace {

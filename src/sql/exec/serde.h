@@ -14,6 +14,14 @@
 
 namespace pipeline::sql {
 
+// A key or value format, classified once: rows are decoded and encoded per record, format names compared once.
+struct WireFormat {
+  enum class Kind { kNone, kDelimited, kKafka, kObject };  // kObject: JSON and the other object formats
+  explicit WireFormat(std::string format_name);
+  std::string name;
+  Kind kind;
+};
+
 class RowDecoder {
  public:
   explicit RowDecoder(const SourceDef& def);
@@ -28,7 +36,7 @@ class RowDecoder {
   bool Reads(int slot) const { return unused_.empty() || !unused_[static_cast<size_t>(slot)]; }
 
  private:
-  bool DecodeFields(const std::vector<int>& slots, const Value& wire, const std::string& format, bool wrapped,
+  bool DecodeFields(const std::vector<int>& slots, const Value& wire, const WireFormat& format, bool wrapped,
                     Row& row, std::string& error, const char* what) const;
   struct ShapeIndex {
     bool for_key;             // key or value slots
@@ -42,6 +50,7 @@ class RowDecoder {
   std::vector<TypeConverter> converters_;  // per column
   std::vector<int> key_slots_, value_slots_, header_slots_;
   std::vector<bool> unused_;  // per column: skipped by DecodeOnly
+  WireFormat key_format_, value_format_;
   bool value_wrapped_ = true;
   FieldNamesPtr header_names_;
 };
@@ -57,7 +66,7 @@ class RowEncoder {
 
  private:
   template <typename R>  // const Row& copies the values, Row&& moves them
-  Value EncodeFields(const std::vector<int>& slots, const std::string& format, bool wrapped, R&& row,
+  Value EncodeFields(const std::vector<int>& slots, const WireFormat& format, bool wrapped, R&& row,
                      const FieldNamesPtr& names) const;
   template <typename R>
   Value EncodeKeyOf(R&& row) const;
@@ -65,6 +74,7 @@ class RowEncoder {
   std::vector<int> key_slots_, value_slots_;
   FieldNamesPtr key_names_, value_names_;
   bool value_wrapped_ = true;
+  WireFormat key_format_, value_format_;
 };
 
 // A row written by one query, put straight into the layout of a query reading that topic: the row that decoding
