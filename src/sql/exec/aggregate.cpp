@@ -77,10 +77,10 @@ void AggregateOperator::WindowsFor(int64_t ts, std::vector<WindowBounds>& out) c
   } else if (window_.type == WindowType::kHopping) {
     int64_t adv = window_.advance_ms;
     int64_t last = ts - ((ts % adv) + adv) % adv;
-    std::vector<WindowBounds> rev;
+    // Latest window first, then reversed in place: `out` is reused scratch, so this does not allocate.
     for (int64_t start = last; start > ts - window_.size_ms; start -= adv)
-      if (start >= 0) rev.push_back({start, start + window_.size_ms, false});
-    out.assign(rev.rbegin(), rev.rend());
+      if (start >= 0) out.push_back({start, start + window_.size_ms, false});
+    std::reverse(out.begin(), out.end());
   }
 }
 
