@@ -201,11 +201,11 @@ RowEncoder::RowEncoder(const SourceDef& def)
 
 namespace {
 
-// row.values[slot], moved out when the caller hands the row over (an rvalue), else copied.
+// Appends row.values[slot] to `to`: moved out when the caller hands the row over (an rvalue), else copied.
 template <typename R>
-Value TakeValue(R&& row, int slot) {
-  if constexpr (std::is_lvalue_reference_v<R>) return row.values[static_cast<size_t>(slot)];
-  else return std::move(row.values[static_cast<size_t>(slot)]);
+void TakeValue(R&& row, int slot, std::vector<Value>& to) {
+  if constexpr (std::is_lvalue_reference_v<R>) to.push_back(row.values[static_cast<size_t>(slot)]);
+  else to.push_back(std::move(row.values[static_cast<size_t>(slot)]));
 }
 
 }  // namespace
@@ -222,11 +222,14 @@ Value RowEncoder::EncodeFields(const std::vector<int>& slots, const WireFormat& 
     }
     return Value(std::move(s));
   }
-  if (format.kind == WireFormat::Kind::kKafka || (slots.size() == 1 && !wrapped)) return TakeValue(std::forward<R>(row), slots[0]);
+  if (format.kind == WireFormat::Kind::kKafka || (slots.size() == 1 && !wrapped)) {
+    if constexpr (std::is_lvalue_reference_v<R>) return row.values[static_cast<size_t>(slots[0])];
+    else return std::move(row.values[static_cast<size_t>(slots[0])]);
+  }
   Struct st;
   st.names = names;
   st.values.reserve(slots.size());
-  for (int s : slots) st.values.push_back(TakeValue(std::forward<R>(row), s));
+  for (int s : slots) TakeValue(std::forward<R>(row), s, st.values);
   return Value(std::move(st));
 }
 
