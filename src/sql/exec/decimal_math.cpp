@@ -1,11 +1,21 @@
 #include "sql/exec/decimal_math.h"
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 
 namespace pipeline::sql {
 
 __int128 Pow10(int n) {
+  // Every power an __int128 holds, computed once: decimal arithmetic asks for them per value.
+  static const std::array<__int128, 39> kPowers = [] {
+    std::array<__int128, 39> p{};
+    p[0] = 1;
+    for (size_t i = 1; i < p.size(); ++i) p[i] = p[i - 1] * 10;
+    return p;
+  }();
+  if (n <= 0) return 1;
+  if (static_cast<size_t>(n) < kPowers.size()) return kPowers[static_cast<size_t>(n)];
   __int128 r = 1;
   for (int i = 0; i < n; ++i) r *= 10;
   return r;
@@ -13,8 +23,9 @@ __int128 Pow10(int n) {
 
 int DigitCount(__int128 v) {
   if (v < 0) v = -v;
+  // Compared with growing powers of ten rather than divided: a 128-bit division is a slow library call.
   int n = 1;
-  while (v >= 10) { v /= 10; ++n; }
+  while (n < 39 && v >= Pow10(n)) ++n;
   return n;
 }
 
