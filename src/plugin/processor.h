@@ -30,6 +30,9 @@ class Processor {
   virtual Status Tick(int64_t now_ms, const EmitFn& emit) { (void)now_ms; (void)emit; return {}; }
   // All inputs ended (finite pipelines): emit what is pending.
   virtual Status Finish(const EmitFn& emit) { (void)emit; return {}; }
+  // Which outputs no stage or sink reads (by output_index), once the pipeline is connected: what is emitted to
+  // them is dropped, so a processor may skip producing it.
+  virtual void SetUnreadOutputs(const std::vector<bool>& unread) { (void)unread; }
   // The fields it reads of input `input_index`, given what its consumers read of each output.
   virtual FieldDemand InputDemand(size_t input_index, const std::vector<FieldDemand>& output_demands) const {
     (void)input_index;

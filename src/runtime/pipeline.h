@@ -109,6 +109,8 @@ class Pipeline {
   // What the consumers of a stream read of its record values (the union over every consumer, see FieldDemand).
   FieldDemand StreamDemand(const std::string& stream, std::vector<std::string>& visiting) const;
   void PushDownDemands();
+  // Stages learn which of their outputs nobody reads (Processor::SetUnreadOutputs).
+  void TellUnreadOutputs();
   void Connect(const std::string& consumer, const std::vector<std::string>& inputs,
                const std::vector<Location>& locations, BatchQueue* queue, size_t& producers,
                config::Diagnostics& diags);

@@ -149,6 +149,7 @@ Status Pipeline::BuildNodes(const RuntimeOptions& options, config::Diagnostics& 
   }
   if (!diags.empty()) return ConfigError(diags.Joined());
   PushDownDemands();
+  TellUnreadOutputs();
   InitMetrics();
   return {};
 }
@@ -178,6 +179,14 @@ void Pipeline::PushDownDemands() {
   for (auto& s : sources_) {
     std::vector<std::string> visiting;
     s->context.value_demand = s->chain->Demand(StreamDemand(s->out->name, visiting));
+  }
+}
+
+void Pipeline::TellUnreadOutputs() {
+  for (auto& st : stages_) {
+    std::vector<bool> unread;
+    for (const Stream* out : st->outs) unread.push_back(out->consumers.empty());
+    st->processor->SetUnreadOutputs(unread);
   }
 }
 

@@ -46,12 +46,18 @@ struct Engine::Impl {
   std::map<std::string, std::vector<SourceReader*>> subscribers;  // topic -> readers
   std::vector<std::string> errors;
   std::vector<WrittenRow> written;  // rows of the records being pushed out, until they are encoded
+  std::vector<std::string> unread_topics;  // see Engine::SetUnreadTopics
+  std::vector<char> drop;                  // scratch: which records of `out` leave before returning
 
   void Resubscribe() {
     subscribers.clear();
     for (auto& q : queries) {
       for (auto& [topic, reader] : q->readers) subscribers[topic].push_back(reader.get());
-      if (SinkWriter* writer = WriterOf(*q)) writer->ForgetMappings();
+      if (SinkWriter* writer = WriterOf(*q)) {
+        writer->ForgetMappings();
+        writer->unread = std::any_of(unread_topics.begin(), unread_topics.end(),
+                                     [&](const std::string& t) { return SameTopic(t, q->output.topic); });
+      }
     }
   }
 
@@ -78,7 +84,7 @@ struct Engine::Impl {
   void FeedChained(size_t first, std::vector<Emitted>& out);
   void Feed(SourceReader& reader, size_t index, std::vector<Emitted>& out);
   WrittenRow* WrittenAt(size_t index);
-  void EncodeWritten(std::vector<Emitted>& out);
+  void EncodeWritten(std::vector<Emitted>& out, size_t first);
   void FlushCoalesced(std::vector<Emitted>& out);
 };
 
@@ -221,6 +227,7 @@ Status Engine::Push(const std::string& topic, Record record, std::vector<Emitted
 
 Status Engine::PushAll(const std::string& topic, std::vector<Record>& records, std::vector<Emitted>& out) {
   impl_->Bind(out);
+  const size_t start = out.size();
   const auto* readers = impl_->Find(topic);
   if (!readers) return {};
   for (const Record& record : records) {
@@ -229,8 +236,13 @@ Status Engine::PushAll(const std::string& topic, std::vector<Record>& records, s
     impl_->FeedChained(first, out);
   }
   impl_->FlushCoalesced(out);
-  impl_->EncodeWritten(out);
+  impl_->EncodeWritten(out, start);
   return {};
+}
+
+void Engine::SetUnreadTopics(const std::vector<std::string>& topics) {
+  impl_->unread_topics = topics;
+  impl_->Resubscribe();
 }
 
 // Chained queries: what a query wrote (out[first...]) is input for the queries reading that topic.
@@ -267,11 +279,28 @@ WrittenRow* Engine::Impl::WrittenAt(size_t index) {
   return it != written.end() && it->index == index ? &*it : nullptr;
 }
 
-// The records of the rows written go to the caller: their values move into them.
-void Engine::Impl::EncodeWritten(std::vector<Emitted>& out) {
-  for (WrittenRow& w : written)
-    if (!w.encoded) w.writer->Encode(w, out[w.index].record, true);
+// The records of the rows written since out[first] go to the caller, their values moved into them; those of
+// unread topics are left out.
+void Engine::Impl::EncodeWritten(std::vector<Emitted>& out, size_t first) {
+  drop.assign(out.size() - first, 0);
+  bool any_dropped = false;
+  for (WrittenRow& w : written) {
+    if (w.writer->unread) {
+      drop[w.index - first] = 1;
+      any_dropped = true;
+    } else if (!w.encoded) {
+      w.writer->Encode(w, out[w.index].record, true);
+    }
+  }
   written.clear();
+  if (!any_dropped) return;
+  size_t kept = first;
+  for (size_t i = first; i < out.size(); ++i)
+    if (!drop[i - first]) {
+      if (kept != i) out[kept] = std::move(out[i]);
+      ++kept;
+    }
+  out.resize(kept);
 }
 
 // Table changes held back during a batch leave now. Queries reading those tables may hold back changes of their
@@ -289,13 +318,13 @@ void Engine::Impl::FlushCoalesced(std::vector<Emitted>& out) {
 
 Status Engine::Advance(int64_t now_ms, std::vector<Emitted>& out) {
   impl_->Bind(out);
-  size_t first = out.size();
+  const size_t first = out.size();
   for (auto& q : impl_->queries)
     for (auto& [topic, reader] : q->readers)
       if (reader->next) reader->next->Advance(now_ms);
   impl_->FeedChained(first, out);
   impl_->FlushCoalesced(out);
-  impl_->EncodeWritten(out);
+  impl_->EncodeWritten(out, first);
   return {};
 }
 

@@ -62,6 +62,10 @@ class Engine {
   // The same for every record of a batch, in order (the topic is looked up once).
   Status PushAll(const std::string& topic, std::vector<Record>& records, std::vector<Emitted>& out);
 
+  // The caller drops what is written to these topics: Push, PushAll and Advance leave those records out of
+  // `out` (queries reading the topics still get them), which saves encoding them.
+  void SetUnreadTopics(const std::vector<std::string>& topics);
+
   // Stream time advanced to `now_ms` without a record (EMIT FINAL / window close on idle).
   Status Advance(int64_t now_ms, std::vector<Emitted>& out);
 

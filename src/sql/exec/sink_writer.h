@@ -27,6 +27,8 @@ class SinkWriter final : public Operator {
   void Encode(WrittenRow& written, Record& record, bool take) const;
   // How rows of this sink go straight into `reader` (see RowMapping); null when they go through the record.
   const RowMapping* MappingTo(const SourceReader& reader);
+  // Nobody outside the engine reads this sink's topic: its records need no key and value (Engine::SetUnreadTopics).
+  bool unread = false;
   // Readers may have been replaced or dropped: mappings are built again when next needed.
   void ForgetMappings() { mappings_.clear(); }
 

@@ -51,6 +51,13 @@ class SqlProcessor final : public Processor {
 
   std::vector<std::string> inputs() const override { return inputs_; }
   std::vector<std::string> outputs() const override { return outputs_; }
+  // Derived streams nobody reads (such as those only other statements read) need not be encoded.
+  void SetUnreadOutputs(const std::vector<bool>& unread) override {
+    std::vector<std::string> topics;
+    for (size_t i = 0; i < unread.size() && i < topics_.size(); ++i)
+      if (unread[i]) topics.push_back(topics_[i]);
+    engine_->SetUnreadTopics(topics);
+  }
   FieldDemand InputDemand(size_t input_index, const std::vector<FieldDemand>&) const override {
     return engine_->ValueDemand(inputs_[input_index]);
   }
