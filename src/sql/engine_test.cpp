@@ -82,6 +82,37 @@ TEST_SUITE("sql.engine") {
     CHECK(s.name(1) == "KSQL_COL_0");
   }
 
+  TEST_CASE("a query reading another's topic sees its records through its own schema") {
+    Engine e;
+    REQUIRE(e.Execute("CREATE STREAM s (id INT KEY, v INT, name STRING) WITH (kafka_topic='in', value_format='JSON');"
+                      "CREATE STREAM mid WITH (kafka_topic='mid') AS SELECT id, v, name FROM s;"
+                      "CREATE STREAM other (k INT KEY, v STRING, missing INT, name INT) "
+                      "WITH (kafka_topic='mid', value_format='JSON');"
+                      "CREATE STREAM out AS SELECT k, v, missing, name FROM other;").ok());
+    std::vector<Emitted> out;
+    REQUIRE(e.Push("in", Rec(Value(1), MakeStruct({{"V", Value(5)}, {"NAME", Value("x")}}), 10), out).ok());
+    REQUIRE(e.Push("in", Rec(Value(2), MakeStruct({{"V", Value(6)}, {"NAME", Value("7")}}), 20), out).ok());
+    REQUIRE(out.size() == 3);  // mid, mid, out: "x" is no INT, so the first record fails to deserialize
+    CHECK(out[0].topic == "mid");
+    CHECK(out[0].record.value.as_struct().values[1] == Value("x"));
+    CHECK(out[2].topic == "OUT");
+    CHECK(out[2].record.key == Value(2));
+    CHECK(out[2].record.timestamp == 20);
+    const Struct& row = out[2].record.value.as_struct();
+    CHECK(row.values[0] == Value("6"));
+    CHECK(row.values[1].is_null());
+    CHECK(row.values[2] == Value(7));
+    REQUIRE(e.processing_errors().size() == 1);
+    CHECK(e.processing_errors()[0].find("Failed to deserialize") != std::string::npos);
+
+    e.SetUnreadTopics({"mid"});  // records of unread topics still feed the queries that read them
+    out.clear();
+    REQUIRE(e.Push("in", Rec(Value(3), MakeStruct({{"V", Value(8)}, {"NAME", Value("9")}}), 30), out).ok());
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].topic == "OUT");
+    CHECK(out[0].record.value.as_struct().values[2] == Value(9));
+  }
+
   TEST_CASE("group by counts and windows") {
     Engine e;
     REQUIRE(e.Execute("CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='in', value_format='JSON');"
