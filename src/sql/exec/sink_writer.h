@@ -1,5 +1,6 @@
-// End of a query: encodes rows in the sink's formats and appends them to the engine's output, deletes as
-// tombstones (null value), windowed keys with their window bounds.
+// End of a query: appends its rows to the engine's output as records in the sink's formats, deletes as
+// tombstones (null value), windowed keys with their window bounds. A record's key and value are encoded once the
+// queries chained to the topic have taken the row itself (see WrittenRow).
 #pragma once
 
 #include <optional>
@@ -27,10 +28,11 @@ class SinkWriter final : public Operator {
   void Encode(WrittenRow& written, Record& record, bool take) const;
   // How rows of this sink go straight into `reader` (see RowMapping); null when they go through the record.
   const RowMapping* MappingTo(const SourceReader& reader);
-  // Nobody outside the engine reads this sink's topic: its records need no key and value (Engine::SetUnreadTopics).
-  bool unread = false;
   // Readers may have been replaced or dropped: mappings are built again when next needed.
   void ForgetMappings() { mappings_.clear(); }
+
+  // Nobody outside the engine reads this sink's topic: its records need no key and value (Engine::SetUnreadTopics).
+  bool unread = false;
 
  private:
   void Write(Change&& change);
