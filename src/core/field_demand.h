@@ -15,6 +15,15 @@
 
 namespace pipeline {
 
+// Equality of field names with a byte loop: they are a few bytes long and compared for every field of every
+// record, where a call to memcmp costs more than the comparison.
+inline bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 class FieldDemand {
  public:
   static FieldDemand All() { return FieldDemand(true); }
@@ -38,6 +47,7 @@ class FieldDemand {
   }
 
   bool all() const { return all_; }
+  bool ignores_case() const { return ignore_case_; }
   const std::string& raw_format() const { return raw_format_; }
   // True when raw bytes in `format` stand in for the fields not named (a source of that format keeps them).
   bool AcceptsRaw(std::string_view format) const { return !all_ && !raw_format_.empty() && raw_format_ == format; }
@@ -60,7 +70,7 @@ class FieldDemand {
     }
     if (names_.size() > 8) return std::binary_search(names_.begin(), names_.end(), name, std::less<>());
     for (const auto& n : names_)  // few names: a scan comparing lengths first beats the search
-      if (n.size() == name.size() && n == name) return true;
+      if (SameName(n, name)) return true;
     return false;
   }
   void Add(std::string_view name) {

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -29,10 +30,8 @@ class FieldNamesCache {
   static constexpr size_t kMaxShapes = 32;
   static bool Matches(const FieldNames& names, const std::vector<std::string_view>& keys) {
     if (names.names.size() != keys.size()) return false;
-    for (size_t i = 0; i < keys.size(); ++i) {
-      const std::string& name = names.names[i];  // lengths first: most mismatches end there
-      if (name.size() != keys[i].size() || std::memcmp(name.data(), keys[i].data(), name.size()) != 0) return false;
-    }
+    for (size_t i = 0; i < keys.size(); ++i)
+      if (!SameName(names.names[i], keys[i])) return false;
     return true;
   }
   std::vector<FieldNamesPtr> entries_;
@@ -65,23 +64,55 @@ struct JsonReader::Impl {
         return Value(std::move(items));
       }
       case element_type::OBJECT: {
-        if (key_stack.size() <= depth) key_stack.resize(depth + 1);
         simdjson::dom::object obj;
         if (e.get_object().get(obj)) return Value();
-        Struct s;
-        s.values.reserve(obj.size());
-        key_stack[depth].clear();
-        const bool projected = depth == 0 && !top_level.all();
-        for (simdjson::dom::key_value_pair field : obj) {
-          if (projected && !top_level.Wants(field.key)) continue;
-          key_stack[depth].push_back(field.key);
-          s.values.push_back(Convert(field.value, depth + 1));
-        }
-        s.names = names.Get(key_stack[depth]);
-        return Value(std::move(s));
+        return depth == 0 && !top_level.all() ? ConvertProjected(obj) : ConvertObject(obj, depth);
       }
     }
     return Value();
+  }
+
+  Value ConvertObject(simdjson::dom::object obj, size_t depth) {
+    if (key_stack.size() <= depth) key_stack.resize(depth + 1);
+    key_stack[depth].clear();
+    Struct s;
+    s.values.reserve(obj.size());
+    for (simdjson::dom::key_value_pair field : obj) {
+      key_stack[depth].push_back(field.key);
+      s.values.push_back(Convert(field.value, depth + 1));
+    }
+    s.names = names.Get(key_stack[depth]);
+    return Value(std::move(s));
+  }
+
+  // The top-level object of a projected document: only the demanded fields. A key whose length no demanded
+  // name has is passed over without comparing its bytes (most keys, when a few fields are wanted).
+  Value ConvertProjected(simdjson::dom::object obj) {
+    if (key_stack.empty()) key_stack.resize(1);
+    std::vector<std::string_view>& keys = key_stack[0];
+    keys.clear();
+    Struct s;
+    s.values.reserve(std::min(obj.size(), wanted_count));
+    for (simdjson::dom::key_value_pair field : obj) {
+      if (!LengthWanted(field.key.size()) || !top_level.Wants(field.key)) continue;
+      keys.push_back(field.key);
+      s.values.push_back(Convert(field.value, 1));
+    }
+    s.names = names.Get(keys);
+    return Value(std::move(s));
+  }
+
+  // Bit n set: some demanded name is n bytes long (bit 63: 63 or more, or a demand that matches case-insensitively
+  // or takes everything, which then compares every key).
+  uint64_t wanted_lengths = ~uint64_t{0};
+  size_t wanted_count = 0;  // names demanded (a duplicate key may still make more fields)
+  bool LengthWanted(size_t n) const { return (wanted_lengths >> std::min<size_t>(n, 63)) & 1; }
+  void SetDemand(const FieldDemand& demand) {
+    top_level = demand;
+    wanted_count = demand.names().size();
+    wanted_lengths = 0;
+    for (const std::string& name : demand.names()) wanted_lengths |= uint64_t{1} << std::min<size_t>(name.size(), 63);
+    if (demand.all() || demand.ignores_case()) wanted_lengths = ~uint64_t{0};
   }
 };
 
@@ -96,7 +127,7 @@ Result<Value> JsonReader::Parse(std::string_view text, size_t readable_after) {
   return impl_->Convert(doc.value_unsafe(), 0);
 }
 
-void JsonReader::Project(const FieldDemand& demand) { impl_->top_level = demand; }
+void JsonReader::Project(const FieldDemand& demand) { impl_->SetDemand(demand); }
 
 Result<Value> ParseJson(std::string_view text) {
   JsonReader reader;
