@@ -28,8 +28,34 @@ class JsonEncoder : public Encoder {
       out += *raw;
       return;
     }
+    if (record.value.is_struct()) return AppendStruct(record.value.as_struct(), out);
     AppendJson(record.value, out);
   }
+
+ private:
+  // Top-level structs write their field names from text escaped once per shape: records of a stream share
+  // their FieldNames, so escaping every name of every record again was most of the encoding work.
+  void AppendStruct(const Struct& s, std::string& out) {
+    if (s.names != shape_ || prefixes_.size() != s.size()) {
+      shape_ = s.names;
+      prefixes_.clear();
+      for (size_t i = 0; i < s.size(); ++i) {
+        std::string prefix(i == 0 ? "{" : ",");
+        AppendJsonString(s.name(i), prefix);
+        prefix += ':';
+        prefixes_.push_back(std::move(prefix));
+      }
+    }
+    if (s.size() == 0) out += '{';
+    for (size_t i = 0; i < s.size(); ++i) {
+      out += prefixes_[i];
+      AppendJson(s.values[i], out);
+    }
+    out += '}';
+  }
+
+  FieldNamesPtr shape_;  // held, so that the pointer cannot be reused by another shape
+  std::vector<std::string> prefixes_;  // `{"name":` for the first field, `,"name":` for the others
 };
 
 // Indented JSON for people reading a terminal.
