@@ -93,10 +93,10 @@ struct JsonReader::Impl {
     keys.clear();
     Struct s;
     s.values.reserve(std::min(obj.size(), wanted_count));
-    for (simdjson::dom::key_value_pair field : obj) {
-      if (!LengthWanted(field.key.size()) || !top_level.Wants(field.key)) continue;
-      keys.push_back(field.key);
-      s.values.push_back(Convert(field.value, 1));
+    for (auto field = obj.begin(), end = obj.end(); field != end; ++field) {  // reads a key only if needed
+      if (!LengthWanted(field.key_length()) || !top_level.Wants(field.key())) continue;
+      keys.push_back(field.key());
+      s.values.push_back(Convert(field.value(), 1));
     }
     s.names = names.Get(keys);
     return Value(std::move(s));
