@@ -93,14 +93,49 @@ struct JsonReader::Impl {
     keys.clear();
     Struct s;
     s.values.reserve(std::min(obj.size(), wanted_count));
+    const bool exact = !top_level.ignores_case();
     for (auto field = obj.begin(), end = obj.end(); field != end; ++field) {  // reads a key only if needed
-      if (!LengthWanted(field.key_length()) || !top_level.Wants(field.key())) continue;
-      keys.push_back(field.key());
+      if (!LengthWanted(field.key_length())) continue;
+      std::string_view key = field.key();
+      if (exact) {
+        const std::string* name = DemandedName(key);
+        if (!name) continue;
+        key = *name;  // the demand's copy: see ProjectedShape
+      } else if (!top_level.Wants(key)) {
+        continue;
+      }
+      keys.push_back(key);
       s.values.push_back(Convert(field.value(), 1));
     }
-    s.names = names.Get(keys);
+    s.names = exact ? ProjectedShape(keys) : names.Get(keys);
     return Value(std::move(s));
   }
+
+  // The demanded name spelled exactly `key` (names matched exactly), or null. Few names: a scan, lengths first.
+  const std::string* DemandedName(std::string_view key) const {
+    const std::vector<std::string>& wanted = top_level.names();
+    if (wanted.size() > 8) {
+      auto at = std::lower_bound(wanted.begin(), wanted.end(), key, std::less<>());
+      return at != wanted.end() && *at == key ? &*at : nullptr;
+    }
+    for (const std::string& name : wanted)
+      if (SameName(name, key)) return &name;
+    return nullptr;
+  }
+
+  // With exact names, the keys of a projected object are the demand's own strings, so their addresses identify
+  // the shape: the shape of the previous document is reused without comparing bytes.
+  FieldNamesPtr ProjectedShape(const std::vector<std::string_view>& keys) {
+    bool same = keys.size() == last_projected_keys.size();
+    for (size_t i = 0; same && i < keys.size(); ++i) same = keys[i].data() == last_projected_keys[i].data();
+    if (!same) {
+      last_projected_keys = keys;
+      last_projected_shape = names.Get(keys);
+    }
+    return last_projected_shape;
+  }
+  std::vector<std::string_view> last_projected_keys;  // views of top_level's names
+  FieldNamesPtr last_projected_shape;
 
   // Bit n set: some demanded name is n bytes long (bit 63: 63 or more, or a demand that matches case-insensitively
   // or takes everything, which then compares every key).
@@ -109,6 +144,7 @@ struct JsonReader::Impl {
   bool LengthWanted(size_t n) const { return (wanted_lengths >> std::min<size_t>(n, 63)) & 1; }
   void SetDemand(const FieldDemand& demand) {
     top_level = demand;
+    last_projected_keys.clear();  // they viewed the names of the demand replaced here
     wanted_count = demand.names().size();
     wanted_lengths = 0;
     for (const std::string& name : demand.names()) wanted_lengths |= uint64_t{1} << std::min<size_t>(name.size(), 63);
