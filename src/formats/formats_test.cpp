@@ -19,6 +19,38 @@ TEST_SUITE("formats") {
     REQUIRE((a.ok() && b.ok()));
     CHECK(a->as_struct().names.get() == b->as_struct().names.get());
   }
+  TEST_CASE("a projected reader keeps the demanded fields, in document order, and knows their shapes") {
+    JsonReader reader;
+    reader.Project(FieldDemand::Of({"status", "page", "id"}));
+    auto a = reader.Parse(R"({"page":"/a","bytes":1,"status":404,"time":"t"})");
+    auto b = reader.Parse(R"({"page":"/b","bytes":2,"status":200,"time":"u"})");
+    auto c = reader.Parse(R"({"status":500,"page":"/c","id":7})");
+    auto d = reader.Parse(R"({"page":"/d","status":1,"page":"/e"})");  // a repeated key is kept twice
+    REQUIRE((a.ok() && b.ok() && c.ok() && d.ok()));
+    CHECK(ToJson(*a) == R"({"page":"/a","status":404})");
+    CHECK(a->as_struct().names.get() == b->as_struct().names.get());
+    CHECK(ToJson(*c) == R"({"status":500,"page":"/c","id":7})");
+    CHECK(ToJson(*d) == R"({"page":"/d","status":1,"page":"/e"})");
+    CHECK_FALSE(reader.Parse(R"({"page":"/a","skipped":[1,]})").ok());  // dropped fields are still validated
+    reader.Project(FieldDemand::OfIgnoringCase({"PAGE"}));
+    auto e = reader.Parse(R"({"Page":"/f","status":1})");
+    REQUIRE(e.ok());
+    CHECK(ToJson(*e) == R"({"Page":"/f"})");
+  }
+  TEST_CASE("the json encoder writes structs of changing shapes") {
+    auto enc = MakeEncoder("json");
+    REQUIRE(enc.ok());
+    std::string out;
+    Record r;
+    for (const char* text : {R"({"a":1,"b\"":"x"})", R"({"a":2,"b\"":"y"})", R"({"c":[1,{"d":null}]})", "{}"}) {
+      auto v = ParseJson(text);
+      REQUIRE(v.ok());
+      r.value = *v;
+      (*enc)->Encode(r, out);
+      out += '\n';
+    }
+    CHECK(out == "{\"a\":1,\"b\\\"\":\"x\"}\n{\"a\":2,\"b\\\"\":\"y\"}\n{\"c\":[1,{\"d\":null}]}\n{}\n");
+  }
   TEST_CASE("invalid json is a data error") {
     auto v = ParseJson("{nope");
     REQUIRE_FALSE(v.ok());
