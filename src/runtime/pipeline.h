@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -119,6 +121,11 @@ class Pipeline {
   void RunSource(SourceNode& node, std::stop_token stop);
   void RunStage(StageNode& node);
   void RunSink(SinkNode& node);
+  // Pops `queue` until each of its producers ended or the pipeline failed: every batch goes to on_batch, and
+  // on_interval runs every `interval`. The first error of either fails the pipeline, named after `who`; then false.
+  bool Consume(BatchQueue& queue, size_t producers, const StageMetrics& metrics, std::chrono::milliseconds interval,
+               const std::string& who, const std::function<Status(Envelope&)>& on_batch,
+               const std::function<Status()>& on_interval);
   void Publish(Stream& stream, BatchPtr batch);
   void PublishEnd(Stream& stream);
   void Fail(const Error& error);

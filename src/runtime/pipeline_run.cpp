@@ -155,92 +155,70 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
   n.source->Close();
 }
 
+bool Pipeline::Consume(BatchQueue& queue, size_t producers, const StageMetrics& metrics,
+                       std::chrono::milliseconds interval, const std::string& who,
+                       const std::function<Status(Envelope&)>& on_batch, const std::function<Status()>& on_interval) {
+  auto ok = [&](const Status& s) {
+    if (!s.ok()) Fail(Error(s.error().kind(), who + ": " + s.message()));
+    return s.ok();
+  };
+  size_t ended = 0;
+  auto last_interval = Clock::now();
+  while (ended < producers && !failed_) {
+    Envelope e;
+    if (queue.Pop(e, kPollInterval)) {
+      if (metrics.queue_depth) metrics.queue_depth->Set(static_cast<int64_t>(queue.depth()));
+      if (!e.batch) {
+        ++ended;
+        continue;
+      }
+      Add(metrics.in, static_cast<int64_t>(e.batch->size()));
+      if (!ok(on_batch(e))) return false;
+    }
+    if (Clock::now() - last_interval >= interval) {
+      last_interval = Clock::now();
+      if (!ok(on_interval())) return false;
+    }
+  }
+  return !failed_;
+}
+
 void Pipeline::RunStage(StageNode& n) {
   EmitFn emit = [&](size_t output, BatchPtr batch) {
     if (!batch || batch->empty() || output >= n.outs.size()) return;
     Add(n.metrics.out, static_cast<int64_t>(batch->size()));
     Publish(*n.outs[output], std::move(batch));
   };
-  auto fail = [&](const Status& s) { Fail(Error(s.error().kind(), "transform " + n.config->name + ": " + s.message())); };
-  size_t ended = 0;
-  auto last_tick = Clock::now();
-  while (ended < n.producers && !failed_) {
-    Envelope e;
-    if (n.queue->Pop(e, kPollInterval)) {
-      if (n.metrics.queue_depth) n.metrics.queue_depth->Set(static_cast<int64_t>(n.queue->depth()));
-      if (!e.batch) {
-        ++ended;
-        continue;
-      }
-      Add(n.metrics.in, static_cast<int64_t>(e.batch->size()));
-      Status s = n.processor->Process(e.input, std::move(e.batch), emit);
-      if (!s.ok()) {
-        fail(s);
-        break;
-      }
-    }
-    if (Clock::now() - last_tick >= kPollInterval) {
-      last_tick = Clock::now();
-      Status s = n.processor->Tick(NowMs(), emit);
-      if (!s.ok()) {
-        fail(s);
-        break;
-      }
-    }
-  }
-  if (!failed_) {
+  const std::string who = "transform " + n.config->name;
+  bool drained = Consume(
+      *n.queue, n.producers, n.metrics, kPollInterval, who,
+      [&](Envelope& e) { return n.processor->Process(e.input, std::move(e.batch), emit); },
+      [&] { return n.processor->Tick(NowMs(), emit); });
+  if (drained) {
     Status s = n.processor->Finish(emit);
-    if (!s.ok()) fail(s);
+    if (!s.ok()) Fail(Error(s.error().kind(), who + ": " + s.message()));
   }
   for (Stream* out : n.outs) PublishEnd(*out);
 }
 
 void Pipeline::RunSink(SinkNode& n) {
-  auto fail = [&](const Status& s) { Fail(Error(s.error().kind(), "sink " + n.config->name + ": " + s.message())); };
-  const auto flush_interval = std::chrono::milliseconds(n.config->flush_interval_ms);
-  size_t ended = 0;
-  auto last_flush = Clock::now();
-  while (ended < n.producers && !failed_) {
-    Envelope e;
-    if (n.queue->Pop(e, kPollInterval)) {
-      if (n.metrics.queue_depth) n.metrics.queue_depth->Set(static_cast<int64_t>(n.queue->depth()));
-      if (!e.batch) {
-        ++ended;
-        continue;
-      }
-      BatchPtr batch = std::move(e.batch);
-      Add(n.metrics.in, static_cast<int64_t>(batch->size()));
-      if (!n.chain->empty()) {
-        if (batch.use_count() > 1) batch = std::make_shared<Batch>(*batch);  // shared with another consumer
-        Status s = n.chain->Apply(*batch);
-        if (!s.ok()) {
-          fail(s);
-          break;
-        }
-      }
-      if (!batch->empty()) {
-        int64_t count = static_cast<int64_t>(batch->size());
-        Status s = RetryWhileRetryable("sink " + n.config->name, stop_.get_token(), [&] { return n.sink->Write(batch); });
-        batch.reset();
-        if (!s.ok()) {
-          fail(s);
-          break;
-        }
-        Add(n.metrics.out, count);
-      }
+  const std::string who = "sink " + n.config->name;
+  auto write = [&](Envelope& e) -> Status {
+    BatchPtr batch = std::move(e.batch);
+    if (!n.chain->empty()) {
+      if (batch.use_count() > 1) batch = std::make_shared<Batch>(*batch);  // shared with another consumer
+      PIPE_RETURN_IF_ERROR(n.chain->Apply(*batch));
     }
-    if (Clock::now() - last_flush >= flush_interval) {
-      last_flush = Clock::now();
-      Status s = RetryWhileRetryable("sink " + n.config->name, stop_.get_token(), [&] { return n.sink->Flush(); });
-      if (!s.ok()) {
-        fail(s);
-        break;
-      }
-    }
-  }
-  if (!failed_) {
+    if (batch->empty()) return {};
+    int64_t count = static_cast<int64_t>(batch->size());
+    PIPE_RETURN_IF_ERROR(RetryWhileRetryable(who, stop_.get_token(), [&] { return n.sink->Write(batch); }));
+    Add(n.metrics.out, count);
+    return {};
+  };
+  auto flush = [&] { return RetryWhileRetryable(who, stop_.get_token(), [&] { return n.sink->Flush(); }); };
+  if (Consume(*n.queue, n.producers, n.metrics, std::chrono::milliseconds(n.config->flush_interval_ms), who, write, flush)) {
     Status s = n.sink->Flush();
-    if (!s.ok()) fail(s);
+    if (!s.ok()) Fail(Error(s.error().kind(), who + ": " + s.message()));
   }
   n.sink->Close();
 }
