@@ -4,6 +4,7 @@
 #include "sql/identifier.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "sql/binder/catalog.h"
 #include "sql/exec/sink_writer.h"
@@ -371,6 +372,15 @@ Status Engine::RestoreState(const Value& state) {
   }
   return {};
 }
+
+int64_t Engine::LateRecords() const {
+  int64_t late = 0;
+  for (const auto& q : impl_->queries)
+    for (const auto& op : q->operators) late += op->late_records();
+  return late;
+}
+
+std::vector<std::string> Engine::TakeProcessingErrors() { return std::exchange(impl_->errors, {}); }
 
 const std::vector<std::string>& Engine::processing_errors() const { return impl_->errors; }
 

@@ -76,6 +76,11 @@ class Engine {
   Value SaveState() const;
   Status RestoreState(const Value& state);
 
+  // Records the queries dropped as later than their window's grace period, so far.
+  int64_t LateRecords() const;
+  // The processing errors since the last call (a long-running stage logs and counts them, then lets them go).
+  std::vector<std::string> TakeProcessingErrors();
+
   // Processing errors (bad casts, deserialization failures) so far, each with the record shown.
   const std::vector<std::string>& processing_errors() const;
 

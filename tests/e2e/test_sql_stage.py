@@ -7,6 +7,8 @@ import os
 import random
 import re
 import signal
+import socket
+import urllib.request
 
 from harness import read_lines, run_pipe, sigkill_runs, start_pipe, tmpdir, wait_until, write
 
@@ -58,6 +60,14 @@ COUNTS_SQL = """
       CREATE STREAM clicks (id BIGINT, page VARCHAR, n INT) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');
       CREATE TABLE per_page AS SELECT page, AS_VALUE(page) AS p, COUNT(*) AS c, SUM(n) AS s FROM clicks GROUP BY page;
 """
+
+
+def _free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def _write_clicks(path, first, count, mode="w"):
@@ -168,3 +178,38 @@ def test_reload_keeps_the_sql_state():
         r = json.loads(line)
         last[r["P"]] = (r["C"], r["S"])
     assert last == _expected(200), err
+
+
+def test_late_records_and_processing_errors_are_logged_and_counted():
+    d = tmpdir()
+    port = _free_port()
+    write(f"{d}/in.jsonl", "")
+    _sql_pipeline(d, """
+      CREATE STREAM clicks (ts BIGINT, page VARCHAR, n VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', TIMESTAMP='ts');
+      CREATE TABLE per_second AS SELECT page, COUNT(*) AS c, SUM(CAST(n AS INT)) AS s FROM clicks
+        WINDOW TUMBLING (SIZE 1 SECOND, GRACE PERIOD 0 SECONDS) GROUP BY page;
+    """, f'{{type: file, inputs: [per_second], path: "{d}/out.jsonl", format: jsonl}}', mode="follow")
+    proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--http", f"127.0.0.1:{port}"])
+    try:
+        # 5000 is late (stream time is 20000 and the grace period 0); 'x' is no INT: NULL and a processing error.
+        rows = [(10000, "1"), (20000, "x"), (5000, "2"), (20500, "3")]
+        write(f"{d}/in.jsonl", "".join(json.dumps({"ts": ts, "page": "/a", "n": n}) + "\n" for ts, n in rows))
+
+        def metric(name):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+                    body = r.read().decode()
+            except OSError:
+                return None
+            line = next((l for l in body.splitlines() if l.startswith(f'{name}{{component="q"}}')), None)
+            return int(line.split()[-1]) if line else None
+
+        wait_until(lambda: metric("pipe_sql_late_records_total") == 1, what="the late record counted")
+        # Both are processing errors, logged as ksqlDB's processing log has them.
+        wait_until(lambda: metric("pipe_sql_processing_errors_total") == 2, what="the processing errors counted")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "transform q: PER_SECOND: Cannot cast x to INTEGER" in err, err
+    assert "later than the grace period of its window" in err, err

@@ -42,7 +42,7 @@ class AggregateOperator final : public Operator {
   bool HasState() const override { return true; }
   Value SaveState() const override;
   void RestoreState(const Value& state) override;
-  int64_t late_records() const { return late_records_; }
+  int64_t late_records() const override { return late_records_; }
 
  private:
   struct Group {

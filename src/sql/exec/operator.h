@@ -68,6 +68,8 @@ class Operator {
   virtual bool HasState() const { return false; }
   virtual Value SaveState() const { return {}; }
   virtual void RestoreState(const Value& state) { (void)state; }
+  // Records dropped for arriving after their window's grace period.
+  virtual int64_t late_records() const { return 0; }
   Operator* next = nullptr;
   QueryContext* ctx = nullptr;
 };

@@ -10,6 +10,7 @@
 #include "connectors/builtin.h"
 #include "core/value_codec.h"
 #include "observability/log.h"
+#include "observability/metrics.h"
 #include "plugin/registry.h"
 #include "sql/engine.h"
 #include "sql/stage/state_snapshots.h"
@@ -62,7 +63,16 @@ class SqlProcessor final : public Processor {
     return engine_->ValueDemand(inputs_[input_index]);
   }
 
-  Status Open(const std::string& state_dir, MetricsRegistry*) override {
+  Status Open(const std::string& state_dir, MetricsRegistry* metrics) override {
+    if (metrics) {
+      Labels labels = {{"component", settings_.name}};
+      late_metric_ = metrics->GetCounter("pipe_sql_late_records_total", labels,
+                                         "Records a SQL query dropped as later than their window's grace period");
+      errors_metric_ = metrics->GetCounter("pipe_sql_processing_errors_total", labels,
+                                           "SQL processing errors (bad casts, undecodable records): NULL or the record dropped");
+      replayed_metric_ = metrics->GetCounter("pipe_sql_replayed_records_skipped_total", labels,
+                                             "Replayed records a restored SQL state already held, skipped");
+    }
     if (state_dir.empty() || !engine_->HasState()) return {};
     auto path = std::filesystem::path(state_dir) / "sql" / (settings_.name + ".state");
     std::error_code ec;
@@ -78,24 +88,45 @@ class SqlProcessor final : public Processor {
     if (!snapshots_) {
       PIPE_RETURN_IF_ERROR(engine_->PushAll(topic, batch->records, out));
       Deliver(out, batch->acks, emit);
+      Report();
       return {};
     }
     PIPE_RETURN_IF_ERROR(engine_->PushAll(topic, replay_.Admit(*batch, kept_), out));
     Deliver(out, {snapshots_->EpochToken()}, emit);
     snapshots_->Hold(batch->acks);
+    Report();
     return MaybeSeal();
   }
 
   // Stream time follows event time, as in ksqlDB: it advances with records, never with the wall clock
   // (advancing it by the clock would make every record older than now "late" and drop it).
-  Status Tick(int64_t, const EmitFn&) override { return MaybeSeal(); }
+  Status Tick(int64_t, const EmitFn&) override {
+    Report();
+    return MaybeSeal();
+  }
 
   Status Finish(const EmitFn&) override {
+    Report();
     if (snapshots_) Seal();
     return {};
   }
 
  private:
+  // Logs the processing errors since the last call, as ksqlDB's processing log does (the first ones each, then
+  // one line per thousand so a stream of bad records cannot flood the log), and updates the metrics.
+  void Report() {
+    for (const std::string& error : engine_->TakeProcessingErrors()) {
+      ++processing_errors_;
+      if (processing_errors_ <= kErrorsLoggedEach || processing_errors_ % 1000 == 0)
+        LogWarn("sql_processing_error", "transform " + settings_.name + ": " + error +
+                                            (processing_errors_ < kErrorsLoggedEach ? "" : " (" + std::to_string(processing_errors_) +
+                                                 " processing errors so far; the log shows one in a thousand from here)"));
+    }
+    if (errors_metric_) errors_metric_->Set(processing_errors_);
+    if (late_metric_) late_metric_->Set(engine_->LateRecords());
+    if (replayed_metric_) replayed_metric_->Set(replay_.skipped());
+  }
+
   // Restores the state saved by the last run of the same statements; other statements start empty.
   Status Restore() {
     auto loaded = snapshots_->Load();
@@ -167,6 +198,11 @@ class SqlProcessor final : public Processor {
   sql::ReplayFilter replay_;
   std::vector<Record> kept_;  // scratch for replay_
   std::chrono::steady_clock::time_point last_seal_ = std::chrono::steady_clock::now();
+  static constexpr int64_t kErrorsLoggedEach = 20;
+  int64_t processing_errors_ = 0;
+  Counter* late_metric_ = nullptr;
+  Counter* errors_metric_ = nullptr;
+  Counter* replayed_metric_ = nullptr;
 };
 
 }  // namespace
