@@ -5,12 +5,11 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 
-from harness import read_lines, run_pipe, sigkill_runs, start_pipe, tmpdir, wait_until, write
+from harness import free_port, read_lines, run_pipe, sigkill_runs, start_pipe, tmpdir, wait_until, write
 
 
 def _ids_in(folder):
@@ -24,13 +23,6 @@ def _ids_in(folder):
                 pass
     return ids
 
-
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def _rss_kb(pid):
@@ -209,7 +201,7 @@ def test_reload_follows_a_configmap_symlink_swap():
 
 def test_http_health_ready_and_metrics():
     d = tmpdir()
-    port = _free_port()
+    port = free_port()
     write(f"{d}/p.yaml", f"""
 sources:
   clicks: {{type: generator, dataset: clickstream, rate: 500}}

@@ -7,10 +7,9 @@ import os
 import random
 import re
 import signal
-import socket
 import urllib.request
 
-from harness import read_lines, run_pipe, sigkill_runs, start_pipe, tmpdir, wait_until, write
+from harness import free_port, read_lines, run_pipe, sigkill_runs, start_pipe, tmpdir, wait_until, write
 
 PAGES = ["/a", "/b", "/a", "/a", "/b", "/b", "/a"]
 
@@ -61,13 +60,6 @@ COUNTS_SQL = """
       CREATE TABLE per_page AS SELECT page, AS_VALUE(page) AS p, COUNT(*) AS c, SUM(n) AS s FROM clicks GROUP BY page;
 """
 
-
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def _write_clicks(path, first, count, mode="w"):
@@ -182,7 +174,7 @@ def test_reload_keeps_the_sql_state():
 
 def test_late_records_and_processing_errors_are_logged_and_counted():
     d = tmpdir()
-    port = _free_port()
+    port = free_port()
     write(f"{d}/in.jsonl", "")
     _sql_pipeline(d, """
       CREATE STREAM clicks (ts BIGINT, page VARCHAR, n VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', TIMESTAMP='ts');

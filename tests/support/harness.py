@@ -5,6 +5,7 @@ raising Skip("why"). Tests drive the real `pipe` binary (PIPE) as a user would.
 """
 import os
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -48,6 +49,15 @@ def start_pipe(args, env=None, cwd=None, stdout=subprocess.PIPE, stderr=subproce
     if env:
         e.update(env)
     return subprocess.Popen([PIPE] + list(args), stdout=stdout, stderr=stderr, text=True, env=e, cwd=cwd)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def sigkill_runs(args, rng, delay, runs=None, until=None):
