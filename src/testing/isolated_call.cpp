@@ -60,6 +60,9 @@ IsolatedOutcome RunIsolated(const std::function<std::string()>& work, std::chron
   }
   if (child == 0) {
     close(fds[0]);
+    // The child dies of its own crash and the parent reports it: crash handlers inherited from the parent (a test
+    // framework's, say) must not report it a second time from inside the child, as if the parent had crashed.
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) signal(sig, SIG_DFL);
     bool completed = false;
     std::string text = RunCaught(work, completed);
     // One status byte, then the text: 'R' = returned, 'X' = threw.
