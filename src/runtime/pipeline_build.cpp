@@ -51,6 +51,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Build(const config::PipelineConfig& 
   p->config_ = config;
   p->options_ = options;
   ExpandViaKafka(p->config_, diags);
+  ExpandSqlScaleOut(p->config_, diags);
   if (!diags.empty()) return ConfigError(diags.Joined());
   Status s = p->BuildNodes(options, diags);
   if (!s.ok() || !diags.empty()) return ConfigError(diags.Joined());

@@ -1,12 +1,28 @@
 #include "runtime/via_kafka.h"
 
+#include "connectors/kafka/client_config.h"
 #include "plugin/registry.h"
+#include "sql/stage/scale_out_config.h"
 
 namespace pipeline {
 
 namespace {
 
 std::string ProducerStreamName(const std::string& stream) { return stream + ".before_kafka"; }
+
+config::ComponentConfig KafkaComponent(ComponentKind kind, const std::string& name, const std::string& bootstrap,
+                                       const Location& location) {
+  config::ComponentConfig c;
+  c.name = name;
+  c.type = "kafka";
+  c.kind = kind;
+  c.spec = BuiltinRegistry().FindSpec(kind, "kafka");
+  c.location = location;
+  c.node = YAML::Node(YAML::NodeType::Map);
+  c.node["type"] = "kafka";
+  c.node["bootstrap_servers"] = bootstrap;
+  return c;
+}
 
 }  // namespace
 
@@ -28,30 +44,14 @@ void ExpandViaKafka(config::PipelineConfig& config, config::Diagnostics& diags) 
     std::string stream = c.name;
     c.name = ProducerStreamName(stream);
 
-    config::ComponentConfig sink;
-    sink.name = "via_kafka_" + stream;
-    sink.type = "kafka";
-    sink.kind = ComponentKind::kSink;
-    sink.spec = registry.FindSpec(ComponentKind::kSink, "kafka");
-    sink.location = c.location;
+    config::ComponentConfig sink = KafkaComponent(ComponentKind::kSink, "via_kafka_" + stream, bootstrap, c.location);
     sink.inputs = {c.name};
     sink.input_locations = {c.location};
-    sink.node = YAML::Node(YAML::NodeType::Map);
-    sink.node["type"] = "kafka";
-    sink.node["bootstrap_servers"] = bootstrap;
     sink.node["topic"] = via.topic;
     sink.node["create_topic"]["partitions"] = via.partitions;
     added_sinks.push_back(sink);
 
-    config::ComponentConfig source;
-    source.name = stream;
-    source.type = "kafka";
-    source.kind = ComponentKind::kSource;
-    source.spec = registry.FindSpec(ComponentKind::kSource, "kafka");
-    source.location = c.location;
-    source.node = YAML::Node(YAML::NodeType::Map);
-    source.node["type"] = "kafka";
-    source.node["bootstrap_servers"] = bootstrap;
+    config::ComponentConfig source = KafkaComponent(ComponentKind::kSource, stream, bootstrap, c.location);
     source.node["topics"].push_back(via.topic);
     source.node["group_id"] = "pipe-via-" + stream;
     added_sources.push_back(source);
@@ -62,6 +62,49 @@ void ExpandViaKafka(config::PipelineConfig& config, config::Diagnostics& diags) 
   if (!registry.FindSpec(ComponentKind::kSource, "kafka") && !added_sources.empty()) {
     diags.errors.push_back(config.file + ": via: kafka needs the kafka connector, which this build lacks");
     return;
+  }
+  for (auto& s : added_sources) config.sources.push_back(std::move(s));
+  for (auto& s : added_sinks) config.sinks.push_back(std::move(s));
+}
+
+}  // namespace pipeline
+
+namespace pipeline {
+
+void ExpandSqlScaleOut(config::PipelineConfig& config, config::Diagnostics& diags) {
+  std::vector<config::ComponentConfig> added_sources, added_sinks;
+  for (auto& c : config.stages) {
+    if (c.type != "sql" || !c.node["scale_out"]) continue;
+    auto parsed = sql::ParseScaleOut(c.node["scale_out"], c.name);
+    if (!parsed.ok()) {
+      diags.Add(c.location, c.name + ": " + parsed.error().message());
+      continue;
+    }
+    const sql::ScaleOutConfig& scale_out = **parsed;
+    // Keys and values are pipe's own encoding; the key alone picks the partition (murmur2, as Kafka's Java client).
+    auto internal = [&](ComponentKind kind, const std::string& name) {
+      config::ComponentConfig k = KafkaComponent(kind, name, scale_out.bootstrap_servers, c.location);
+      k.node["key_format"] = "bytes";
+      k.node["value_format"] = "bytes";
+      YAML::Node properties(YAML::NodeType::Map);
+      for (const auto& [key, value] : scale_out.properties)
+        if (kind == ComponentKind::kSource || !kafka::IsConsumerOnlyProperty(key)) properties[key] = value;
+      if (properties.size() > 0) k.node["properties"] = properties;
+      return k;
+    };
+    config::ComponentConfig sink = internal(ComponentKind::kSink, c.name + ".repartition_writer");
+    sink.inputs = {sql::ScaleOutConfig::RepartitionOutput(c.name)};
+    sink.input_locations = {c.location};
+    sink.node["topic"] = scale_out.repartition_topic();
+    sink.node["partitioner"] = "murmur2";
+    added_sinks.push_back(std::move(sink));
+
+    config::ComponentConfig source = internal(ComponentKind::kSource, sql::ScaleOutConfig::RepartitionInput(c.name));
+    source.node["topics"].push_back(scale_out.repartition_topic());
+    source.node["group_id"] = scale_out.group_id;
+    added_sources.push_back(std::move(source));
+    c.inputs.push_back(sql::ScaleOutConfig::RepartitionInput(c.name));
+    c.input_locations.push_back(c.location);
   }
   for (auto& s : added_sources) config.sources.push_back(std::move(s));
   for (auto& s : added_sinks) config.sinks.push_back(std::move(s));

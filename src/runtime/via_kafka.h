@@ -10,4 +10,8 @@ namespace pipeline {
 // Rewrites every source or single-message-transform stage with `via: kafka`; errors go to diags.
 void ExpandViaKafka(config::PipelineConfig& config, config::Diagnostics& diags);
 
+// Adds to every `sql` transform with `scale_out:` the Kafka sink and source of its repartition topic (see
+// sql/stage/scale_out_config.h): the stage writes stream <name>.repartition and reads <name>.repartitioned.
+void ExpandSqlScaleOut(config::PipelineConfig& config, config::Diagnostics& diags);
+
 }  // namespace pipeline

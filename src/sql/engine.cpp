@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/value_codec.h"
 #include "sql/binder/catalog.h"
+#include "sql/exec/aggregate.h"
+#include "sql/exec/row_state.h"
 #include "sql/exec/sink_writer.h"
 #include "sql/parser/parser.h"
 #include "sql/planner/query_planner.h"
@@ -36,6 +39,44 @@ void CollectColumns(const Select& select, PlannedQuery& q) {
 
 SinkWriter* WriterOf(const PlannedQuery& q) {
   return q.operators.empty() ? nullptr : dynamic_cast<SinkWriter*>(q.operators.back().get());
+}
+
+AggregateOperator* AggregateOf(const PlannedQuery& q) {
+  for (const auto& op : q.operators)
+    if (auto* aggregate = dynamic_cast<AggregateOperator*>(op.get())) return aggregate;
+  return nullptr;
+}
+
+// A change on its way to the partition of its group: [query, row, tombstone, old row or null].
+Emitted RepartitionRecord(const std::string& query, const std::string& group_key, const Change& change) {
+  Emitted e;
+  e.topic = Engine::kRepartitionTopic;
+  e.record.key = Value(Bytes{group_key});
+  std::string value;
+  EncodeValue(Value(Array{Value(query), RowState(change.row), Value(change.tombstone),
+                          change.old ? RowState(*change.old) : Value()}),
+              value);
+  e.record.value = Value(Bytes{std::move(value)});
+  e.record.timestamp = change.row.rowtime;
+  return e;
+}
+
+Result<std::pair<std::string, Change>> ChangeFromRepartition(const Record& record) {
+  auto bad = [] { return DataError("a repartition record is damaged"); };
+  if (!record.value.is_bytes()) return bad();
+  std::string_view bytes = record.value.as_bytes().data;
+  auto decoded = DecodeValue(bytes);
+  if (!decoded.ok() || !decoded->is_array() || decoded->as_array().size() != 4) return bad();
+  try {
+    const Array& a = decoded->as_array();
+    Change change;
+    change.row = RowFromState(a[1]);
+    change.tombstone = a[2].as_bool();
+    if (!a[3].is_null()) change.old = RowFromState(a[3]);
+    return std::make_pair(a[0].as_string(), std::move(change));
+  } catch (const std::exception&) {
+    return bad();
+  }
 }
 
 }  // namespace
@@ -370,6 +411,41 @@ Status Engine::RestoreState(const Value& state) {
   } catch (const std::exception& e) {
     return ConfigError(std::string("the saved SQL state is damaged (") + e.what() + ")");
   }
+  return {};
+}
+
+void Engine::SetRepartition() {
+  for (auto& q : impl_->queries)
+    if (AggregateOperator* aggregate = AggregateOf(*q))
+      aggregate->RepartitionTo([ctx = q->ctx.get(), name = q->name](const std::string& key, const Change& change) {
+        ctx->out->push_back(RepartitionRecord(name, key, change));
+      });
+}
+
+Status Engine::PushRepartitioned(std::vector<Record>& records, std::vector<Emitted>& out) {
+  impl_->Bind(out);
+  const size_t start = out.size();
+  for (const Record& record : records) {
+    auto change = ChangeFromRepartition(record);
+    if (!change.ok()) {
+      impl_->errors.push_back(change.error().message() + " (partition " + std::to_string(record.partition) +
+                              ", offset " + std::to_string(record.offset) + "): dropped");
+      continue;
+    }
+    auto query = std::find_if(impl_->queries.begin(), impl_->queries.end(),
+                              [&](const auto& q) { return q->name == change->first; });
+    AggregateOperator* aggregate = query == impl_->queries.end() ? nullptr : AggregateOf(**query);
+    if (!aggregate) {
+      impl_->errors.push_back("a repartition record names no GROUP BY query of these statements (" + change->first +
+                              "): dropped");
+      continue;
+    }
+    size_t first = out.size();
+    aggregate->Aggregate(std::move(change->second));
+    impl_->FeedChained(first, out);
+  }
+  impl_->FlushCoalesced(out);
+  impl_->EncodeWritten(out, start);
   return {};
 }
 

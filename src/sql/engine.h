@@ -76,6 +76,15 @@ class Engine {
   Value SaveState() const;
   Status RestoreState(const Value& state);
 
+  // Scale-out, as ksqlDB repartitions a GROUP BY through an internal topic: after SetRepartition every GROUP BY
+  // writes the changes it gets to kRepartitionTopic (key: the encoded group key, value: the query and the change,
+  // both bytes) instead of aggregating them. The caller carries those records through a Kafka topic partitioned by
+  // key, and the process owning a partition feeds them to its own engine of the same statements with
+  // PushRepartitioned, which aggregates them. Call after Execute.
+  static constexpr std::string_view kRepartitionTopic = "__pipe_repartition";
+  void SetRepartition();
+  Status PushRepartitioned(std::vector<Record>& records, std::vector<Emitted>& out);
+
   // Records the queries dropped as later than their window's grace period, so far.
   int64_t LateRecords() const;
   // The processing errors since the last call (a long-running stage logs and counts them, then lets them go).

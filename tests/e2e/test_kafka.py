@@ -72,14 +72,14 @@ def test_kafka_to_kafka_keeps_keys_headers_timestamps():
         assert all(len(parts) == 1 for parts in by_key.values())
 
 
-def _feed_in_background(bootstrap, topic, total, chunk, pause):
-    """Produces {"n": i} records in chunks from a thread; returns (thread, errors)."""
+def _feed_in_background(bootstrap, topic, total, chunk, pause, record=lambda i: {"n": i, "pad": "x" * 40}):
+    """Produces record(i) for i < total in chunks from a thread; returns (thread, errors)."""
     errors = []
 
     def feed():
         try:
             for start in range(0, total, chunk):
-                produce(bootstrap, topic, [json.dumps({"n": i, "pad": "x" * 40}) for i in range(start, start + chunk)])
+                produce(bootstrap, topic, [json.dumps(record(i)) for i in range(start, start + chunk)])
                 time.sleep(pause)
         except Exception as e:  # reported by the main thread
             errors.append(e)
@@ -249,6 +249,87 @@ def test_kafka_two_processes_share_a_group_and_survive_a_kill():
         out = _numbers(kafka.bootstrap, "out")
         assert set(out) == set(range(total))
         print(f"kafka two processes: {len(out)} output records, duplicates {len(out) - len(set(out))}")
+
+
+def test_kafka_scale_out_group_by_moves_state_with_its_partitions():
+    """Two processes share a GROUP BY on a column that is not the key: changes go through the repartition topic,
+    each process aggregates the partitions it owns and saves their state to the changelog topic. One is killed
+    mid-stream; the other restores its partitions' state from the changelog, and every aggregate is exact."""
+    total, pages = 30000, 40
+    topics = {"in": 8, "pipe-q-repartition": 4, "pipe-q-changelog": 4, "counts": 4}
+    with MockKafka(topics=topics, brokers=1) as kafka:
+        d = tmpdir()
+        props = "".join(f"\n        {k}: \"{v}\"" for k, v in CONSUMER_PROPS.items())
+        write(f"{d}/p.yaml", f"""
+sources:
+  in:
+    type: kafka
+    bootstrap_servers: {kafka.bootstrap}
+    topics: [in]
+    group_id: g
+    batch_size: 300
+    properties:{props}
+transforms:
+  q:
+    type: sql
+    inputs: [in]
+    properties: {{ksql.streams.commit.interval.ms: '300'}}
+    scale_out:
+      bootstrap_servers: {kafka.bootstrap}
+      properties:{props}
+    sql: |
+      CREATE STREAM s (n BIGINT, page VARCHAR) WITH (KAFKA_TOPIC='in', VALUE_FORMAT='JSON');
+      CREATE TABLE per_page AS SELECT page, AS_VALUE(page) AS p, COUNT(*) AS c, SUM(n) AS total FROM s GROUP BY page;
+sinks:
+  out: {{type: kafka, inputs: [per_page], bootstrap_servers: {kafka.bootstrap}, topic: counts, linger: 5ms}}
+""")
+        logs = {name: open(f"{d}/{name}.log", "w") for name in ("a", "b")}
+        procs = {name: start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/{name}", "--no-watch"],
+                                  stdout=subprocess.DEVNULL, stderr=logs[name]) for name in ("a", "b")}
+
+        def log(name):
+            with open(f"{d}/{name}.log") as f:
+                return f.read()
+
+        def last_per_page():
+            last = {}
+            for v in consume(kafka.bootstrap, "counts"):
+                r = json.loads(v)
+                last[r["P"]] = (r["C"], r["TOTAL"])
+            return last
+
+        want = {}
+        for i in range(total):
+            c, t = want.get(f"/p{i % pages}", (0, 0))
+            want[f"/p{i % pages}"] = (c + 1, t + i)
+        feeder = None
+        try:
+            # Each process owns 4 of the 8 input partitions and 2 of the 4 repartition partitions.
+            wait_until(lambda: log("a").count("now owns 2") and log("b").count("now owns 2"), timeout=40,
+                       interval=0.2, what="both processes owning repartition partitions")
+            feeder, feed_errors = _feed_in_background(kafka.bootstrap, "in", total, 1000, 0.5,
+                                                      record=lambda i: {"n": i, "page": f"/p{i % pages}"})
+            # Table changes are passed on once per batch and key: a few hundred updates mean input is flowing.
+            wait_until(lambda: count(kafka.bootstrap, "counts") > 200, timeout=40, interval=0.3, what="output")
+            assert feeder.is_alive(), "the input ended before the kill"
+            procs["a"].send_signal(signal.SIGKILL)
+            procs["a"].wait()
+            feeder.join()
+            assert not feed_errors, feed_errors
+            # b takes a's partitions over after the session timeout, restores their state and finishes.
+            wait_until(lambda: last_per_page() == want, timeout=90, interval=2, what="every aggregate right")
+        finally:
+            if feeder:
+                feeder.join()
+            for p in procs.values():
+                if p.poll() is None:
+                    p.terminate()
+                    p.wait(timeout=20)
+            for f in logs.values():
+                f.close()
+        assert "state restored from Kafka topic pipe-q-changelog partition" in log("b"), log("b")[-3000:]
+        print(f"kafka scale-out: {total} records, {pages} aggregates exact after a kill; "
+              f"b restored {log('b').count('state restored from')} partitions from the changelog")
 
 
 def test_kafka_exactly_once_path_on_the_mock_loses_nothing():

@@ -13,6 +13,13 @@ bool IsSecretProperty(const std::string& key) {
   return false;
 }
 
+bool IsConsumerOnlyProperty(const std::string& key) {
+  for (const char* prefix : {"session.timeout", "heartbeat.", "group.", "partition.assignment", "max.poll", "auto.",
+                             "enable.auto", "fetch.", "isolation.level", "queued.", "check.crcs", "coordinator."})
+    if (key.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
 std::string DescribeProperty(const std::string& key, const std::string& value) {
   return key + "=" + (IsSecretProperty(key) ? std::string("<redacted>") : value);
 }

@@ -18,6 +18,10 @@ using ClientProperties = std::vector<std::pair<std::string, std::string>>;
 // True for keys whose values must never be printed (sasl.password, ssl.key.password, *secret*, *jaas*).
 bool IsSecretProperty(const std::string& key);
 
+// True for properties only a consumer takes (session.timeout.ms, heartbeat.*, group.*, fetch.*, ...): a producer
+// given one logs a warning, so clients made from one shared property list leave them out of their producers.
+bool IsConsumerOnlyProperty(const std::string& key);
+
 // "key=value" for logs, or "key=<redacted>" for secrets.
 std::string DescribeProperty(const std::string& key, const std::string& value);
 

@@ -6,6 +6,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -25,6 +27,13 @@ class ConsumerLink {
   void SetAssignment(std::set<TopicPartition> partitions);
   bool offsets_committed_by_sink() const;
 
+  // Stage side (per-partition SQL state). A number that changes each time `tp` is (re)assigned to this process,
+  // 0 while it is not assigned: state kept for the partition is stale once the number changes, as another process
+  // may have owned the partition in between.
+  uint64_t AssignmentOf(const TopicPartition& tp) const;
+  // Changes with every assignment change: a cheap check before asking AssignmentOf.
+  uint64_t assignment_changes() const { return changes_.load(); }
+
   // Sink side.
   void CommitOffsetsWithTransactions();
   // The consumer's group metadata, or nullptr while the source is not open.
@@ -36,6 +45,9 @@ class ConsumerLink {
   mutable std::mutex mu_;
   rd_kafka_t* consumer_ = nullptr;
   std::set<TopicPartition> assigned_;
+  std::map<TopicPartition, uint64_t> assigned_as_;  // see AssignmentOf
+  uint64_t assignments_ = 0;
+  std::atomic<uint64_t> changes_{0};
   bool committed_by_sink_ = false;
 };
 

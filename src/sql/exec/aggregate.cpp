@@ -220,6 +220,33 @@ void AggregateOperator::AddStreamRow(const Row& row) {
 }
 
 void AggregateOperator::Push(Change change) {
+  if (repartition_) Repartition(std::move(change));
+  else Aggregate(std::move(change));
+}
+
+void AggregateOperator::Repartition(Change change) {
+  std::vector<Value> keys;
+  if (change.old) {
+    std::vector<Value> old_keys;
+    if (!EvalKeys(*change.old, old_keys)) return;
+    std::string old_key = KeyOf(old_keys, 0, old_keys.size());
+    bool same_group = !change.tombstone && EvalKeys(change.row, keys) && KeyOf(keys, 0, keys.size()) == old_key;
+    if (same_group || change.tombstone) {
+      repartition_(old_key, change);
+      return;
+    }
+    Change retraction;
+    retraction.row = change.row;  // its time and headers: the groups' result carries them
+    retraction.old = std::move(change.old);
+    retraction.tombstone = true;
+    repartition_(old_key, retraction);
+    change.old.reset();
+  }
+  if (change.tombstone || !EvalKeys(change.row, keys)) return;  // a delete of a row never seen changes no group
+  repartition_(KeyOf(keys, 0, keys.size()), change);
+}
+
+void AggregateOperator::Aggregate(Change change) {
   if (change.row.rowtime > stream_time_) stream_time_ = change.row.rowtime;
   if (change.old && !change.tombstone && window_.type == WindowType::kNone) {
     // An update that stays in its group: retract and add, then emit once (as Kafka Streams does).

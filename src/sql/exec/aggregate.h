@@ -8,6 +8,7 @@
 // session store keeps them).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,7 +40,14 @@ class AggregateOperator final : public Operator {
   AggregateOperator(std::vector<BoundExprPtr> group_by, std::vector<AggregateCall> calls, WindowConfig window, bool emit_final);
   void Push(Change change) override;
   void Advance(int64_t stream_time) override;
-  bool HasState() const override { return true; }
+  // Scale-out (Engine::SetRepartition), as ksqlDB's GROUP BY repartition topic: the changes this operator gets are
+  // handed to `fn` with their encoded group key instead of being aggregated here, and come back, in the process
+  // that owns the key's partition, through Aggregate. A table change that moves a row to another group is split
+  // into a retraction for the old key and an insert for the new one, as their groups may live in two processes.
+  using RepartitionFn = std::function<void(const std::string& group_key, const Change& change)>;
+  void RepartitionTo(RepartitionFn fn) { repartition_ = std::move(fn); }
+  void Aggregate(Change change);
+  bool HasState() const override { return !repartition_; }
   Value SaveState() const override;
   void RestoreState(const Value& state) override;
   int64_t late_records() const override { return late_records_; }
@@ -55,6 +63,7 @@ class AggregateOperator final : public Operator {
   };
 
   bool EvalKeys(const Row& row, std::vector<Value>& keys);
+  void Repartition(Change change);
   const std::vector<std::vector<Value>>& EvalArgs(const Row& row);
   Group& FindOrCreate(const std::string& id, const std::vector<Value>& keys, const WindowBounds& w);
   void Apply(Group& g, const std::vector<std::vector<Value>>& args, bool undo);
@@ -86,6 +95,7 @@ class AggregateOperator final : public Operator {
   std::vector<std::vector<Value>> args_;
   std::string base_, id_;
   std::vector<WindowBounds> windows_;
+  RepartitionFn repartition_;
 };
 
 }  // namespace pipeline::sql

@@ -3,16 +3,26 @@
 // stream/table (lower case). Emitted batches carry the AckTokens of the input batch that caused them; when the
 // statements keep state (tables, aggregates, joins) the stage saves it in the state dir instead and acknowledges
 // its input only once the state holding it is on disk (see state_snapshots.h).
+//
+// Scale-out (`scale_out:`, see scale_out_config.h): a stateless front engine runs the statements up to each
+// GROUP BY and writes the changes to the repartition topic keyed by group key; the stage reads back the
+// partitions the consumer group gives this process, one task (an engine of the same statements) per partition,
+// and saves each task's state to the partition of the changelog topic with the same number, so a partition that
+// moves to another process brings its state along, as in Kafka Streams.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 
 #include "connectors/builtin.h"
+#include "connectors/kafka/changelog_store.h"
+#include "connectors/kafka/consumer_directory.h"
 #include "core/value_codec.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
 #include "plugin/registry.h"
 #include "sql/engine.h"
+#include "sql/stage/scale_out_config.h"
 #include "sql/stage/state_snapshots.h"
 
 namespace pipeline {
@@ -20,12 +30,14 @@ namespace pipeline {
 namespace {
 
 constexpr std::string_view kSnapshotMagic = "pipe-sql-state 1\n";
+constexpr int32_t kWholeStage = -1;  // the task of a stage that is not scaled out
 
 struct SqlStageSettings {
   std::string name;  // the transform's name in the pipeline file
   std::string sql;
   sql::EngineOptions engine;
   std::chrono::milliseconds commit_interval{2000};  // ksqlDB's default commit.interval.ms
+  std::optional<sql::ScaleOutConfig> scale_out;     // set only when the runtime added the repartition streams
 };
 
 Result<std::unique_ptr<sql::Engine>> MakeEngine(const SqlStageSettings& settings) {
@@ -40,13 +52,33 @@ std::string Lower(std::string s) {
   return s;
 }
 
+// The state of the whole stage, or of one partition of a scaled-out one, with the positions it holds.
+struct Task {
+  int32_t partition = kWholeStage;
+  std::unique_ptr<sql::Engine> engine;
+  sql::ReplayFilter replay;
+  sql::OriginFilter origins;  // scale-out: repartition records counted once
+  uint64_t assignment = 0;    // scale-out: kafka::ConsumerLink::AssignmentOf when the task was made
+  bool dirty = false;         // changed since its last snapshot
+};
+
 class SqlProcessor final : public Processor {
  public:
   SqlProcessor(SqlStageSettings settings, std::unique_ptr<sql::Engine> engine, std::vector<std::string> inputs)
-      : settings_(std::move(settings)), engine_(std::move(engine)), inputs_(std::move(inputs)) {
-    for (const auto& o : engine_->OutputTopics()) {
+      : settings_(std::move(settings)), inputs_(std::move(inputs)) {
+    for (const auto& o : engine->OutputTopics()) {
       outputs_.push_back(Lower(o.source_name));
       topics_.push_back(o.topic);
+    }
+    if (settings_.scale_out) {
+      front_ = std::move(engine);
+      front_->SetRepartition();
+      outputs_.push_back(sql::ScaleOutConfig::RepartitionOutput(settings_.name));
+      topics_.emplace_back(sql::Engine::kRepartitionTopic);
+      repartitioned_ = std::find(inputs_.begin(), inputs_.end(), sql::ScaleOutConfig::RepartitionInput(settings_.name)) -
+                       inputs_.begin();
+    } else {
+      whole_.engine = std::move(engine);
     }
   }
 
@@ -54,46 +86,34 @@ class SqlProcessor final : public Processor {
   std::vector<std::string> outputs() const override { return outputs_; }
   // Derived streams nobody reads (such as those only other statements read) need not be encoded.
   void SetUnreadOutputs(const std::vector<bool>& unread) override {
-    std::vector<std::string> topics;
+    unread_topics_.clear();
     for (size_t i = 0; i < unread.size() && i < topics_.size(); ++i)
-      if (unread[i]) topics.push_back(topics_[i]);
-    engine_->SetUnreadTopics(topics);
+      if (unread[i]) unread_topics_.push_back(topics_[i]);
+    Statements().SetUnreadTopics(unread_topics_);
   }
   FieldDemand InputDemand(size_t input_index, const std::vector<FieldDemand>&) const override {
-    return engine_->ValueDemand(inputs_[input_index]);
+    if (input_index == repartitioned_) return FieldDemand::All();
+    return Statements().ValueDemand(inputs_[input_index]);
   }
 
   Status Open(const std::string& state_dir, MetricsRegistry* metrics) override {
-    if (metrics) {
-      Labels labels = {{"component", settings_.name}};
-      late_metric_ = metrics->GetCounter("pipe_sql_late_records_total", labels,
-                                         "Records a SQL query dropped as later than their window's grace period");
-      errors_metric_ = metrics->GetCounter("pipe_sql_processing_errors_total", labels,
-                                           "SQL processing errors (bad casts, undecodable records): NULL or the record dropped");
-      replayed_metric_ = metrics->GetCounter("pipe_sql_replayed_records_skipped_total", labels,
-                                             "Replayed records a restored SQL state already held, skipped");
-    }
-    if (state_dir.empty() || !engine_->HasState()) return {};
+    OpenMetrics(metrics);
+    if (settings_.scale_out) return OpenChangelog();
+    if (state_dir.empty() || !whole_.engine->HasState()) return {};
     auto path = std::filesystem::path(state_dir) / "sql" / (settings_.name + ".state");
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) return FatalError("cannot create " + path.parent_path().string() + ": " + ec.message());
-    snapshots_ = std::make_unique<sql::StateSnapshots>(path.string());
-    return Restore();
+    snapshots_ = std::make_unique<sql::StateSnapshots>(sql::MakeFileSnapshotStore(path.string()));
+    return Restore(whole_);
   }
 
   Status Process(size_t input_index, BatchPtr batch, const EmitFn& emit) override {
-    const std::string& topic = inputs_[input_index];
-    std::vector<sql::Emitted> out;
-    if (!snapshots_) {
-      PIPE_RETURN_IF_ERROR(engine_->PushAll(topic, batch->records, out));
-      Deliver(out, batch->acks, emit);
-      Report();
-      return {};
-    }
-    PIPE_RETURN_IF_ERROR(engine_->PushAll(topic, replay_.Admit(*batch, kept_), out));
-    Deliver(out, {snapshots_->EpochToken()}, emit);
-    snapshots_->Hold(batch->acks);
+    Status s;
+    if (!settings_.scale_out) s = ProcessWhole(inputs_[input_index], std::move(batch), emit);
+    else if (input_index == repartitioned_) s = ProcessRepartitioned(std::move(batch), emit);
+    else s = ProcessFront(inputs_[input_index], std::move(batch), emit);
+    PIPE_RETURN_IF_ERROR(s);
     Report();
     return MaybeSeal();
   }
@@ -101,6 +121,7 @@ class SqlProcessor final : public Processor {
   // Stream time follows event time, as in ksqlDB: it advances with records, never with the wall clock
   // (advancing it by the clock would make every record older than now "late" and drop it).
   Status Tick(int64_t, const EmitFn&) override {
+    if (settings_.scale_out) DropMovedTasks();
     Report();
     return MaybeSeal();
   }
@@ -112,10 +133,137 @@ class SqlProcessor final : public Processor {
   }
 
  private:
+  // The engine that answers questions about the statements (outputs, demanded fields).
+  sql::Engine& Statements() const { return settings_.scale_out ? *front_ : *whole_.engine; }
+
+  void OpenMetrics(MetricsRegistry* metrics) {
+    if (!metrics) return;
+    Labels labels = {{"component", settings_.name}};
+    late_metric_ = metrics->GetCounter("pipe_sql_late_records_total", labels,
+                                       "Records a SQL query dropped as later than their window's grace period");
+    errors_metric_ = metrics->GetCounter("pipe_sql_processing_errors_total", labels,
+                                         "SQL processing errors (bad casts, undecodable records): NULL or the record dropped");
+    replayed_metric_ = metrics->GetCounter("pipe_sql_replayed_records_skipped_total", labels,
+                                           "Replayed records a restored SQL state already held, skipped");
+  }
+
+  Status ProcessWhole(const std::string& topic, BatchPtr batch, const EmitFn& emit) {
+    std::vector<sql::Emitted> out;
+    if (!snapshots_) {
+      PIPE_RETURN_IF_ERROR(whole_.engine->PushAll(topic, batch->records, out));
+      Deliver(out, batch->acks, emit);
+      return {};
+    }
+    PIPE_RETURN_IF_ERROR(whole_.engine->PushAll(topic, whole_.replay.Admit(*batch, kept_), out));
+    whole_.dirty = true;
+    Deliver(out, {snapshots_->EpochToken()}, emit);
+    snapshots_->Hold(batch->acks);
+    return {};
+  }
+
+  // Scale-out, before the repartition: stateless, so outputs carry the input's tokens. Each repartition record is
+  // stamped with the input record it came from (OriginFilter), when the input's positions are stable.
+  Status ProcessFront(const std::string& topic, BatchPtr batch, const EmitFn& emit) {
+    const AckTracker* origin = sql::StableOrigin(batch->acks);
+    std::vector<sql::Emitted> out;
+    for (Record& record : batch->records) {
+      size_t first = out.size();
+      bool stamp = origin && record.offset >= 0;
+      std::string key = stamp ? sql::SourcePositionKey(*origin, record) : std::string();
+      int64_t offset = record.offset;
+      PIPE_RETURN_IF_ERROR(front_->Push(topic, std::move(record), out));
+      if (!stamp) continue;
+      int64_t index = 0;
+      for (size_t i = first; i < out.size(); ++i)
+        if (out[i].topic == sql::Engine::kRepartitionTopic) sql::OriginFilter::Stamp(out[i].record, key, offset, index++);
+    }
+    Deliver(out, batch->acks, emit);
+    return {};
+  }
+
+  // Scale-out, after the repartition: each partition's records go to its task, in order.
+  Status ProcessRepartitioned(BatchPtr batch, const EmitFn& emit) {
+    DropMovedTasks();
+    std::map<int32_t, Batch> by_partition;
+    for (Record& record : batch->records) by_partition[record.partition].records.push_back(std::move(record));
+    std::vector<sql::Emitted> out;
+    for (auto& [partition, part] : by_partition) {
+      auto task = TaskFor(partition);
+      if (!task.ok()) return task.error();
+      Task& t = **task;
+      part.acks = batch->acks;  // ReplayFilter reads where the records come from
+      std::vector<Record>& admitted = t.replay.Admit(part, kept_);
+      std::erase_if(admitted, [&](const Record& r) { return !t.origins.Admit(r); });
+      PIPE_RETURN_IF_ERROR(t.engine->PushRepartitioned(admitted, out));
+      t.dirty = true;
+    }
+    Deliver(out, {snapshots_->EpochToken()}, emit);
+    snapshots_->Hold(batch->acks);
+    return {};
+  }
+
+  Status OpenChangelog() {
+    const sql::ScaleOutConfig& scale_out = *settings_.scale_out;
+    auto store = kafka::ChangelogStore::Open(
+        {settings_.name, scale_out.bootstrap_servers, scale_out.changelog_topic(), scale_out.properties});
+    if (!store.ok()) return store.error();
+    snapshots_ = std::make_unique<sql::StateSnapshots>(std::move(*store));
+    assignments_ = kafka::FindConsumerLink(sql::ScaleOutConfig::RepartitionInput(settings_.name));
+    return {};
+  }
+
+  // The task of a repartition partition; one this process just got starts from the partition's changelog.
+  Result<Task*> TaskFor(int32_t partition) {
+    auto it = tasks_.find(partition);
+    if (it != tasks_.end()) return &it->second;
+    Task task;
+    task.partition = partition;
+    task.assignment = assignments_->AssignmentOf({settings_.scale_out->repartition_topic(), partition});
+    auto engine = MakeEngine(settings_);
+    if (!engine.ok()) return engine.error();
+    task.engine = std::move(*engine);
+    task.engine->SetUnreadTopics(unread_topics_);
+    PIPE_RETURN_IF_ERROR(Restore(task));
+    return &tasks_.emplace(partition, std::move(task)).first->second;
+  }
+
+  // Partitions given up (or given up and got back: another process may have changed their state meanwhile) lose
+  // their task; their state is in the changelog, written before the source let them go.
+  void DropMovedTasks() {
+    uint64_t changes = assignments_->assignment_changes();
+    if (changes == assignment_changes_seen_) return;
+    assignment_changes_seen_ = changes;
+    std::vector<int32_t> moved;
+    bool dirty = false;
+    for (const auto& [partition, task] : tasks_)
+      if (assignments_->AssignmentOf({settings_.scale_out->repartition_topic(), partition}) != task.assignment) {
+        moved.push_back(partition);
+        dirty |= task.dirty;
+      }
+    if (moved.empty()) return;
+    if (dirty) Seal();
+    for (int32_t partition : moved) {
+      for (const std::string& error : tasks_[partition].engine->TakeProcessingErrors()) taken_errors_.push_back(error);
+      retired_.late += tasks_[partition].engine->LateRecords();
+      retired_.replayed += tasks_[partition].replay.skipped() + tasks_[partition].origins.skipped();
+      tasks_.erase(partition);
+    }
+    LogInfo("sql_partitions_released", "transform " + settings_.name + ": " + std::to_string(moved.size()) +
+                                           " partitions moved away; their state stays in " +
+                                           settings_.scale_out->changelog_topic());
+  }
+
   // Logs the processing errors since the last call, as ksqlDB's processing log does (the first ones each, then
   // one line per thousand so a stream of bad records cannot flood the log), and updates the metrics.
   void Report() {
-    for (const std::string& error : engine_->TakeProcessingErrors()) {
+    std::vector<std::string> errors = std::exchange(taken_errors_, {});
+    int64_t late = retired_.late, replayed = retired_.replayed;
+    ForEachEngine([&](sql::Engine& engine, const Task* task) {
+      for (std::string& error : engine.TakeProcessingErrors()) errors.push_back(std::move(error));
+      late += engine.LateRecords();
+      if (task) replayed += task->replay.skipped() + task->origins.skipped();
+    });
+    for (const std::string& error : errors) {
       ++processing_errors_;
       if (processing_errors_ <= kErrorsLoggedEach || processing_errors_ % 1000 == 0)
         LogWarn("sql_processing_error", "transform " + settings_.name + ": " + error +
@@ -123,37 +271,48 @@ class SqlProcessor final : public Processor {
                                                  " processing errors so far; the log shows one in a thousand from here)"));
     }
     if (errors_metric_) errors_metric_->Set(processing_errors_);
-    if (late_metric_) late_metric_->Set(engine_->LateRecords());
-    if (replayed_metric_) replayed_metric_->Set(replay_.skipped());
+    if (late_metric_) late_metric_->Set(late);
+    if (replayed_metric_) replayed_metric_->Set(replayed);
+  }
+
+  template <class Fn>
+  void ForEachEngine(Fn fn) {
+    if (!settings_.scale_out) return fn(*whole_.engine, &whole_);
+    fn(*front_, nullptr);
+    for (auto& [partition, task] : tasks_) fn(*task.engine, &task);
   }
 
   // Restores the state saved by the last run of the same statements; other statements start empty.
-  Status Restore() {
-    auto loaded = snapshots_->Load();
+  Status Restore(Task& task) {
+    const std::string where = snapshots_->store().Describe(task.partition);
+    auto loaded = snapshots_->store().Load(task.partition);
     if (!loaded.ok()) return loaded.error();
     if (!*loaded) return {};
     std::string_view bytes = **loaded;
-    if (!bytes.starts_with(kSnapshotMagic)) return Discard("it is not a pipe SQL state file");
+    if (!bytes.starts_with(kSnapshotMagic)) return Discard(task, where, "it is not a pipe SQL state");
     bytes.remove_prefix(kSnapshotMagic.size());
     auto saved = DecodeValue(bytes);
-    if (!saved.ok() || !saved->is_array() || saved->as_array().size() != 3) return Discard("it is damaged");
+    if (!saved.ok() || !saved->is_array() || saved->as_array().size() < 3) return Discard(task, where, "it is damaged");
     const Array& parts = saved->as_array();
-    if (!parts[0].is_string() || parts[0].as_string() != settings_.sql) return Discard("the statements changed since");
-    Status restored = engine_->RestoreState(parts[2]);
-    if (!restored.ok()) return Discard(restored.message());
-    replay_.Restore(parts[1]);
-    LogInfo("sql_state_restored", "transform " + settings_.name + ": state restored from " + snapshots_->path() +
+    if (!parts[0].is_string() || parts[0].as_string() != settings_.sql)
+      return Discard(task, where, "the statements changed since");
+    Status restored = task.engine->RestoreState(parts[2]);
+    if (!restored.ok()) return Discard(task, where, restored.message());
+    task.replay.Restore(parts[1]);
+    if (parts.size() > 3) task.origins.Restore(parts[3]);  // snapshots from before scale-out have 3 parts
+    LogInfo("sql_state_restored", "transform " + settings_.name + ": state restored from " + where +
                                       "; records it already holds are skipped when the sources replay them");
     return {};
   }
 
   // Starts from empty state (a fresh engine: a failed restore may have filled part of the old one).
-  Status Discard(const std::string& why) {
-    LogWarn("sql_state_discarded", "transform " + settings_.name + ": not using the saved state " + snapshots_->path() +
-                                       " (" + why + "); starting from empty state");
+  Status Discard(Task& task, const std::string& where, const std::string& why) {
+    LogWarn("sql_state_discarded", "transform " + settings_.name + ": not using the saved state in " + where + " (" +
+                                       why + "); starting from empty state");
     auto engine = MakeEngine(settings_);
     if (!engine.ok()) return engine.error();
-    engine_ = std::move(*engine);
+    task.engine = std::move(*engine);
+    task.engine->SetUnreadTopics(unread_topics_);
     return {};
   }
 
@@ -164,10 +323,28 @@ class SqlProcessor final : public Processor {
     return {};
   }
 
-  void Seal() {
+  std::string SaveTask(const Task& task) const {
     std::string bytes(kSnapshotMagic);
-    EncodeValue(Value(Array{Value(settings_.sql), replay_.Save(), engine_->SaveState()}), bytes);
-    snapshots_->Seal(std::move(bytes));
+    EncodeValue(Value(Array{Value(settings_.sql), task.replay.Save(), task.engine->SaveState(), task.origins.Save()}),
+                bytes);
+    return bytes;
+  }
+
+  // Ends the epoch with a snapshot of every task it changed.
+  void Seal() {
+    if (!snapshots_->epoch_open()) return;
+    sql::Snapshot snapshot;
+    auto add = [&](Task& task) {
+      if (!task.dirty) return;
+      snapshot.push_back({task.partition, SaveTask(task)});
+      task.dirty = false;
+    };
+    if (settings_.scale_out) {
+      for (auto& [partition, task] : tasks_) add(task);
+    } else {
+      add(whole_);
+    }
+    snapshots_->Seal(std::move(snapshot));
     last_seal_ = std::chrono::steady_clock::now();
   }
 
@@ -190,23 +367,32 @@ class SqlProcessor final : public Processor {
   }
 
   SqlStageSettings settings_;
-  std::unique_ptr<sql::Engine> engine_;
   std::vector<std::string> inputs_;
   std::vector<std::string> outputs_;
-  std::vector<std::string> topics_;
+  std::vector<std::string> topics_;  // the engine topic behind each output
+  std::vector<std::string> unread_topics_;
+  Task whole_;                                 // without scale-out: the stage's one task
+  std::unique_ptr<sql::Engine> front_;         // scale-out: the statements up to each GROUP BY
+  std::map<int32_t, Task> tasks_;              // scale-out: repartition partition -> its task
+  size_t repartitioned_ = SIZE_MAX;            // scale-out: the input index of the repartition records
+  std::shared_ptr<kafka::ConsumerLink> assignments_;  // scale-out: which repartition partitions are ours
+  uint64_t assignment_changes_seen_ = 0;
   std::unique_ptr<sql::StateSnapshots> snapshots_;  // null: the statements keep no state, or no state dir
-  sql::ReplayFilter replay_;
-  std::vector<Record> kept_;  // scratch for replay_
+  std::vector<Record> kept_;  // scratch for ReplayFilter::Admit
   std::chrono::steady_clock::time_point last_seal_ = std::chrono::steady_clock::now();
   static constexpr int64_t kErrorsLoggedEach = 20;
   int64_t processing_errors_ = 0;
+  std::vector<std::string> taken_errors_;  // of tasks dropped since the last Report
+  struct {
+    int64_t late = 0;
+    int64_t replayed = 0;
+  } retired_;  // counts of dropped tasks, so the metrics never go back
   Counter* late_metric_ = nullptr;
   Counter* errors_metric_ = nullptr;
   Counter* replayed_metric_ = nullptr;
 };
 
 }  // namespace
-
 void RegisterSqlStage(Registry& registry) {
   ComponentSpec spec;
   spec.type = "sql";
@@ -221,6 +407,13 @@ void RegisterSqlStage(Registry& registry) {
        "are passed on as the last update per key of each input batch, like ksqlDB's record cache; "
        "ksql.streams.cache.max.bytes.buffering: 0 passes on every update. State (tables, aggregates, joins) is saved "
        "in the state dir every ksql.streams.commit.interval.ms (default 2000)."},
+      {"scale_out", OptionType::kAny,
+       "Share GROUP BY state between pipe processes through Kafka, as ksqlDB does: {bootstrap_servers, "
+       "topic_prefix (default pipe-<name>), group_id (default the prefix), properties}. Changes go through the "
+       "topic <prefix>-repartition keyed by group key; each process aggregates the partitions its group gives it "
+       "and saves their state to the same partitions of <prefix>-changelog, from which the next owner restores "
+       "it. Create both topics beforehand, the changelog with at least as many partitions as the repartition "
+       "topic. Statements that keep other state (tables, joins) are refused."},
   };
   spec.example =
       "transforms:\n"
@@ -251,9 +444,21 @@ void RegisterSqlStage(Registry& registry) {
     auto made = MakeEngine(settings);
     if (!made.ok()) return options.ErrorAt("sql", made.error().message());
     auto engine = std::move(*made);
+    auto scale_out = sql::ParseScaleOut(options.Raw("scale_out"), ctx.name);
+    if (!scale_out.ok()) return options.ErrorAt("scale_out", scale_out.error().message());
+    const std::string repartitioned = sql::ScaleOutConfig::RepartitionInput(ctx.name);
+    // The runtime adds the repartition stream (runtime/via_kafka.cpp); without it (`pipe test`) the stage runs whole.
+    if (*scale_out && std::count(ctx.inputs.begin(), ctx.inputs.end(), repartitioned)) {
+      settings.scale_out = std::move(*scale_out);
+      engine->SetRepartition();
+      if (engine->HasState())
+        return options.ErrorAt("scale_out", "these statements keep state outside GROUP BY (a table or a join); "
+                                            "scale_out shares only GROUP BY state between processes so far: "
+                                            "remove scale_out, or aggregate a stream");
+    }
     auto topics = engine->InputTopics();
     for (const auto& input : ctx.inputs)
-      if (std::find(topics.begin(), topics.end(), input) == topics.end())
+      if (input != repartitioned && std::find(topics.begin(), topics.end(), input) == topics.end())
         return options.ErrorAt("sql", "input stream '" + input +
                                           "' has no declaration: add CREATE STREAM " + input + " (...) WITH (KAFKA_TOPIC='" +
                                           input + "', VALUE_FORMAT='JSON');");

@@ -1,5 +1,6 @@
 #include "sql/stage/state_snapshots.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -8,14 +9,52 @@
 
 namespace pipeline::sql {
 
+namespace {
+
+class FileSnapshotStore final : public SnapshotStore {
+ public:
+  explicit FileSnapshotStore(std::string path) : path_(std::move(path)) {}
+  std::string Describe(int32_t) const override { return path_; }
+
+  Result<std::optional<std::string>> Load(int32_t) override {
+    std::ifstream in(path_, std::ios::binary);
+    if (!in) return std::optional<std::string>();
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    if (!in.good() && !in.eof()) return FatalError("cannot read the SQL state " + path_);
+    return std::optional<std::string>(bytes.str());
+  }
+
+  Status Write(const Snapshot& snapshot) override {
+    for (const TaskSnapshot& task : snapshot) PIPE_RETURN_IF_ERROR(WriteFileAtomic(path_, task.bytes));
+    return {};
+  }
+
+ private:
+  std::string path_;
+};
+
+// A newer snapshot holds only the tasks that changed since: the older one's other tasks stay in it.
+void MergeOlder(Snapshot& newer, Snapshot&& older) {
+  for (TaskSnapshot& task : older)
+    if (std::none_of(newer.begin(), newer.end(), [&](const TaskSnapshot& t) { return t.partition == task.partition; }))
+      newer.push_back(std::move(task));
+}
+
+}  // namespace
+
+std::unique_ptr<SnapshotStore> MakeFileSnapshotStore(std::string path) {
+  return std::make_unique<FileSnapshotStore>(std::move(path));
+}
+
 // Shared with the epoch tracker's callback, which runs on whichever sink thread flushes an epoch's last output.
 struct StateSnapshots::Shared {
   struct Sealed {
-    std::string snapshot;
+    Snapshot snapshot;
     std::vector<AckToken> inputs;
   };
 
-  std::string path;
+  std::unique_ptr<SnapshotStore> store;
   std::shared_ptr<AckTracker> epochs = std::make_shared<AckTracker>();
   std::mutex mu;
   std::map<uint64_t, Sealed> sealed;  // epoch -> its snapshot and held input tokens
@@ -37,23 +76,28 @@ struct StateSnapshots::Shared {
         release.push_back(std::move(token));
       }
     // A failed pipeline drops its batches unflushed: that is no proof of delivery, so nothing is written.
-    if (!aborted) Write(std::prev(end)->second.snapshot);
+    if (!aborted) {
+      Snapshot snapshot = std::move(std::prev(end)->second.snapshot);
+      for (auto it = std::prev(end); it != sealed.begin();) MergeOlder(snapshot, std::move((--it)->second.snapshot));
+      Write(snapshot);
+    }
     sealed.erase(sealed.begin(), end);
     written_through = through;
   }  // `release` goes after the lock: completing a source's tokens may run its own callbacks
 
-  void Write(const std::string& snapshot) {
-    Status s = WriteFileAtomic(path, snapshot);
+  void Write(const Snapshot& snapshot) {
+    if (snapshot.empty()) return;
+    Status s = store->Write(snapshot);
     if (s.ok()) return;
     // The inputs are let go all the same: holding them would stall the sources for good. The stage fails with
     // this error while it runs; at the very end only the log can tell.
-    write_error = "cannot write the SQL state to " + path + ": " + s.message();
+    write_error = "cannot write the SQL state to " + store->Describe(snapshot.front().partition) + ": " + s.message();
     LogError("sql_state_write_failed", *write_error + " (after a crash, the state would miss records)");
   }
 };
 
-StateSnapshots::StateSnapshots(std::string path) : shared_(std::make_shared<Shared>()) {
-  shared_->path = std::move(path);
+StateSnapshots::StateSnapshots(std::unique_ptr<SnapshotStore> store) : shared_(std::make_shared<Shared>()) {
+  shared_->store = std::move(store);
   shared_->epochs->OnProgress([weak = std::weak_ptr<Shared>(shared_)](uint64_t through) {
     if (auto shared = weak.lock()) shared->OnFlushed(through);
   });
@@ -61,16 +105,7 @@ StateSnapshots::StateSnapshots(std::string path) : shared_(std::make_shared<Shar
 
 StateSnapshots::~StateSnapshots() = default;
 
-const std::string& StateSnapshots::path() const { return shared_->path; }
-
-Result<std::optional<std::string>> StateSnapshots::Load() const {
-  std::ifstream in(shared_->path, std::ios::binary);
-  if (!in) return std::optional<std::string>();
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (!in.good() && !in.eof()) return FatalError("cannot read the SQL state " + shared_->path);
-  return std::optional<std::string>(bytes.str());
-}
+SnapshotStore& StateSnapshots::store() { return *shared_->store; }
 
 const AckToken& StateSnapshots::EpochToken() {
   if (!epoch_token_) epoch_token_ = shared_->epochs->Issue();
@@ -81,7 +116,7 @@ void StateSnapshots::Hold(const std::vector<AckToken>& input_acks) {
   held_.insert(held_.end(), input_acks.begin(), input_acks.end());
 }
 
-void StateSnapshots::Seal(std::string snapshot) {
+void StateSnapshots::Seal(Snapshot snapshot) {
   if (!epoch_token_) return;
   {
     std::lock_guard lock(shared_->mu);
@@ -94,6 +129,7 @@ void StateSnapshots::Seal(std::string snapshot) {
       auto newest = std::prev(sealed.end());
       held_.insert(held_.end(), std::make_move_iterator(newest->second.inputs.begin()),
                    std::make_move_iterator(newest->second.inputs.end()));
+      MergeOlder(snapshot, std::move(newest->second.snapshot));
       sealed.erase(newest);
     }
     sealed[epoch] = Shared::Sealed{std::move(snapshot), std::move(held_)};
@@ -107,9 +143,6 @@ std::optional<std::string> StateSnapshots::TakeWriteError() {
   return std::exchange(shared_->write_error, std::nullopt);
 }
 
-namespace {
-
-// The one source every token of a batch comes from, if its positions are stable; else null.
 const AckTracker* StableOrigin(const std::vector<AckToken>& acks) {
   const AckTracker* origin = nullptr;
   for (const auto& token : acks) {
@@ -120,16 +153,14 @@ const AckTracker* StableOrigin(const std::vector<AckToken>& acks) {
   return origin;
 }
 
-std::string PositionKey(const AckTracker& origin, const Record& r) {
+std::string SourcePositionKey(const AckTracker& origin, const Record& r) {
   return origin.origin() + '\x1f' + r.topic + '\x1f' + std::to_string(r.partition);
 }
-
-}  // namespace
 
 // Notes the record's position; true if a restored state already holds the record.
 bool ReplayFilter::Holds(const AckTracker& origin, const Record& r, Cursor& at) {
   if (!at.record || at.record->partition != r.partition || at.record->topic != r.topic) {
-    at.key = PositionKey(origin, r);
+    at.key = SourcePositionKey(origin, r);
     at.last = &last_[at.key];  // stays valid: an unordered_map never moves its elements
   }
   at.record = &r;
@@ -173,6 +204,52 @@ void ReplayFilter::Restore(const Value& saved) {
   for (const auto& e : saved.as_array()) {
     last_[e.as_array().at(0).as_string()] = e.as_array().at(1).as_int();
     restored_[e.as_array().at(0).as_string()] = e.as_array().at(1).as_int();
+  }
+}
+
+namespace {
+constexpr const char* kOriginHeader = "pipe-origin";
+constexpr const char* kOriginAtHeader = "pipe-origin-at";  // "<offset>:<index>"
+}  // namespace
+
+void OriginFilter::Stamp(Record& r, const std::string& origin, int64_t offset, int64_t index) {
+  r.headers.push_back({kOriginHeader, origin});
+  r.headers.push_back({kOriginAtHeader, std::to_string(offset) + ":" + std::to_string(index)});
+}
+
+bool OriginFilter::Admit(const Record& r) {
+  const std::string* origin = nullptr;
+  const std::string* at = nullptr;
+  for (const Header& h : r.headers) {
+    if (!h.value) continue;
+    if (h.key == kOriginHeader) origin = &*h.value;
+    else if (h.key == kOriginAtHeader) at = &*h.value;
+  }
+  if (!origin || !at) return true;  // from a source without stable positions: nothing to compare
+  char* rest = nullptr;
+  std::pair<int64_t, int64_t> position{std::strtoll(at->c_str(), &rest, 10), 0};
+  if (*rest == ':') position.second = std::strtoll(rest + 1, nullptr, 10);
+  auto [it, first] = last_.try_emplace(*origin, position);
+  if (first) return true;
+  if (position <= it->second) {
+    ++skipped_;
+    return false;
+  }
+  it->second = position;
+  return true;
+}
+
+Value OriginFilter::Save() const {
+  Array out;
+  for (const auto& [origin, at] : last_) out.push_back(Value(Array{Value(origin), Value(at.first), Value(at.second)}));
+  return Value(std::move(out));
+}
+
+void OriginFilter::Restore(const Value& saved) {
+  last_.clear();
+  for (const auto& e : saved.as_array()) {
+    const Array& a = e.as_array();
+    last_[a.at(0).as_string()] = {a.at(1).as_int(), a.at(2).as_int()};
   }
 }
 

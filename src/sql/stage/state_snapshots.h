@@ -24,22 +24,41 @@
 
 namespace pipeline::sql {
 
+// The state of one task: the whole stage (partition -1), or in scale-out one partition's share of it.
+struct TaskSnapshot {
+  int32_t partition = -1;
+  std::string bytes;
+};
+using Snapshot = std::vector<TaskSnapshot>;
+
+// Where snapshots are kept: a file in the state dir, or a Kafka changelog topic (connectors/kafka).
+class SnapshotStore {
+ public:
+  virtual ~SnapshotStore() = default;
+  // Where a task's state is kept, in words (for log lines).
+  virtual std::string Describe(int32_t partition) const = 0;
+  // The task's last snapshot written, if any.
+  virtual Result<std::optional<std::string>> Load(int32_t partition) = 0;
+  // Durable when it returns. Runs on a sink's thread, while the stage thread may Load.
+  virtual Status Write(const Snapshot& snapshot) = 0;
+};
+
+// The whole stage's state in one file, replaced atomically.
+std::unique_ptr<SnapshotStore> MakeFileSnapshotStore(std::string path);
+
 class StateSnapshots {
  public:
-  explicit StateSnapshots(std::string path);
+  explicit StateSnapshots(std::unique_ptr<SnapshotStore> store);
   ~StateSnapshots();
-  const std::string& path() const;
-
-  // The last snapshot written, if any (the bytes given to Seal).
-  Result<std::optional<std::string>> Load() const;
+  SnapshotStore& store();
 
   // The token the outputs of the current epoch carry (the epoch starts with the first call).
   const AckToken& EpochToken();
   bool epoch_open() const { return epoch_token_ != nullptr; }
   // Keeps an input batch's tokens until a snapshot holding its effect is on disk.
   void Hold(const std::vector<AckToken>& input_acks);
-  // Ends the epoch with the state after it; written once the epoch's outputs are flushed.
-  void Seal(std::string snapshot);
+  // Ends the epoch with the state after it (the tasks that changed); written once the epoch's outputs are flushed.
+  void Seal(Snapshot snapshot);
   // A failed write since the last call, if any: the stage fails with it.
   std::optional<std::string> TakeWriteError();
 
@@ -49,6 +68,12 @@ class StateSnapshots {
   AckToken epoch_token_;
   std::vector<AckToken> held_;
 };
+
+// The one source every token of a batch comes from, if its positions are stable (Source::StablePositions); else
+// null.
+const AckTracker* StableOrigin(const std::vector<AckToken>& acks);
+// "source, topic, partition" of a record from `origin`: what its offset is a position in.
+std::string SourcePositionKey(const AckTracker& origin, const Record& r);
 
 // Positions of the records the state holds, per (source, topic, partition), and after a restore the skipping of
 // replayed records at or below them. Only batches whose tokens all come from one source with stable positions
@@ -71,6 +96,24 @@ class ReplayFilter {
   bool Holds(const AckTracker& origin, const Record& r, Cursor& at);
   std::unordered_map<std::string, int64_t> last_;      // key -> last offset admitted
   std::unordered_map<std::string, int64_t> restored_;  // key -> skip offsets at or below, until passed
+  int64_t skipped_ = 0;
+};
+
+// Scale-out: every repartition record names the input record it came from (SourcePositionKey, offset) and its
+// index among the repartition records that input made. After a crash the front replays input whose records the
+// repartition topic already holds, so one origin can arrive twice, as two messages; a task counts it once, since
+// per source partition the origins only grow (one process at a time reads a partition, in order).
+class OriginFilter {
+ public:
+  static void Stamp(Record& repartition_record, const std::string& origin, int64_t offset, int64_t index);
+  // False for a record whose origin was counted already (or an earlier one of the same source partition).
+  bool Admit(const Record& repartition_record);
+  Value Save() const;
+  void Restore(const Value& saved);
+  int64_t skipped() const { return skipped_; }
+
+ private:
+  std::unordered_map<std::string, std::pair<int64_t, int64_t>> last_;  // origin -> (offset, index) last counted
   int64_t skipped_ = 0;
 };
 
