@@ -102,6 +102,10 @@ void ExpandSqlScaleOut(config::PipelineConfig& config, config::Diagnostics& diag
     config::ComponentConfig source = internal(ComponentKind::kSource, sql::ScaleOutConfig::RepartitionInput(c.name));
     source.node["topics"].push_back(scale_out.repartition_topic());
     source.node["group_id"] = scale_out.group_id;
+    // Incremental rebalances move only the partitions that change owner: the others keep their task and state
+    // (an eager rebalance takes every partition away, and each would be restored from the changelog again).
+    if (!scale_out.properties.count("partition.assignment.strategy"))
+      source.node["properties"]["partition.assignment.strategy"] = "cooperative-sticky";
     added_sources.push_back(std::move(source));
     c.inputs.push_back(sql::ScaleOutConfig::RepartitionInput(c.name));
     c.input_locations.push_back(c.location);
