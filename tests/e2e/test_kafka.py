@@ -251,6 +251,84 @@ def test_kafka_two_processes_share_a_group_and_survive_a_kill():
         print(f"kafka two processes: {len(out)} output records, duplicates {len(out) - len(set(out))}")
 
 
+def _scale_out_two_processes_one_killed(kafka, input_topic, statements, feed, want, flowing=200):
+    """Runs the pipeline `statements` (a scaled-out `sql` transform q reading `input_topic`, writing table OUT to
+    topic counts, keyed by its first column with the value column K) in two processes; feed() produces the input
+    from a thread; one process is SIGKILLed mid-stream. Returns the survivor's log once the last value per key in
+    counts equals `want` (key -> value of column N). The kill comes once counts holds `flowing` updates."""
+    d = tmpdir()
+    props = "".join(f"\n        {k}: \"{v}\"" for k, v in CONSUMER_PROPS.items())
+    sql = "".join(f"\n      {line}" for line in statements)
+    write(f"{d}/p.yaml", f"""
+sources:
+  {input_topic}:
+    type: kafka
+    bootstrap_servers: {kafka.bootstrap}
+    topics: [{input_topic}]
+    group_id: g
+    batch_size: 300
+    properties:{props}
+transforms:
+  q:
+    type: sql
+    inputs: [{input_topic}]
+    properties: {{ksql.streams.commit.interval.ms: '300'}}
+    scale_out:
+      bootstrap_servers: {kafka.bootstrap}
+      properties:{props}
+    sql: |{sql}
+sinks:
+  counts: {{type: kafka, inputs: [out], bootstrap_servers: {kafka.bootstrap}, topic: counts, linger: 5ms}}
+""")
+    logs = {name: open(f"{d}/{name}.log", "w") for name in ("a", "b")}
+    procs = {name: start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/{name}", "--no-watch"],
+                              stdout=subprocess.DEVNULL, stderr=logs[name]) for name in ("a", "b")}
+
+    def log(name):
+        with open(f"{d}/{name}.log") as f:
+            return f.read()
+
+    def last_per_key():
+        last = {}
+        for v in consume(kafka.bootstrap, "counts"):
+            r = json.loads(v)
+            last[r["K"]] = r["N"]
+        return last
+
+    feeder, errors = None, []
+    try:
+        # Each process owns 2 of the 4 repartition partitions.
+        wait_until(lambda: log("a").count("now owns 2") and log("b").count("now owns 2"), timeout=40,
+                   interval=0.2, what="both processes owning repartition partitions")
+
+        def feed_or_fail():
+            try:
+                feed()
+            except Exception as e:  # reported by the main thread
+                errors.append(e)
+        feeder = threading.Thread(target=feed_or_fail)
+        feeder.start()
+        # Table changes are passed on once per batch and key: so many updates mean input is flowing.
+        wait_until(lambda: count(kafka.bootstrap, "counts") > flowing, timeout=40, interval=0.3, what="output")
+        assert feeder.is_alive(), "the input ended before the kill"
+        procs["a"].send_signal(signal.SIGKILL)
+        procs["a"].wait()
+        feeder.join()
+        assert not errors, errors
+        # b takes a's partitions over after the session timeout, restores their state and finishes.
+        wait_until(lambda: last_per_key() == want, timeout=90, interval=2, what="every aggregate right")
+    finally:
+        if feeder:
+            feeder.join()
+        for p in procs.values():
+            if p.poll() is None:
+                p.terminate()
+                p.wait(timeout=20)
+        for f in logs.values():
+            f.close()
+    return log("b")
+
+
 def test_kafka_scale_out_group_by_moves_state_with_its_partitions():
     """Two processes share a GROUP BY on a column that is not the key: changes go through the repartition topic,
     each process aggregates the partitions it owns and saves their state to the changelog topic. One is killed
@@ -258,78 +336,48 @@ def test_kafka_scale_out_group_by_moves_state_with_its_partitions():
     total, pages = 30000, 40
     topics = {"in": 8, "pipe-q-repartition": 4, "pipe-q-changelog": 4, "counts": 4}
     with MockKafka(topics=topics, brokers=1) as kafka:
-        d = tmpdir()
-        props = "".join(f"\n        {k}: \"{v}\"" for k, v in CONSUMER_PROPS.items())
-        write(f"{d}/p.yaml", f"""
-sources:
-  in:
-    type: kafka
-    bootstrap_servers: {kafka.bootstrap}
-    topics: [in]
-    group_id: g
-    batch_size: 300
-    properties:{props}
-transforms:
-  q:
-    type: sql
-    inputs: [in]
-    properties: {{ksql.streams.commit.interval.ms: '300'}}
-    scale_out:
-      bootstrap_servers: {kafka.bootstrap}
-      properties:{props}
-    sql: |
-      CREATE STREAM s (n BIGINT, page VARCHAR) WITH (KAFKA_TOPIC='in', VALUE_FORMAT='JSON');
-      CREATE TABLE per_page AS SELECT page, AS_VALUE(page) AS p, COUNT(*) AS c, SUM(n) AS total FROM s GROUP BY page;
-sinks:
-  out: {{type: kafka, inputs: [per_page], bootstrap_servers: {kafka.bootstrap}, topic: counts, linger: 5ms}}
-""")
-        logs = {name: open(f"{d}/{name}.log", "w") for name in ("a", "b")}
-        procs = {name: start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/{name}", "--no-watch"],
-                                  stdout=subprocess.DEVNULL, stderr=logs[name]) for name in ("a", "b")}
-
-        def log(name):
-            with open(f"{d}/{name}.log") as f:
-                return f.read()
-
-        def last_per_page():
-            last = {}
-            for v in consume(kafka.bootstrap, "counts"):
-                r = json.loads(v)
-                last[r["P"]] = (r["C"], r["TOTAL"])
-            return last
-
+        def feed():
+            for start in range(0, total, 1000):
+                produce(kafka.bootstrap, "in", [json.dumps({"n": i, "page": f"/p{i % pages}"})
+                                                for i in range(start, start + 1000)])
+                time.sleep(0.5)
         want = {}
         for i in range(total):
-            c, t = want.get(f"/p{i % pages}", (0, 0))
-            want[f"/p{i % pages}"] = (c + 1, t + i)
-        feeder = None
-        try:
-            # Each process owns 4 of the 8 input partitions and 2 of the 4 repartition partitions.
-            wait_until(lambda: log("a").count("now owns 2") and log("b").count("now owns 2"), timeout=40,
-                       interval=0.2, what="both processes owning repartition partitions")
-            feeder, feed_errors = _feed_in_background(kafka.bootstrap, "in", total, 1000, 0.5,
-                                                      record=lambda i: {"n": i, "page": f"/p{i % pages}"})
-            # Table changes are passed on once per batch and key: a few hundred updates mean input is flowing.
-            wait_until(lambda: count(kafka.bootstrap, "counts") > 200, timeout=40, interval=0.3, what="output")
-            assert feeder.is_alive(), "the input ended before the kill"
-            procs["a"].send_signal(signal.SIGKILL)
-            procs["a"].wait()
-            feeder.join()
-            assert not feed_errors, feed_errors
-            # b takes a's partitions over after the session timeout, restores their state and finishes.
-            wait_until(lambda: last_per_page() == want, timeout=90, interval=2, what="every aggregate right")
-        finally:
-            if feeder:
-                feeder.join()
-            for p in procs.values():
-                if p.poll() is None:
-                    p.terminate()
-                    p.wait(timeout=20)
-            for f in logs.values():
-                f.close()
-        assert "state restored from Kafka topic pipe-q-changelog partition" in log("b"), log("b")[-3000:]
-        print(f"kafka scale-out: {total} records, {pages} aggregates exact after a kill; "
-              f"b restored {log('b').count('state restored from')} partitions from the changelog")
+            want[f"/p{i % pages}"] = want.get(f"/p{i % pages}", 0) + i
+        log = _scale_out_two_processes_one_killed(kafka, "in", [
+            "CREATE STREAM s (n BIGINT, page VARCHAR) WITH (KAFKA_TOPIC='in', VALUE_FORMAT='JSON');",
+            "CREATE TABLE out AS SELECT page, AS_VALUE(page) AS k, SUM(n) AS n FROM s GROUP BY page;"], feed, want)
+    assert "state restored from Kafka topic pipe-q-changelog partition" in log, log[-3000:]
+    print(f"kafka scale-out: {total} records, {pages} sums exact after a kill; "
+          f"the survivor restored {log.count('state restored from')} partitions from the changelog")
+
+
+def test_kafka_scale_out_table_aggregate_keeps_both_states_per_partition():
+    """A GROUP BY over a table: the table (state before the repartition) is kept per input partition and the
+    counts per repartition partition, both in the changelog. Users change level, so counts move between groups
+    (a retraction for the old level, an insert for the new, which may live in the other process)."""
+    total, users, levels = 12000, 300, ["bronze", "silver", "gold", "platinum", "diamond"]
+    topics = {"users": 8, "pipe-q-repartition": 4, "pipe-q-changelog": 8, "counts": 4}
+    with MockKafka(topics=topics, brokers=1) as kafka:
+        def level(i):
+            return levels[(i * 7 + i // users) % len(levels)]
+
+        def feed():
+            for start in range(0, total, 500):
+                produce(kafka.bootstrap, "users", [f"u{i % users}|" + json.dumps({"level": level(i)})
+                                                   for i in range(start, start + 500)], key_delimiter="|")
+                time.sleep(0.4)
+        final = {f"u{i % users}": level(i) for i in range(total)}
+        want = {}
+        for lv in final.values():
+            want[lv] = want.get(lv, 0) + 1
+        log = _scale_out_two_processes_one_killed(kafka, "users", [
+            "CREATE TABLE users (id VARCHAR PRIMARY KEY, level VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');",
+            "CREATE TABLE out AS SELECT level, AS_VALUE(level) AS k, COUNT(*) AS n FROM users GROUP BY level;"],
+            feed, want, flowing=40)
+    assert "(front)" in log and "(group)" in log, log[-3000:]
+    print(f"kafka scale-out over a table: {total} updates of {users} users, counts per level exact after a kill; "
+          f"the survivor restored {log.count('state restored from')} tasks from the changelog")
 
 
 def test_kafka_exactly_once_path_on_the_mock_loses_nothing():

@@ -86,8 +86,8 @@ ChangelogStore::~ChangelogStore() {
   if (producer_) rd_kafka_flush(producer_.get(), 5000);
 }
 
-std::string ChangelogStore::Describe(int32_t partition) const {
-  return "Kafka topic " + settings_.topic + " partition " + std::to_string(partition);
+std::string ChangelogStore::Describe(const sql::TaskId& task) const {
+  return "Kafka topic " + settings_.topic + " partition " + std::to_string(task.partition) + " (" + task.kind + ")";
 }
 
 void ChangelogStore::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
@@ -96,12 +96,13 @@ void ChangelogStore::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* 
   if (store->delivery_error_.empty()) store->delivery_error_ = rd_kafka_err2str(m->err);
 }
 
-Status ChangelogStore::Produce(int32_t partition, const std::string& bytes) {
+Status ChangelogStore::Produce(const sql::TaskId& task, const std::string& bytes) {
+  const int32_t partition = task.partition;
   std::string id = std::to_string(next_snapshot_id_++);
   size_t chunks = std::max<size_t>(1, (bytes.size() + kChunkBytes - 1) / kChunkBytes);
   std::string chunk_count = std::to_string(chunks);
   for (size_t i = 0; i < chunks; ++i) {
-    std::string key = settings_.stage + "/" + std::to_string(i);
+    std::string key = KeyPrefix(task) + std::to_string(i);
     size_t begin = i * kChunkBytes;
     size_t size = std::min(kChunkBytes, bytes.size() - begin);
     rd_kafka_resp_err_t err = rd_kafka_producev(
@@ -116,7 +117,7 @@ Status ChangelogStore::Produce(int32_t partition, const std::string& bytes) {
       --i;
       continue;
     }
-    if (err) return RetryableError(Describe(partition) + ": " + KafkaErrorText(err));
+    if (err) return RetryableError(Describe(task) + ": " + KafkaErrorText(err));
   }
   return {};
 }
@@ -124,7 +125,7 @@ Status ChangelogStore::Produce(int32_t partition, const std::string& bytes) {
 Status ChangelogStore::Write(const sql::Snapshot& snapshot) {
   std::lock_guard lock(mu_);
   delivery_error_.clear();
-  for (const sql::TaskSnapshot& task : snapshot) PIPE_RETURN_IF_ERROR(Produce(task.partition, task.bytes));
+  for (const sql::TaskSnapshot& task : snapshot) PIPE_RETURN_IF_ERROR(Produce(task.task, task.bytes));
   if (rd_kafka_flush(producer_.get(), kTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR)
     return RetryableError("changelog " + settings_.topic + ": not delivered within " +
                           std::to_string(kTimeoutMs / 1000) + " s");
@@ -152,29 +153,30 @@ Result<KafkaClient> ChangelogStore::NewRestoreConsumer() const {
 }
 
 // Reads the partition from its start to its end as they are now: the newest complete snapshot is the state.
-Result<std::optional<std::string>> ChangelogStore::Load(int32_t partition) {
+Result<std::optional<std::string>> ChangelogStore::Load(const sql::TaskId& task) {
+  const int32_t partition = task.partition;
   auto consumer = NewRestoreConsumer();
   if (!consumer.ok()) return consumer.error();
   rd_kafka_t* rk = consumer->get();
   int64_t low = 0, high = 0;
   rd_kafka_resp_err_t err =
       rd_kafka_query_watermark_offsets(rk, settings_.topic.c_str(), partition, &low, &high, kTimeoutMs);
-  if (err) return RetryableError(Describe(partition) + ": " + KafkaErrorText(err) +
-                                 " (create the changelog topic with as many partitions as the repartition topic)");
-  SnapshotAssembly assembly(settings_.stage + "/");
+  if (err) return RetryableError(Describe(task) + ": " + KafkaErrorText(err) +
+                                 " (create the changelog topic with as many partitions as the input and repartition topics)");
+  SnapshotAssembly assembly(KeyPrefix(task));
   if (high <= low) return std::move(assembly.latest());
   PartitionList list(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(list.get(), settings_.topic.c_str(), partition)->offset = low;
-  if ((err = rd_kafka_assign(rk, list.get()))) return RetryableError(Describe(partition) + ": " + KafkaErrorText(err));
+  if ((err = rd_kafka_assign(rk, list.get()))) return RetryableError(Describe(task) + ": " + KafkaErrorText(err));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kTimeoutMs);
   for (int64_t next = low; next < high;) {
     if (std::chrono::steady_clock::now() > deadline)
-      return RetryableError(Describe(partition) + ": restore did not reach offset " + std::to_string(high) +
+      return RetryableError(Describe(task) + ": restore did not reach offset " + std::to_string(high) +
                             " within " + std::to_string(kTimeoutMs / 1000) + " s");
     KafkaMessage m(rd_kafka_consumer_poll(rk, 200));
     if (!m) continue;
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) break;
-    if (m->err) return RetryableError(Describe(partition) + ": " + rd_kafka_message_errstr(m.get()));
+    if (m->err) return RetryableError(Describe(task) + ": " + rd_kafka_message_errstr(m.get()));
     assembly.Add(m.get());
     next = m->offset + 1;
   }

@@ -3,7 +3,7 @@
 // Kafka Streams restores a task's stores from their changelog topics.
 //
 // A snapshot is one or more messages (chunks of at most 512 KiB, under the brokers' default message size limit)
-// keyed "<stage>/<chunk index>" with headers naming the snapshot and its chunk count; with a compacted topic the
+// keyed "<stage>/<task kind>/<chunk index>" with headers naming the snapshot and its chunk count; with a compacted topic the
 // latest chunk of each index survives, and a restore takes the last snapshot whose chunks are all there. The
 // producer is idempotent with acks=all: Write returns once every chunk is on the brokers.
 #pragma once
@@ -30,14 +30,15 @@ class ChangelogStore final : public sql::SnapshotStore {
   static Result<std::unique_ptr<ChangelogStore>> Open(ChangelogSettings settings);
   ~ChangelogStore() override;
 
-  std::string Describe(int32_t partition) const override;
-  Result<std::optional<std::string>> Load(int32_t partition) override;
+  std::string Describe(const sql::TaskId& task) const override;
+  Result<std::optional<std::string>> Load(const sql::TaskId& task) override;
   Status Write(const sql::Snapshot& snapshot) override;
 
  private:
   explicit ChangelogStore(ChangelogSettings settings) : settings_(std::move(settings)) {}
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
-  Status Produce(int32_t partition, const std::string& bytes);
+  Status Produce(const sql::TaskId& task, const std::string& bytes);
+  std::string KeyPrefix(const sql::TaskId& task) const { return settings_.stage + "/" + task.kind + "/"; }
   Result<KafkaClient> NewRestoreConsumer() const;
 
   ChangelogSettings settings_;

@@ -4,11 +4,12 @@
 // statements keep state (tables, aggregates, joins) the stage saves it in the state dir instead and acknowledges
 // its input only once the state holding it is on disk (see state_snapshots.h).
 //
-// Scale-out (`scale_out:`, see scale_out_config.h): a stateless front engine runs the statements up to each
-// GROUP BY and writes the changes to the repartition topic keyed by group key; the stage reads back the
-// partitions the consumer group gives this process, one task (an engine of the same statements) per partition,
-// and saves each task's state to the partition of the changelog topic with the same number, so a partition that
-// moves to another process brings its state along, as in Kafka Streams.
+// Scale-out (`scale_out:`, see scale_out_config.h): the front runs the statements up to each GROUP BY and writes
+// the changes to the repartition topic keyed by group key; the stage reads back the partitions the consumer group
+// gives this process, one "group" task (an engine of the same statements) per partition, and saves each task's
+// state to the partition of the changelog topic with the same number, so a partition that moves to another
+// process brings its state along, as in Kafka Streams. A front that keeps state itself (a table) has one "front"
+// task per input partition, saved the same way.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -54,13 +55,25 @@ std::string Lower(std::string s) {
 
 // The state of the whole stage, or of one partition of a scaled-out one, with the positions it holds.
 struct Task {
-  int32_t partition = kWholeStage;
+  sql::TaskId id{"whole", kWholeStage};
   std::unique_ptr<sql::Engine> engine;
   sql::ReplayFilter replay;
-  sql::OriginFilter origins;  // scale-out: repartition records counted once
-  uint64_t assignment = 0;    // scale-out: kafka::ConsumerLink::AssignmentOf when the task was made
-  bool dirty = false;         // changed since its last snapshot
+  sql::OriginFilter origins;  // "group" tasks: repartition records counted once
+  // Scale-out: the partition whose records the task takes, its source's assignments, and which assignment of the
+  // partition the task was made in (kafka::ConsumerLink::AssignmentOf).
+  kafka::TopicPartition source;
+  std::shared_ptr<kafka::ConsumerLink> link;
+  uint64_t assignment = 0;
+  bool dirty = false;  // changed since its last snapshot
 };
+
+// A batch's records by partition, in order, each part with the batch's tokens (they say where records come from).
+std::map<int32_t, Batch> SplitByPartition(Batch& batch) {
+  std::map<int32_t, Batch> parts;
+  for (Record& record : batch.records) parts[record.partition].records.push_back(std::move(record));
+  for (auto& [partition, part] : parts) part.acks = batch.acks;
+  return parts;
+}
 
 class SqlProcessor final : public Processor {
  public:
@@ -73,6 +86,7 @@ class SqlProcessor final : public Processor {
     if (settings_.scale_out) {
       front_ = std::move(engine);
       front_->SetRepartition();
+      front_keeps_state_ = front_->HasState();
       outputs_.push_back(sql::ScaleOutConfig::RepartitionOutput(settings_.name));
       topics_.emplace_back(sql::Engine::kRepartitionTopic);
       repartitioned_ = std::find(inputs_.begin(), inputs_.end(), sql::ScaleOutConfig::RepartitionInput(settings_.name)) -
@@ -161,37 +175,54 @@ class SqlProcessor final : public Processor {
     return {};
   }
 
-  // Scale-out, before the repartition: stateless, so outputs carry the input's tokens. Each repartition record is
-  // stamped with the input record it came from (OriginFilter), when the input's positions are stable.
+  // Scale-out, before the repartition. Each repartition record is stamped with the input record it came from
+  // (OriginFilter), when the input's positions are stable. A stateless front's outputs carry the input's tokens;
+  // a front keeping state has a task per input partition, like the group tasks.
   Status ProcessFront(const std::string& topic, BatchPtr batch, const EmitFn& emit) {
     const AckTracker* origin = sql::StableOrigin(batch->acks);
     std::vector<sql::Emitted> out;
-    for (Record& record : batch->records) {
+    if (!front_keeps_state_) {
+      PIPE_RETURN_IF_ERROR(PushStamped(*front_, topic, batch->records, origin, out));
+      Deliver(out, batch->acks, emit);
+      return {};
+    }
+    DropMovedTasks();
+    for (auto& [partition, part] : SplitByPartition(*batch)) {
+      auto task = TaskFor({"front", partition}, part.records.front().topic, input_link_);
+      if (!task.ok()) return task.error();
+      Task& t = **task;
+      PIPE_RETURN_IF_ERROR(PushStamped(*t.engine, topic, t.replay.Admit(part, kept_), origin, out));
+      t.dirty = true;
+    }
+    Deliver(out, {snapshots_->EpochToken()}, emit);
+    snapshots_->Hold(batch->acks);
+    return {};
+  }
+
+  Status PushStamped(sql::Engine& engine, const std::string& topic, std::vector<Record>& records,
+                     const AckTracker* origin, std::vector<sql::Emitted>& out) {
+    for (Record& record : records) {
       size_t first = out.size();
       bool stamp = origin && record.offset >= 0;
       std::string key = stamp ? sql::SourcePositionKey(*origin, record) : std::string();
       int64_t offset = record.offset;
-      PIPE_RETURN_IF_ERROR(front_->Push(topic, std::move(record), out));
+      PIPE_RETURN_IF_ERROR(engine.Push(topic, std::move(record), out));
       if (!stamp) continue;
       int64_t index = 0;
       for (size_t i = first; i < out.size(); ++i)
         if (out[i].topic == sql::Engine::kRepartitionTopic) sql::OriginFilter::Stamp(out[i].record, key, offset, index++);
     }
-    Deliver(out, batch->acks, emit);
     return {};
   }
 
   // Scale-out, after the repartition: each partition's records go to its task, in order.
   Status ProcessRepartitioned(BatchPtr batch, const EmitFn& emit) {
     DropMovedTasks();
-    std::map<int32_t, Batch> by_partition;
-    for (Record& record : batch->records) by_partition[record.partition].records.push_back(std::move(record));
     std::vector<sql::Emitted> out;
-    for (auto& [partition, part] : by_partition) {
-      auto task = TaskFor(partition);
+    for (auto& [partition, part] : SplitByPartition(*batch)) {
+      auto task = TaskFor({"group", partition}, settings_.scale_out->repartition_topic(), group_link_);
       if (!task.ok()) return task.error();
       Task& t = **task;
-      part.acks = batch->acks;  // ReplayFilter reads where the records come from
       std::vector<Record>& admitted = t.replay.Admit(part, kept_);
       std::erase_if(admitted, [&](const Record& r) { return !t.origins.Admit(r); });
       PIPE_RETURN_IF_ERROR(t.engine->PushRepartitioned(admitted, out));
@@ -208,45 +239,57 @@ class SqlProcessor final : public Processor {
         {settings_.name, scale_out.bootstrap_servers, scale_out.changelog_topic(), scale_out.properties});
     if (!store.ok()) return store.error();
     snapshots_ = std::make_unique<sql::StateSnapshots>(std::move(*store));
-    assignments_ = kafka::FindConsumerLink(sql::ScaleOutConfig::RepartitionInput(settings_.name));
+    group_link_ = kafka::FindConsumerLink(sql::ScaleOutConfig::RepartitionInput(settings_.name));
+    for (const std::string& input : inputs_)
+      if (front_keeps_state_ && input != sql::ScaleOutConfig::RepartitionInput(settings_.name))
+        input_link_ = kafka::FindConsumerLink(input);  // the one input (the factory checked): a kafka source's name
     return {};
   }
 
-  // The task of a repartition partition; one this process just got starts from the partition's changelog.
-  Result<Task*> TaskFor(int32_t partition) {
-    auto it = tasks_.find(partition);
+  // The task of a partition; one this process just got starts from the partition's changelog.
+  Result<Task*> TaskFor(const sql::TaskId& id, const std::string& topic, const std::shared_ptr<kafka::ConsumerLink>& link) {
+    auto it = tasks_.find(id);
     if (it != tasks_.end()) return &it->second;
     Task task;
-    task.partition = partition;
-    task.assignment = assignments_->AssignmentOf({settings_.scale_out->repartition_topic(), partition});
+    task.id = id;
+    task.source = {topic, id.partition};
+    task.link = link;
+    task.assignment = link->AssignmentOf(task.source);
+    PIPE_RETURN_IF_ERROR(NewEngine(task));
+    PIPE_RETURN_IF_ERROR(Restore(task));
+    return &tasks_.emplace(id, std::move(task)).first->second;
+  }
+
+  Status NewEngine(Task& task) {
     auto engine = MakeEngine(settings_);
     if (!engine.ok()) return engine.error();
     task.engine = std::move(*engine);
+    if (task.id.kind == "front") task.engine->SetRepartition();
     task.engine->SetUnreadTopics(unread_topics_);
-    PIPE_RETURN_IF_ERROR(Restore(task));
-    return &tasks_.emplace(partition, std::move(task)).first->second;
+    return {};
   }
 
   // Partitions given up (or given up and got back: another process may have changed their state meanwhile) lose
   // their task; their state is in the changelog, written before the source let them go.
   void DropMovedTasks() {
-    uint64_t changes = assignments_->assignment_changes();
+    uint64_t changes = group_link_->assignment_changes() + (input_link_ ? input_link_->assignment_changes() : 0);
     if (changes == assignment_changes_seen_) return;
     assignment_changes_seen_ = changes;
-    std::vector<int32_t> moved;
+    std::vector<sql::TaskId> moved;
     bool dirty = false;
-    for (const auto& [partition, task] : tasks_)
-      if (assignments_->AssignmentOf({settings_.scale_out->repartition_topic(), partition}) != task.assignment) {
-        moved.push_back(partition);
+    for (const auto& [id, task] : tasks_)
+      if (task.link->AssignmentOf(task.source) != task.assignment) {
+        moved.push_back(id);
         dirty |= task.dirty;
       }
     if (moved.empty()) return;
     if (dirty) Seal();
-    for (int32_t partition : moved) {
-      for (const std::string& error : tasks_[partition].engine->TakeProcessingErrors()) taken_errors_.push_back(error);
-      retired_.late += tasks_[partition].engine->LateRecords();
-      retired_.replayed += tasks_[partition].replay.skipped() + tasks_[partition].origins.skipped();
-      tasks_.erase(partition);
+    for (const sql::TaskId& id : moved) {
+      Task& task = tasks_[id];
+      for (const std::string& error : task.engine->TakeProcessingErrors()) taken_errors_.push_back(error);
+      retired_.late += task.engine->LateRecords();
+      retired_.replayed += task.replay.skipped() + task.origins.skipped();
+      tasks_.erase(id);
     }
     LogInfo("sql_partitions_released", "transform " + settings_.name + ": " + std::to_string(moved.size()) +
                                            " partitions moved away; their state stays in " +
@@ -279,13 +322,13 @@ class SqlProcessor final : public Processor {
   void ForEachEngine(Fn fn) {
     if (!settings_.scale_out) return fn(*whole_.engine, &whole_);
     fn(*front_, nullptr);
-    for (auto& [partition, task] : tasks_) fn(*task.engine, &task);
+    for (auto& [id, task] : tasks_) fn(*task.engine, &task);
   }
 
   // Restores the state saved by the last run of the same statements; other statements start empty.
   Status Restore(Task& task) {
-    const std::string where = snapshots_->store().Describe(task.partition);
-    auto loaded = snapshots_->store().Load(task.partition);
+    const std::string where = snapshots_->store().Describe(task.id);
+    auto loaded = snapshots_->store().Load(task.id);
     if (!loaded.ok()) return loaded.error();
     if (!*loaded) return {};
     std::string_view bytes = **loaded;
@@ -309,11 +352,7 @@ class SqlProcessor final : public Processor {
   Status Discard(Task& task, const std::string& where, const std::string& why) {
     LogWarn("sql_state_discarded", "transform " + settings_.name + ": not using the saved state in " + where + " (" +
                                        why + "); starting from empty state");
-    auto engine = MakeEngine(settings_);
-    if (!engine.ok()) return engine.error();
-    task.engine = std::move(*engine);
-    task.engine->SetUnreadTopics(unread_topics_);
-    return {};
+    return NewEngine(task);
   }
 
   Status MaybeSeal() {
@@ -336,11 +375,11 @@ class SqlProcessor final : public Processor {
     sql::Snapshot snapshot;
     auto add = [&](Task& task) {
       if (!task.dirty) return;
-      snapshot.push_back({task.partition, SaveTask(task)});
+      snapshot.push_back({task.id, SaveTask(task)});
       task.dirty = false;
     };
     if (settings_.scale_out) {
-      for (auto& [partition, task] : tasks_) add(task);
+      for (auto& [id, task] : tasks_) add(task);
     } else {
       add(whole_);
     }
@@ -371,11 +410,15 @@ class SqlProcessor final : public Processor {
   std::vector<std::string> outputs_;
   std::vector<std::string> topics_;  // the engine topic behind each output
   std::vector<std::string> unread_topics_;
-  Task whole_;                                 // without scale-out: the stage's one task
-  std::unique_ptr<sql::Engine> front_;         // scale-out: the statements up to each GROUP BY
-  std::map<int32_t, Task> tasks_;              // scale-out: repartition partition -> its task
-  size_t repartitioned_ = SIZE_MAX;            // scale-out: the input index of the repartition records
-  std::shared_ptr<kafka::ConsumerLink> assignments_;  // scale-out: which repartition partitions are ours
+  Task whole_;                          // without scale-out: the stage's one task
+  // Scale-out: the statements up to each GROUP BY (fed only when that part keeps no state), the tasks, the input
+  // index of the repartition records, and the assignments of the repartition topic and of the one input.
+  std::unique_ptr<sql::Engine> front_;
+  bool front_keeps_state_ = false;
+  std::map<sql::TaskId, Task> tasks_;
+  size_t repartitioned_ = SIZE_MAX;
+  std::shared_ptr<kafka::ConsumerLink> group_link_;
+  std::shared_ptr<kafka::ConsumerLink> input_link_;
   uint64_t assignment_changes_seen_ = 0;
   std::unique_ptr<sql::StateSnapshots> snapshots_;  // null: the statements keep no state, or no state dir
   std::vector<Record> kept_;  // scratch for ReplayFilter::Admit
@@ -412,8 +455,10 @@ void RegisterSqlStage(Registry& registry) {
        "topic_prefix (default pipe-<name>), group_id (default the prefix), properties}. Changes go through the "
        "topic <prefix>-repartition keyed by group key; each process aggregates the partitions its group gives it "
        "and saves their state to the same partitions of <prefix>-changelog, from which the next owner restores "
-       "it. Create both topics beforehand, the changelog with at least as many partitions as the repartition "
-       "topic. Statements that keep other state (tables, joins) are refused."},
+       "it. State before the GROUP BY (a table read from the input) is kept per input partition the same way; "
+       "with more than one input stream it is refused (the inputs' partitions would have to go together). Create "
+       "both topics beforehand, the changelog with at least as many partitions as the input and repartition "
+       "topics."},
   };
   spec.example =
       "transforms:\n"
@@ -451,10 +496,13 @@ void RegisterSqlStage(Registry& registry) {
     if (*scale_out && std::count(ctx.inputs.begin(), ctx.inputs.end(), repartitioned)) {
       settings.scale_out = std::move(*scale_out);
       engine->SetRepartition();
-      if (engine->HasState())
-        return options.ErrorAt("scale_out", "these statements keep state outside GROUP BY (a table or a join); "
-                                            "scale_out shares only GROUP BY state between processes so far: "
-                                            "remove scale_out, or aggregate a stream");
+      // State before the GROUP BY is kept per input partition, which needs the partitions of all inputs to go
+      // together (co-partitioning); with one input they do.
+      if (engine->HasState() && ctx.inputs.size() > 2)
+        return options.ErrorAt("scale_out", "these statements keep state before the GROUP BY (a table or a join) "
+                                            "over more than one input stream; scale_out keeps such state per "
+                                            "partition of a single input so far: remove scale_out, or read one "
+                                            "stream");
     }
     auto topics = engine->InputTopics();
     for (const auto& input : ctx.inputs)

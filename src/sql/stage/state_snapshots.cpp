@@ -14,9 +14,9 @@ namespace {
 class FileSnapshotStore final : public SnapshotStore {
  public:
   explicit FileSnapshotStore(std::string path) : path_(std::move(path)) {}
-  std::string Describe(int32_t) const override { return path_; }
+  std::string Describe(const TaskId&) const override { return path_; }
 
-  Result<std::optional<std::string>> Load(int32_t) override {
+  Result<std::optional<std::string>> Load(const TaskId&) override {
     std::ifstream in(path_, std::ios::binary);
     if (!in) return std::optional<std::string>();
     std::ostringstream bytes;
@@ -37,7 +37,7 @@ class FileSnapshotStore final : public SnapshotStore {
 // A newer snapshot holds only the tasks that changed since: the older one's other tasks stay in it.
 void MergeOlder(Snapshot& newer, Snapshot&& older) {
   for (TaskSnapshot& task : older)
-    if (std::none_of(newer.begin(), newer.end(), [&](const TaskSnapshot& t) { return t.partition == task.partition; }))
+    if (std::none_of(newer.begin(), newer.end(), [&](const TaskSnapshot& t) { return t.task == task.task; }))
       newer.push_back(std::move(task));
 }
 
@@ -91,7 +91,7 @@ struct StateSnapshots::Shared {
     if (s.ok()) return;
     // The inputs are let go all the same: holding them would stall the sources for good. The stage fails with
     // this error while it runs; at the very end only the log can tell.
-    write_error = "cannot write the SQL state to " + store->Describe(snapshot.front().partition) + ": " + s.message();
+    write_error = "cannot write the SQL state to " + store->Describe(snapshot.front().task) + ": " + s.message();
     LogError("sql_state_write_failed", *write_error + " (after a crash, the state would miss records)");
   }
 };

@@ -24,9 +24,16 @@
 
 namespace pipeline::sql {
 
-// The state of one task: the whole stage (partition -1), or in scale-out one partition's share of it.
-struct TaskSnapshot {
+// Which state: the whole stage's (partition -1), or in scale-out one partition's share of one kind of task
+// ("group": after the repartition; "front": before it, when that part keeps state too).
+struct TaskId {
+  std::string kind;
   int32_t partition = -1;
+  auto operator<=>(const TaskId&) const = default;
+};
+
+struct TaskSnapshot {
+  TaskId task;
   std::string bytes;
 };
 using Snapshot = std::vector<TaskSnapshot>;
@@ -36,9 +43,9 @@ class SnapshotStore {
  public:
   virtual ~SnapshotStore() = default;
   // Where a task's state is kept, in words (for log lines).
-  virtual std::string Describe(int32_t partition) const = 0;
+  virtual std::string Describe(const TaskId& task) const = 0;
   // The task's last snapshot written, if any.
-  virtual Result<std::optional<std::string>> Load(int32_t partition) = 0;
+  virtual Result<std::optional<std::string>> Load(const TaskId& task) = 0;
   // Durable when it returns. Runs on a sink's thread, while the stage thread may Load.
   virtual Status Write(const Snapshot& snapshot) = 0;
 };
