@@ -209,6 +209,16 @@ sinks:
         assert not wrong, f"(got, want) per page: {dict(list(wrong.items())[:4])}"
 
 
+def _stop_all(procs, logs):
+    """Stops the pipe processes still running (SIGTERM: they drain) and closes their log files."""
+    for p in procs.values():
+        if p.poll() is None:
+            p.terminate()
+            p.wait(timeout=20)
+    for f in logs.values():
+        f.close()
+
+
 def test_kafka_two_processes_share_a_group_and_survive_a_kill():
     total = 30000
     with MockKafka(topics={"in": 8, "out": 8}, brokers=1) as kafka:
@@ -239,39 +249,37 @@ def test_kafka_two_processes_share_a_group_and_survive_a_kill():
                        what="all records in the output")
         finally:
             feeder.join()
-            for p in procs.values():
-                if p.poll() is None:
-                    p.terminate()
-                    p.wait(timeout=20)
-            for f in logs.values():
-                f.close()
+            _stop_all(procs, logs)
         assert not feed_errors, feed_errors
         out = _numbers(kafka.bootstrap, "out")
         assert set(out) == set(range(total))
         print(f"kafka two processes: {len(out)} output records, duplicates {len(out) - len(set(out))}")
 
 
-def _scale_out_two_processes_one_killed(kafka, input_topic, statements, feed, want, flowing=200):
-    """Runs the pipeline `statements` (a scaled-out `sql` transform q reading `input_topic`, writing table OUT to
+def _scale_out_two_processes_one_killed(kafka, input_topics, statements, feed, want, flowing=200):
+    """Runs the pipeline `statements` (a scaled-out `sql` transform q reading `input_topics`, writing table OUT to
     topic counts, keyed by its first column with the value column K) in two processes; feed() produces the input
     from a thread; one process is SIGKILLed mid-stream. Returns the survivor's log once the last value per key in
-    counts equals `want` (key -> value of column N). The kill comes once counts holds `flowing` updates."""
+    counts equals `want` (key -> value of column N). The kill comes once counts holds `flowing` updates. One topic
+    is read by a source named after it; several by one source `in` whose records go to the SQL topics they name."""
     d = tmpdir()
     props = "".join(f"\n        {k}: \"{v}\"" for k, v in CONSUMER_PROPS.items())
     sql = "".join(f"\n      {line}" for line in statements)
+    source = input_topics[0] if len(input_topics) == 1 else "in"
+    routing = "" if len(input_topics) == 1 else "\n    topics_from_records: true"
     write(f"{d}/p.yaml", f"""
 sources:
-  {input_topic}:
+  {source}:
     type: kafka
     bootstrap_servers: {kafka.bootstrap}
-    topics: [{input_topic}]
+    topics: [{", ".join(input_topics)}]
     group_id: g
     batch_size: 300
     properties:{props}
 transforms:
   q:
     type: sql
-    inputs: [{input_topic}]
+    inputs: [{source}]{routing}
     properties: {{ksql.streams.commit.interval.ms: '300'}}
     scale_out:
       bootstrap_servers: {kafka.bootstrap}
@@ -320,12 +328,7 @@ sinks:
     finally:
         if feeder:
             feeder.join()
-        for p in procs.values():
-            if p.poll() is None:
-                p.terminate()
-                p.wait(timeout=20)
-        for f in logs.values():
-            f.close()
+        _stop_all(procs, logs)
     return log("b")
 
 
@@ -344,7 +347,7 @@ def test_kafka_scale_out_group_by_moves_state_with_its_partitions():
         want = {}
         for i in range(total):
             want[f"/p{i % pages}"] = want.get(f"/p{i % pages}", 0) + i
-        log = _scale_out_two_processes_one_killed(kafka, "in", [
+        log = _scale_out_two_processes_one_killed(kafka, ["in"], [
             "CREATE STREAM s (n BIGINT, page VARCHAR) WITH (KAFKA_TOPIC='in', VALUE_FORMAT='JSON');",
             "CREATE TABLE out AS SELECT page, AS_VALUE(page) AS k, SUM(n) AS n FROM s GROUP BY page;"], feed, want)
     assert "state restored from Kafka topic pipe-q-changelog partition" in log, log[-3000:]
@@ -371,12 +374,41 @@ def test_kafka_scale_out_table_aggregate_keeps_both_states_per_partition():
         want = {}
         for lv in final.values():
             want[lv] = want.get(lv, 0) + 1
-        log = _scale_out_two_processes_one_killed(kafka, "users", [
+        log = _scale_out_two_processes_one_killed(kafka, ["users"], [
             "CREATE TABLE users (id VARCHAR PRIMARY KEY, level VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');",
             "CREATE TABLE out AS SELECT level, AS_VALUE(level) AS k, COUNT(*) AS n FROM users GROUP BY level;"],
             feed, want, flowing=40)
     assert "(front)" in log and "(group)" in log, log[-3000:]
     print(f"kafka scale-out over a table: {total} updates of {users} users, counts per level exact after a kill; "
+          f"the survivor restored {log.count('state restored from')} tasks from the changelog")
+
+
+def test_kafka_scale_out_join_keeps_the_table_side_per_partition():
+    """A stream-table join before the GROUP BY: one source reads both co-partitioned topics (the range assignor gives
+    a process partition p of both), each input partition's task keeps its share of the users table, and the
+    counts per level of the clicking users are exact after a kill."""
+    total, users, levels = 20000, 200, ["bronze", "silver", "gold", "platinum", "diamond"]
+    topics = {"clicks": 4, "users": 4, "pipe-q-repartition": 4, "pipe-q-changelog": 4, "counts": 4}
+    with MockKafka(topics=topics, brokers=1) as kafka:
+        produce(kafka.bootstrap, "users", [f"u{u}|" + json.dumps({"level": levels[u % len(levels)]})
+                                           for u in range(users)], key_delimiter="|")
+
+        def feed():
+            time.sleep(2)  # the users are read first: an inner join drops clicks of users not seen yet
+            for start in range(0, total, 1000):
+                produce(kafka.bootstrap, "clicks", [f"u{i % users}|" + json.dumps({"page": f"/p{i % 7}"})
+                                                    for i in range(start, start + 1000)], key_delimiter="|")
+                time.sleep(0.5)
+        want = {}
+        for i in range(total):
+            want[levels[(i % users) % len(levels)]] = want.get(levels[(i % users) % len(levels)], 0) + 1
+        log = _scale_out_two_processes_one_killed(kafka, ["clicks", "users"], [
+            "CREATE TABLE users (id VARCHAR PRIMARY KEY, level VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');",
+            "CREATE STREAM clicks (id VARCHAR KEY, page VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');",
+            "CREATE TABLE out AS SELECT u.level AS level, AS_VALUE(u.level) AS k, COUNT(*) AS n",
+            "  FROM clicks c JOIN users u ON c.id = u.id GROUP BY u.level;"], feed, want, flowing=40)
+    assert "(front)" in log, log[-3000:]
+    print(f"kafka scale-out join: {total} clicks of {users} users, counts per level exact after a kill; "
           f"the survivor restored {log.count('state restored from')} tasks from the changelog")
 
 

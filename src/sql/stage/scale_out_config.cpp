@@ -1,6 +1,10 @@
 #include "sql/stage/scale_out_config.h"
 
-#include <set>
+#include <algorithm>
+
+#include <vector>
+
+#include "config/suggest.h"
 
 namespace pipeline::sql {
 
@@ -10,11 +14,12 @@ Result<std::optional<ScaleOutConfig>> ParseScaleOut(const YAML::Node& node, cons
       "expected a mapping such as {bootstrap_servers: host:9092, topic_prefix: pipe-counts, group_id: counts, "
       "properties: {session.timeout.ms: '6000'}}";
   if (!node.IsMap()) return ConfigError("scale_out: " + expected);
-  static const std::set<std::string> known = {"bootstrap_servers", "topic_prefix", "group_id", "properties"};
+  static const std::vector<std::string> known = {"bootstrap_servers", "topic_prefix", "group_id", "properties"};
   ScaleOutConfig config;
   for (const auto& entry : node) {
     std::string key = entry.first.as<std::string>();
-    if (!known.count(key)) return ConfigError("scale_out: unknown key '" + key + "'; " + expected);
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      return ConfigError("scale_out: unknown key '" + key + "'" + config::DidYouMean(key, known) + "; " + expected);
     if (key == "properties") {
       if (!entry.second.IsMap()) return ConfigError("scale_out.properties: expected a mapping of librdkafka properties");
       for (const auto& p : entry.second) config.properties[p.first.as<std::string>()] = p.second.as<std::string>();

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "connectors/builtin.h"
 #include "connectors/kafka/changelog_store.h"
@@ -39,6 +40,9 @@ struct SqlStageSettings {
   sql::EngineOptions engine;
   std::chrono::milliseconds commit_interval{2000};  // ksqlDB's default commit.interval.ms
   std::optional<sql::ScaleOutConfig> scale_out;     // set only when the runtime added the repartition streams
+  // Each record goes to the SQL topic its Record::topic names (one kafka source reading several topics), not to
+  // the topic named after its input stream.
+  bool topics_from_records = false;
 };
 
 Result<std::unique_ptr<sql::Engine>> MakeEngine(const SqlStageSettings& settings) {
@@ -106,7 +110,7 @@ class SqlProcessor final : public Processor {
     Statements().SetUnreadTopics(unread_topics_);
   }
   FieldDemand InputDemand(size_t input_index, const std::vector<FieldDemand>&) const override {
-    if (input_index == repartitioned_) return FieldDemand::All();
+    if (input_index == repartitioned_ || settings_.topics_from_records) return FieldDemand::All();
     return Statements().ValueDemand(inputs_[input_index]);
   }
 
@@ -164,11 +168,11 @@ class SqlProcessor final : public Processor {
   Status ProcessWhole(const std::string& topic, BatchPtr batch, const EmitFn& emit) {
     std::vector<sql::Emitted> out;
     if (!snapshots_) {
-      PIPE_RETURN_IF_ERROR(whole_.engine->PushAll(topic, batch->records, out));
+      PIPE_RETURN_IF_ERROR(PushRouted(*whole_.engine, topic, batch->records, out));
       Deliver(out, batch->acks, emit);
       return {};
     }
-    PIPE_RETURN_IF_ERROR(whole_.engine->PushAll(topic, whole_.replay.Admit(*batch, kept_), out));
+    PIPE_RETURN_IF_ERROR(PushRouted(*whole_.engine, topic, whole_.replay.Admit(*batch, kept_), out));
     whole_.dirty = true;
     Deliver(out, {snapshots_->EpochToken()}, emit);
     snapshots_->Hold(batch->acks);
@@ -199,9 +203,41 @@ class SqlProcessor final : public Processor {
     return {};
   }
 
-  Status PushStamped(sql::Engine& engine, const std::string& topic, std::vector<Record>& records,
+  // Pushes the records to `input`'s topic, or with topics_from_records each run of one topic to that topic.
+  Status PushRouted(sql::Engine& engine, const std::string& input, std::vector<Record>& records,
+                    std::vector<sql::Emitted>& out) {
+    if (!settings_.topics_from_records) return engine.PushAll(input, records, out);
+    for (auto run = records.begin(); run != records.end();) {
+      auto end = std::find_if(run, records.end(), [&](const Record& r) { return r.topic != run->topic; });
+      if (Declared(*run)) {
+        std::vector<Record> same(std::make_move_iterator(run), std::make_move_iterator(end));
+        PIPE_RETURN_IF_ERROR(engine.PushAll(same.front().topic, same, out));
+      }
+      run = end;
+    }
+    return {};
+  }
+
+  // With topics_from_records: whether a statement reads the record's topic; a record no statement reads is a
+  // processing error (logged and counted), as ksqlDB counts records it cannot use.
+  bool Declared(const Record& r) {
+    auto upper = [](std::string t) {
+      for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      return t;
+    };
+    if (declared_topics_.empty())
+      for (const std::string& t : Statements().InputTopics()) declared_topics_.insert(upper(t));
+    if (declared_topics_.count(upper(r.topic))) return true;
+    taken_errors_.push_back("a record of topic '" + r.topic + "' (partition " + std::to_string(r.partition) +
+                            ", offset " + std::to_string(r.offset) + ") is read by no statement: dropped");
+    return false;
+  }
+
+  Status PushStamped(sql::Engine& engine, const std::string& input, std::vector<Record>& records,
                      const AckTracker* origin, std::vector<sql::Emitted>& out) {
     for (Record& record : records) {
+      if (settings_.topics_from_records && !Declared(record)) continue;
+      const std::string topic = settings_.topics_from_records ? record.topic : input;  // a copy: record moves below
       size_t first = out.size();
       bool stamp = origin && record.offset >= 0;
       std::string key = stamp ? sql::SourcePositionKey(*origin, record) : std::string();
@@ -422,6 +458,7 @@ class SqlProcessor final : public Processor {
   uint64_t assignment_changes_seen_ = 0;
   std::unique_ptr<sql::StateSnapshots> snapshots_;  // null: the statements keep no state, or no state dir
   std::vector<Record> kept_;  // scratch for ReplayFilter::Admit
+  std::set<std::string> declared_topics_;  // upper case; see Declared
   std::chrono::steady_clock::time_point last_seal_ = std::chrono::steady_clock::now();
   static constexpr int64_t kErrorsLoggedEach = 20;
   int64_t processing_errors_ = 0;
@@ -450,6 +487,12 @@ void RegisterSqlStage(Registry& registry) {
        "are passed on as the last update per key of each input batch, like ksqlDB's record cache; "
        "ksql.streams.cache.max.bytes.buffering: 0 passes on every update. State (tables, aggregates, joins) is saved "
        "in the state dir every ksql.streams.commit.interval.ms (default 2000)."},
+      {"topics_from_records", OptionType::kBool,
+       "Feed each record to the SQL topic its Kafka topic names (KAFKA_TOPIC of a CREATE STREAM/TABLE) instead of the "
+       "topic named after its input stream: one kafka source reading several topics, such as both sides of a join, "
+       "which keeps their partitions together when scaled out (range assignor). Records of a topic no statement "
+       "reads are processing errors.",
+       "false"},
       {"scale_out", OptionType::kAny,
        "Share GROUP BY state between pipe processes through Kafka, as ksqlDB does: {bootstrap_servers, "
        "topic_prefix (default pipe-<name>), group_id (default the prefix), properties}. Changes go through the "
@@ -504,9 +547,11 @@ void RegisterSqlStage(Registry& registry) {
                                             "partition of a single input so far: remove scale_out, or read one "
                                             "stream");
     }
+    settings.topics_from_records = options.GetBool("topics_from_records");
     auto topics = engine->InputTopics();
     for (const auto& input : ctx.inputs)
-      if (input != repartitioned && std::find(topics.begin(), topics.end(), input) == topics.end())
+      if (!settings.topics_from_records && input != repartitioned &&
+          std::find(topics.begin(), topics.end(), input) == topics.end())
         return options.ErrorAt("sql", "input stream '" + input +
                                           "' has no declaration: add CREATE STREAM " + input + " (...) WITH (KAFKA_TOPIC='" +
                                           input + "', VALUE_FORMAT='JSON');");
