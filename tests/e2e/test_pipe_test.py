@@ -28,8 +28,8 @@ def _summary(output):
 
 
 def test_example_pipeline_tests_pass():
-    files = sorted(glob.glob(os.path.join(PIPELINES, "sql-*.test.yaml")))
-    assert len(files) >= 4, f"expected the four SQL example tests, found {files}"
+    files = sorted(glob.glob(os.path.join(PIPELINES, "*.test.yaml")))
+    assert len(files) >= 5, f"expected the four SQL example tests and clickstream-kafka's, found {files}"
     for f in files:
         p = run_pipe(["test", f], timeout=120, cwd=ROOT)
         passed, failed = _summary(p.stdout)
