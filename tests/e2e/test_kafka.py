@@ -467,6 +467,48 @@ def test_kafka_clickstream_vip_actions_pipeline():
         assert proc.returncode == 0, open(f"{d}/err.log").read()
 
 
+def test_kafka_one_source_feeds_each_topic_to_its_own_sql_stream():
+    """topics_from_records: one source reads three topics; users and clicks go to their own SQL streams and are
+    joined; the third topic, which no statement reads, is a logged processing error, not a silent drop."""
+    with MockKafka(topics={"clicks": 2, "users": 2, "noise": 1, "out": 1}) as kafka:
+        produce(kafka.bootstrap, "users", [f"u{u}|" + json.dumps({"level": "gold" if u % 2 else "silver"})
+                                           for u in range(10)], key_delimiter="|")
+        produce(kafka.bootstrap, "noise", [json.dumps({"x": 1})])
+        d = tmpdir()
+        write(f"{d}/p.yaml", f"""
+sources:
+  in: {{type: kafka, bootstrap_servers: {kafka.bootstrap}, topics: [users, noise], group_id: g, assignment: all}}
+  clicks: {{type: kafka, bootstrap_servers: {kafka.bootstrap}, topics: [clicks], group_id: g2, assignment: all}}
+transforms:
+  q:
+    type: sql
+    inputs: [in, clicks]
+    topics_from_records: true
+    sql: |
+      CREATE TABLE users (id VARCHAR PRIMARY KEY, level VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');
+      CREATE STREAM clicks (id VARCHAR KEY, page VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');
+      CREATE STREAM gold AS SELECT c.id AS id, page FROM clicks c JOIN users u ON c.id = u.id WHERE level = 'gold';
+sinks:
+  out: {{type: kafka, inputs: [gold], bootstrap_servers: {kafka.bootstrap}, topic: out}}
+""")
+        with open(f"{d}/err.log", "w") as err:
+            proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"],
+                              stdout=subprocess.DEVNULL, stderr=err)
+            try:
+                wait_until(lambda: "is read by no statement" in open(f"{d}/err.log").read(), timeout=30,
+                           what="the noise record reported")
+                time.sleep(1)  # the users table is read by now
+                produce(kafka.bootstrap, "clicks", [f"u{i % 10}|" + json.dumps({"page": f"/p{i}"}) for i in range(100)],
+                        key_delimiter="|")
+                wait_until(lambda: count(kafka.bootstrap, "out") >= 50, timeout=30, interval=0.5, what="50 joined")
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=30)
+        assert proc.returncode == 0, open(f"{d}/err.log").read()
+        assert len(consume(kafka.bootstrap, "out")) == 50  # the 5 gold users' 10 clicks each
+        assert "a record of topic 'noise' (partition 0, offset 0) is read by no statement" in open(f"{d}/err.log").read()
+
+
 def test_kafka_exactly_once_under_sigkill_on_a_real_cluster():
     bootstrap = os.environ.get("PIPE_TEST_KAFKA_BOOTSTRAP")
     if not bootstrap:
