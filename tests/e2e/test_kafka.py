@@ -1,16 +1,19 @@
 """Kafka through the binary, against librdkafka's mock cluster (tests/support/kafka.py): Kafka to Kafka with keys,
 headers and timestamps; at-least-once under repeated SIGKILL; two processes sharing a group; the transactional
-path; the Admin API error path. The exactly-once kill test needs a real cluster (PIPE_TEST_KAFKA_BOOTSTRAP)."""
+path; the Admin API error path; stateful SQL scaled out over two processes (repartition and changelog topics).
+The exactly-once kill test needs a real cluster (PIPE_TEST_KAFKA_BOOTSTRAP)."""
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import threading
 import time
+import urllib.request
 import uuid
 
-from harness import Skip, run_pipe, sigkill_runs, start_pipe, tmpdir, wait_until, write
+from harness import Skip, free_port, run_pipe, sigkill_runs, start_pipe, tmpdir, wait_until, write
 from kafka import MockKafka, consume, count, produce, produce_file
 
 CONSUMER_PROPS = {"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"}
@@ -259,8 +262,8 @@ def test_kafka_two_processes_share_a_group_and_survive_a_kill():
 def _scale_out_two_processes_one_killed(kafka, input_topics, statements, feed, want, flowing=200):
     """Runs the pipeline `statements` (a scaled-out `sql` transform q reading `input_topics`, writing table OUT to
     topic counts, keyed by its first column with the value column K) in two processes; feed() produces the input
-    from a thread; one process is SIGKILLed mid-stream. Returns the survivor's log once the last value per key in
-    counts equals `want` (key -> value of column N). The kill comes once counts holds `flowing` updates. One topic
+    from a thread; one process is SIGKILLed mid-stream. Returns the survivor's log and its /metrics text once the
+    last value per key in counts equals `want` (key -> value of column N). The kill comes once counts holds `flowing` updates. One topic
     is read by a source named after it; several by one source `in` whose records go to the SQL topics they name."""
     d = tmpdir()
     props = "".join(f"\n        {k}: \"{v}\"" for k, v in CONSUMER_PROPS.items())
@@ -289,7 +292,9 @@ sinks:
   counts: {{type: kafka, inputs: [out], bootstrap_servers: {kafka.bootstrap}, topic: counts, linger: 5ms}}
 """)
     logs = {name: open(f"{d}/{name}.log", "w") for name in ("a", "b")}
-    procs = {name: start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/{name}", "--no-watch"],
+    port = free_port()
+    procs = {name: start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/{name}", "--no-watch"] +
+                              (["--http", f"127.0.0.1:{port}"] if name == "b" else []),
                               stdout=subprocess.DEVNULL, stderr=logs[name]) for name in ("a", "b")}
 
     def log(name):
@@ -325,11 +330,20 @@ sinks:
         assert not errors, errors
         # b takes a's partitions over after the session timeout, restores their state and finishes.
         wait_until(lambda: last_per_key() == want, timeout=90, interval=2, what="every aggregate right")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            metrics = r.read().decode()
     finally:
         if feeder:
             feeder.join()
         _stop_all(procs, logs)
-    return log("b")
+    return log("b"), metrics
+
+
+def _metric(metrics, name):
+    """The value of the one sample of `name` in Prometheus text."""
+    m = re.search(rf"^{name}{{[^}}]*}} (\d+)", metrics, re.M)
+    assert m, f"no {name} in /metrics"
+    return int(m.group(1))
 
 
 def test_kafka_scale_out_group_by_moves_state_with_its_partitions():
@@ -347,10 +361,12 @@ def test_kafka_scale_out_group_by_moves_state_with_its_partitions():
         want = {}
         for i in range(total):
             want[f"/p{i % pages}"] = want.get(f"/p{i % pages}", 0) + i
-        log = _scale_out_two_processes_one_killed(kafka, ["in"], [
+        log, metrics = _scale_out_two_processes_one_killed(kafka, ["in"], [
             "CREATE STREAM s (n BIGINT, page VARCHAR) WITH (KAFKA_TOPIC='in', VALUE_FORMAT='JSON');",
             "CREATE TABLE out AS SELECT page, AS_VALUE(page) AS k, SUM(n) AS n FROM s GROUP BY page;"], feed, want)
     assert "state restored from Kafka topic pipe-q-changelog partition" in log, log[-3000:]
+    # The survivor holds all 4 repartition partitions, at least a's 2 restored from the changelog.
+    assert _metric(metrics, "pipe_sql_tasks") == 4 and _metric(metrics, "pipe_sql_state_restores_total") >= 2, metrics
     print(f"kafka scale-out: {total} records, {pages} sums exact after a kill; "
           f"the survivor restored {log.count('state restored from')} partitions from the changelog")
 
@@ -374,7 +390,7 @@ def test_kafka_scale_out_table_aggregate_keeps_both_states_per_partition():
         want = {}
         for lv in final.values():
             want[lv] = want.get(lv, 0) + 1
-        log = _scale_out_two_processes_one_killed(kafka, ["users"], [
+        log, _ = _scale_out_two_processes_one_killed(kafka, ["users"], [
             "CREATE TABLE users (id VARCHAR PRIMARY KEY, level VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');",
             "CREATE TABLE out AS SELECT level, AS_VALUE(level) AS k, COUNT(*) AS n FROM users GROUP BY level;"],
             feed, want, flowing=40)
@@ -402,7 +418,7 @@ def test_kafka_scale_out_join_keeps_the_table_side_per_partition():
         want = {}
         for i in range(total):
             want[levels[(i % users) % len(levels)]] = want.get(levels[(i % users) % len(levels)], 0) + 1
-        log = _scale_out_two_processes_one_killed(kafka, ["clicks", "users"], [
+        log, _ = _scale_out_two_processes_one_killed(kafka, ["clicks", "users"], [
             "CREATE TABLE users (id VARCHAR PRIMARY KEY, level VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');",
             "CREATE STREAM clicks (id VARCHAR KEY, page VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');",
             "CREATE TABLE out AS SELECT u.level AS level, AS_VALUE(u.level) AS k, COUNT(*) AS n",

@@ -163,6 +163,11 @@ class SqlProcessor final : public Processor {
                                          "SQL processing errors (bad casts, undecodable records): NULL or the record dropped");
     replayed_metric_ = metrics->GetCounter("pipe_sql_replayed_records_skipped_total", labels,
                                            "Replayed records a restored SQL state already held, skipped");
+    if (!settings_.scale_out) return;
+    tasks_metric_ = metrics->GetGauge("pipe_sql_tasks", labels,
+                                      "scale_out: partitions whose SQL state this process holds now");
+    restores_metric_ = metrics->GetCounter("pipe_sql_state_restores_total", labels,
+                                           "scale_out: partitions whose state was restored from the changelog topic");
   }
 
   Status ProcessWhole(const std::string& topic, BatchPtr batch, const EmitFn& emit) {
@@ -352,6 +357,7 @@ class SqlProcessor final : public Processor {
     if (errors_metric_) errors_metric_->Set(processing_errors_);
     if (late_metric_) late_metric_->Set(late);
     if (replayed_metric_) replayed_metric_->Set(replayed);
+    if (tasks_metric_) tasks_metric_->Set(static_cast<int64_t>(tasks_.size()));
   }
 
   template <class Fn>
@@ -377,6 +383,7 @@ class SqlProcessor final : public Processor {
       return Discard(task, where, "the statements changed since");
     Status restored = task.engine->RestoreState(parts[2]);
     if (!restored.ok()) return Discard(task, where, restored.message());
+    if (restores_metric_) restores_metric_->Add();
     task.replay.Restore(parts[1]);
     if (parts.size() > 3) task.origins.Restore(parts[3]);  // snapshots from before scale-out have 3 parts
     LogInfo("sql_state_restored", "transform " + settings_.name + ": state restored from " + where +
@@ -470,6 +477,8 @@ class SqlProcessor final : public Processor {
   Counter* late_metric_ = nullptr;
   Counter* errors_metric_ = nullptr;
   Counter* replayed_metric_ = nullptr;
+  Counter* tasks_metric_ = nullptr;
+  Counter* restores_metric_ = nullptr;
 };
 
 }  // namespace
