@@ -24,6 +24,8 @@ std::string HeaderText(const rd_kafka_message_t* m, const char* name) {
   return std::string(static_cast<const char*>(value), size);
 }
 
+}  // namespace
+
 // Collects a partition's messages in order and keeps the last snapshot whose chunks all arrived.
 class SnapshotAssembly {
  public:
@@ -53,8 +55,6 @@ class SnapshotAssembly {
   size_t next_ = 0;
   std::optional<std::string> latest_;
 };
-
-}  // namespace
 
 Result<std::unique_ptr<ChangelogStore>> ChangelogStore::Open(ChangelogSettings settings) {
   std::unique_ptr<ChangelogStore> store(new ChangelogStore(std::move(settings)));
@@ -152,27 +152,41 @@ Result<KafkaClient> ChangelogStore::NewRestoreConsumer() const {
   return KafkaClient(rk);
 }
 
-// Reads the partition from its start to its end as they are now: the newest complete snapshot is the state.
+// The newest complete snapshot is the state. It sits at the partition's end, unless other tasks wrote after it
+// (the other kind, another stage): read a window at the end, and a wider one until a snapshot is found or the
+// window covers the partition. So a changelog that is not compacted restores as fast as one that is.
 Result<std::optional<std::string>> ChangelogStore::Load(const sql::TaskId& task) {
-  const int32_t partition = task.partition;
   auto consumer = NewRestoreConsumer();
   if (!consumer.ok()) return consumer.error();
   rd_kafka_t* rk = consumer->get();
   int64_t low = 0, high = 0;
   rd_kafka_resp_err_t err =
-      rd_kafka_query_watermark_offsets(rk, settings_.topic.c_str(), partition, &low, &high, kTimeoutMs);
+      rd_kafka_query_watermark_offsets(rk, settings_.topic.c_str(), task.partition, &low, &high, kTimeoutMs);
   if (err) return RetryableError(Describe(task) + ": " + KafkaErrorText(err) +
                                  " (create the changelog topic with as many partitions as the input and repartition topics)");
-  SnapshotAssembly assembly(KeyPrefix(task));
-  if (high <= low) return std::move(assembly.latest());
+  for (int64_t window = 64;; window *= 8) {
+    int64_t start = std::max(low, high - window);
+    SnapshotAssembly assembly(KeyPrefix(task));
+    PIPE_RETURN_IF_ERROR(ReadRange(rk, task, start, high, assembly));
+    if (assembly.latest() || start == low) {
+      rd_kafka_consumer_close(rk);
+      return std::move(assembly.latest());
+    }
+  }
+}
+
+Status ChangelogStore::ReadRange(rd_kafka_t* rk, const sql::TaskId& task, int64_t start, int64_t end,
+                                 SnapshotAssembly& assembly) {
+  if (start >= end) return {};
   PartitionList list(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(list.get(), settings_.topic.c_str(), partition)->offset = low;
-  if ((err = rd_kafka_assign(rk, list.get()))) return RetryableError(Describe(task) + ": " + KafkaErrorText(err));
+  rd_kafka_topic_partition_list_add(list.get(), settings_.topic.c_str(), task.partition)->offset = start;
+  if (rd_kafka_resp_err_t err = rd_kafka_assign(rk, list.get()))
+    return RetryableError(Describe(task) + ": " + KafkaErrorText(err));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kTimeoutMs);
-  for (int64_t next = low; next < high;) {
+  for (int64_t next = start; next < end;) {
     if (std::chrono::steady_clock::now() > deadline)
-      return RetryableError(Describe(task) + ": restore did not reach offset " + std::to_string(high) +
-                            " within " + std::to_string(kTimeoutMs / 1000) + " s");
+      return RetryableError(Describe(task) + ": restore did not reach offset " + std::to_string(end) + " within " +
+                            std::to_string(kTimeoutMs / 1000) + " s");
     KafkaMessage m(rd_kafka_consumer_poll(rk, 200));
     if (!m) continue;
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) break;
@@ -180,8 +194,7 @@ Result<std::optional<std::string>> ChangelogStore::Load(const sql::TaskId& task)
     assembly.Add(m.get());
     next = m->offset + 1;
   }
-  rd_kafka_consumer_close(rk);
-  return std::move(assembly.latest());
+  return {};
 }
 
 }  // namespace pipeline::kafka

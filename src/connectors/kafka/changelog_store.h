@@ -18,6 +18,8 @@
 
 namespace pipeline::kafka {
 
+class SnapshotAssembly;
+
 struct ChangelogSettings {
   std::string stage;  // the transform's name: the message keys' prefix
   std::string bootstrap_servers;
@@ -40,6 +42,9 @@ class ChangelogStore final : public sql::SnapshotStore {
   Status Produce(const sql::TaskId& task, const std::string& bytes);
   std::string KeyPrefix(const sql::TaskId& task) const { return settings_.stage + "/" + task.kind + "/"; }
   Result<KafkaClient> NewRestoreConsumer() const;
+  // Reads offsets [start, end) of the task's partition into `assembly`.
+  Status ReadRange(rd_kafka_t* consumer, const sql::TaskId& task, int64_t start, int64_t end,
+                   SnapshotAssembly& assembly);
 
   ChangelogSettings settings_;
   KafkaClient producer_;

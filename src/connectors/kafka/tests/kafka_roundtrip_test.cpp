@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "connectors/kafka/changelog_store.h"
 #include "connectors/kafka/kafka_sink.h"
 #include "connectors/kafka/kafka_source.h"
 #include "connectors/kafka/transactional_sink.h"
@@ -233,5 +234,36 @@ TEST_SUITE("connectors.kafka") {
     int batches = 0;
     CHECK(ReadAll(again, &batches).size() == 5);
     again.Close();
+  }
+
+  TEST_CASE("changelog: the newest complete snapshot of a task comes back, chunked or not, among other tasks'") {
+    MockCluster mock({{"changelog", 2}});
+    auto store = ChangelogStore::Open({"q", mock.bootstrap, "changelog", {}});
+    REQUIRE(store.ok());
+    sql::TaskId group0{"group", 0}, front0{"front", 0}, group1{"group", 1};
+    auto empty = (*store)->Load(group0);
+    REQUIRE(empty.ok());
+    CHECK_FALSE(empty->has_value());
+    std::string big(1300 * 1024, 'x');  // three chunks
+    big[0] = 'B';
+    REQUIRE((*store)->Write({{group0, "old"}, {group1, "one"}}).ok());
+    REQUIRE((*store)->Write({{group0, big}}).ok());
+    // Enough writes of the other kind after it that the first window at the partition's end misses it.
+    for (int i = 0; i < 100; ++i) REQUIRE((*store)->Write({{front0, "front " + std::to_string(i)}}).ok());
+    auto g0 = (*store)->Load(group0);
+    REQUIRE(g0.ok());
+    REQUIRE(g0->has_value());
+    CHECK(**g0 == big);
+    auto f0 = (*store)->Load(front0);
+    REQUIRE(f0.ok());
+    CHECK(f0->value_or("") == "front 99");
+    auto g1 = (*store)->Load(group1);
+    REQUIRE(g1.ok());
+    CHECK(g1->value_or("") == "one");
+    auto other_stage = ChangelogStore::Open({"other", mock.bootstrap, "changelog", {}});
+    REQUIRE(other_stage.ok());
+    auto none = (*other_stage)->Load(group0);
+    REQUIRE(none.ok());
+    CHECK_FALSE(none->has_value());
   }
 }
