@@ -259,12 +259,13 @@ def test_kafka_two_processes_share_a_group_and_survive_a_kill():
         print(f"kafka two processes: {len(out)} output records, duplicates {len(out) - len(set(out))}")
 
 
-def _scale_out_two_processes_one_killed(kafka, input_topics, statements, feed, want, flowing=200):
+def _scale_out_two_processes_one_killed(kafka, input_topics, statements, chunks, want, pause=0.5, warmup=0.0):
     """Runs the pipeline `statements` (a scaled-out `sql` transform q reading `input_topics`, writing table OUT to
-    topic counts, keyed by its first column with the value column K) in two processes; feed() produces the input
-    from a thread; one process is SIGKILLed mid-stream. Returns the survivor's log and its /metrics text once the
-    last value per key in counts equals `want` (key -> value of column N). The kill comes once counts holds `flowing` updates. One topic
-    is read by a source named after it; several by one source `in` whose records go to the SQL topics they name."""
+    topic counts, keyed by its first column with the value column K) in two processes. A thread produces the input
+    `chunks` ((topic, lines, key delimiter)), one every `pause` seconds after `warmup`; process a is SIGKILLed once
+    a third of them are in and output flows. Returns the survivor's log and its /metrics text once the last value
+    per key in counts equals `want` (key -> value of column N). One topic is read by a source named after it;
+    several by one source `in` whose records go to the SQL topics they name."""
     d = tmpdir()
     props = "".join(f"\n        {k}: \"{v}\"" for k, v in CONSUMER_PROPS.items())
     sql = "".join(f"\n      {line}" for line in statements)
@@ -308,22 +309,26 @@ sinks:
             last[r["K"]] = r["N"]
         return last
 
-    feeder, errors = None, []
+    feeder, errors, produced = None, [], [0]
     try:
         # Each process owns 2 of the 4 repartition partitions.
         wait_until(lambda: log("a").count("now owns 2") and log("b").count("now owns 2"), timeout=40,
                    interval=0.2, what="both processes owning repartition partitions")
 
-        def feed_or_fail():
+        def feed():
             try:
-                feed()
+                time.sleep(warmup)
+                for topic, lines, key_delimiter in chunks:
+                    produce(kafka.bootstrap, topic, lines, key_delimiter=key_delimiter)
+                    produced[0] += 1
+                    time.sleep(pause)
             except Exception as e:  # reported by the main thread
                 errors.append(e)
-        feeder = threading.Thread(target=feed_or_fail)
+        feeder = threading.Thread(target=feed)
         feeder.start()
-        # Table changes are passed on once per batch and key: so many updates mean input is flowing.
-        wait_until(lambda: count(kafka.bootstrap, "counts") > flowing, timeout=40, interval=0.3, what="output")
-        assert feeder.is_alive(), "the input ended before the kill"
+        wait_until(lambda: produced[0] >= len(chunks) // 3, timeout=60, interval=0.2, what="a third of the input")
+        wait_until(lambda: count(kafka.bootstrap, "counts") > 0, timeout=40, interval=0.3, what="output")
+        assert produced[0] < len(chunks), "the input ended before the kill"
         procs["a"].send_signal(signal.SIGKILL)
         procs["a"].wait()
         feeder.join()
@@ -353,17 +358,14 @@ def test_kafka_scale_out_group_by_moves_state_with_its_partitions():
     total, pages = 30000, 40
     topics = {"in": 8, "pipe-q-repartition": 4, "pipe-q-changelog": 4, "counts": 4}
     with MockKafka(topics=topics, brokers=1) as kafka:
-        def feed():
-            for start in range(0, total, 1000):
-                produce(kafka.bootstrap, "in", [json.dumps({"n": i, "page": f"/p{i % pages}"})
-                                                for i in range(start, start + 1000)])
-                time.sleep(0.5)
+        chunks = [("in", [json.dumps({"n": i, "page": f"/p{i % pages}"}) for i in range(start, start + 1000)], None)
+                  for start in range(0, total, 1000)]
         want = {}
         for i in range(total):
             want[f"/p{i % pages}"] = want.get(f"/p{i % pages}", 0) + i
         log, metrics = _scale_out_two_processes_one_killed(kafka, ["in"], [
             "CREATE STREAM s (n BIGINT, page VARCHAR) WITH (KAFKA_TOPIC='in', VALUE_FORMAT='JSON');",
-            "CREATE TABLE out AS SELECT page, AS_VALUE(page) AS k, SUM(n) AS n FROM s GROUP BY page;"], feed, want)
+            "CREATE TABLE out AS SELECT page, AS_VALUE(page) AS k, SUM(n) AS n FROM s GROUP BY page;"], chunks, want)
     assert "state restored from Kafka topic pipe-q-changelog partition" in log, log[-3000:]
     # The survivor holds all 4 repartition partitions, at least a's 2 restored from the changelog.
     assert _metric(metrics, "pipe_sql_tasks") == 4 and _metric(metrics, "pipe_sql_state_restores_total") >= 2, metrics
@@ -381,11 +383,8 @@ def test_kafka_scale_out_table_aggregate_keeps_both_states_per_partition():
         def level(i):
             return levels[(i * 7 + i // users) % len(levels)]
 
-        def feed():
-            for start in range(0, total, 500):
-                produce(kafka.bootstrap, "users", [f"u{i % users}|" + json.dumps({"level": level(i)})
-                                                   for i in range(start, start + 500)], key_delimiter="|")
-                time.sleep(0.4)
+        chunks = [("users", [f"u{i % users}|" + json.dumps({"level": level(i)}) for i in range(start, start + 400)], "|")
+                  for start in range(0, total, 400)]
         final = {f"u{i % users}": level(i) for i in range(total)}
         want = {}
         for lv in final.values():
@@ -393,7 +392,7 @@ def test_kafka_scale_out_table_aggregate_keeps_both_states_per_partition():
         log, _ = _scale_out_two_processes_one_killed(kafka, ["users"], [
             "CREATE TABLE users (id VARCHAR PRIMARY KEY, level VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');",
             "CREATE TABLE out AS SELECT level, AS_VALUE(level) AS k, COUNT(*) AS n FROM users GROUP BY level;"],
-            feed, want, flowing=40)
+            chunks, want)
     assert "(front)" in log and "(group)" in log, log[-3000:]
     print(f"kafka scale-out over a table: {total} updates of {users} users, counts per level exact after a kill; "
           f"the survivor restored {log.count('state restored from')} tasks from the changelog")
@@ -403,18 +402,14 @@ def test_kafka_scale_out_join_keeps_the_table_side_per_partition():
     """A stream-table join before the GROUP BY: one source reads both co-partitioned topics (the range assignor gives
     a process partition p of both), each input partition's task keeps its share of the users table, and the
     counts per level of the clicking users are exact after a kill."""
-    total, users, levels = 20000, 200, ["bronze", "silver", "gold", "platinum", "diamond"]
+    total, users, levels = 21000, 200, ["bronze", "silver", "gold", "platinum", "diamond"]
     topics = {"clicks": 4, "users": 4, "pipe-q-repartition": 4, "pipe-q-changelog": 4, "counts": 4}
     with MockKafka(topics=topics, brokers=1) as kafka:
         produce(kafka.bootstrap, "users", [f"u{u}|" + json.dumps({"level": levels[u % len(levels)]})
                                            for u in range(users)], key_delimiter="|")
 
-        def feed():
-            time.sleep(2)  # the users are read first: an inner join drops clicks of users not seen yet
-            for start in range(0, total, 1000):
-                produce(kafka.bootstrap, "clicks", [f"u{i % users}|" + json.dumps({"page": f"/p{i % 7}"})
-                                                    for i in range(start, start + 1000)], key_delimiter="|")
-                time.sleep(0.5)
+        chunks = [("clicks", [f"u{i % users}|" + json.dumps({"page": f"/p{i % 7}"}) for i in range(start, start + 700)],
+                   "|") for start in range(0, total, 700)]
         want = {}
         for i in range(total):
             want[levels[(i % users) % len(levels)]] = want.get(levels[(i % users) % len(levels)], 0) + 1
@@ -422,7 +417,8 @@ def test_kafka_scale_out_join_keeps_the_table_side_per_partition():
             "CREATE TABLE users (id VARCHAR PRIMARY KEY, level VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');",
             "CREATE STREAM clicks (id VARCHAR KEY, page VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');",
             "CREATE TABLE out AS SELECT u.level AS level, AS_VALUE(u.level) AS k, COUNT(*) AS n",
-            "  FROM clicks c JOIN users u ON c.id = u.id GROUP BY u.level;"], feed, want, flowing=40)
+            "  FROM clicks c JOIN users u ON c.id = u.id GROUP BY u.level;"], chunks, want,
+            warmup=2)  # the users are read first: an inner join drops clicks of users not seen yet
     assert "(front)" in log, log[-3000:]
     print(f"kafka scale-out join: {total} clicks of {users} users, counts per level exact after a kill; "
           f"the survivor restored {log.count('state restored from')} tasks from the changelog")
