@@ -3,10 +3,13 @@
 // Schema from them, so documentation cannot drift from the code.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace pipeline {
+
+class Options;
 
 enum class OptionType {
   kString,
@@ -39,7 +42,9 @@ struct ComponentSpec {
   std::string summary;   // one line for the reference
   std::vector<OptionSpec> options;
   std::string example;   // YAML snippet for the docs (optional)
-  bool finite_capable = false;  // sources: can end by themselves (read once, count)
+  // Sources: whether these options make the source end by itself (read once, a count, stop at the end); null:
+  // never. A pipeline whose sources all end is finite.
+  std::function<bool(const Options&)> ends_by_itself;
 };
 
 std::string_view OptionTypeName(OptionType t);

@@ -233,9 +233,8 @@ void Pipeline::InitMetrics() {
 }
 
 bool Pipeline::finite() const {
-  for (const auto& c : config_.sources) {
-    if (!c.spec || !c.spec->finite_capable) return false;
-  }
+  for (const auto& c : config_.sources)
+    if (!c.spec || !c.spec->ends_by_itself || !c.spec->ends_by_itself(Options(c.spec, c.node, config_.file))) return false;
   return true;
 }
 

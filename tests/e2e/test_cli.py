@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from harness import PIPE, ROOT, run_pipe, Skip
+from harness import PIPE, ROOT, Skip, run_pipe, tmpdir, write
 
 PIPELINES = sorted(glob.glob(os.path.join(ROOT, "pipelines", "*.yaml")))
 PIPELINES = [p for p in PIPELINES if not p.endswith(".test.yaml")]
@@ -89,6 +89,12 @@ def test_explain_shows_the_graph_in_three_formats():
     f = os.path.join(ROOT, "pipelines", "quickstart.yaml")
     text = run_pipe(["explain", f], check=True).stdout
     assert "source" in text and "sink" in text, text
+    # An unbounded generator runs until stopped; with a count it ends by itself.
+    assert text.startswith(f"pipeline {f} (runs until stopped)"), text
+    with open(f) as src:
+        counted = src.read().replace("type: generator", "type: generator\n    count: 10", 1)
+    bounded = write(os.path.join(tmpdir(), "bounded.yaml"), counted)
+    assert "(finite: ends when its sources end)" in run_pipe(["explain", bounded], check=True).stdout
     dot = run_pipe(["explain", f, "--format", "dot"], check=True).stdout
     assert dot.startswith("digraph pipeline {") and "->" in dot, dot
     mer = run_pipe(["explain", f, "--format", "mermaid"], check=True).stdout

@@ -20,7 +20,7 @@ ComponentSpec FileSourceSpec() {
   ComponentSpec spec;
   spec.type = "file";
   spec.kind = ComponentKind::kSource;
-  spec.finite_capable = true;
+  spec.ends_by_itself = [](const Options& o) { return o.GetString("mode") != "follow"; };
   spec.summary = "Reads records line by line from files (one file or a glob), once or following them like tail -F. "
                  "A line that cannot be decoded follows on_error: fail (the error names the file and byte offset), "
                  "skip (counted in pipe_source_bad_records_total) or dead_letter (appended to dead_letter_path as "

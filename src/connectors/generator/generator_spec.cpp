@@ -16,7 +16,7 @@ ComponentSpec GeneratorSpec() {
   ComponentSpec spec;
   spec.type = "generator";
   spec.kind = ComponentKind::kSource;
-  spec.finite_capable = true;
+  spec.ends_by_itself = [](const Options& o) { return o.GetInt("count") > 0; };
   spec.summary = "Synthetic records: ksql-datagen's quickstart datasets, Nexmark, or fields declared in YAML.";
   spec.options = {
       {"dataset", OptionType::kEnum,

@@ -1,6 +1,7 @@
 #include "connectors/kafka/kafka_spec.h"
 
 #include "connectors/kafka/kafka_format.h"
+#include "plugin/options.h"
 
 namespace pipeline::kafka {
 
@@ -30,7 +31,7 @@ ComponentSpec KafkaSourceSpec() {
   spec.type = "kafka";
   spec.kind = ComponentKind::kSource;
   spec.summary = "Consumes Kafka topics in a consumer group; commits offsets only after every sink delivered.";
-  spec.finite_capable = true;
+  spec.ends_by_itself = [](const Options& o) { return o.GetBool("stop_at_end"); };
   spec.options = {
       Bootstrap(),
       {.name = "topics", .type = OptionType::kStringList, .description = "Topics to consume (or topic_pattern)."},

@@ -14,7 +14,7 @@ ComponentSpec StdinSpec() {
   ComponentSpec spec;
   spec.type = "stdin";
   spec.kind = ComponentKind::kSource;
-  spec.finite_capable = true;
+  spec.ends_by_itself = [](const Options&) { return true; };  // at end of input
   spec.summary = "Reads records from standard input, one per line; ends at end of input. A line that cannot be "
                  "decoded stops the pipeline (naming its byte offset) unless on_error is skip (drop it) or dead_letter "
                  "(append it to dead_letter_path as {\"file\": \"stdin\", \"offset\", \"error\", \"raw\"}).";
