@@ -82,7 +82,7 @@ class Value {
   Value(Timestamp v) : data_(v) {}  // NOLINT
   Value(Array v) : data_(std::make_shared<const Array>(std::move(v))) {}  // NOLINT
   Value(Map v) : data_(std::make_shared<const Map>(std::move(v))) {}  // NOLINT
-  Value(Struct v) : data_(std::make_shared<const Struct>(std::move(v))) {}  // NOLINT
+  Value(Struct v) : data_(std::make_shared<Struct>(std::move(v))) {}  // NOLINT
 
   Kind kind() const { return static_cast<Kind>(data_.index()); }
   bool is_null() const { return kind() == Kind::kNull; }
@@ -109,7 +109,14 @@ class Value {
   Timestamp as_timestamp() const { return std::get<Timestamp>(data_); }
   const Array& as_array() const { return *std::get<std::shared_ptr<const Array>>(data_); }
   const Map& as_map() const { return *std::get<std::shared_ptr<const Map>>(data_); }
-  const Struct& as_struct() const { return *std::get<std::shared_ptr<const Struct>>(data_); }
+  const Struct& as_struct() const { return *std::get<std::shared_ptr<Struct>>(data_); }
+  // The struct to take apart when this Value is its only holder, else nullptr. No one else can see such a
+  // struct, so whoever owns this Value may move fields out of it instead of copying them (values are otherwise
+  // immutable: a struct that is shared is never changed).
+  Struct* SoleStruct() {
+    auto* held = std::get_if<std::shared_ptr<Struct>>(&data_);
+    return held && *held && held->use_count() == 1 ? held->get() : nullptr;
+  }
 
   // Any number as a double (int, double, decimal); 0 for anything else.
   double ToDouble() const;
@@ -126,9 +133,16 @@ class Value {
 
  private:
   std::variant<std::monostate, bool, int64_t, double, Decimal, std::string, Bytes, Date, Time, Timestamp,
-               std::shared_ptr<const Array>, std::shared_ptr<const Map>, std::shared_ptr<const Struct>>
+               std::shared_ptr<const Array>, std::shared_ptr<const Map>, std::shared_ptr<Struct>>
       data_;
 };
+
+// Moves the value out of `v` and leaves null there (a plain move would leave a struct Value without a struct).
+inline Value MoveOut(Value& v) {
+  Value taken = std::move(v);
+  v = Value();
+  return taken;
+}
 
 // Builds a Struct from (name, value) pairs; convenient in tests and small connectors.
 Value MakeStruct(std::vector<std::pair<std::string, Value>> fields);

@@ -124,7 +124,7 @@ struct Engine::Impl {
 
   Status ExecuteStatement(const Statement& st);
   void FeedChained(size_t first, std::vector<Emitted>& out);
-  void Feed(SourceReader& reader, size_t index, std::vector<Emitted>& out);
+  void Feed(SourceReader& reader, size_t index, std::vector<Emitted>& out, bool last_reader);
   WrittenRow* WrittenAt(size_t index);
   void EncodeWritten(std::vector<Emitted>& out, size_t first);
   void FlushCoalesced(std::vector<Emitted>& out);
@@ -264,17 +264,22 @@ std::vector<OutputTopic> Engine::OutputTopics() const {
 Status Engine::Push(const std::string& topic, Record record, std::vector<Emitted>& out) {
   std::vector<Record> one;
   one.push_back(std::move(record));
-  return PushAll(topic, one, out);
+  return PushAll(topic, one, out, true);
 }
 
-Status Engine::PushAll(const std::string& topic, std::vector<Record>& records, std::vector<Emitted>& out) {
+Status Engine::PushAll(const std::string& topic, std::vector<Record>& records, std::vector<Emitted>& out,
+                       bool consume) {
   impl_->Bind(out);
   const size_t start = out.size();
   const auto* readers = impl_->Find(topic);
   if (!readers) return {};
-  for (const Record& record : records) {
+  for (Record& record : records) {
     size_t first = out.size();
-    for (SourceReader* r : *readers) r->Ingest(record);
+    // The last reader may take the record apart when the caller gave it up.
+    for (size_t r = 0; r < readers->size(); ++r) {
+      if (consume && r + 1 == readers->size()) (*readers)[r]->Ingest(std::move(record));
+      else (*readers)[r]->Ingest(record);
+    }
     impl_->FeedChained(first, out);
   }
   impl_->FlushCoalesced(out);
@@ -292,19 +297,23 @@ void Engine::Impl::FeedChained(size_t first, std::vector<Emitted>& out) {
   for (size_t i = first; i < out.size(); ++i) {
     const auto* readers = Find(out[i].topic);
     if (!readers) continue;
-    for (SourceReader* r : *readers) Feed(*r, i, out);
+    for (size_t r = 0; r < readers->size(); ++r) Feed(*(*readers)[r], i, out, r + 1 == readers->size());
   }
 }
 
 // One reader gets out[index]: the written row itself when the layouts allow it, else the record. Feeding may
-// append to `out` and `written`, so both are indexed anew each time.
-void Engine::Impl::Feed(SourceReader& reader, size_t index, std::vector<Emitted>& out) {
+// append to `out` and `written`, so both are indexed anew each time. The last reader of a topic nobody else
+// reads takes the row apart: it is dropped afterwards (EncodeWritten).
+void Engine::Impl::Feed(SourceReader& reader, size_t index, std::vector<Emitted>& out, bool last_reader) {
   WrittenRow* w = WrittenAt(index);
   if (w && !w->encoded) {
     if (const RowMapping* mapping = w->writer->MappingTo(reader)) {
       Change c;
       c.tombstone = w->tombstone;
-      if (mapping->Apply(w->row, w->tombstone, out[index].record, c.row)) {
+      const bool take = last_reader && w->writer->unread;
+      const Record& record = out[index].record;
+      if (take ? mapping->ApplyTaking(w->row, w->tombstone, record, c.row)
+               : mapping->Apply(w->row, w->tombstone, record, c.row)) {
         reader.IngestDecoded(std::move(c));
         return;
       }

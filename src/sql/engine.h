@@ -59,8 +59,11 @@ class Engine {
   // after format decoding: a Struct/Map/Array/number/string for JSON, a string for DELIMITED, a number or
   // string for KAFKA, null for a tombstone. Everything the record causes is appended to `out`, in order.
   Status Push(const std::string& topic, Record record, std::vector<Emitted>& out);
-  // The same for every record of a batch, in order (the topic is looked up once).
-  Status PushAll(const std::string& topic, std::vector<Record>& records, std::vector<Emitted>& out);
+  // The same for every record of a batch, in order (the topic is looked up once). With `consume` the caller
+  // gives the records up: values only they hold are taken apart instead of copied, and the records are left
+  // unspecified. Only for records no other thread can see.
+  Status PushAll(const std::string& topic, std::vector<Record>& records, std::vector<Emitted>& out,
+                 bool consume = false);
 
   // The caller drops what is written to these topics: Push, PushAll and Advance leave those records out of
   // `out` (queries reading the topics still get them), which saves encoding them.

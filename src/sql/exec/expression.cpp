@@ -13,6 +13,8 @@ class ColumnRef final : public BoundExpr {
   ColumnRef(int slot, SqlType t) : BoundExpr(std::move(t)), slot_(slot) {}
   Value Eval(const Row& row, EvalContext&) const override { return row.values[slot_]; }
   int slot() const override { return slot_; }
+  Part part() const override { return {slot_, ""}; }
+  Value Take(Row& row, EvalContext&) const override { return MoveOut(row.values[static_cast<size_t>(slot_)]); }
 
  private:
   int slot_;
@@ -82,17 +84,33 @@ class FieldAccess final : public BoundExpr {
     if (int slot = base_->slot(); slot >= 0) return Field(row.values[static_cast<size_t>(slot)]);
     return Field(base_->Eval(row, ctx));
   }
+  Part part() const override {
+    int slot = base_->slot();
+    return slot >= 0 ? Part{slot, name_} : Part{};
+  }
+  // The field is moved out of a struct only the row holds (as a struct the source just converted is).
+  Value Take(Row& row, EvalContext& ctx) const override {
+    int slot = base_->slot();
+    Struct* sole = slot >= 0 ? row.values[static_cast<size_t>(slot)].SoleStruct() : nullptr;
+    if (!sole) return Eval(row, ctx);
+    int i = IndexIn(*sole);
+    return i < 0 ? Value() : MoveOut(sole->values[static_cast<size_t>(i)]);
+  }
 
  private:
   Value Field(const Value& b) const {
     if (!b.is_struct()) return Value();
     const Struct& s = b.as_struct();
-    // Structs of one column share their FieldNames: the field's position is looked up once per shape.
+    int i = IndexIn(s);
+    return i < 0 ? Value() : s.values[static_cast<size_t>(i)];
+  }
+  // Structs of one column share their FieldNames: the field's position is looked up once per shape.
+  int IndexIn(const Struct& s) const {
     if (s.names != last_shape_) {
       last_shape_ = s.names;
       last_index_ = Lookup(s);
     }
-    return last_index_ < 0 ? Value() : s.values[static_cast<size_t>(last_index_)];
+    return last_index_;
   }
   int Lookup(const Struct& s) const {
     if (index_ >= 0 && static_cast<size_t>(index_) < s.size() && s.name(index_) == name_) return index_;

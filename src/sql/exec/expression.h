@@ -23,6 +23,17 @@ class BoundExpr {
   // A plain column reference's slot (key columns are recognised in projections this way), else -1.
   virtual int slot() const { return -1; }
 
+  // What a plain column (`col`) or a field of one (`col->field`) reads: a projection whose input row is not used
+  // afterwards moves such values out of it (Take) instead of copying them. slot -1 for other expressions.
+  struct Part {
+    int slot = -1;
+    std::string field;  // empty: the whole column
+  };
+  virtual Part part() const { return {}; }
+  // Eval for an expression with a part, moving its value out of the row where the row alone holds it; what the
+  // row holds there afterwards is null or unspecified.
+  virtual Value Take(Row& row, EvalContext& ctx) const { return Eval(row, ctx); }
+
  protected:
   SqlType type_;
 };

@@ -1,19 +1,43 @@
 #include "sql/exec/project.h"
 
-#include <map>
+#include <algorithm>
+#include <cctype>
 
 namespace pipeline::sql {
 
-ProjectOperator::ProjectOperator(std::vector<BoundExprPtr> exprs, size_t key_count, bool rekey)
-    : exprs_(std::move(exprs)), key_count_(key_count), rekey_(rekey) {
-  std::map<int, int> selected;  // slot -> how many expressions are that plain column
-  for (const auto& e : exprs_)
-    if (e->slot() >= 0) ++selected[e->slot()];
-  for (const auto& e : exprs_) take_.push_back(e->slot() >= 0 && selected[e->slot()] == 1);
+namespace {
+
+bool SameField(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
-// The input row is not used after this: plain columns are moved out of it once the other expressions (which
-// may read the same columns) have been evaluated.
+// Whether `part` can be moved out of the input row given that `other` also reads it: not when both read the same
+// value (the second would find it gone). A field of a column the projection also selects whole is copied
+// first, then the whole column moved.
+bool Conflicts(const BoundExpr::Part& part, const BoundExpr::Part& other) {
+  if (part.slot != other.slot) return false;
+  if (part.field.empty()) return other.field.empty();
+  return other.field.empty() || SameField(part.field, other.field);
+}
+
+}  // namespace
+
+ProjectOperator::ProjectOperator(std::vector<BoundExprPtr> exprs, size_t key_count, bool rekey)
+    : exprs_(std::move(exprs)), key_count_(key_count), rekey_(rekey) {
+  std::vector<BoundExpr::Part> parts;
+  for (const auto& e : exprs_) parts.push_back(e->part());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    bool take = parts[i].slot >= 0;
+    for (size_t j = 0; j < parts.size() && take; ++j) take = j == i || !Conflicts(parts[i], parts[j]);
+    take_.push_back(take);
+  }
+  all_taken_ = std::all_of(take_.begin(), take_.end(), [](bool t) { return t; });
+}
+
+// The input row is not used after this: columns and fields of columns are moved out of it once the other
+// expressions (which may read the same columns) have been evaluated.
 Row ProjectOperator::Apply(Row& in, bool keys_only) {
   Row out;
   out.rowtime = in.rowtime;
@@ -22,12 +46,19 @@ Row ProjectOperator::Apply(Row& in, bool keys_only) {
   out.window = in.window;
   out.headers = in.headers;
   out.key_absent = rekey_ ? false : in.key_absent;
-  out.values.resize(exprs_.size());
   size_t n = keys_only ? key_count_ : exprs_.size();
-  for (size_t i = 0; i < n; ++i)
-    if (!take_[i]) out.values[i] = exprs_[i]->Eval(in, ctx->eval);
-  for (size_t i = 0; i < n; ++i)
-    if (take_[i]) out.values[i] = std::move(in.values[static_cast<size_t>(exprs_[i]->slot())]);
+  if (all_taken_) {
+    // Values are built in place, in order: no placeholder to overwrite (Value moves are not free).
+    out.values.reserve(exprs_.size());
+    for (size_t i = 0; i < n; ++i) out.values.push_back(exprs_[i]->Take(in, ctx->eval));
+    out.values.resize(exprs_.size());
+  } else {
+    out.values.resize(exprs_.size());
+    for (size_t i = 0; i < n; ++i)
+      if (!take_[i]) out.values[i] = exprs_[i]->Eval(in, ctx->eval);
+    for (size_t i = 0; i < n; ++i)
+      if (take_[i]) out.values[i] = exprs_[i]->Take(in, ctx->eval);
+  }
   ctx->FlushEvalErrors();
   return out;
 }

@@ -19,9 +19,10 @@ class ProjectOperator final : public Operator {
  private:
   Row Apply(Row& in, bool keys_only);
   std::vector<BoundExprPtr> exprs_;
-  // Per expression: a column the projection selects once and nothing else reads after it, so its value is
-  // moved out of the input row (evaluated after every other expression) instead of copied.
+  // Per expression: a column or a field of one (BoundExpr::Part) that no other expression of the projection
+  // reads after it, so its value is moved out of the input row (after every other expression) instead of copied.
   std::vector<bool> take_;
+  bool all_taken_ = false;  // every expression is taken: the output row is filled in order
   size_t key_count_;
   bool rekey_;
 };

@@ -1,6 +1,8 @@
 #include "sql/exec/serde.h"
 
+#include <algorithm>
 #include <type_traits>
+#include <utility>
 
 #include "sql/exec/decimal_math.h"
 #include "sql/identifier.h"
@@ -88,7 +90,7 @@ void RowDecoder::DecodeOnly(const std::set<std::string>& used) {
 }
 
 bool RowDecoder::DecodeFields(const std::vector<int>& slots, const Value& wire, const WireFormat& format,
-                              bool wrapped, Row& row, std::string& error, const char* what) const {
+                              bool wrapped, Row& row, std::string& error, const char* what, Struct* sole) const {
   if (slots.empty() || wire.is_null()) return true;
   if (format.kind == WireFormat::Kind::kNone) return true;
   if (format.kind == WireFormat::Kind::kDelimited) {
@@ -126,19 +128,25 @@ bool RowDecoder::DecodeFields(const std::vector<int>& slots, const Value& wire, 
     error = std::string("Failed to deserialize ") + what + ": expected a JSON object, got " + wire.ToString();
     return false;
   }
-  const std::vector<int>* index = wire.is_struct() ? &FieldIndex(slots, wire.as_struct().names) : nullptr;
+  const ShapeIndex* shape = wire.is_struct() ? &FieldIndex(slots, wire.as_struct().names) : nullptr;
+  // Fields of a struct the caller gave up are moved into the row, unless two columns read the same field.
+  Struct* taken = shape && !shape->repeats ? sole : nullptr;
   for (size_t k = 0; k < slots.size(); ++k) {
     int s = slots[k];
     if (!unused_.empty() && unused_[s]) continue;
     const std::string& name = def_.columns[s].name;
     const Value* v = nullptr;
-    if (index) {
-      int i = (*index)[k];
+    int i = -1;
+    if (shape) {
+      i = shape->index[k];
       if (i >= 0) v = &wire.as_struct().values[static_cast<size_t>(i)];
     } else {
       v = wire.Field(name);
     }
-    if (v && !converters_[s].FromJson(*v, row.values[s])) {
+    if (!v) continue;
+    bool ok = taken ? converters_[s].FromJson(std::move(taken->values[static_cast<size_t>(i)]), row.values[s])
+                    : converters_[s].FromJson(*v, row.values[s]);
+    if (!ok) {
       error = std::string("Failed to deserialize ") + what + ": field " + name + " cannot be read as " +
               def_.columns[s].type.ToString() + ": " + v->ToString();
       return false;
@@ -148,20 +156,21 @@ bool RowDecoder::DecodeFields(const std::vector<int>& slots, const Value& wire, 
 }
 
 // Records of one input share their FieldNames, so the name lookups are done once per shape and slot list.
-const std::vector<int>& RowDecoder::FieldIndex(const std::vector<int>& slots, const FieldNamesPtr& shape) const {
+const RowDecoder::ShapeIndex& RowDecoder::FieldIndex(const std::vector<int>& slots, const FieldNamesPtr& shape) const {
   const bool for_key = &slots == &key_slots_;
   for (const auto& c : shapes_)
-    if (c.for_key == for_key && c.shape == shape) return c.index;
-  ShapeIndex entry{for_key, shape, {}};
+    if (c.for_key == for_key && c.shape == shape) return c;
+  ShapeIndex entry{for_key, shape, {}, false};
   for (int s : slots) {
     const std::string& name = def_.columns[s].name;
     int i = shape->IndexOf(name);
     if (i < 0) i = shape->IndexOfIgnoreCase(name);
+    if (i >= 0 && std::find(entry.index.begin(), entry.index.end(), i) != entry.index.end()) entry.repeats = true;
     entry.index.push_back(i);
   }
   if (shapes_.size() >= kMaxShapes) shapes_.erase(shapes_.begin());
   shapes_.push_back(std::move(entry));
-  return shapes_.back().index;
+  return shapes_.back();
 }
 
 bool RowDecoder::DecodeKey(const Value& key, Row& row, std::string& error) const {
@@ -170,7 +179,7 @@ bool RowDecoder::DecodeKey(const Value& key, Row& row, std::string& error) const
   return DecodeFields(key_slots_, key, key_format_, wrapped, row, error, "key");
 }
 
-bool RowDecoder::DecodeValue(const Record& record, Row& row, std::string& error) const {
+void RowDecoder::DecodeHeaders(const Record& record, Row& row) const {
   for (int s : header_slots_) {
     const Column& c = def_.columns[s];
     if (c.header_key.empty()) {
@@ -187,7 +196,18 @@ bool RowDecoder::DecodeValue(const Record& record, Row& row, std::string& error)
       row.values[s] = v ? Value(Bytes{*v}) : Value();
     }
   }
+}
+
+bool RowDecoder::DecodeValue(const Record& record, Row& row, std::string& error) const {
+  DecodeHeaders(record, row);
   return DecodeFields(value_slots_, record.value, value_format_, value_wrapped_, row, error, "value");
+}
+
+bool RowDecoder::DecodeValue(Record&& record, Row& row, std::string& error) const {
+  DecodeHeaders(record, row);
+  // Only a JSON object read field by field is taken apart; the other paths read the value whole.
+  Struct* sole = value_format_.kind == WireFormat::Kind::kObject ? record.value.SoleStruct() : nullptr;
+  return DecodeFields(value_slots_, record.value, value_format_, value_wrapped_, row, error, "value", sole);
 }
 
 RowEncoder::RowEncoder(const SourceDef& def)
@@ -289,12 +309,24 @@ std::optional<RowMapping> RowMapping::Between(const SourceDef& writer, const Sou
     const std::string& name = reader.columns[s].name;
     int i = shape->IndexOf(name);
     if (i < 0) i = shape->IndexOfIgnoreCase(name);
-    if (i >= 0) m.values_.push_back(Slot{writer_values[static_cast<size_t>(i)], s, TypeConverter(reader.columns[s].type)});
+    if (i < 0) continue;
+    int from = writer_values[static_cast<size_t>(i)];
+    for (const Slot& earlier : m.values_) m.repeats_ = m.repeats_ || earlier.from == from;
+    m.values_.push_back(Slot{from, s, TypeConverter(reader.columns[s].type)});
   }
   return m;
 }
 
 bool RowMapping::Apply(const Row& in, bool tombstone, const Record& record, Row& row) const {
+  return Fill(in, tombstone, record, row);
+}
+
+bool RowMapping::ApplyTaking(Row& in, bool tombstone, const Record& record, Row& row) const {
+  return repeats_ ? Fill(std::as_const(in), tombstone, record, row) : Fill(in, tombstone, record, row);
+}
+
+template <typename R>
+bool RowMapping::Fill(R& in, bool tombstone, const Record& record, Row& row) const {
   row.values.resize(columns_);
   row.rowtime = record.timestamp;
   row.partition = record.partition < 0 ? 0 : record.partition;
@@ -303,10 +335,14 @@ bool RowMapping::Apply(const Row& in, bool tombstone, const Record& record, Row&
   // A single key column is written as its bare value, and as no key at all when it is NULL.
   const bool key_null = writer_key_ < 0 || in.values[static_cast<size_t>(writer_key_)].is_null();
   row.key_absent = key_null;
-  if (key_ && !key_null && !key_->converter.FromJson(in.values[key_->from], row.values[key_->to])) return false;
+  auto convert = [&in, &row](const Slot& s) {
+    if constexpr (std::is_const_v<R>) return s.converter.FromJson(in.values[s.from], row.values[s.to]);
+    else return s.converter.FromJson(std::move(in.values[s.from]), row.values[s.to]);
+  };
+  if (key_ && !key_null && !convert(*key_)) return false;
   if (tombstone) return true;
   for (const Slot& s : values_)
-    if (!s.converter.FromJson(in.values[s.from], row.values[s.to])) return false;
+    if (!convert(s)) return false;
   return true;
 }
 

@@ -29,6 +29,9 @@ class RowDecoder {
   // record does not match the schema (a deserialization error: the record is skipped).
   bool DecodeKey(const Value& key, Row& row, std::string& error) const;
   bool DecodeValue(const Record& record, Row& row, std::string& error) const;
+  // The same for a record the caller gives up: fields of a value struct only the record holds are moved into
+  // the row, not copied.
+  bool DecodeValue(Record&& record, Row& row, std::string& error) const;
   // Leaves value columns outside `used` (upper-case names) NULL when decoding JSON objects: the query never
   // reads them, so converting them is wasted work. The TIMESTAMP column is always decoded.
   void DecodeOnly(const std::set<std::string>& used);
@@ -36,15 +39,18 @@ class RowDecoder {
   bool Reads(int slot) const { return unused_.empty() || !unused_[static_cast<size_t>(slot)]; }
 
  private:
+  // `sole`: the wire value's struct when the caller gives it up (its fields are moved out), else null.
   bool DecodeFields(const std::vector<int>& slots, const Value& wire, const WireFormat& format, bool wrapped,
-                    Row& row, std::string& error, const char* what) const;
+                    Row& row, std::string& error, const char* what, Struct* sole = nullptr) const;
+  void DecodeHeaders(const Record& record, Row& row) const;
   struct ShapeIndex {
     bool for_key;             // key or value slots
     FieldNamesPtr shape;      // held, so that its address cannot be reused by another shape
     std::vector<int> index;   // per slot: its field's index in the shape, -1 when absent
+    bool repeats;             // two slots read the same field
   };
   static constexpr size_t kMaxShapes = 8;
-  const std::vector<int>& FieldIndex(const std::vector<int>& slots, const FieldNamesPtr& shape) const;
+  const ShapeIndex& FieldIndex(const std::vector<int>& slots, const FieldNamesPtr& shape) const;
   mutable std::vector<ShapeIndex> shapes_;
   SourceDef def_;
   std::vector<TypeConverter> converters_;  // per column
@@ -87,6 +93,9 @@ class RowMapping {
   // `row` becomes what the reader would decode from `record` (the writer's record of `in`, key and value not
   // yet encoded). False when a value does not convert: decoding the record reports that error.
   bool Apply(const Row& in, bool tombstone, const Record& record, Row& row) const;
+  // The same, moving the values out of `in` where the types allow (the caller does not use `in` afterwards,
+  // except to encode it when this fails: then values it gave up are null).
+  bool ApplyTaking(Row& in, bool tombstone, const Record& record, Row& row) const;
 
  private:
   struct Slot {
@@ -99,6 +108,10 @@ class RowMapping {
   int writer_key_ = -1;          // the writer's single key slot, -1 when its key is always null
   std::optional<Slot> key_;      // the reader's single key column, fed from writer_key_
   std::vector<Slot> values_;     // reader value columns present in the writer's value
+  bool repeats_ = false;         // two reader columns read one writer column: it cannot be moved to both
+
+  template <typename R>  // const Row: copies the values; Row: moves them
+  bool Fill(R& in, bool tombstone, const Record& record, Row& row) const;
 };
 
 // Splits one DELIMITED line (RFC 4180 quoting) into fields.

@@ -37,17 +37,25 @@ int64_t SinkWriter::RecordTime(const Change& change) const {
 }
 
 // The record goes out now; its key and value are filled in by Encode (see WrittenRow).
+// Both are built in place: an Emitted is a whole Record, and moving one costs more than filling it.
 void SinkWriter::Write(Change&& change) {
-  Emitted e;
+  Emitted& e = ctx->out->emplace_back();
   e.topic = def_.topic;
   e.record.topic = def_.topic;
   e.record.timestamp = RecordTime(change);
   e.record.window = change.row.window;
   if (change.row.headers) e.record.headers = *change.row.headers;
-  ctx->out->push_back(std::move(e));
-  WrittenRow written{ctx->out->size() - 1, std::move(change.row), change.tombstone, this};
-  if (ctx->written) ctx->written->push_back(std::move(written));
-  else Encode(written, ctx->out->back().record, true);
+  const size_t index = ctx->out->size() - 1;
+  if (!ctx->written) {
+    WrittenRow written{index, std::move(change.row), change.tombstone, this};
+    Encode(written, e.record, true);
+    return;
+  }
+  WrittenRow& written = ctx->written->emplace_back();
+  written.index = index;
+  written.row = std::move(change.row);
+  written.tombstone = change.tombstone;
+  written.writer = this;
 }
 
 void SinkWriter::Encode(WrittenRow& written, Record& record, bool take) const {

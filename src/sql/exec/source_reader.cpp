@@ -41,7 +41,8 @@ bool SourceReader::ExtractTimestamp(Row& row, std::string& error) const {
   return false;
 }
 
-void SourceReader::Ingest(const Record& record) {
+template <typename R>
+void SourceReader::Decode(R&& record) {
   Change c;
   c.row.values.resize(def_.columns.size());
   c.row.rowtime = record.timestamp;
@@ -59,12 +60,15 @@ void SourceReader::Ingest(const Record& record) {
   if (tombstone) {
     // A null value on a stream still flows (ksqlDB projects it to a null value); on a table it deletes.
     c.tombstone = true;
-  } else if (!decoder_.DecodeValue(record, c.row, error)) {
+  } else if (!decoder_.DecodeValue(std::forward<R>(record), c.row, error)) {
     ctx->ReportError(error);
     return;
   }
   IngestDecoded(std::move(c));
 }
+
+void SourceReader::Ingest(const Record& record) { Decode(record); }
+void SourceReader::Ingest(Record&& record) { Decode(std::move(record)); }
 
 void SourceReader::IngestDecoded(Change c) {
   std::string error;

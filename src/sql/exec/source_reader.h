@@ -21,6 +21,8 @@ class SourceReader {
  public:
   explicit SourceReader(const SourceDef& def);
   void Ingest(const Record& record);
+  // The same for a record the caller gives up: its value's fields are moved into the row where only it holds them.
+  void Ingest(Record&& record);
   // A change already in this source's layout (a row a chained query wrote, see RowMapping): Ingest after decoding.
   void IngestDecoded(Change c);
   const SourceDef& def() const { return def_; }
@@ -38,6 +40,8 @@ class SourceReader {
 
  private:
   bool ExtractTimestamp(Row& row, std::string& error) const;
+  template <typename R>  // const Record& or Record&&
+  void Decode(R&& record);
   SourceDef def_;
   RowDecoder decoder_;
   int key_count_;

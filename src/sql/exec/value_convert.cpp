@@ -1,8 +1,10 @@
 #include "sql/exec/value_convert.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <type_traits>
 
 #include "sql/exec/decimal_math.h"
 
@@ -212,35 +214,91 @@ bool TypeConverter::FromJson(const Value& in, Value& out) const {
       return true;
     }
     case TypeId::kStruct: {
+      if (in.is_struct()) return StructFrom(in.as_struct(), out);
+      if (!in.is_map()) return false;
       Struct s;
       s.names = names_;
       s.values.resize(children_.size());
-      if (in.is_struct()) {
-        const Struct& src = in.as_struct();
-        if (src.names != last_shape_) {
-          last_mapping_.assign(children_.size(), -1);
-          for (size_t i = 0; i < children_.size(); ++i)
-            last_mapping_[i] = src.names->IndexOfIgnoreCase(names_->names[i]);
-          last_shape_ = src.names;
-        }
-        for (size_t i = 0; i < children_.size(); ++i) {
-          int from = last_mapping_[i];
-          if (from >= 0 && !children_[i].FromJson(src.values[from], s.values[i])) return false;
-        }
-      } else if (in.is_map()) {
-        for (const auto& [k, v] : in.as_map()) {
-          if (!k.is_string()) continue;
-          int idx = names_->IndexOfIgnoreCase(k.as_string());
-          if (idx >= 0 && !children_[idx].FromJson(v, s.values[idx])) return false;
-        }
-      } else {
-        return false;
+      for (const auto& [k, v] : in.as_map()) {
+        if (!k.is_string()) continue;
+        int idx = names_->IndexOfIgnoreCase(k.as_string());
+        if (idx >= 0 && !children_[idx].FromJson(v, s.values[idx])) return false;
       }
       out = Value(std::move(s));
       return true;
     }
   }
   return false;
+}
+
+bool TypeConverter::FromJson(Value&& in, Value& out) const {
+  switch (type_.id) {
+    case TypeId::kUnknown:
+      out = MoveOut(in);
+      return true;
+    case TypeId::kString:
+      if (!in.is_string()) break;
+      out = MoveOut(in);
+      return true;
+    case TypeId::kStruct:
+      if (Struct* sole = in.SoleStruct()) {
+        if (!ConvertInPlace(*sole)) return StructFrom(*sole, out);
+        out = MoveOut(in);
+        return true;
+      }
+      break;
+    default:
+      break;
+  }
+  return FromJson(static_cast<const Value&>(in), out);
+}
+
+// Objects of one shape share their FieldNames: the field mapping of the last shape is kept.
+const std::vector<int>& TypeConverter::MappingFor(const FieldNamesPtr& shape) const {
+  if (shape == last_shape_) return last_mapping_;
+  last_mapping_.assign(children_.size(), -1);
+  for (size_t i = 0; i < children_.size(); ++i) last_mapping_[i] = shape->IndexOfIgnoreCase(names_->names[i]);
+  std::vector<int> used;
+  for (int from : last_mapping_)
+    if (from >= 0) used.push_back(from);
+  std::sort(used.begin(), used.end());
+  last_mapping_repeats_ = std::adjacent_find(used.begin(), used.end()) != used.end();
+  last_shape_ = shape;
+  return last_mapping_;
+}
+
+// A struct whose fields are this type's, in its order (the usual case: records of a declared schema), becomes
+// this type where it is: its fields are converted one by one and its names replaced, with no new struct.
+bool TypeConverter::ConvertInPlace(Struct& in) const {
+  const std::vector<int>& mapping = MappingFor(in.names);
+  if (in.values.size() != children_.size()) return false;
+  for (size_t i = 0; i < mapping.size(); ++i)
+    if (mapping[i] != static_cast<int>(i)) return false;
+  for (size_t i = 0; i < children_.size(); ++i) {
+    Value converted;
+    if (!children_[i].FromJson(std::move(in.values[i]), converted)) return false;
+    in.values[i] = std::move(converted);
+  }
+  in.names = names_;
+  return true;
+}
+
+template <typename S>
+bool TypeConverter::StructFrom(S& in, Value& out) const {
+  const std::vector<int>& mapping = MappingFor(in.names);
+  const bool take = !std::is_const_v<S> && !last_mapping_repeats_;
+  Struct s;
+  s.names = names_;
+  s.values.resize(children_.size());
+  for (size_t i = 0; i < children_.size(); ++i) {
+    int from = mapping[i];
+    if (from < 0) continue;
+    auto& field = in.values[static_cast<size_t>(from)];
+    bool ok = take ? children_[i].FromJson(std::move(field), s.values[i]) : children_[i].FromJson(field, s.values[i]);
+    if (!ok) return false;
+  }
+  out = Value(std::move(s));
+  return true;
 }
 
 }  // namespace pipeline::sql

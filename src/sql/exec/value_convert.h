@@ -19,6 +19,9 @@ class TypeConverter {
   const SqlType& type() const { return type_; }
   // JSON-level value (as decoded from the wire) into this type; false on a value that does not fit.
   bool FromJson(const Value& in, Value& out) const;
+  // The same for a value the caller gives up: strings and structs only `in` holds are moved, not copied (what
+  // is left in `in` is null or partly taken apart).
+  bool FromJson(Value&& in, Value& out) const;
   // CAST(in AS type) given the source type; NULL plus ctx.Fail on a bad value.
   Value Cast(const Value& in, const SqlType& from, EvalContext& ctx) const;
   const FieldNamesPtr& names() const { return names_; }
@@ -30,6 +33,12 @@ class TypeConverter {
   // JSON objects of the same shape share one FieldNames: remember the last shape's field mapping.
   mutable FieldNamesPtr last_shape_;  // kept alive so the address cannot be reused
   mutable std::vector<int> last_mapping_;  // struct field i <- input index (or -1)
+  mutable bool last_mapping_repeats_ = false;  // two fields read one input field: it cannot be moved to both
+
+  const std::vector<int>& MappingFor(const FieldNamesPtr& shape) const;
+  bool ConvertInPlace(Struct& in) const;  // false when the fields do not line up (or a field does not convert)
+  template <typename S>  // const Struct: copies its fields; Struct: moves them
+  bool StructFrom(S& in, Value& out) const;
 };
 
 std::string JavaDoubleToString(double v);

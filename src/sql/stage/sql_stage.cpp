@@ -171,7 +171,8 @@ class SqlProcessor final : public Processor {
   }
 
   Status ProcessWhole(const std::string& topic, BatchPtr batch, const EmitFn& emit) {
-    std::vector<sql::Emitted> out;
+    std::vector<sql::Emitted>& out = out_;  // reused, so that it does not grow (moving every record) each batch
+    out.clear();
     if (!snapshots_) {
       PIPE_RETURN_IF_ERROR(PushRouted(*whole_.engine, topic, batch->records, out));
       Deliver(out, batch->acks, emit);
@@ -442,6 +443,7 @@ class SqlProcessor final : public Processor {
         batches[index]->acks = acks;
       }
       e.record.topic = outputs_[index];
+      if (batches[index]->records.empty()) batches[index]->records.reserve(out.size());
       batches[index]->records.push_back(std::move(e.record));
     }
     for (size_t i = 0; i < batches.size(); ++i)
@@ -449,6 +451,7 @@ class SqlProcessor final : public Processor {
   }
 
   SqlStageSettings settings_;
+  std::vector<sql::Emitted> out_;  // what one ProcessWhole call emits; kept for its capacity
   std::vector<std::string> inputs_;
   std::vector<std::string> outputs_;
   std::vector<std::string> topics_;  // the engine topic behind each output
