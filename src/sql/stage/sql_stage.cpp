@@ -173,6 +173,9 @@ class SqlProcessor final : public Processor {
   Status ProcessWhole(const std::string& topic, BatchPtr batch, const EmitFn& emit) {
     std::vector<sql::Emitted>& out = out_;  // reused, so that it does not grow (moving every record) each batch
     out.clear();
+    // The records are not given up to the engine (PushAll's `consume`), though it could move the source's values
+    // instead of copying them: measured, that was slower (Nexmark q0, 1M events: 2.6-2.9 s CPU against 2.3 s), as
+    // the source's strings then live on in the output records until the sink frees them on its own thread.
     if (!snapshots_) {
       PIPE_RETURN_IF_ERROR(PushRouted(*whole_.engine, topic, batch->records, out));
       Deliver(out, batch->acks, emit);
