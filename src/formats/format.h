@@ -25,6 +25,10 @@ class Decoder {
     (void)readable_after;
     return Decode(bytes, record);
   }
+  // The lines decoded next (DecodeInBuffer, in order) lie in `lines`: whole lines, `readable_after` more bytes
+  // readable past its end, valid until the next call. A decoder may parse them ahead, a block at a time, which
+  // costs less than one parse per line (json). ParseAhead({}, 0) forgets them: call it before the buffer changes.
+  virtual void ParseAhead(std::string_view lines, size_t readable_after) { (void)lines, (void)readable_after; }
   // For csv: true while the next line is the header (consumed by Decode without producing a record).
   virtual bool ExpectsHeader() const { return false; }
   // Decode only these top-level fields of each value (formats that cannot skip ignore it).

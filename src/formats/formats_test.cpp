@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include "formats/format.h"
 #include "formats/json.h"
 
@@ -50,6 +53,30 @@ TEST_SUITE("formats") {
       out += '\n';
     }
     CHECK(out == "{\"a\":1,\"b\\\"\":\"x\"}\n{\"a\":2,\"b\\\"\":\"y\"}\n{\"c\":[1,{\"d\":null}]}\n{}\n");
+  }
+  TEST_CASE("lines parsed ahead give what parsing each line alone gives, errors included") {
+    // Whole documents, then lines a block parse cannot take as one document: two documents, a scalar, blanks
+    // around a document, an error (which stops the block parse), and documents after it.
+    const std::vector<std::string> lines = {
+        R"({"a":1,"s":"x"})", R"([1,2])", R"({"a":2} {"a":3})", "42", R"(  {"a":4} )", R"({"a":5,})",
+        R"({"a":6})", R"({"a":"\u00e9"})", "{", "}", R"({"a":7})"};
+    std::string buffer;
+    for (const auto& line : lines) buffer += line + "\n";
+    buffer.append(64, ' ');  // the padding a line reader keeps
+    const std::string_view all(buffer.data(), buffer.size() - 64);
+    JsonReader ahead;
+    ahead.ParseAhead(all, 64);
+    size_t at = 0;
+    for (const auto& line : lines) {
+      std::string_view text(buffer.data() + at, line.size());
+      at += line.size() + 1;
+      auto got = ahead.Parse(text, buffer.size() - at + 1);
+      auto alone = ParseJson(line);
+      CAPTURE(line);
+      REQUIRE(got.ok() == alone.ok());
+      if (got.ok()) CHECK(ToJson(*got) == ToJson(*alone));
+      else CHECK(got.error().message() == alone.error().message());
+    }
   }
   TEST_CASE("invalid json is a data error") {
     auto v = ParseJson("{nope");

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 namespace pipeline {
 
@@ -38,6 +39,79 @@ class FieldNamesCache {
   FieldNamesPtr last_;
 };
 
+// Parsing ahead (JsonReader::ParseAhead): the lines are parsed a block of about kBlockBytes at a time with
+// parse_many, whose per-document cost is lower than a parse() per line (stage 1 runs over the whole block).
+// The block has a parser of its own, so a line parsed alone in between leaves the block's documents intact.
+class LinesParsedAhead {
+ public:
+  void Reset(std::string_view lines, size_t readable_after) {
+    lines_ = readable_after >= simdjson::SIMDJSON_PADDING ? lines : std::string_view();
+    block_begin_ = block_end_ = nullptr;
+    block_failed_ = false;
+  }
+
+  // The document parsed ahead whose text is exactly `line`, if there is one. Valid until Advance().
+  std::optional<simdjson::dom::element> Find(std::string_view line) {
+    if (lines_.empty() || !Within(line.data(), lines_.data(), lines_.data() + lines_.size())) return std::nullopt;
+    if (!Within(line.data(), block_begin_, block_end_) && !StartBlock(line.data())) return std::nullopt;
+    if (block_failed_) return std::nullopt;  // the rest of this block is parsed line by line
+    for (; doc_ != stream_.end(); ++doc_) {
+      auto element = *doc_;
+      if (element.error()) {
+        block_failed_ = true;  // parse_many stops at an error; the line parsed alone reports it
+        return std::nullopt;
+      }
+      const char* start = block_begin_ + doc_.current_index();
+      if (start < line.data()) continue;  // a document left over from a line that did not match (parsed alone)
+      // Only an object or array that is the whole line stands for it; source() of a scalar is not exact.
+      bool whole_line = start == line.data() && (*start == '{' || *start == '[') && doc_.source().size() == line.size();
+      if (!whole_line) return std::nullopt;
+      return element.value_unsafe();
+    }
+    return std::nullopt;
+  }
+  // Done with the document Find returned.
+  void Advance() { ++doc_; }
+
+ private:
+  static constexpr size_t kBlockBytes = 64 << 10;  // stage 1 output of a block stays in cache for stage 2
+
+  static bool Within(const char* p, const char* begin, const char* end) {
+    auto at = reinterpret_cast<uintptr_t>(p);
+    return at >= reinterpret_cast<uintptr_t>(begin) && at < reinterpret_cast<uintptr_t>(end);
+  }
+
+  // Parses the whole lines from `from` on, about kBlockBytes of them. False if that fails at once.
+  bool StartBlock(const char* from) {
+    const char* lines_end = lines_.data() + lines_.size();
+    const char* end = lines_end;
+    if (static_cast<size_t>(lines_end - from) > kBlockBytes) {
+      const void* nl = std::memchr(from + kBlockBytes, '\n', static_cast<size_t>(lines_end - from) - kBlockBytes);
+      if (nl) end = static_cast<const char*>(nl) + 1;
+    }
+    block_begin_ = from;
+    block_end_ = end;
+    block_failed_ = false;
+    size_t len = static_cast<size_t>(end - from);
+    // One batch for the whole block (batch_size >= len): parse_many then never splits a document between batches.
+    size_t batch = std::max(len, 2 * kBlockBytes);
+    if (parser_.parse_many(from, len, batch).get(stream_)) {
+      block_failed_ = true;
+      return true;
+    }
+    doc_ = stream_.begin();
+    return true;
+  }
+
+  std::string_view lines_;  // the lines given to ParseAhead
+  simdjson::dom::parser parser_;
+  simdjson::dom::document_stream stream_;
+  simdjson::dom::document_stream::iterator doc_;  // the next document of stream_
+  const char* block_begin_ = nullptr;  // the bytes stream_ parses: [block_begin_, block_end_)
+  const char* block_end_ = nullptr;
+  bool block_failed_ = false;
+};
+
 }  // namespace
 
 struct JsonReader::Impl {
@@ -45,6 +119,7 @@ struct JsonReader::Impl {
   FieldNamesCache names;
   std::vector<std::vector<std::string_view>> key_stack;  // one key list per nesting depth, reused
   FieldDemand top_level = FieldDemand::All();
+  LinesParsedAhead ahead;
 
   Value Convert(simdjson::dom::element e, size_t depth) {
     using simdjson::dom::element_type;
@@ -156,6 +231,11 @@ JsonReader::JsonReader() : impl_(std::make_unique<Impl>()) {}
 JsonReader::~JsonReader() = default;
 
 Result<Value> JsonReader::Parse(std::string_view text, size_t readable_after) {
+  if (auto ahead = impl_->ahead.Find(text)) {
+    Value value = impl_->Convert(*ahead, 0);
+    impl_->ahead.Advance();
+    return value;
+  }
   auto doc = impl_->parser.parse(text.data(), text.size(), readable_after < simdjson::SIMDJSON_PADDING);
   if (doc.error()) {
     return DataError(std::string("invalid JSON: ") + simdjson::error_message(doc.error()));
@@ -164,6 +244,8 @@ Result<Value> JsonReader::Parse(std::string_view text, size_t readable_after) {
 }
 
 void JsonReader::Project(const FieldDemand& demand) { impl_->SetDemand(demand); }
+
+void JsonReader::ParseAhead(std::string_view lines, size_t readable_after) { impl_->ahead.Reset(lines, readable_after); }
 
 Result<Value> ParseJson(std::string_view text) {
   JsonReader reader;

@@ -16,6 +16,7 @@ class JsonDecoder : public Decoder {
     return {};
   }
   void Project(const FieldDemand& demand) override { reader_.Project(demand); }
+  void ParseAhead(std::string_view lines, size_t readable_after) override { reader_.ParseAhead(lines, readable_after); }
 
  private:
   JsonReader reader_;

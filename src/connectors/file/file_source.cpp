@@ -175,10 +175,13 @@ Result<size_t> FileSource::ReadRecords(TrackedFile& f, Batch& out, int64_t now_m
   while (produced < settings_.batch_size && !f.finished) {
     auto next = f.reader.NextLine(line, offset);
     if (next == LineReader::Next::kNeedMore) {
+      f.decoder->ParseAhead({}, 0);  // Fill may move the buffer
       long n = f.reader.Fill(f.fd, /*positional=*/true);
       if (n < 0) return FatalError("cannot read " + f.path + ": " + std::strerror(errno));
       if (n > 0) {
         f.quiet_since = Clock::now();
+        std::string_view lines = f.reader.BufferedLines();
+        if (!lines.empty()) f.decoder->ParseAhead(lines, f.reader.ReadableAfter(lines));
         continue;
       }
       // End of what is there now. The last line may lack its newline: hand it out only when no more can come.

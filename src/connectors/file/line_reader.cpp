@@ -25,7 +25,15 @@ void LineReader::MakeRoom() {
     end_ -= begin_;
     begin_ = 0;
   }
-  if (buf_.size() < end_ + chunk_bytes_) buf_.resize(end_ + chunk_bytes_);
+  if (buf_.size() < end_ + chunk_bytes_ + kPadding) buf_.resize(end_ + chunk_bytes_ + kPadding);
+}
+
+std::string_view LineReader::BufferedLines() const {
+  if (discarding_ || begin_ == end_) return {};
+  const char* start = buf_.data() + begin_;
+  const void* last_nl = ::memrchr(start, '\n', end_ - begin_);
+  if (!last_nl) return {};
+  return std::string_view(start, static_cast<size_t>(static_cast<const char*>(last_nl) - start) + 1);
 }
 
 long LineReader::Fill(int fd, bool positional) {

@@ -35,6 +35,10 @@ class LineReader {
   int64_t read_offset() const { return base_offset_ + static_cast<int64_t>(end_); }
   size_t buffered() const { return end_ - begin_; }
 
+  // The complete lines buffered and not yet handed out (up to and including the last newline); valid until the
+  // next Fill().
+  std::string_view BufferedLines() const;
+
   // Bytes of the buffer readable past the end of `line` (a view this reader handed out).
   size_t ReadableAfter(std::string_view line) const {
     return static_cast<size_t>(buf_.data() + buf_.size() - (line.data() + line.size()));
@@ -42,6 +46,10 @@ class LineReader {
 
  private:
   void MakeRoom();
+
+  // Bytes kept readable past the data (simdjson's padding): a parser reading ahead of a line's end can then
+  // parse it in place, whether it ends the buffer or not.
+  static constexpr size_t kPadding = 64;
 
   size_t chunk_bytes_;
   size_t max_line_bytes_;

@@ -64,6 +64,24 @@ TEST_SUITE("connectors.file") {
     }
   }
 
+  TEST_CASE("LineReader shows the complete lines buffered, with padding readable after them") {
+    testing::TempDir dir;
+    testing::WriteText(dir / "a.txt", "one\ntwo\nthr");
+    int fd = ::open((dir / "a.txt").c_str(), O_RDONLY);
+    LineReader reader(1024, 100);
+    REQUIRE(reader.Fill(fd, true) == 11);
+    std::string_view lines = reader.BufferedLines();
+    CHECK(lines == "one\ntwo\n");
+    CHECK(reader.ReadableAfter(lines) >= 64 + 3);
+    std::string_view line;
+    int64_t offset = 0;
+    REQUIRE(reader.NextLine(line, offset) == LineReader::Next::kLine);
+    CHECK(reader.BufferedLines() == "two\n");
+    REQUIRE(reader.NextLine(line, offset) == LineReader::Next::kLine);
+    CHECK(reader.BufferedLines().empty());
+    ::close(fd);
+  }
+
   TEST_CASE("LineReader resumes from an offset") {
     testing::TempDir dir;
     testing::WriteText(dir / "a.txt", "one\ntwo\nthree\n");
