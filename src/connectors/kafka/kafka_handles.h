@@ -27,4 +27,11 @@ using KafkaError = std::unique_ptr<rd_kafka_error_t, KafkaHandleDeleter>;
 using GroupMetadata = std::unique_ptr<rd_kafka_consumer_group_metadata_t, KafkaHandleDeleter>;
 using TopicHandle = std::unique_ptr<rd_kafka_topic_t, KafkaHandleDeleter>;
 
+// Makes an rd_kafka_poll(rk, timeout) waiting on another thread return now (or the next one, if none is waiting),
+// so a delivery thread that checks a stop flag around its polls exits without sitting out its timeout.
+inline void WakePoll(rd_kafka_t* rk) {
+  std::unique_ptr<rd_kafka_queue_t, KafkaHandleDeleter> main_queue(rd_kafka_queue_get_main(rk));
+  if (main_queue) rd_kafka_queue_yield(main_queue.get());
+}
+
 }  // namespace pipeline::kafka

@@ -105,6 +105,7 @@ void KafkaSink::Close() {
   rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   rd_kafka_flush(producer_.get(), 1000);
   stopping_ = true;
+  WakePoll(producer_.get());  // the delivery thread would otherwise finish its 100 ms poll first
   if (delivery_thread_.joinable()) delivery_thread_.join();
   records_.reset();
   producer_.reset();

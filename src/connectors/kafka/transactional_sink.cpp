@@ -163,6 +163,7 @@ void TransactionalKafkaSink::Close() {
     in_transaction_ = false;
   }
   stopping_ = true;
+  WakePoll(producer_.get());  // the delivery thread would otherwise finish its 100 ms poll first
   if (delivery_thread_.joinable()) delivery_thread_.join();
   records_.reset();
   producer_.reset();
