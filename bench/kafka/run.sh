@@ -22,7 +22,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$MOCK" --brokers 3 --topic clicks:$PARTITIONS --topic kcat_out:$PARTITIONS --topic pipe_out:$PARTITIONS \
+"$MOCK" --brokers 3 --topic clicks:$PARTITIONS \
+  $(for i in $(seq "${BENCH_REPEAT:-3}"); do echo "--topic kcat_out_$i:$PARTITIONS --topic pipe_out_$i:$PARTITIONS"; done) \
   > "$WORK/mock.out" 2> "$WORK/mock.err" &
 MOCK_PID=$!
 for _ in $(seq 100); do grep -q '^BOOTSTRAP=' "$WORK/mock.out" && break; sleep 0.1; done
@@ -36,22 +37,25 @@ kcat -b "$B" -P -t clicks -z lz4 -l "$WORK/clicks.jsonl"
 IN=$(kcat -b "$B" -C -t clicks -o beginning -e -q -f '.' | wc -c)
 [ "$IN" -eq "$N" ] || { echo "input topic holds $IN of $N messages (mock retention)" >&2; exit 1; }
 
-now() { date +%s.%N; }
+REPEAT=${BENCH_REPEAT:-3}
+LOG=$WORK/runs.txt
+: > "$LOG"
 
-# kcat: consume everything once and produce it again (no filter: kcat cannot filter).
-T0=$(now)
-kcat -b "$B" -C -t clicks -o beginning -e -q -f '%s\n' -X fetch.wait.max.ms=100 \
-  | kcat -b "$B" -P -t kcat_out -z lz4 -X linger.ms=5 -X batch.num.messages=10000
-T1=$(now)
-KCAT_OUT=$(kcat -b "$B" -C -t kcat_out -o beginning -e -q -f '.' | wc -c)
+# One run of each side, interleaved (kcat, pipe, kcat, pipe, ...) so that both meet the same load; every run
+# writes a fresh topic (and pipe uses a fresh group: a group's committed offsets would make it resume).
+for i in $(seq "$REPEAT"); do
+  # kcat: consume everything once and produce it again (no filter: kcat cannot filter).
+  python3 "$HERE/timed.py" "$MOCK_PID" "$WORK/kcat.err" "$LOG" "kcat $i" -- sh -c \
+    "kcat -b '$B' -C -t clicks -o beginning -e -q -f '%s\\n' -X fetch.wait.max.ms=100 \
+     | kcat -b '$B' -P -t kcat_out_$i -z lz4 -X linger.ms=5 -X batch.num.messages=10000"
 
-cat > "$WORK/bench.yaml" <<YAML
+  cat > "$WORK/bench.yaml" <<YAML
 sources:
   clicks:
     type: kafka
     bootstrap_servers: $B
     topics: [clicks]
-    group_id: bench-pipe
+    group_id: bench-pipe-$i
     assignment: all        # a one-process batch job: no group join (the mock waits 3 s before a first join)
     stop_at_end: true
     batch_size: 5000
@@ -62,30 +66,51 @@ sinks:
     type: kafka
     inputs: [clicks]
     bootstrap_servers: $B
-    topic: pipe_out
+    topic: pipe_out_$i
     compression: lz4
     linger: 5ms
     batch_messages: 10000
 YAML
-T2=$(now)
-"$PIPE" run "$WORK/bench.yaml" --state-dir "$WORK/state" 2> "$WORK/pipe.err" || {
-  echo "pipe failed:" >&2; cat "$WORK/pipe.err" >&2; exit 1; }
-T3=$(now)
-kcat -b "$B" -C -t pipe_out -o beginning -e -q -f '%s\n' > "$WORK/pipe_out.jsonl"
+  rm -rf "$WORK/state"
+  python3 "$HERE/timed.py" "$MOCK_PID" "$WORK/pipe.err" "$LOG" "pipe $i" -- \
+    "$PIPE" run "$WORK/bench.yaml" --state-dir "$WORK/state" || {
+    echo "pipe failed:" >&2; cat "$WORK/pipe.err" >&2; exit 1; }
+done
+
+RESULT=equal
+for i in $(seq "$REPEAT"); do
+  KCAT_OUT=$(kcat -b "$B" -C -t kcat_out_$i -o beginning -e -q -f '.' | wc -c)
+  [ "$KCAT_OUT" -eq "$N" ] || RESULT="DIFFER (kcat run $i moved $KCAT_OUT of $N)"
+  kcat -b "$B" -C -t pipe_out_$i -o beginning -e -q -f '%s\n' > "$WORK/pipe_out.jsonl"
+  R=$(python3 "$HERE/compare_outputs.py" "$WORK/clicks.jsonl" "$WORK/pipe_out.jsonl" 1)
+  [ "$R" = equal ] || RESULT="DIFFER (pipe run $i: $R)"
+done
 PIPE_OUT=$(wc -l < "$WORK/pipe_out.jsonl")
 
-RESULT=$(python3 "$HERE/compare_outputs.py" "$WORK/clicks.jsonl" "$WORK/pipe_out.jsonl" 1)
-[ "$KCAT_OUT" -eq "$N" ] || RESULT="DIFFER (kcat moved $KCAT_OUT of $N)"
-[ "$RESULT" = equal ] && RESULT=equal || RESULT="DIFFER ($RESULT)"
-
-python3 - "$N" "$T0" "$T1" "$T2" "$T3" "$RESULT" "$PIPE_OUT" "$EXPECTED" "$KCAT_OUT" <<'PY'
-import sys
-n, t0, t1, t2, t3 = int(sys.argv[1]), *map(float, sys.argv[2:6])
-result, pipe_out, expected, kcat_out = sys.argv[6], sys.argv[7], sys.argv[8], sys.argv[9]
-kcat = n / (t1 - t0)
-pipe = n / (t3 - t2)
+python3 - "$N" "$LOG" "$RESULT" "$PIPE_OUT" "$EXPECTED" <<'PY'
+import statistics, sys
+n, log, result, pipe_out, expected = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+runs = {"kcat": [], "pipe": []}
+for line in open(log):
+    side, i, wall, cpu, mock = line.split()
+    runs[side].append((float(wall), float(cpu), float(mock)))
+best = {side: min(r[0] for r in rs) for side, rs in runs.items()}
+pipe, kcat = n / best["pipe"], n / best["kcat"]
 print(f"bench kafka-filter: pipe {pipe:,.0f} msg/s, kcat {kcat:,.0f} msg/s, ratio {pipe / kcat:.2f}, "
       f"results {result}")
-print(f"  notes: {n:,} input messages; pipe wrote {pipe_out} (status >= 400: {expected} expected) in "
-      f"{t3 - t2:.2f} s (process start to exit; assignment: all, Filter status >= 400); kcat copied {kcat_out} in {t1 - t0:.2f} s without filtering")
+def show(side):
+    rs = runs[side]
+    med = lambda k: statistics.median(r[k] for r in rs)
+    walls = ", ".join(f"{r[0]:.2f}" for r in rs)
+    cpus = ", ".join(f"{r[1]:.2f}" for r in rs)
+    mocks = ", ".join(f"{r[2]:.2f}" for r in rs)
+    return (f"{side}: wall {walls} s (median {med(0):.2f}); CPU {cpus} s (median {med(1):.2f}); "
+            f"mock cluster CPU meanwhile {mocks} s")
+print(f"  notes: best of {len(runs['pipe'])} interleaved runs per side; {n:,} input messages; pipe wrote {pipe_out} "
+      f"(status >= 400: {expected} expected; assignment: all, Filter status >= 400), kcat copied all without filtering")
+print(f"  {show('kcat')}")
+print(f"  {show('pipe')}")
+print(f"  median wall ratio {statistics.median(r[0] for r in runs['kcat']) / statistics.median(r[0] for r in runs['pipe']):.2f}, "
+      f"CPU ratio (kcat+mock)/(pipe+mock) of the medians "
+      f"{(statistics.median(r[1] + r[2] for r in runs['kcat'])) / statistics.median(r[1] + r[2] for r in runs['pipe']):.2f}")
 PY
