@@ -24,6 +24,7 @@
 #include "observability/metrics.h"
 #include "plugin/registry.h"
 #include "sql/engine.h"
+#include "sql/identifier.h"
 #include "sql/stage/scale_out_config.h"
 #include "sql/stage/state_snapshots.h"
 
@@ -230,13 +231,13 @@ class SqlProcessor final : public Processor {
   // With topics_from_records: whether a statement reads the record's topic; a record no statement reads is a
   // processing error (logged and counted), as ksqlDB counts records it cannot use.
   bool Declared(const Record& r) {
-    auto upper = [](std::string t) {
-      for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      return t;
-    };
+    if (r.topic == last_declared_topic_) return true;  // records come in runs of one topic
     if (declared_topics_.empty())
-      for (const std::string& t : Statements().InputTopics()) declared_topics_.insert(upper(t));
-    if (declared_topics_.count(upper(r.topic))) return true;
+      for (const std::string& t : Statements().InputTopics()) declared_topics_.insert(sql::AsciiUpper(t));
+    if (declared_topics_.count(sql::AsciiUpper(r.topic))) {
+      last_declared_topic_ = r.topic;
+      return true;
+    }
     taken_errors_.push_back("a record of topic '" + r.topic + "' (partition " + std::to_string(r.partition) +
                             ", offset " + std::to_string(r.offset) + ") is read by no statement: dropped");
     return false;
@@ -472,6 +473,7 @@ class SqlProcessor final : public Processor {
   std::unique_ptr<sql::StateSnapshots> snapshots_;  // null: the statements keep no state, or no state dir
   std::vector<Record> kept_;  // scratch for ReplayFilter::Admit
   std::set<std::string> declared_topics_;  // upper case; see Declared
+  std::string last_declared_topic_;
   std::chrono::steady_clock::time_point last_seal_ = std::chrono::steady_clock::now();
   static constexpr int64_t kErrorsLoggedEach = 20;
   int64_t processing_errors_ = 0;
