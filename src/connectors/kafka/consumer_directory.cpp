@@ -13,26 +13,24 @@ void ConsumerLink::Withdraw() {
   std::lock_guard lock(mu_);
   consumer_ = nullptr;
   assigned_.clear();
-  assigned_as_.clear();
   ++changes_;
 }
 
 void ConsumerLink::SetAssignment(std::set<TopicPartition> partitions) {
   std::lock_guard lock(mu_);
-  std::map<TopicPartition, uint64_t> assigned_as;
+  std::map<TopicPartition, uint64_t> assigned;
   for (const auto& tp : partitions) {
-    auto it = assigned_as_.find(tp);
-    assigned_as[tp] = it != assigned_as_.end() ? it->second : ++assignments_;
+    auto it = assigned_.find(tp);
+    assigned[tp] = it != assigned_.end() ? it->second : ++assignments_;
   }
-  assigned_as_ = std::move(assigned_as);
-  assigned_ = std::move(partitions);
+  assigned_ = std::move(assigned);
   ++changes_;
 }
 
 uint64_t ConsumerLink::AssignmentOf(const TopicPartition& tp) const {
   std::lock_guard lock(mu_);
-  auto it = assigned_as_.find(tp);
-  return it == assigned_as_.end() ? 0 : it->second;
+  auto it = assigned_.find(tp);
+  return it == assigned_.end() ? 0 : it->second;
 }
 
 bool ConsumerLink::offsets_committed_by_sink() const {

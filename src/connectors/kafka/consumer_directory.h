@@ -44,8 +44,7 @@ class ConsumerLink {
  private:
   mutable std::mutex mu_;
   rd_kafka_t* consumer_ = nullptr;
-  std::set<TopicPartition> assigned_;
-  std::map<TopicPartition, uint64_t> assigned_as_;  // see AssignmentOf
+  std::map<TopicPartition, uint64_t> assigned_;  // owned partitions -> AssignmentOf
   uint64_t assignments_ = 0;
   std::atomic<uint64_t> changes_{0};
   bool committed_by_sink_ = false;
