@@ -9,6 +9,7 @@
 #include "core/value_codec.h"
 #include "sql/binder/catalog.h"
 #include "sql/exec/aggregate.h"
+#include "sql/exec/join.h"
 #include "sql/exec/row_state.h"
 #include "sql/exec/sink_writer.h"
 #include "sql/parser/parser.h"
@@ -47,36 +48,70 @@ AggregateOperator* AggregateOf(const PlannedQuery& q) {
   return nullptr;
 }
 
-// A change on its way to the partition of its group: [query, row, tombstone, old row or null].
-Emitted RepartitionRecord(const std::string& query, const std::string& group_key, const Change& change) {
+// Where in its query a repartitioned change goes: the GROUP BY, or one side of the query's n-th join.
+constexpr int64_t kToAggregate = -1;
+int64_t ToJoinSide(size_t join, int side) { return static_cast<int64_t>(join) * 2 + side; }
+
+struct RepartitionedChange {
+  std::string query;
+  int64_t target = kToAggregate;
+  Change change;
+};
+
+// A change on its way to the partition of its key (group key or join key): [query, row, tombstone, old row or
+// null, target].
+Emitted RepartitionRecord(const std::string& query, int64_t target, const std::string& key, const Change& change) {
   Emitted e;
   e.topic = Engine::kRepartitionTopic;
-  e.record.key = Value(Bytes{group_key});
+  e.record.key = Value(Bytes{key});
   std::string value;
   EncodeValue(Value(Array{Value(query), RowState(change.row), Value(change.tombstone),
-                          change.old ? RowState(*change.old) : Value()}),
+                          change.old ? RowState(*change.old) : Value(), Value(target)}),
               value);
   e.record.value = Value(Bytes{std::move(value)});
   e.record.timestamp = change.row.rowtime;
   return e;
 }
 
-Result<std::pair<std::string, Change>> ChangeFromRepartition(const Record& record) {
+Result<RepartitionedChange> ChangeFromRepartition(const Record& record) {
   auto bad = [] { return DataError("a repartition record is damaged"); };
   if (!record.value.is_bytes()) return bad();
   std::string_view bytes = record.value.as_bytes().data;
   auto decoded = DecodeValue(bytes);
-  if (!decoded.ok() || !decoded->is_array() || decoded->as_array().size() != 4) return bad();
+  if (!decoded.ok() || !decoded->is_array() || decoded->as_array().size() != 5) return bad();
   try {
     const Array& a = decoded->as_array();
-    Change change;
-    change.row = RowFromState(a[1]);
-    change.tombstone = a[2].as_bool();
-    if (!a[3].is_null()) change.old = RowFromState(a[3]);
-    return std::make_pair(a[0].as_string(), std::move(change));
+    RepartitionedChange c;
+    c.query = a[0].as_string();
+    c.change.row = RowFromState(a[1]);
+    c.change.tombstone = a[2].as_bool();
+    if (!a[3].is_null()) c.change.old = RowFromState(a[3]);
+    c.target = a[4].as_int();
+    return c;
   } catch (const std::exception&) {
     return bad();
   }
+}
+
+std::vector<JoinOperator*> JoinsOf(const PlannedQuery& q) {
+  std::vector<JoinOperator*> joins;
+  for (const auto& op : q.operators)
+    if (auto* join = dynamic_cast<JoinOperator*>(op.get())) joins.push_back(join);
+  return joins;
+}
+
+// Feeds a repartitioned change to the operator it names; false when these statements have no such operator.
+bool FeedRepartitioned(PlannedQuery& q, RepartitionedChange& c) {
+  if (c.target == kToAggregate) {
+    AggregateOperator* aggregate = AggregateOf(q);
+    if (aggregate) aggregate->Aggregate(std::move(c.change));
+    return aggregate != nullptr;
+  }
+  std::vector<JoinOperator*> joins = JoinsOf(q);
+  size_t join = static_cast<size_t>(c.target / 2);
+  if (c.target < 0 || join >= joins.size()) return false;
+  joins[join]->Join(static_cast<int>(c.target % 2), std::move(c.change));
+  return true;
 }
 
 }  // namespace
@@ -424,11 +459,34 @@ Status Engine::RestoreState(const Value& state) {
 }
 
 void Engine::SetRepartition() {
-  for (auto& q : impl_->queries)
+  for (auto& q : impl_->queries) {
+    auto emit = [ctx = q->ctx.get(), name = q->name](int64_t target, const std::string& key, const Change& change) {
+      ctx->out->push_back(RepartitionRecord(name, target, key, change));
+    };
     if (AggregateOperator* aggregate = AggregateOf(*q))
-      aggregate->RepartitionTo([ctx = q->ctx.get(), name = q->name](const std::string& key, const Change& change) {
-        ctx->out->push_back(RepartitionRecord(name, key, change));
+      aggregate->RepartitionTo([emit](const std::string& key, const Change& change) { emit(kToAggregate, key, change); });
+    std::vector<JoinOperator*> joins = JoinsOf(*q);
+    for (size_t n = 0; n < joins.size(); ++n)
+      joins[n]->RepartitionTo([emit, n](int side, const std::string& key, const Change& change) {
+        emit(ToJoinSide(n, side), key, change);
       });
+  }
+}
+
+std::optional<std::string> Engine::ScaleOutProblem() const {
+  for (const auto& q : impl_->queries)
+    for (JoinOperator* join : JoinsOf(*q))
+      if (join->foreign_key())
+        return "query " + q->name + " joins two tables on a foreign key, which scale_out cannot split by key yet "
+               "(the old and new results of a left row may live in different processes): remove scale_out";
+  return std::nullopt;
+}
+
+bool Engine::KeepsStateBeforeRepartition(const std::string& topic) const {
+  for (const auto& q : impl_->queries)
+    for (const auto& [t, reader] : q->readers)
+      if (SameTopic(t, topic) && reader->HasState()) return true;
+  return false;
 }
 
 Status Engine::PushRepartitioned(std::vector<Record>& records, std::vector<Emitted>& out) {
@@ -442,15 +500,13 @@ Status Engine::PushRepartitioned(std::vector<Record>& records, std::vector<Emitt
       continue;
     }
     auto query = std::find_if(impl_->queries.begin(), impl_->queries.end(),
-                              [&](const auto& q) { return q->name == change->first; });
-    AggregateOperator* aggregate = query == impl_->queries.end() ? nullptr : AggregateOf(**query);
-    if (!aggregate) {
-      impl_->errors.push_back("a repartition record names no GROUP BY query of these statements (" + change->first +
-                              "): dropped");
+                              [&](const auto& q) { return q->name == change->query; });
+    size_t first = out.size();
+    if (query == impl_->queries.end() || !FeedRepartitioned(**query, *change)) {
+      impl_->errors.push_back("a repartition record names no GROUP BY or join of these statements (" + change->query +
+                              ", target " + std::to_string(change->target) + "): dropped");
       continue;
     }
-    size_t first = out.size();
-    aggregate->Aggregate(std::move(change->second));
     impl_->FeedChained(first, out);
   }
   impl_->FlushCoalesced(out);

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,14 +80,21 @@ class Engine {
   Value SaveState() const;
   Status RestoreState(const Value& state);
 
-  // Scale-out, as ksqlDB repartitions a GROUP BY through an internal topic: after SetRepartition every GROUP BY
-  // writes the changes it gets to kRepartitionTopic (key: the encoded group key, value: the query and the change,
-  // both bytes) instead of aggregating them. The caller carries those records through a Kafka topic partitioned by
-  // key, and the process owning a partition feeds them to its own engine of the same statements with
-  // PushRepartitioned, which aggregates them. Call after Execute.
+  // Scale-out, as ksqlDB repartitions a GROUP BY or a join through an internal topic: after SetRepartition every
+  // GROUP BY and each side of every join writes the changes it gets to kRepartitionTopic (key: the encoded group or
+  // join key, value: the query, the operator and the change, both bytes) instead of aggregating or joining them.
+  // The caller carries those records through a Kafka topic partitioned by key, and the process owning a partition
+  // feeds them to its own engine of the same statements (also SetRepartition) with PushRepartitioned, which
+  // aggregates or joins them; what that produces for a later GROUP BY or join is repartitioned again. Call after
+  // Execute.
   static constexpr std::string_view kRepartitionTopic = "__pipe_repartition";
   void SetRepartition();
   Status PushRepartitioned(std::vector<Record>& records, std::vector<Emitted>& out);
+  // Why these statements cannot be scaled out, if they cannot.
+  std::optional<std::string> ScaleOutProblem() const;
+  // Whether records of `topic` change state before they reach a repartition (a table's rows, kept to know the
+  // row an update replaces): such input needs its state kept per input partition.
+  bool KeepsStateBeforeRepartition(const std::string& topic) const;
 
   // Records the queries dropped as later than their window's grace period, so far.
   int64_t LateRecords() const;

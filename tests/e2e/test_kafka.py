@@ -259,31 +259,37 @@ def test_kafka_two_processes_share_a_group_and_survive_a_kill():
         print(f"kafka two processes: {len(out)} output records, duplicates {len(out) - len(set(out))}")
 
 
-def _scale_out_two_processes_one_killed(kafka, input_topics, statements, chunks, want, pause=0.5, warmup=0.0):
+def _scale_out_two_processes_one_killed(kafka, input_topics, statements, chunks, want, pause=0.5, warmup=0.0,
+                                        source_per_topic=False):
     """Runs the pipeline `statements` (a scaled-out `sql` transform q reading `input_topics`, writing table OUT to
     topic counts, keyed by its first column with the value column K) in two processes. A thread produces the input
     `chunks` ((topic, lines, key delimiter)), one every `pause` seconds after `warmup`; process a is SIGKILLed once
     a third of them are in and output flows. Returns the survivor's log and its /metrics text once the last value
     per key in counts equals `want` (key -> value of column N). One topic is read by a source named after it;
-    several by one source `in` whose records go to the SQL topics they name."""
+    several by one source `in` whose records go to the SQL topics they name, or with `source_per_topic` by a
+    source per topic, each its own consumer group."""
     d = tmpdir()
     props = "".join(f"\n        {k}: \"{v}\"" for k, v in CONSUMER_PROPS.items())
     sql = "".join(f"\n      {line}" for line in statements)
-    source = input_topics[0] if len(input_topics) == 1 else "in"
-    routing = "" if len(input_topics) == 1 else "\n    topics_from_records: true"
-    write(f"{d}/p.yaml", f"""
-sources:
-  {source}:
+    if len(input_topics) == 1 or source_per_topic:
+        groups = {topic: ([topic], f"g-{topic}") for topic in input_topics}
+    else:
+        groups = {"in": (input_topics, "g")}
+    routing = "" if len(groups) == len(input_topics) else "\n    topics_from_records: true"
+    sources = "".join(f"""
+  {name}:
     type: kafka
     bootstrap_servers: {kafka.bootstrap}
-    topics: [{", ".join(input_topics)}]
-    group_id: g
+    topics: [{", ".join(topics)}]
+    group_id: {group}
     batch_size: 300
-    properties:{props}
+    properties:{props}""" for name, (topics, group) in groups.items())
+    write(f"{d}/p.yaml", f"""
+sources:{sources}
 transforms:
   q:
     type: sql
-    inputs: [{source}]{routing}
+    inputs: [{", ".join(groups)}]{routing}
     properties: {{ksql.streams.commit.interval.ms: '300'}}
     scale_out:
       bootstrap_servers: {kafka.bootstrap}
@@ -393,7 +399,7 @@ def test_kafka_scale_out_table_aggregate_keeps_both_states_per_partition():
             "CREATE TABLE users (id VARCHAR PRIMARY KEY, level VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');",
             "CREATE TABLE out AS SELECT level, AS_VALUE(level) AS k, COUNT(*) AS n FROM users GROUP BY level;"],
             chunks, want)
-    assert "(front)" in log and "(group)" in log, log[-3000:]
+    assert "(front:" in log and "(group)" in log, log[-3000:]
     print(f"kafka scale-out over a table: {total} updates of {users} users, counts per level exact after a kill; "
           f"the survivor restored {log.count('state restored from')} tasks from the changelog")
 
@@ -419,9 +425,41 @@ def test_kafka_scale_out_join_keeps_the_table_side_per_partition():
             "CREATE TABLE out AS SELECT u.level AS level, AS_VALUE(u.level) AS k, COUNT(*) AS n",
             "  FROM clicks c JOIN users u ON c.id = u.id GROUP BY u.level;"], chunks, want,
             warmup=2)  # the users are read first: an inner join drops clicks of users not seen yet
-    assert "(front)" in log, log[-3000:]
+    assert "(front:" in log, log[-3000:]
     print(f"kafka scale-out join: {total} clicks of {users} users, counts per level exact after a kill; "
           f"the survivor restored {log.count('state restored from')} tasks from the changelog")
+
+
+def test_kafka_scale_out_join_repartitions_both_sides_by_the_join_key():
+    """A stream-table join on a column of the stream that is not its key, over two sources whose topics are not
+    co-partitioned (4 and 3 partitions), then counts per level: both sides go through the repartition topic keyed
+    by the join key, the join runs in the process owning that key, and the counts go through it again keyed by
+    level. The users table keeps its rows per users partition (for the row an update replaces). One process is
+    killed; every count is exact."""
+    total, users, levels = 21000, 200, ["bronze", "silver", "gold", "platinum", "diamond"]
+    topics = {"clicks": 4, "users": 3, "pipe-q-repartition": 4, "pipe-q-changelog": 4, "counts": 4}
+    with MockKafka(topics=topics, brokers=1) as kafka:
+        produce(kafka.bootstrap, "users", [f"u{u}|" + json.dumps({"level": levels[u % len(levels)]})
+                                           for u in range(users)], key_delimiter="|")
+        # Clicks are keyed by their own id, so a user's clicks are spread over every clicks partition.
+        chunks = [("clicks", [f"c{i}|" + json.dumps({"user": f"u{(i * 7) % users}", "page": f"/p{i % 7}"})
+                              for i in range(start, start + 700)], "|") for start in range(0, total, 700)]
+        want = {}
+        for i in range(total):
+            level = levels[((i * 7) % users) % len(levels)]
+            want[level] = want.get(level, 0) + 1
+        log, _ = _scale_out_two_processes_one_killed(kafka, ["clicks", "users"], [
+            "CREATE TABLE users (id VARCHAR PRIMARY KEY, level VARCHAR) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON');",
+            "CREATE STREAM clicks (cid VARCHAR KEY, user VARCHAR, page VARCHAR)",
+            "  WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');",
+            "CREATE TABLE out AS SELECT u.level AS level, AS_VALUE(u.level) AS k, COUNT(*) AS n",
+            "  FROM clicks c JOIN users u ON c.user = u.id GROUP BY u.level;"], chunks, want,
+            warmup=3, source_per_topic=True)  # the users are read first: an inner join drops clicks of users not seen yet
+    # The survivor restored the joins and counts of a's repartition partitions (a's users partitions only once a
+    # user changes again: a task is made for a partition when records of it come).
+    assert "(group)" in log, log[-3000:]
+    print(f"kafka scale-out join repartitioned by key: {total} clicks of {users} users over topics of 4 and 3 "
+          f"partitions, counts per level exact after a kill")
 
 
 def test_kafka_exactly_once_path_on_the_mock_loses_nothing():

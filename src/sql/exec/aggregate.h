@@ -47,7 +47,7 @@ class AggregateOperator final : public Operator {
   using RepartitionFn = std::function<void(const std::string& group_key, const Change& change)>;
   void RepartitionTo(RepartitionFn fn) { repartition_ = std::move(fn); }
   void Aggregate(Change change);
-  bool HasState() const override { return !repartition_; }
+  bool HasState() const override { return true; }  // empty in a front engine, whose changes all repartition
   Value SaveState() const override;
   void RestoreState(const Value& state) override;
   int64_t late_records() const override { return late_records_; }

@@ -186,6 +186,13 @@ void JoinOperator::ForeignKey(int side, Change& c) {
 }
 
 void JoinOperator::PushSide(int side, Change change) {
+  if (!repartition_) return Join(side, std::move(change));
+  Value key = (side == 0 ? spec_.left_key : spec_.right_key)->Eval(change.row, ctx->eval);
+  ctx->FlushEvalErrors();
+  repartition_(side, KeyOf({key}, 0, 1), change);
+}
+
+void JoinOperator::Join(int side, Change change) {
   trigger_headers_ = change.row.headers;
   if (spec_.foreign_key) {
     ForeignKey(side, change);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -40,6 +41,14 @@ class JoinOperator final : public Operator {
   void Push(Change change) override { PushSide(0, std::move(change)); }
   void PushSide(int side, Change change);
   void Advance(int64_t stream_time) override;
+  // Scale-out (Engine::SetRepartition), as ksqlDB repartitions a join's sides by the join key: the changes either
+  // side gets are handed to `fn` with their encoded join key instead of being joined here, and come back, in the
+  // process that owns the key's partition, through Join. Both sides go through the same topic, so they meet in the
+  // same partition whatever the partitioning of their inputs.
+  using RepartitionFn = std::function<void(int side, const std::string& join_key, const Change& change)>;
+  void RepartitionTo(RepartitionFn fn) { repartition_ = std::move(fn); }
+  void Join(int side, Change change);
+  bool foreign_key() const { return spec_.foreign_key; }
   bool HasState() const override { return true; }
   Value SaveState() const override;
   void RestoreState(const Value& state) override;
@@ -85,6 +94,7 @@ class JoinOperator final : public Operator {
   // Headers of the record being pushed: every result it causes carries them, whichever side they join with
   // (Kafka Streams forwards joins with the current record's context).
   RowHeaders trigger_headers_;
+  RepartitionFn repartition_;
 };
 
 }  // namespace pipeline::sql

@@ -4,12 +4,13 @@
 // statements keep state (tables, aggregates, joins) the stage saves it in the state dir instead and acknowledges
 // its input only once the state holding it is on disk (see state_snapshots.h).
 //
-// Scale-out (`scale_out:`, see scale_out_config.h): the front runs the statements up to each GROUP BY and writes
-// the changes to the repartition topic keyed by group key; the stage reads back the partitions the consumer group
-// gives this process, one "group" task (an engine of the same statements) per partition, and saves each task's
-// state to the partition of the changelog topic with the same number, so a partition that moves to another
-// process brings its state along, as in Kafka Streams. A front that keeps state itself (a table) has one "front"
-// task per input partition, saved the same way.
+// Scale-out (`scale_out:`, see scale_out_config.h): the front runs the statements up to each GROUP BY and join and
+// writes the changes to the repartition topic keyed by group or join key; the stage reads back the partitions the
+// consumer group gives this process, one "group" task (an engine of the same statements) per partition, and saves
+// each task's state to the partition of the changelog topic with the same number, so a partition that moves to
+// another process brings its state along, as in Kafka Streams. What a group task produces for a later GROUP BY or
+// join goes through the repartition topic again. An input whose front keeps state itself (a table) has one
+// "front" task per input partition, saved the same way.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -91,7 +92,6 @@ class SqlProcessor final : public Processor {
     if (settings_.scale_out) {
       front_ = std::move(engine);
       front_->SetRepartition();
-      front_keeps_state_ = front_->HasState();
       outputs_.push_back(sql::ScaleOutConfig::RepartitionOutput(settings_.name));
       topics_.emplace_back(sql::Engine::kRepartitionTopic);
       repartitioned_ = std::find(inputs_.begin(), inputs_.end(), sql::ScaleOutConfig::RepartitionInput(settings_.name)) -
@@ -192,20 +192,21 @@ class SqlProcessor final : public Processor {
   // Scale-out, before the repartition. Each repartition record is stamped with the input record it came from
   // (OriginFilter), when the input's positions are stable. A stateless front's outputs carry the input's tokens;
   // a front keeping state has a task per input partition, like the group tasks.
-  Status ProcessFront(const std::string& topic, BatchPtr batch, const EmitFn& emit) {
+  Status ProcessFront(const std::string& input, BatchPtr batch, const EmitFn& emit) {
     const AckTracker* origin = sql::StableOrigin(batch->acks);
     std::vector<sql::Emitted> out;
-    if (!front_keeps_state_) {
-      PIPE_RETURN_IF_ERROR(PushStamped(*front_, topic, batch->records, origin, out));
+    auto link = input_links_.find(input);
+    if (link == input_links_.end()) {  // a front keeping no state for this input
+      PIPE_RETURN_IF_ERROR(PushStamped(*front_, input, batch->records, origin, out));
       Deliver(out, batch->acks, emit);
       return {};
     }
     DropMovedTasks();
     for (auto& [partition, part] : SplitByPartition(*batch)) {
-      auto task = TaskFor({"front", partition}, part.records.front().topic, input_link_);
+      auto task = TaskFor({"front:" + input, partition}, part.records.front().topic, link->second);
       if (!task.ok()) return task.error();
       Task& t = **task;
-      PIPE_RETURN_IF_ERROR(PushStamped(*t.engine, topic, t.replay.Admit(part, kept_), origin, out));
+      PIPE_RETURN_IF_ERROR(PushStamped(*t.engine, input, t.replay.Admit(part, kept_), origin, out));
       t.dirty = true;
     }
     Deliver(out, {snapshots_->EpochToken()}, emit);
@@ -248,30 +249,45 @@ class SqlProcessor final : public Processor {
     for (Record& record : records) {
       if (settings_.topics_from_records && !Declared(record)) continue;
       const std::string topic = settings_.topics_from_records ? record.topic : input;  // a copy: record moves below
-      size_t first = out.size();
-      bool stamp = origin && record.offset >= 0;
-      std::string key = stamp ? sql::SourcePositionKey(*origin, record) : std::string();
-      int64_t offset = record.offset;
-      PIPE_RETURN_IF_ERROR(engine.Push(topic, std::move(record), out));
-      if (!stamp) continue;
-      int64_t index = 0;
-      for (size_t i = first; i < out.size(); ++i)
-        if (out[i].topic == sql::Engine::kRepartitionTopic) sql::OriginFilter::Stamp(out[i].record, key, offset, index++);
+      PIPE_RETURN_IF_ERROR(Stamped(origin, record, out, [&](Record& r) { return engine.Push(topic, std::move(r), out); }));
     }
     return {};
   }
 
-  // Scale-out, after the repartition: each partition's records go to its task, in order.
+  // Pushes one record with `push` and stamps the repartition records it causes with the record's position, when
+  // its source's positions are stable.
+  template <class PushFn>
+  static Status Stamped(const AckTracker* origin, Record& record, std::vector<sql::Emitted>& out, PushFn push) {
+    const size_t first = out.size();
+    const bool stamp = origin && record.offset >= 0;
+    const std::string key = stamp ? sql::SourcePositionKey(*origin, record) : std::string();
+    const int64_t offset = record.offset;
+    PIPE_RETURN_IF_ERROR(push(record));
+    if (!stamp) return {};
+    int64_t index = 0;
+    for (size_t i = first; i < out.size(); ++i)
+      if (out[i].topic == sql::Engine::kRepartitionTopic) sql::OriginFilter::Stamp(out[i].record, key, offset, index++);
+    return {};
+  }
+
+  // Scale-out, after the repartition: each partition's records go to its task, in order. What a task writes to the
+  // repartition topic again (for a later GROUP BY or join) is stamped with the record it came from, as the front's.
   Status ProcessRepartitioned(BatchPtr batch, const EmitFn& emit) {
     DropMovedTasks();
+    const AckTracker* origin = sql::StableOrigin(batch->acks);
     std::vector<sql::Emitted> out;
+    std::vector<Record> one;
     for (auto& [partition, part] : SplitByPartition(*batch)) {
       auto task = TaskFor({"group", partition}, settings_.scale_out->repartition_topic(), group_link_);
       if (!task.ok()) return task.error();
       Task& t = **task;
       std::vector<Record>& admitted = t.replay.Admit(part, kept_);
       std::erase_if(admitted, [&](const Record& r) { return !t.origins.Admit(r); });
-      PIPE_RETURN_IF_ERROR(t.engine->PushRepartitioned(admitted, out));
+      for (Record& record : admitted)
+        PIPE_RETURN_IF_ERROR(Stamped(origin, record, out, [&](Record& r) {
+          one.assign(1, std::move(r));
+          return t.engine->PushRepartitioned(one, out);
+        }));
       t.dirty = true;
     }
     Deliver(out, {snapshots_->EpochToken()}, emit);
@@ -287,9 +303,18 @@ class SqlProcessor final : public Processor {
     snapshots_ = std::make_unique<sql::StateSnapshots>(std::move(*store));
     group_link_ = kafka::FindConsumerLink(sql::ScaleOutConfig::RepartitionInput(settings_.name));
     for (const std::string& input : inputs_)
-      if (front_keeps_state_ && input != sql::ScaleOutConfig::RepartitionInput(settings_.name))
-        input_link_ = kafka::FindConsumerLink(input);  // the one input (the factory checked): a kafka source's name
+      if (input != sql::ScaleOutConfig::RepartitionInput(settings_.name) && FrontKeepsState(input))
+        input_links_[input] = kafka::FindConsumerLink(input);  // its kafka source's (any other never moves partitions)
     return {};
+  }
+
+  // Whether records of `input` change state before the repartition (a table), so that the front keeps it per
+  // input partition.
+  bool FrontKeepsState(const std::string& input) const {
+    if (!settings_.topics_from_records) return front_->KeepsStateBeforeRepartition(input);
+    for (const std::string& topic : front_->InputTopics())
+      if (front_->KeepsStateBeforeRepartition(topic)) return true;
+    return false;
   }
 
   // The task of a partition; one this process just got starts from the partition's changelog.
@@ -310,7 +335,7 @@ class SqlProcessor final : public Processor {
     auto engine = MakeEngine(settings_);
     if (!engine.ok()) return engine.error();
     task.engine = std::move(*engine);
-    if (task.id.kind == "front") task.engine->SetRepartition();
+    task.engine->SetRepartition();
     task.engine->SetUnreadTopics(unread_topics_);
     return {};
   }
@@ -318,7 +343,8 @@ class SqlProcessor final : public Processor {
   // Partitions given up (or given up and got back: another process may have changed their state meanwhile) lose
   // their task; their state is in the changelog, written before the source let them go.
   void DropMovedTasks() {
-    uint64_t changes = group_link_->assignment_changes() + (input_link_ ? input_link_->assignment_changes() : 0);
+    uint64_t changes = group_link_->assignment_changes();
+    for (const auto& [input, link] : input_links_) changes += link->assignment_changes();
     if (changes == assignment_changes_seen_) return;
     assignment_changes_seen_ = changes;
     std::vector<sql::TaskId> moved;
@@ -461,14 +487,14 @@ class SqlProcessor final : public Processor {
   std::vector<std::string> topics_;  // the engine topic behind each output
   std::vector<std::string> unread_topics_;
   Task whole_;                          // without scale-out: the stage's one task
-  // Scale-out: the statements up to each GROUP BY (fed only when that part keeps no state), the tasks, the input
-  // index of the repartition records, and the assignments of the repartition topic and of the one input.
+  // Scale-out: the statements up to each GROUP BY and join (fed with the inputs whose front keeps no state), the
+  // tasks, the input index of the repartition records, and the assignments of the repartition topic and of the
+  // inputs whose front keeps state (one "front" task per partition).
   std::unique_ptr<sql::Engine> front_;
-  bool front_keeps_state_ = false;
   std::map<sql::TaskId, Task> tasks_;
   size_t repartitioned_ = SIZE_MAX;
   std::shared_ptr<kafka::ConsumerLink> group_link_;
-  std::shared_ptr<kafka::ConsumerLink> input_link_;
+  std::map<std::string, std::shared_ptr<kafka::ConsumerLink>> input_links_;
   uint64_t assignment_changes_seen_ = 0;
   std::unique_ptr<sql::StateSnapshots> snapshots_;  // null: the statements keep no state, or no state dir
   std::vector<Record> kept_;  // scratch for ReplayFilter::Admit
@@ -511,14 +537,14 @@ void RegisterSqlStage(Registry& registry) {
        "reads are processing errors.",
        "false"},
       {"scale_out", OptionType::kAny,
-       "Share GROUP BY state between pipe processes through Kafka, as ksqlDB does: {bootstrap_servers, "
+       "Share GROUP BY and join state between pipe processes through Kafka, as ksqlDB does: {bootstrap_servers, "
        "topic_prefix (default pipe-<name>), group_id (default the prefix), properties}. Changes go through the "
-       "topic <prefix>-repartition keyed by group key; each process aggregates the partitions its group gives it "
-       "and saves their state to the same partitions of <prefix>-changelog, from which the next owner restores "
-       "it. State before the GROUP BY (a table read from the input) is kept per input partition the same way; "
-       "with more than one input stream it is refused (the inputs' partitions would have to go together). Create "
-       "both topics beforehand, the changelog with at least as many partitions as the input and repartition "
-       "topics."},
+       "topic <prefix>-repartition keyed by group or join key (both sides of a join, so the inputs need not be "
+       "co-partitioned); each process aggregates and joins the partitions its group gives it and saves their "
+       "state to the same partitions of <prefix>-changelog, from which the next owner restores it. A table read "
+       "from an input keeps its rows per input partition the same way. Foreign-key table joins are refused. "
+       "Create both topics beforehand, the changelog with at least as many partitions as the inputs and the "
+       "repartition topic."},
   };
   spec.example =
       "transforms:\n"
@@ -555,14 +581,7 @@ void RegisterSqlStage(Registry& registry) {
     // The runtime adds the repartition stream (runtime/via_kafka.cpp); without it (`pipe test`) the stage runs whole.
     if (*scale_out && std::count(ctx.inputs.begin(), ctx.inputs.end(), repartitioned)) {
       settings.scale_out = std::move(*scale_out);
-      engine->SetRepartition();
-      // State before the GROUP BY is kept per input partition, which needs the partitions of all inputs to go
-      // together (co-partitioning); with one input they do.
-      if (engine->HasState() && ctx.inputs.size() > 2)
-        return options.ErrorAt("scale_out", "these statements keep state before the GROUP BY (a table or a join) "
-                                            "over more than one input stream; scale_out keeps such state per "
-                                            "partition of a single input so far: remove scale_out, or read one "
-                                            "stream");
+      if (auto problem = engine->ScaleOutProblem()) return options.ErrorAt("scale_out", *problem);
     }
     settings.topics_from_records = options.GetBool("topics_from_records");
     auto topics = engine->InputTopics();

@@ -25,7 +25,7 @@
 namespace pipeline::sql {
 
 // Which state: the whole stage's (partition -1), or in scale-out one partition's share of one kind of task
-// ("group": after the repartition; "front": before it, when that part keeps state too).
+// ("group": after the repartition; "front:<input>": before it, for an input whose front keeps state too).
 struct TaskId {
   std::string kind;
   int32_t partition = -1;
