@@ -335,7 +335,7 @@ class SqlProcessor final : public Processor {
     auto engine = MakeEngine(settings_);
     if (!engine.ok()) return engine.error();
     task.engine = std::move(*engine);
-    task.engine->SetRepartition();
+    if (settings_.scale_out) task.engine->SetRepartition();  // every task: front and group ones repartition onwards
     task.engine->SetUnreadTopics(unread_topics_);
     return {};
   }
