@@ -1,8 +1,11 @@
 #include "sql/stage/state_snapshots.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "observability/log.h"
 #include "runtime/checkpoint_store.h"
@@ -47,11 +50,18 @@ std::unique_ptr<SnapshotStore> MakeFileSnapshotStore(std::string path) {
   return std::make_unique<FileSnapshotStore>(std::move(path));
 }
 
-// Shared with the epoch tracker's callback, which runs on whichever sink thread flushes an epoch's last output.
+// Shared with the epoch tracker's callback, which runs on whichever sink thread flushes an epoch's last output, and
+// with the writer thread. Snapshots are written on their own thread, in epoch order: a Kafka changelog write waits
+// for its delivery, and neither that sink nor the stage (sealing the next epoch) should wait with it.
 struct StateSnapshots::Shared {
   struct Sealed {
     Snapshot snapshot;
     std::vector<AckToken> inputs;
+  };
+  // A snapshot to write (empty: nothing to write) and the input tokens to let go once it is written.
+  struct Job {
+    Snapshot snapshot;
+    std::vector<AckToken> release;
   };
 
   std::unique_ptr<SnapshotStore> store;
@@ -60,39 +70,61 @@ struct StateSnapshots::Shared {
   std::map<uint64_t, Sealed> sealed;  // epoch -> its snapshot and held input tokens
   uint64_t written_through = 0;
   std::optional<std::string> write_error;
+  std::deque<Job> jobs;
+  std::condition_variable job_ready;
+  bool stopping = false;
+  std::thread writer;  // started last, stopped first (~StateSnapshots)
 
-  // Every epoch up to `through` has its outputs flushed: write the newest of their snapshots, then let go of
-  // their inputs (which lets the sources checkpoint past them).
+  // Every epoch up to `through` has its outputs flushed: the newest of their snapshots is written, then their
+  // inputs let go (which lets the sources checkpoint past them).
   void OnFlushed(uint64_t through) {
-    std::vector<AckToken> release;
     std::lock_guard lock(mu);
     if (through <= written_through) return;
     auto end = sealed.upper_bound(through);
     if (end == sealed.begin()) return;
+    Job job;
     bool aborted = false;
     for (auto it = sealed.begin(); it != end; ++it)
       for (auto& token : it->second.inputs) {
         aborted |= token->tracker().aborted();
-        release.push_back(std::move(token));
+        job.release.push_back(std::move(token));
       }
     // A failed pipeline drops its batches unflushed: that is no proof of delivery, so nothing is written.
     if (!aborted) {
-      Snapshot snapshot = std::move(std::prev(end)->second.snapshot);
-      for (auto it = std::prev(end); it != sealed.begin();) MergeOlder(snapshot, std::move((--it)->second.snapshot));
-      Write(snapshot);
+      job.snapshot = std::move(std::prev(end)->second.snapshot);
+      for (auto it = std::prev(end); it != sealed.begin();) MergeOlder(job.snapshot, std::move((--it)->second.snapshot));
     }
     sealed.erase(sealed.begin(), end);
     written_through = through;
-  }  // `release` goes after the lock: completing a source's tokens may run its own callbacks
+    jobs.push_back(std::move(job));
+    job_ready.notify_one();
+  }
 
-  void Write(const Snapshot& snapshot) {
-    if (snapshot.empty()) return;
+  // Writes the jobs in order until stopped, and those still queued then.
+  void WriteJobs() {
+    std::unique_lock lock(mu);
+    for (;;) {
+      job_ready.wait(lock, [&] { return stopping || !jobs.empty(); });
+      if (jobs.empty()) return;
+      Job job = std::move(jobs.front());
+      jobs.pop_front();
+      lock.unlock();
+      std::optional<std::string> error = Write(job.snapshot);
+      job.release.clear();  // outside the lock: completing a source's tokens may run its own callbacks
+      lock.lock();
+      if (error) write_error = std::move(error);
+    }
+  }
+
+  std::optional<std::string> Write(const Snapshot& snapshot) {
+    if (snapshot.empty()) return std::nullopt;
     Status s = store->Write(snapshot);
-    if (s.ok()) return;
+    if (s.ok()) return std::nullopt;
     // The inputs are let go all the same: holding them would stall the sources for good. The stage fails with
     // this error while it runs; at the very end only the log can tell.
-    write_error = "cannot write the SQL state to " + store->Describe(snapshot.front().task) + ": " + s.message();
-    LogError("sql_state_write_failed", *write_error + " (after a crash, the state would miss records)");
+    std::string error = "cannot write the SQL state to " + store->Describe(snapshot.front().task) + ": " + s.message();
+    LogError("sql_state_write_failed", error + " (after a crash, the state would miss records)");
+    return error;
   }
 };
 
@@ -101,9 +133,17 @@ StateSnapshots::StateSnapshots(std::unique_ptr<SnapshotStore> store) : shared_(s
   shared_->epochs->OnProgress([weak = std::weak_ptr<Shared>(shared_)](uint64_t through) {
     if (auto shared = weak.lock()) shared->OnFlushed(through);
   });
+  shared_->writer = std::thread([shared = shared_.get()] { shared->WriteJobs(); });
 }
 
-StateSnapshots::~StateSnapshots() = default;
+StateSnapshots::~StateSnapshots() {
+  {
+    std::lock_guard lock(shared_->mu);
+    shared_->stopping = true;
+  }
+  shared_->job_ready.notify_one();
+  shared_->writer.join();
+}
 
 SnapshotStore& StateSnapshots::store() { return *shared_->store; }
 

@@ -46,7 +46,7 @@ class SnapshotStore {
   virtual std::string Describe(const TaskId& task) const = 0;
   // The task's last snapshot written, if any.
   virtual Result<std::optional<std::string>> Load(const TaskId& task) = 0;
-  // Durable when it returns. Runs on a sink's thread, while the stage thread may Load.
+  // Durable when it returns. Runs on the snapshots' writer thread, while the stage thread may Load.
   virtual Status Write(const Snapshot& snapshot) = 0;
 };
 
