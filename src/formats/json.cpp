@@ -283,7 +283,8 @@ namespace {
 
 void AppendDouble(double d, std::string& out) {
   if (!std::isfinite(d)) {
-    out += "null";  // JSON has no NaN/Infinity
+    // JSON has no NaN or Infinity: written as strings, as ksqlDB's serializer (Jackson) does.
+    out += std::isnan(d) ? "\"NaN\"" : d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
     return;
   }
   char buf[32];

@@ -101,6 +101,15 @@ Result<std::vector<Token>> Lex(const std::string& text) {
           continue;
         }
       }
+      if (!decimal && j < n && IsIdentStart(text[j])) {
+        // Digits then letters: ksqlDB's DIGIT_IDENTIFIER (`ROUND(v, -1) AS 1R`), an identifier like any other.
+        while (j < n && IsIdentChar(text[j])) ++j;
+        t.kind = TokenKind::kIdent;
+        t.text = AsciiUpper(text.substr(i, j - i));
+        i = j;
+        out.push_back(std::move(t));
+        continue;
+      }
       t.kind = decimal ? TokenKind::kDecimal : TokenKind::kInteger;
       t.text = text.substr(i, j - i);
       i = j;

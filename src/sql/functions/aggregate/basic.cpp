@@ -1,4 +1,4 @@
-// COUNT, SUM, AVG, MIN, MAX, COUNT_DISTINCT.
+// COUNT, SUM, SUM_LIST, AVG, MIN, MAX, COUNT_DISTINCT, ATTR.
 #include <map>
 #include <set>
 
@@ -142,6 +142,53 @@ class CountDistinctAcc final : public Accumulator {
   std::map<Value, int64_t, KeyLess> seen_;
 };
 
+// SUM_LIST: the sum of every non-null element of the arrays, as SUM of the elements would be.
+class SumListAcc final : public Accumulator {
+ public:
+  explicit SumListAcc(SqlType element) : sum_(std::move(element)) {}
+  void Add(const std::vector<Value>& a) override { ForEachElement(a[0], [&](const Value& v) { sum_.Add({v}); }); }
+  void Undo(const std::vector<Value>& a) override { ForEachElement(a[0], [&](const Value& v) { sum_.Undo({v}); }); }
+  Value Result() const override { return sum_.Result(); }
+  Value Save() const override { return sum_.Save(); }
+  void Restore(const Value& v) override { sum_.Restore(v); }
+  void Merge(const Accumulator& o) override { sum_.Merge(static_cast<const SumListAcc&>(o).sum_); }
+
+ private:
+  template <class Fn>
+  static void ForEachElement(const Value& list, Fn fn) {
+    if (list.is_array())
+      for (const Value& v : list.as_array()) fn(v);
+  }
+  SumAcc sum_;
+};
+
+// ATTR: the value every row of the group has, or NULL when they differ (a NULL counts as a value of its own).
+// Counts per value, so that a table's retractions can make the group agree again.
+class AttrAcc final : public Accumulator {
+ public:
+  void Add(const std::vector<Value>& a) override { ++seen_[a[0]]; }
+  void Undo(const std::vector<Value>& a) override {
+    auto it = seen_.find(a[0]);
+    if (it != seen_.end() && --it->second == 0) seen_.erase(it);
+  }
+  Value Result() const override { return seen_.size() == 1 ? seen_.begin()->first : Value(); }
+  Value Save() const override {
+    Array a;
+    for (const auto& [v, n] : seen_) a.push_back(Value(Array{v, Value(n)}));
+    return Value(std::move(a));
+  }
+  void Restore(const Value& v) override {
+    seen_.clear();
+    for (const auto& e : v.as_array()) seen_[e.as_array()[0]] = e.as_array()[1].as_int();
+  }
+  void Merge(const Accumulator& o) override {
+    for (const auto& [v, n] : static_cast<const AttrAcc&>(o).seen_) seen_[v] += n;
+  }
+
+ private:
+  std::map<Value, int64_t, KeyLess> seen_;
+};
+
 Result<BoundAggregate> Numeric(const std::vector<SqlType>& t, const char* name) {
   if (t.empty()) return ConfigError(std::string(name) + " expects one argument");
   if (!t[0].is_numeric() && t[0].id != TypeId::kUnknown)
@@ -164,6 +211,14 @@ void RegisterBasicAggregates(AggregateFunctionRegistry& r) {
            SqlType rt = t[0].id == TypeId::kUnknown ? SqlType::Of(TypeId::kBigInt) : t[0];
            return BoundAggregate{rt, [rt] { return std::make_unique<SumAcc>(rt); }, true};
          }});
+  r.Add({"SUM_LIST", "SUM_LIST(ARRAY<numeric>) -> element type", "Sum of the non-null elements of the arrays",
+         [](const std::vector<SqlType>& t, const std::vector<Value>&) -> Result<BoundAggregate> {
+           if (t.size() != 1 || t[0].id != TypeId::kArray || !t[0].element || !t[0].element->is_numeric())
+             return ConfigError("Function 'SUM_LIST' does not accept parameters (" +
+                                (t.empty() ? std::string() : t[0].ToString()) + ").");
+           SqlType element = *t[0].element;
+           return BoundAggregate{element, [element] { return std::make_unique<SumListAcc>(element); }, true};
+         }});
   r.Add({"AVG", "AVG(col) -> DOUBLE", "Average of the non-null values",
          [](const std::vector<SqlType>& t, const std::vector<Value>&) -> Result<BoundAggregate> {
            auto ok = Numeric(t, "AVG");
@@ -181,6 +236,11 @@ void RegisterBasicAggregates(AggregateFunctionRegistry& r) {
              return BoundAggregate{t[0], [max] { return std::make_unique<MinMaxAcc>(max); }, false};
            }});
   }
+  r.Add({"ATTR", "ATTR(col) -> type of col", "The value of col if every row of the group has the same, else NULL",
+         [](const std::vector<SqlType>& t, const std::vector<Value>&) -> Result<BoundAggregate> {
+           if (t.size() != 1) return ConfigError("expects one argument");
+           return BoundAggregate{t[0], [] { return std::make_unique<AttrAcc>(); }, true};
+         }});
   r.Add({"COUNT_DISTINCT", "COUNT_DISTINCT(col) -> BIGINT", "Number of distinct non-null values",
          [](const std::vector<SqlType>& t, const std::vector<Value>&) -> Result<BoundAggregate> {
            if (t.size() != 1) return ConfigError("expects one argument");
