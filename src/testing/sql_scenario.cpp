@@ -1,6 +1,7 @@
 #include "testing/sql_scenario.h"
 
 #include <deque>
+#include <map>
 #include <memory>
 
 namespace pipeline::testing {
@@ -50,10 +51,15 @@ ScenarioRun RunScenario(const Scenario& scenario) {
   // With a single stage every input goes to it, so the engine itself decides about unknown topics (as
   // ksqlDB, which simply has no reader for them).
   const bool single_stage = stages.size() == 1;
+  // Inputs without an offset get the next of their topic partition, as a Kafka topic would give them (ROWOFFSET).
+  std::map<std::pair<std::string, int32_t>, int64_t> next_offset;
   for (const InputRecord& input : scenario.inputs) {
     // (record, topic, index of the stage that emitted it or -1 for an input)
     std::deque<std::pair<sql::Emitted, int>> pending;
     pending.push_back({sql::Emitted{input.topic, input.record}, -1});
+    int64_t& offset = next_offset[{input.topic, std::max(input.record.partition, 0)}];
+    if (pending.front().first.record.offset < 0) pending.front().first.record.offset = offset;
+    offset = pending.front().first.record.offset + 1;
     while (!pending.empty()) {
       auto [item, from] = std::move(pending.front());
       pending.pop_front();

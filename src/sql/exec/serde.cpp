@@ -1,10 +1,13 @@
 #include "sql/exec/serde.h"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <type_traits>
 #include <utility>
 
 #include "sql/exec/decimal_math.h"
+#include "sql/functions/scalar/text_encoding.h"
 #include "sql/identifier.h"
 
 namespace pipeline::sql {
@@ -35,15 +38,51 @@ std::vector<std::string> SplitDelimited(const std::string& line, char delimiter)
   return out;
 }
 
-std::string DelimitedText(const Value& v, const SqlType& type) {
-  if (v.is_null()) return "";
-  std::string s = ValueToSqlString(v, type);
-  if (v.is_string() && (s.find(',') != std::string::npos || s.find('"') != std::string::npos)) {
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
+namespace {
+
+// A field's text before quoting, as ksqlDB's DELIMITED serializer writes it: DATE as days since the epoch, TIME as
+// milliseconds of the day, TIMESTAMP as epoch milliseconds, BYTES as base64.
+std::string DelimitedFieldText(const Value& v, const SqlType& type) {
+  switch (v.kind()) {
+    case Value::Kind::kDate: return std::to_string(v.as_date().days);
+    case Value::Kind::kTime: return std::to_string(v.as_time().millis);
+    case Value::Kind::kTimestamp: return std::to_string(v.as_timestamp().millis);
+    case Value::Kind::kBytes: return scalar::Base64Encode(v.as_bytes().data);
+    default: return ValueToSqlString(v, type);
   }
-  return s;
+}
+
+// Apache Commons CSV's minimal quoting (ksqlDB writes DELIMITED with it): a record's first field starting with
+// anything but a letter or digit, any field starting at or below '#' or ending at or below ' ', and any field
+// holding a quote, the delimiter or a line break.
+bool NeedsQuotes(std::string_view s, char delimiter, bool first_field) {
+  if (s.empty()) return first_field;
+  unsigned char c = static_cast<unsigned char>(s.front());
+  if (first_field && !std::isalnum(c)) return true;
+  if (c <= '#') return true;
+  if (s.find_first_of(std::string{'"', '\n', '\r', delimiter}) != std::string_view::npos) return true;
+  return static_cast<unsigned char>(s.back()) <= ' ';
+}
+
+}  // namespace
+
+std::string DelimitedText(const Value& v, const SqlType& type, char delimiter, bool first_field) {
+  if (v.is_null()) return "";
+  std::string s = DelimitedFieldText(v, type);
+  if (!NeedsQuotes(s, delimiter, first_field)) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+// A DELIMITED field as the Value a column of `type` converts from: temporal types come as numbers.
+Value DelimitedFieldValue(std::string field, const SqlType& type) {
+  if (type.id == TypeId::kDate || type.id == TypeId::kTime || type.id == TypeId::kTimestamp) {
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), n);
+    if (ec == std::errc() && end == field.data() + field.size()) return Value(n);
+  }
+  return Value(std::move(field));
 }
 
 namespace {
@@ -103,7 +142,7 @@ bool RowDecoder::DecodeFields(const std::vector<int>& slots, const Value& wire, 
     }
     for (size_t i = 0; i < slots.size(); ++i) {
       if (fields[i].empty()) continue;
-      if (!converters_[slots[i]].FromJson(Value(fields[i]), row.values[slots[i]])) {
+      if (!converters_[slots[i]].FromJson(DelimitedFieldValue(fields[i], def_.columns[slots[i]].type), row.values[slots[i]])) {
         error = std::string("Failed to deserialize ") + what + ": cannot parse '" + fields[i] + "' as " +
                 def_.columns[slots[i]].type.ToString();
         return false;
@@ -236,9 +275,10 @@ Value RowEncoder::EncodeFields(const std::vector<int>& slots, const WireFormat& 
   if (slots.empty() || format.kind == WireFormat::Kind::kNone) return Value();
   if (format.kind == WireFormat::Kind::kDelimited) {
     std::string s;
+    const char delimiter = &slots == &key_slots_ ? def_.formats.key_delimiter : def_.formats.delimiter;
     for (size_t i = 0; i < slots.size(); ++i) {
-      if (i) s += &slots == &key_slots_ ? def_.formats.key_delimiter : def_.formats.delimiter;
-      s += DelimitedText(row.values[slots[i]], def_.columns[slots[i]].type);
+      if (i) s += delimiter;
+      s += DelimitedText(row.values[slots[i]], def_.columns[slots[i]].type, delimiter, i == 0);
     }
     return Value(std::move(s));
   }

@@ -116,7 +116,9 @@ class RowMapping {
 
 // Splits one DELIMITED line (RFC 4180 quoting) into fields.
 std::vector<std::string> SplitDelimited(const std::string& line, char delimiter);
-// A value as DELIMITED text (null = empty field).
-std::string DelimitedText(const Value& v, const SqlType& type);
+// A value as ksqlDB writes it in a DELIMITED record (null = empty field), `first_field` of its record or not.
+std::string DelimitedText(const Value& v, const SqlType& type, char delimiter, bool first_field);
+// A DELIMITED field as the Value a column of `type` converts from.
+Value DelimitedFieldValue(std::string field, const SqlType& type);
 
 }  // namespace pipeline::sql
