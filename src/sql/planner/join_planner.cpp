@@ -186,12 +186,21 @@ Status PlanJoin(PlanBuilder& b) {
     }
     joined.aliases = left.aliases;
     for (const auto& a : right.aliases) joined.aliases.push_back(a);
+    // Joining on the key the relation already has keeps the columns equal to it as key aliases (an n-way join
+    // on one key: any side's key column may be projected as the key, as in ksqlDB).
+    std::vector<int> kept_aliases;
+    if (!spec.foreign_key && lslot >= 0 &&
+        std::find(b.key_aliases.begin(), b.key_aliases.end(), lslot) != b.key_aliases.end())
+      for (int alias : b.key_aliases) kept_aliases.push_back(alias + 1);
     b.key_aliases.clear();
     if (spec.foreign_key) {
       b.key_aliases.push_back(left_pk_slot + 1);
     } else {
       if (lslot >= 0) b.key_aliases.push_back(lslot + 1);
       if (rslot >= 0) b.key_aliases.push_back(rslot + 1 + static_cast<int>(left_width));
+      for (int alias : kept_aliases)
+        if (std::find(b.key_aliases.begin(), b.key_aliases.end(), alias) == b.key_aliases.end())
+          b.key_aliases.push_back(alias);
     }
     for (const auto& c : rdef->columns) {
       if (std::find(all_columns.begin(), all_columns.end(), c.name) != all_columns.end() &&
