@@ -113,6 +113,7 @@ void JoinOperator::StreamTable(int side, Change& c, const Value& key) {
     else tables_[1][k] = c.row;
     return;
   }
+  if (c.tombstone) return;  // a stream record without a value joins nothing (Kafka Streams skips it)
   auto it = tables_[1].find(k);
   if (it != tables_[1].end()) EmitJoined(key, &c.row, &it->second, c.row.rowtime);
   else if (spec_.type == JoinType::kLeft) EmitJoined(key, &c.row, nullptr, c.row.rowtime);
