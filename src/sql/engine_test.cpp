@@ -46,7 +46,11 @@ const char* kStatefulQueries =
     "LEFT JOIN views v WITHIN 20 SECONDS GRACE PERIOD 5 SECONDS ON c.user = v.user;"
     "CREATE TABLE totals AS SELECT user, COUNT(*) AS n FROM clicks GROUP BY user;"
     "CREATE TABLE rich AS SELECT t.user AS user, n, level FROM totals t JOIN users u ON t.user = u.user;"
-    "CREATE STREAM enriched AS SELECT c.user AS user, page, level FROM clicks c LEFT JOIN users u ON c.user = u.user;";
+    "CREATE STREAM enriched AS SELECT c.user AS user, page, level FROM clicks c LEFT JOIN users u ON c.user = u.user;"
+    // Filters that delete only keys they let through before: HAVING, and WHERE after a table join.
+    "CREATE TABLE even_pages AS SELECT page, COUNT(*) AS n FROM clicks GROUP BY page HAVING COUNT(*) % 2 = 0;"
+    "CREATE TABLE gold_totals AS SELECT t.user AS user, n FROM totals t JOIN users u ON t.user = u.user "
+    "WHERE u.level = 'gold';";
 
 // A fixed mix of inputs: (topic, record), event time increasing with some disorder.
 std::vector<std::pair<std::string, Record>> StatefulInputs() {

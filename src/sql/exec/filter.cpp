@@ -37,4 +37,15 @@ void FilterOperator::Push(Change change) {
   }
 }
 
+Value FilterOperator::SaveState() const {
+  Array keys;
+  for (const std::string& key : passed_) keys.push_back(Value(Bytes{key}));
+  return Value(std::move(keys));
+}
+
+void FilterOperator::RestoreState(const Value& state) {
+  passed_.clear();
+  for (const Value& key : state.as_array()) passed_.insert(key.as_bytes().data);
+}
+
 }  // namespace pipeline::sql

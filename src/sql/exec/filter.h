@@ -15,6 +15,9 @@ class FilterOperator final : public Operator {
   FilterOperator(BoundExprPtr predicate, bool table_mode, size_t key_count = 0, bool track_emitted = false)
       : predicate_(std::move(predicate)), table_mode_(table_mode), key_count_(key_count), track_(track_emitted) {}
   void Push(Change change) override;
+  bool HasState() const override { return track_; }
+  Value SaveState() const override;
+  void RestoreState(const Value& state) override;
 
  private:
   bool Matches(const Row& row);

@@ -149,7 +149,10 @@ Result<PlannedQuery> PlanQuery(const Statement& st, const Catalog& catalog, cons
     ExpressionBinder binder(b.scope);
     auto pred = binder.BindPredicate(*sel.where, "WHERE");
     if (!pred) return pred.error();
-    b.Append(std::make_unique<FilterOperator>(*pred, b.is_table));
+    // A table join knows each key's previous result, so a row that fails WHERE deletes only a key that passed
+    // before (Kafka Streams' filter with old values); a source table's failing row always becomes a delete.
+    const bool after_join = b.is_table && !sel.joins.empty();
+    b.Append(std::make_unique<FilterOperator>(*pred, b.is_table, after_join ? b.key_count : 0, after_join));
   }
   bool aggregates = SelectHasAggregates(sel);
   if (!sel.group_by.empty() || aggregates) {
