@@ -171,11 +171,16 @@ Result<BoundExprPtr> ExpressionBinder::BindColumn(const Expr& e) {
 Result<BoundExprPtr> ExpressionBinder::BindComparison(const Expr& e, const std::string& op, BoundExprPtr l,
                                                       BoundExprPtr r, const Expr& le, const Expr& re) {
   const SqlType lt = l->type(), rt = r->type();
-  if (lt.is_numeric() && rt.id == TypeId::kString) {
+  // ksqlDB's "magic timestamp conversion": text compared with ROWTIME, WINDOWSTART or WINDOWEND is read as a
+  // timestamp; any other number is never compared with text.
+  auto event_time = [](const Expr& x) {
+    return x.kind == ExprKind::kColumn && (x.name == "ROWTIME" || x.name == "WINDOWSTART" || x.name == "WINDOWEND");
+  };
+  if (lt.is_numeric() && rt.id == TypeId::kString && event_time(le)) {
     auto c = CoerceTo(r, lt, re.pos);
     if (!c) return c.error();
     r = *c;
-  } else if (rt.is_numeric() && lt.id == TypeId::kString) {
+  } else if (rt.is_numeric() && lt.id == TypeId::kString && event_time(re)) {
     auto c = CoerceTo(l, rt, le.pos);
     if (!c) return c.error();
     l = *c;
@@ -400,6 +405,9 @@ Result<BoundExprPtr> ExpressionBinder::BindNode(const Expr& e) {
       return At(e.pos, "Subscript expected ARRAY or MAP, got " + t.ToString());
     }
     case ExprKind::kArrayCtor: {
+      if (e.children.empty())
+        return At(e.pos, "Array constructor cannot be empty. Please supply at least one element (see "
+                         "https://github.com/confluentinc/ksql/issues/4239).");
       auto items = BindAll(e.children);
       if (!items) return items.error();
       SqlType elem = SqlType::Of(TypeId::kUnknown);
@@ -416,6 +424,12 @@ Result<BoundExprPtr> ExpressionBinder::BindNode(const Expr& e) {
       return MakeArrayCtor(std::move(*items), SqlType::Array(elem));
     }
     case ExprKind::kMapCtor: {
+      if (e.children.empty())
+        return At(e.pos, "Map constructor cannot be empty. Please supply at least one key value pair (see "
+                         "https://github.com/confluentinc/ksql/issues/4239).");
+      bool all_null_keys = true;
+      for (size_t i = 0; i < e.children.size(); i += 2) all_null_keys &= e.children[i]->kind == ExprKind::kLiteral && e.children[i]->value.is_null();
+      if (all_null_keys) return At(e.pos, "Cannot construct a map with all NULL keys");
       std::vector<BoundExprPtr> keys, values;
       SqlType vt = SqlType::Of(TypeId::kUnknown);
       for (size_t i = 0; i + 1 < e.children.size(); i += 2) {
@@ -440,7 +454,11 @@ Result<BoundExprPtr> ExpressionBinder::BindNode(const Expr& e) {
       auto items = BindAll(e.children);
       if (!items) return items.error();
       std::vector<StructField> fields;
-      for (size_t i = 0; i < items->size(); ++i) fields.push_back({e.field_names[i], MakeType((*items)[i]->type())});
+      for (size_t i = 0; i < items->size(); ++i) {
+        for (const StructField& f : fields)
+          if (f.name == e.field_names[i]) return At(e.pos, "Duplicate field names found in STRUCT: '" + f.name + "'");
+        fields.push_back({e.field_names[i], MakeType((*items)[i]->type())});
+      }
       return MakeStructCtor(std::move(*items), SqlType::Struct(std::move(fields)));
     }
     case ExprKind::kLambda:  // the parser allows lambdas only as function arguments

@@ -181,10 +181,11 @@ class Comparison final : public BoundExpr {
   Comparison(CmpOp op, BoundExprPtr l, BoundExprPtr r)
       : BoundExpr(SqlType::Of(TypeId::kBoolean)), op_(op), l_(std::move(l)), r_(std::move(r)) {}
   Value Eval(const Row& row, EvalContext& ctx) const override {
+    // A NULL operand makes the comparison false, not NULL, as in ksqlDB's generated code.
     Value a = l_->Eval(row, ctx);
-    if (a.is_null()) return Value();
+    if (a.is_null()) return Value(false);
     Value b = r_->Eval(row, ctx);
-    if (b.is_null()) return Value();
+    if (b.is_null()) return Value(false);
     auto c = CompareValues(a, b);
     if (!c) return op_ == CmpOp::kNe ? Value(true) : op_ == CmpOp::kEq ? Value(false) : Value();
     switch (op_) {

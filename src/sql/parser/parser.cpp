@@ -1,5 +1,8 @@
 #include "sql/parser/parser.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "sql/parser/parser_internal.h"
 
 namespace pipeline::sql {
@@ -441,7 +444,12 @@ Result<Statement> Parser::ParseStatement() {
     while (!AtEnd() && !Peek().Is(";")) Next();
     st.kind = StatementKind::kAlter;
   } else {
-    // SET, TERMINATE, SHOW ...: skipped up to the next ';'.
+    // SET, TERMINATE, SHOW ...: statements of ksqlDB's server that change nothing here, skipped up to the next ';'.
+    static constexpr const char* kSkipped[] = {"SET",   "UNSET",  "TERMINATE", "SHOW",   "LIST",     "DESCRIBE", "EXPLAIN",
+                                               "PRINT", "PAUSE",  "RESUME",    "DEFINE", "UNDEFINE", "ASSERT"};
+    const Token& first = Peek();
+    if (std::none_of(std::begin(kSkipped), std::end(kSkipped), [&](const char* w) { return first.IsWord(w); }))
+      return ErrorHere("Syntax Error: unknown statement '" + first.text + "'");
     while (!AtEnd() && !Peek().Is(";")) Next();
     st.kind = StatementKind::kOther;
   }
