@@ -119,6 +119,7 @@ bool FeedRepartitioned(PlannedQuery& q, RepartitionedChange& c) {
 struct Engine::Impl {
   EngineOptions options;
   Catalog catalog;
+  TypeAliases types;  // CREATE TYPE
   std::vector<std::unique_ptr<PlannedQuery>> queries;
   std::map<std::string, std::vector<SourceReader*>> subscribers;  // topic -> readers
   std::vector<std::string> errors;
@@ -238,6 +239,17 @@ Status Engine::Impl::ExecuteStatement(const Statement& st) {
       if (def->read_only) return ConfigError("Cannot alter " + std::string(def->is_table ? "table" : "stream") + " '" + st.name + "': ALTER operations are not supported on source " + (def->is_table ? "tables" : "streams") + ".");
       return ConfigError("ALTER is not supported by pipe");
     }
+    case StatementKind::kCreateType: {
+      auto existing = types.find(st.name);
+      if (existing != types.end() && !st.if_not_exists)
+        return ConfigError("Cannot register custom type '" + st.name + "' since it is already registered with type: " +
+                           existing->second.ToString());
+      if (existing == types.end()) types[st.name] = st.declared_type;
+      return {};
+    }
+    case StatementKind::kDropType:
+      if (!types.erase(st.name) && !st.if_exists) return ConfigError("Type " + st.name + " does not exist.");
+      return {};
     case StatementKind::kInsertValues:
       return ConfigError("INSERT INTO ... VALUES is not supported by pipe; write records to the topic instead");
   }
@@ -248,7 +260,7 @@ Engine::Engine(EngineOptions options) : impl_(std::make_unique<Impl>()) { impl_-
 Engine::~Engine() = default;
 
 Status Engine::Execute(const std::string& sql_text) {
-  auto statements = ParseStatements(sql_text);
+  auto statements = ParseStatements(sql_text, impl_->types);
   if (!statements) return statements.error();
   for (const auto& st : *statements) {
     Status s = impl_->ExecuteStatement(st);

@@ -122,7 +122,9 @@ struct ColumnDef {
   Position pos;
 };
 
-enum class StatementKind { kCreateSource, kCreateAsSelect, kInsertInto, kInsertValues, kDrop, kAlter, kOther };
+enum class StatementKind {
+  kCreateSource, kCreateAsSelect, kInsertInto, kInsertValues, kDrop, kAlter, kCreateType, kDropType, kOther
+};
 
 struct Statement {
   StatementKind kind = StatementKind::kOther;
@@ -141,6 +143,10 @@ struct Statement {
   std::optional<Select> select;
   std::vector<std::string> insert_columns;  // INSERT INTO x (cols) VALUES (...)
   std::vector<ExprPtr> insert_values;
+  SqlType declared_type;  // CREATE TYPE name AS type
 };
+
+// Custom types (CREATE TYPE name AS type), by upper-case name.
+using TypeAliases = std::map<std::string, SqlType>;
 
 }  // namespace pipeline::sql

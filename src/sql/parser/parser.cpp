@@ -100,6 +100,7 @@ Result<SqlType> Parser::ParseType() {
     if (!f) return f.error();
     return SqlType::Struct(std::move(*f));
   }
+  if (auto custom = types_.find(n); custom != types_.end()) return custom->second;
   return ConfigError(std::to_string(t.line) + ":" + std::to_string(t.col) + ": unknown type " + n);
 }
 
@@ -335,9 +336,47 @@ Status ParseProperties(Parser& p, Statement& st) {
 
 }  // namespace
 
+// CREATE TYPE [IF NOT EXISTS] name AS type: the name stands for the type in later column definitions.
+Result<Statement> Parser::ParseCreateType(Statement st) {
+  if (AcceptWord("IF")) {
+    PIPE_RETURN_IF_ERROR(ExpectWord("NOT"));
+    PIPE_RETURN_IF_ERROR(ExpectWord("EXISTS"));
+    st.if_not_exists = true;
+  }
+  auto name = ParseIdentifier("a type name");
+  if (!name) return name.error();
+  st.name = *name;
+  PIPE_RETURN_IF_ERROR(ExpectWord("AS"));
+  auto type = ParseType();
+  if (!type) return type.error();
+  st.declared_type = *type;
+  st.kind = StatementKind::kCreateType;
+  if (!st.if_not_exists || !types_.count(st.name)) types_[st.name] = st.declared_type;
+  return st;
+}
+
 Result<Statement> Parser::ParseStatement() {
   Statement st;
   st.pos = Pos();
+  if (Peek().IsWord("CREATE") && Peek(1).IsWord("TYPE")) {
+    Next();
+    Next();
+    return ParseCreateType(std::move(st));
+  }
+  if (Peek().IsWord("DROP") && Peek(1).IsWord("TYPE")) {
+    Next();
+    Next();
+    if (AcceptWord("IF")) {
+      PIPE_RETURN_IF_ERROR(ExpectWord("EXISTS"));
+      st.if_exists = true;
+    }
+    auto name = ParseIdentifier("a type name");
+    if (!name) return name.error();
+    st.name = *name;
+    st.kind = StatementKind::kDropType;
+    types_.erase(st.name);
+    return st;
+  }
   if (AcceptWord("CREATE")) {
     if (AcceptWord("OR")) {
       PIPE_RETURN_IF_ERROR(ExpectWord("REPLACE"));
@@ -456,10 +495,10 @@ Result<Statement> Parser::ParseStatement() {
   return st;
 }
 
-Result<std::vector<Statement>> ParseStatements(const std::string& text) {
+Result<std::vector<Statement>> ParseStatements(const std::string& text, const TypeAliases& types) {
   auto tokens = Lex(text);
   if (!tokens) return tokens.error();
-  Parser p(std::move(*tokens), &text);
+  Parser p(std::move(*tokens), &text, types);
   std::vector<Statement> out;
   while (!p.AtEnd()) {
     if (p.AcceptSymbol(";")) continue;

@@ -9,8 +9,9 @@
 
 namespace pipeline::sql {
 
-// Parses ';'-separated statements. Errors read "line:col: message".
-Result<std::vector<Statement>> ParseStatements(const std::string& text);
+// Parses ';'-separated statements. Errors read "line:col: message". Column types may name the custom types
+// `types` holds, and those the text creates before.
+Result<std::vector<Statement>> ParseStatements(const std::string& text, const TypeAliases& types = {});
 
 // Parses one expression (tests, INSERT VALUES helpers).
 Result<ExprPtr> ParseExpression(const std::string& text);

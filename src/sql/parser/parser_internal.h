@@ -12,10 +12,12 @@ namespace pipeline::sql {
 
 class Parser {
  public:
-  explicit Parser(std::vector<Token> tokens, const std::string* text) : t_(std::move(tokens)), text_(text) {}
+  explicit Parser(std::vector<Token> tokens, const std::string* text, TypeAliases types = {})
+      : t_(std::move(tokens)), text_(text), types_(std::move(types)) {}
 
   // statements (parser.cpp)
   Result<Statement> ParseStatement();
+  Result<Statement> ParseCreateType(Statement st);
   Result<Select> ParseSelect();
   Result<SqlType> ParseType();
 
@@ -57,6 +59,7 @@ class Parser {
 
   std::vector<Token> t_;
   const std::string* text_;
+  TypeAliases types_;  // custom types known so far: the engine's, then those this text creates
   size_t i_ = 0;
 };
 
