@@ -314,7 +314,7 @@ Status Engine::Push(const std::string& topic, Record record, std::vector<Emitted
   return PushAll(topic, one, out, true);
 }
 
-Status Engine::PushAll(const std::string& topic, std::vector<Record>& records, std::vector<Emitted>& out,
+Status Engine::PushAll(const std::string& topic, std::span<Record> records, std::vector<Emitted>& out,
                        bool consume) {
   impl_->Bind(out);
   const size_t start = out.size();

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -63,7 +64,7 @@ class Engine {
   // The same for every record of a batch, in order (the topic is looked up once). With `consume` the caller
   // gives the records up: values only they hold are taken apart instead of copied, and the records are left
   // unspecified. Only for records no other thread can see.
-  Status PushAll(const std::string& topic, std::vector<Record>& records, std::vector<Emitted>& out,
+  Status PushAll(const std::string& topic, std::span<Record> records, std::vector<Emitted>& out,
                  bool consume = false);
 
   // The caller drops what is written to these topics: Push, PushAll and Advance leave those records out of

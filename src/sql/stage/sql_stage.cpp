@@ -220,10 +220,8 @@ class SqlProcessor final : public Processor {
     if (!settings_.topics_from_records) return engine.PushAll(input, records, out);
     for (auto run = records.begin(); run != records.end();) {
       auto end = std::find_if(run, records.end(), [&](const Record& r) { return r.topic != run->topic; });
-      if (Declared(*run)) {
-        std::vector<Record> same(std::make_move_iterator(run), std::make_move_iterator(end));
-        PIPE_RETURN_IF_ERROR(engine.PushAll(same.front().topic, same, out));
-      }
+      // The run is read in place: the batch may be shared with other consumers of the input stream.
+      if (Declared(*run)) PIPE_RETURN_IF_ERROR(engine.PushAll(run->topic, std::span<Record>(run, end), out));
       run = end;
     }
     return {};
