@@ -1,7 +1,7 @@
 """Nexmark in pipe: the query files of this folder, the pipelines that run them, and the DuckDB batch versions.
 
-Queries are in pipe's (ksqlDB) dialect, one file per query (qN.sql) over the person/auction/bid streams
-(person.sql, auction.sql, bid.sql), which are derived from the generator's one `nexmark` stream (ddl.sql). The
+Queries are in pipe's (ksqlDB) dialect, one file per query (qN.sql) over the person/auction/bid streams that
+ddl.sql declares: the generator's split layout, each record fed to the stream its Record::topic names. The
 final statement of a query file creates the stream or table the sink reads; it is named qN.
 """
 import os
@@ -29,12 +29,9 @@ def _read(name):
 
 
 def query_sql(*names):
-    """ddl.sql, the derived person/auction/bid streams the queries read, and the queries themselves (stream names
-    are global in a pipeline, so queries that share a derived stream run in one sql stage)."""
-    queries = [_read(name) for name in names]
-    used = {u.lower() for q in queries for u in re.findall(r"\b(?:FROM|JOIN)\s+(person|auction|bid)\b", q, re.I)}
-    derived = [_read(kind) for kind in ("person", "auction", "bid") if kind in used]
-    return "\n".join([_read("ddl")] + derived + queries)
+    """ddl.sql (the person/auction/bid streams) and the queries (stream names are global in a pipeline, so
+    queries run together share one sql stage)."""
+    return "\n".join([_read("ddl")] + [_read(name) for name in names])
 
 
 def output_name(name):
@@ -48,17 +45,23 @@ def generator(events):
     return {
         "type": "generator",
         "dataset": "nexmark",
+        "nexmark_layout": "split",
         "count": events,
         "seed": SEED,
         "start_time": str(start_time_ms()),
     }
 
 
+def sql_stage(*queries):
+    """The sql stage running the queries over the generator's records, each fed to the stream of its topic."""
+    return {"type": "sql", "inputs": ["nexmark"], "topics_from_records": True, "sql": query_sql(*queries)}
+
+
 def blackhole_pipeline(query, events):
     """generator (nexmark, in-process) -> sql stage running `query` -> blackhole."""
     return {
         "sources": {"nexmark": generator(events)},
-        "transforms": {"q": {"type": "sql", "inputs": ["nexmark"], "sql": query_sql(query)}},
+        "transforms": {"q": sql_stage(query)},
         "sinks": {"out": {"type": "blackhole", "inputs": [output_name(query)]}},
     }
 
@@ -72,7 +75,7 @@ def check_pipeline(queries, events, events_path, outputs):
     """generator -> file sink of the raw events (DuckDB's input), and generator -> the queries -> file sinks."""
     pipeline = {
         "sources": {"nexmark": generator(events)},
-        "transforms": {"queries": {"type": "sql", "inputs": ["nexmark"], "sql": query_sql(*queries)}},
+        "transforms": {"queries": sql_stage(*queries)},
         "sinks": {"events": {"type": "file", "inputs": ["nexmark"], "path": events_path, "format": "jsonl"}},
     }
     for query in queries:
