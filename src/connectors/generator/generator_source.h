@@ -21,7 +21,8 @@ struct GeneratorSettings {
   int64_t start_time_ms = 0;
   int64_t step_micros = 0;  // simulated time between records; 0 = derived from rate / dataset
   std::string key_field;    // copied into Record::key; empty = none
-  size_t batch_size = 1024;
+  // Small enough that what is in flight between stages sharing a core stays in cache (see generator_spec.cpp).
+  size_t batch_size = 256;
 };
 
 class GeneratorSource : public Source {
