@@ -34,6 +34,9 @@ ProjectOperator::ProjectOperator(std::vector<BoundExprPtr> exprs, size_t key_cou
     take_.push_back(take);
   }
   all_taken_ = std::all_of(take_.begin(), take_.end(), [](bool t) { return t; });
+  identity_ = true;
+  for (size_t i = 0; i < parts.size(); ++i)
+    identity_ = identity_ && parts[i].slot == static_cast<int>(i) && parts[i].field.empty();
 }
 
 // The input row is not used after this: columns and fields of columns are moved out of it once the other
@@ -47,7 +50,9 @@ Row ProjectOperator::Apply(Row& in, bool keys_only) {
   out.headers = in.headers;
   out.key_absent = rekey_ ? false : in.key_absent;
   size_t n = keys_only ? key_count_ : exprs_.size();
-  if (all_taken_) {
+  if (identity_ && !keys_only && in.values.size() == exprs_.size()) {
+    out.values = std::move(in.values);
+  } else if (all_taken_) {
     // Values are built in place, in order: no placeholder to overwrite (Value moves are not free).
     out.values.reserve(exprs_.size());
     for (size_t i = 0; i < n; ++i) out.values.push_back(exprs_[i]->Take(in, ctx->eval));

@@ -23,6 +23,9 @@ class ProjectOperator final : public Operator {
   // reads after it, so its value is moved out of the input row (after every other expression) instead of copied.
   std::vector<bool> take_;
   bool all_taken_ = false;  // every expression is taken: the output row is filled in order
+  // Expression i is column i, whole (SELECT * and the like): an input row of as many columns is the output row,
+  // its values moved over in one piece.
+  bool identity_ = false;
   size_t key_count_;
   bool rekey_;
 };

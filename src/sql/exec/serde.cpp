@@ -256,6 +256,9 @@ RowEncoder::RowEncoder(const SourceDef& def)
   key_names_ = NamesOf(def, key_slots_);
   value_names_ = NamesOf(def, value_slots_);
   value_wrapped_ = def.formats.wrap_single_value.value_or(true);
+  value_is_whole_row_ = value_slots_.size() == def.columns.size();
+  for (size_t i = 0; i < value_slots_.size(); ++i)
+    value_is_whole_row_ = value_is_whole_row_ && value_slots_[i] == static_cast<int>(i);
 }
 
 namespace {
@@ -288,6 +291,12 @@ Value RowEncoder::EncodeFields(const std::vector<int>& slots, const WireFormat& 
   }
   Struct st;
   st.names = names;
+  if constexpr (!std::is_lvalue_reference_v<R>) {
+    if (&slots == &value_slots_ && value_is_whole_row_ && row.values.size() == slots.size()) {
+      st.values = std::move(row.values);
+      return Value(std::move(st));
+    }
+  }
   st.values.reserve(slots.size());
   for (int s : slots) TakeValue(std::forward<R>(row), s, st.values);
   return Value(std::move(st));

@@ -78,6 +78,9 @@ class RowEncoder {
   Value EncodeKeyOf(R&& row) const;
   SourceDef def_;
   std::vector<int> key_slots_, value_slots_;
+  // The value columns are the row's columns 0..n-1, all of them (no key or header columns): a row handed over
+  // gives its values vector to the value struct whole.
+  bool value_is_whole_row_ = false;
   FieldNamesPtr key_names_, value_names_;
   bool value_wrapped_ = true;
   WireFormat key_format_, value_format_;
