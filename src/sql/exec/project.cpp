@@ -34,9 +34,32 @@ ProjectOperator::ProjectOperator(std::vector<BoundExprPtr> exprs, size_t key_cou
     take_.push_back(take);
   }
   all_taken_ = std::all_of(take_.begin(), take_.end(), [](bool t) { return t; });
-  identity_ = true;
-  for (size_t i = 0; i < parts.size(); ++i)
-    identity_ = identity_ && parts[i].slot == static_cast<int>(i) && parts[i].field.empty();
+  for (const auto& part : parts) slots_.push_back(part.slot);
+  in_place_ = true;
+  int last_slot = -1;
+  for (size_t i = 0; i < parts.size() && in_place_; ++i) {
+    if (parts[i].slot < 0) continue;  // computed
+    in_place_ = take_[i] && parts[i].field.empty() && parts[i].slot > last_slot && parts[i].slot >= static_cast<int>(i);
+    last_slot = parts[i].slot;
+  }
+}
+
+// Computed expressions are evaluated first, from the intact row; then column i is moved from its slot (at or
+// after i, and after the slots of the columns before it) down to place i: nothing still to be read is
+// overwritten.
+void ProjectOperator::ApplyInPlace(Row& in, Row& out) {
+  computed_.clear();
+  for (size_t i = 0; i < exprs_.size(); ++i)
+    if (slots_[i] < 0) computed_.push_back(exprs_[i]->Eval(in, ctx->eval));
+  out.values = std::move(in.values);
+  if (out.values.size() < exprs_.size()) out.values.resize(exprs_.size());
+  size_t next_computed = 0;
+  for (size_t i = 0; i < exprs_.size(); ++i) {
+    const int slot = slots_[i];
+    if (slot < 0) out.values[i] = std::move(computed_[next_computed++]);
+    else if (slot != static_cast<int>(i)) out.values[i] = MoveOut(out.values[static_cast<size_t>(slot)]);
+  }
+  out.values.resize(exprs_.size());
 }
 
 // The input row is not used after this: columns and fields of columns are moved out of it once the other
@@ -50,8 +73,8 @@ Row ProjectOperator::Apply(Row& in, bool keys_only) {
   out.headers = in.headers;
   out.key_absent = rekey_ ? false : in.key_absent;
   size_t n = keys_only ? key_count_ : exprs_.size();
-  if (identity_ && !keys_only && in.values.size() == exprs_.size()) {
-    out.values = std::move(in.values);
+  if (in_place_ && !keys_only) {
+    ApplyInPlace(in, out);
   } else if (all_taken_) {
     // Values are built in place, in order: no placeholder to overwrite (Value moves are not free).
     out.values.reserve(exprs_.size());

@@ -23,9 +23,13 @@ class ProjectOperator final : public Operator {
   // reads after it, so its value is moved out of the input row (after every other expression) instead of copied.
   std::vector<bool> take_;
   bool all_taken_ = false;  // every expression is taken: the output row is filled in order
-  // Expression i is column i, whole (SELECT * and the like): an input row of as many columns is the output row,
-  // its values moved over in one piece.
-  bool identity_ = false;
+  // Every expression is computed or a whole column taken, and the columns come in the input's order from a slot
+  // at or after their own place (SELECT *, SELECT a, b, f(c), d ...): the output row reuses the input's values
+  // vector, each column moved down to its place (see ApplyInPlace).
+  bool in_place_ = false;
+  std::vector<int> slots_;       // per expression: the column it is (BoundExpr::Part::slot), -1 when computed
+  std::vector<Value> computed_;  // ApplyInPlace's scratch, kept for its capacity
+  void ApplyInPlace(Row& in, Row& out);
   size_t key_count_;
   bool rekey_;
 };
