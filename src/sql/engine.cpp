@@ -129,6 +129,7 @@ struct Engine::Impl {
 
   void Resubscribe() {
     subscribers.clear();
+    last_found = {};
     for (auto& q : queries) {
       for (auto& [topic, reader] : q->readers) subscribers[topic].push_back(reader.get());
       if (SinkWriter* writer = WriterOf(*q)) {
@@ -139,7 +140,15 @@ struct Engine::Impl {
     }
   }
 
+  // The readers of a topic. Asked once per record a query writes (FeedChained), mostly for the same topic, which
+  // nobody reads: the last answer is kept.
   const std::vector<SourceReader*>* Find(const std::string& topic) const {
+    if (last_found.valid && topic == last_found.topic) return last_found.readers;
+    last_found = {true, topic, Lookup(topic)};
+    return last_found.readers;
+  }
+
+  const std::vector<SourceReader*>* Lookup(const std::string& topic) const {
     auto it = subscribers.find(topic);
     if (it != subscribers.end()) return &it->second;
     for (const auto& [t, readers] : subscribers)  // topic names are case-insensitive in the test suites
@@ -149,6 +158,11 @@ struct Engine::Impl {
         return &readers;
     return nullptr;
   }
+  mutable struct {
+    bool valid = false;
+    std::string topic;
+    const std::vector<SourceReader*>* readers = nullptr;
+  } last_found;  // see Find; cleared by Resubscribe
 
   void Bind(std::vector<Emitted>& out) {
     for (auto& q : queries) {
