@@ -79,6 +79,22 @@ int64_t DecimalToInt64(const Decimal& d) {
   return static_cast<int64_t>(v);
 }
 
+// What Convert would copy unchanged: for these kinds of input its switch below ends in `out = in` (or the same
+// value rebuilt: a BIGINT from an int, a DOUBLE from a double).
+Value::Kind SameKind(TypeId id) {
+  switch (id) {
+    case TypeId::kBoolean: return Value::Kind::kBool;
+    case TypeId::kBigInt: return Value::Kind::kInt;
+    case TypeId::kDouble: return Value::Kind::kDouble;
+    case TypeId::kString: return Value::Kind::kString;
+    case TypeId::kBytes: return Value::Kind::kBytes;
+    case TypeId::kDate: return Value::Kind::kDate;
+    case TypeId::kTime: return Value::Kind::kTime;
+    case TypeId::kTimestamp: return Value::Kind::kTimestamp;
+    default: return Value::Kind::kNull;  // a null input converts to null either way
+  }
+}
+
 }  // namespace
 
 TypeConverter::TypeConverter(SqlType type) : type_(std::move(type)) {
@@ -92,9 +108,10 @@ TypeConverter::TypeConverter(SqlType type) : type_(std::move(type)) {
   } else if ((type_.id == TypeId::kArray || type_.id == TypeId::kMap) && type_.element) {
     children_.emplace_back(*type_.element);
   }
+  same_kind_ = SameKind(type_.id);
 }
 
-bool TypeConverter::FromJson(const Value& in, Value& out) const {
+bool TypeConverter::Convert(const Value& in, Value& out) const {
   if (in.is_null()) {
     out = Value();
     return true;

@@ -17,8 +17,13 @@ class TypeConverter {
  public:
   explicit TypeConverter(SqlType type);
   const SqlType& type() const { return type_; }
-  // JSON-level value (as decoded from the wire) into this type; false on a value that does not fit.
-  bool FromJson(const Value& in, Value& out) const;
+  // JSON-level value (as decoded from the wire) into this type; false on a value that does not fit. A value that
+  // already has this type's kind is copied as it is, inline (the usual case, once per field of every record).
+  bool FromJson(const Value& in, Value& out) const {
+    if (in.kind() != same_kind_) return Convert(in, out);
+    out = in;
+    return true;
+  }
   // The same for a value the caller gives up: strings and structs only `in` holds are moved, not copied (what
   // is left in `in` is null or partly taken apart).
   bool FromJson(Value&& in, Value& out) const;
@@ -35,6 +40,11 @@ class TypeConverter {
   mutable std::vector<int> last_mapping_;  // struct field i <- input index (or -1)
   mutable bool last_mapping_repeats_ = false;  // two fields read one input field: it cannot be moved to both
 
+  // The Value kind that is this type unchanged (BIGINT: kInt, VARCHAR: kString, ...); kNull when there is none
+  // (INT needs a range check, DECIMAL a fit, composites their fields): FromJson then always converts.
+  Value::Kind same_kind_ = Value::Kind::kNull;
+
+  bool Convert(const Value& in, Value& out) const;
   const std::vector<int>& MappingFor(const FieldNamesPtr& shape) const;
   bool ConvertInPlace(Struct& in) const;  // false when the fields do not line up (or a field does not convert)
   template <typename S>  // const Struct: copies its fields; Struct: moves them
