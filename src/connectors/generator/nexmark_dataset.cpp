@@ -30,12 +30,10 @@ FieldNamesPtr Names(std::vector<std::string> names) {
 
 // nexmark's nextString: 3..max_len-1 characters, lowercase letters with ~1 in 13 replaced by `special`.
 std::string NextString(Random& rng, int64_t max_len, char special = ' ') {
-  std::string s;
-  int64_t len = 3 + rng.Below(max_len - 3);
-  s.reserve(len);
-  for (int64_t i = 0; i < len; ++i) {
+  std::string s(static_cast<size_t>(3 + rng.Below(max_len - 3)), '\0');
+  for (char& c : s) {  // written in place: push_back's capacity check per character cost more than the draw
     uint64_t r = rng.Next();
-    s.push_back(r % 13 == 0 ? special : static_cast<char>('a' + (r / 13) % 26));
+    c = r % 13 == 0 ? special : static_cast<char>('a' + (r / 13) % 26);
   }
   return s;
 }
