@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/ack.h"
@@ -30,15 +31,29 @@ struct WindowBounds {
 // The bytes a value was decoded from, kept while a sink can use them: a sink writing the same format writes them
 // as they came instead of encoding the value again (as Redpanda Connect passes raw messages through). `decoded` is
 // the value made from them; values are immutable, so a transform that changes the value makes a new one, and
-// holding this one keeps its address from being reused.
+// holding this one keeps its address from being reused. `bytes` belong to whatever owns the RawValue through its
+// shared_ptr: its own copy (MakeRawValue), or a block holding a whole source batch's bytes (the kafka source's
+// RawPayloadBlock), so that a source need not allocate per record.
 struct RawValue {
   std::string format;  // "json"
-  std::string bytes;
+  std::string_view bytes;
   Value decoded;
 
   // True while `v` is still the value decoded from the bytes.
   bool Describes(const Value& v) const { return v.is_struct() && decoded.is_struct() && &v.as_struct() == &decoded.as_struct(); }
 };
+
+// A RawValue that owns a copy of `bytes` (one allocation for both).
+inline std::shared_ptr<const RawValue> MakeRawValue(std::string format, std::string_view bytes, Value decoded) {
+  struct Owned {
+    std::string storage;
+    RawValue raw;
+  };
+  auto owned = std::make_shared<Owned>();
+  owned->storage.assign(bytes);  // never moved afterwards: raw.bytes may view it
+  owned->raw = RawValue{std::move(format), owned->storage, std::move(decoded)};
+  return std::shared_ptr<const RawValue>(owned, &owned->raw);
+}
 
 struct Record {
   Value key;                // null when the record has no key
@@ -52,7 +67,7 @@ struct Record {
   std::shared_ptr<const RawValue> raw;  // see RawValue; null unless a sink asked for it
 
   // The raw bytes in `format` when they still describe the value, else null.
-  const std::string* RawIn(std::string_view format) const {
+  const std::string_view* RawIn(std::string_view format) const {
     return raw && raw->format == format && raw->Describes(value) ? &raw->bytes : nullptr;
   }
 

@@ -25,7 +25,7 @@ class JsonDecoder : public Decoder {
 class JsonEncoder : public Encoder {
  public:
   void Encode(const Record& record, std::string& out) override {
-    if (const std::string* raw = record.RawIn("json")) {
+    if (const std::string_view* raw = record.RawIn("json")) {
       out += *raw;
       return;
     }

@@ -145,7 +145,7 @@ Result<bool> FileSource::DecodeLine(TrackedFile& f, std::string_view line, int64
     status = f.decoder->DecodeInBuffer(line, f.reader.ReadableAfter(line), r);
     if (status.ok()) {
       if (keep_raw_values_ && r.value.is_struct())
-        r.raw = std::make_shared<const RawValue>(RawValue{"json", std::string(line), r.value});
+        r.raw = MakeRawValue("json", line, r.value);
       r.topic = topic_;
       r.offset = offset;
       r.timestamp = now_ms;

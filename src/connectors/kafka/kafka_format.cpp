@@ -78,7 +78,7 @@ PayloadDecoder::PayloadDecoder(KafkaFormat format) : format_(format) {
   lines_names_ = std::move(names);
 }
 
-Status PayloadDecoder::Decode(const void* payload, size_t size, Value& out) {
+Status PayloadDecoder::Decode(const void* payload, size_t size, Value& out, size_t readable_after) {
   if (payload == nullptr) {
     out = Value();
     return {};
@@ -86,7 +86,7 @@ Status PayloadDecoder::Decode(const void* payload, size_t size, Value& out) {
   const char* text = static_cast<const char*>(payload);
   switch (format_) {
     case KafkaFormat::kJson: {
-      auto parsed = json_.Parse(std::string_view(text, size));
+      auto parsed = json_.Parse(std::string_view(text, size), readable_after);
       if (!parsed.ok()) return DataError("invalid JSON: " + parsed.error().message());
       out = std::move(*parsed);
       return {};

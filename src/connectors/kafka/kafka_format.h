@@ -24,8 +24,9 @@ std::string_view KafkaFormatName(KafkaFormat format);
 class PayloadDecoder {
  public:
   explicit PayloadDecoder(KafkaFormat format);
-  // payload == nullptr means a null payload (no key, or a tombstone value).
-  Status Decode(const void* payload, size_t size, Value& out);
+  // payload == nullptr means a null payload (no key, or a tombstone value). With `readable_after` bytes
+  // readable past the payload (at least simdjson's padding, 64), JSON is parsed in place instead of copied.
+  Status Decode(const void* payload, size_t size, Value& out, size_t readable_after = 0);
   // JSON objects keep only these top-level fields (see FieldDemand).
   void Project(const FieldDemand& demand) { json_.Project(demand); }
 

@@ -111,7 +111,10 @@ Result<ReadStatus> KafkaSource::Read(Batch& out, std::stop_token stop) {
   while (appended < settings_.batch_size && !stop.stop_requested()) {
     KafkaMessage message(rd_kafka_consumer_poll(consumer_.get(), timeout));
     if (!message) break;
-    if (timeout != 0) out.records.reserve(out.records.size() + settings_.batch_size);  // once data flows
+    if (timeout != 0) {  // once data flows
+      out.records.reserve(out.records.size() + settings_.batch_size);
+      if (keep_raw_values_) raw_block_ = std::make_shared<RawPayloadBlock>(settings_.batch_size);
+    }
     timeout = 0;  // drain what is already fetched, but do not wait for more once the batch has started
     if (message->err) {
       PIPE_RETURN_IF_ERROR(HandleMessageError(message.get()));
@@ -123,6 +126,7 @@ Result<ReadStatus> KafkaSource::Read(Batch& out, std::stop_token stop) {
     // Partitions just changed hands: end this batch so its offsets are attributed to the new assignment.
     if (rebalanced_during_read_) break;
   }
+  raw_block_.reset();  // the records hold what they need of it
   if (!deferred_error_.ok()) return deferred_error_.error();
   ledger_.ForEachOpen([&](const TopicPartition& tp, int64_t next) { progress_->Advance(tp, next); });
   progress_->MaybeUpdateLag(consumer_.get());
@@ -149,11 +153,8 @@ Status KafkaSource::AppendRecord(const rd_kafka_message_t* m, Batch& out) {
   Status decoded = key_decoder_.Decode(m->key, m->key_len, r.key);
   const char* part = "key";
   if (decoded.ok()) {
-    decoded = value_decoder_.Decode(m->payload, m->len, r.value);
+    decoded = DecodeValue(m, r);
     part = "value";
-    if (decoded.ok() && keep_raw_values_ && r.value.is_struct())
-      r.raw = std::make_shared<const RawValue>(
-          RawValue{"json", std::string(static_cast<const char*>(m->payload), m->len), r.value});
   }
   if (!decoded.ok()) {
     out.records.pop_back();
@@ -184,6 +185,16 @@ Status KafkaSource::AppendRecord(const rd_kafka_message_t* m, Batch& out) {
   r.topic = topic;
   r.partition = m->partition;
   r.offset = m->offset;
+  return {};
+}
+
+Status KafkaSource::DecodeValue(const rd_kafka_message_t* m, Record& r) {
+  if (!keep_raw_values_ || !m->payload) return value_decoder_.Decode(m->payload, m->len, r.value);
+  // The copy is parsed in place (the block leaves simdjson's padding readable after it), and kept only when
+  // the value is an object: a sink writes other values from the Value.
+  std::string_view bytes = raw_block_->Copy(m->payload, m->len);
+  PIPE_RETURN_IF_ERROR(value_decoder_.Decode(bytes.data(), bytes.size(), r.value, RawPayloadBlock::kReadableAfter));
+  if (r.value.is_struct()) r.raw = RawPayloadBlock::Add(raw_block_, bytes, r.value);
   return {};
 }
 

@@ -21,6 +21,7 @@
 #include "connectors/kafka/kafka_handles.h"
 #include "connectors/kafka/offset_ledger.h"
 #include "connectors/kafka/partition_progress.h"
+#include "connectors/kafka/raw_payload_block.h"
 #include "plugin/options.h"
 #include "plugin/source.h"
 
@@ -78,6 +79,8 @@ class KafkaSource : public Source {
   // Handles a message that carries an error instead of data; returns a failure only for fatal errors.
   Status HandleMessageError(const rd_kafka_message_t* message);
   Status AppendRecord(const rd_kafka_message_t* message, Batch& out);
+  // Decodes the message's value into r.value; with keep_raw_values_, from a copy in raw_block_ kept as r.raw.
+  Status DecodeValue(const rd_kafka_message_t* message, Record& r);
   const std::string& TopicName(rd_kafka_topic_t* rkt);
   // Commits acknowledged offsets that changed since the last commit, limited to owned partitions.
   void CommitAcknowledged(const std::set<TopicPartition>& partitions, bool synchronous);
@@ -96,6 +99,7 @@ class KafkaSource : public Source {
   uint64_t batches_emitted_ = 0;
   bool rebalanced_during_read_ = false;
   bool keep_raw_values_ = false;  // a sink writes unchanged JSON values as they came (see RawValue)
+  std::shared_ptr<RawPayloadBlock> raw_block_;  // the raw values of the batch being read
   bool closing_ = false;
   Status deferred_error_;  // a failure inside a librdkafka callback, returned by the next Read
   rd_kafka_topic_t* last_rkt_ = nullptr;

@@ -57,10 +57,10 @@ Status RecordProducer::ProduceOne(const Record& record, rd_kafka_topic_t* rkt, v
   value_buffer_.clear();
   bool key_null = true, value_null = true;
   Status s = EncodePayload(settings_.key_format, record.key, key_buffer_, &key_null);
-  const std::string* raw = settings_.value_format == KafkaFormat::kJson ? record.RawIn("json") : nullptr;
+  const std::string_view* raw = settings_.value_format == KafkaFormat::kJson ? record.RawIn("json") : nullptr;
   if (raw) value_null = false;
   else if (s.ok()) s = EncodePayload(settings_.value_format, record.value, value_buffer_, &value_null);
-  const std::string& value = raw ? *raw : value_buffer_;
+  std::string_view value = raw ? *raw : std::string_view(value_buffer_);
   if (!s.ok()) return DataError("kafka sink '" + settings_.name + "': " + Where(record) + ": " + s.message());
 
   rd_kafka_headers_t* headers = nullptr;
