@@ -43,7 +43,7 @@ struct RawValue {
   bool Describes(const Value& v) const { return v.is_struct() && decoded.is_struct() && &v.as_struct() == &decoded.as_struct(); }
 };
 
-// A RawValue that owns a copy of `bytes` (one allocation for both).
+// A RawValue that owns a copy of `bytes` (in the same shared allocation; bytes past the SSO get their own buffer).
 inline std::shared_ptr<const RawValue> MakeRawValue(std::string format, std::string_view bytes, Value decoded) {
   struct Owned {
     std::string storage;

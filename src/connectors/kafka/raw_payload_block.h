@@ -37,8 +37,8 @@ class RawPayloadBlock {
   static constexpr size_t kBufferBytes = (64 << 10) - kReadableAfter;
 
   std::vector<std::unique_ptr<char[]>> buffers_;
-  size_t used_ = 0;      // bytes used in buffers_.back()
-  size_t capacity_ = 0;  // bytes of buffers_.back() that copies may use (the padding comes after)
+  size_t used_ = 0;               // bytes used in buffers_.back()
+  size_t capacity_ = 0;           // bytes of buffers_.back() that copies may use (the padding comes after)
   std::vector<RawValue> values_;  // never grows past its reserve: records point at its elements
 };
 

@@ -1,8 +1,8 @@
+#include "connectors/kafka/raw_payload_block.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "connectors/kafka/raw_payload_block.h"
 
 using namespace pipeline;
 using namespace pipeline::kafka;
@@ -21,7 +21,8 @@ TEST_SUITE("connectors.kafka") {
     std::shared_ptr<const RawValue> raw_a = RawPayloadBlock::Add(block, a, decoded);
     std::shared_ptr<const RawValue> raw_b = RawPayloadBlock::Add(block, b, decoded);
     std::shared_ptr<const RawValue> raw_c = RawPayloadBlock::Add(block, c, decoded);  // past the reserve
-    block.reset();  // the records keep it alive
+    // The records keep the block alive.
+    block.reset();
     CHECK(raw_a->bytes == "{\"a\":1}");
     CHECK(raw_b->bytes.size() == big.size());
     CHECK(raw_c->bytes == "{\"c\":3}");
