@@ -336,13 +336,29 @@ Status ParseProperties(Parser& p, Statement& st) {
 
 }  // namespace
 
+Status Parser::AcceptIfNotExists(Statement& st) {
+  if (!AcceptWord("IF")) return {};
+  PIPE_RETURN_IF_ERROR(ExpectWord("NOT"));
+  PIPE_RETURN_IF_ERROR(ExpectWord("EXISTS"));
+  st.if_not_exists = true;
+  return {};
+}
+
+// [IF EXISTS] name, of a DROP.
+Status Parser::ParseDropped(Statement& st, const char* what) {
+  if (AcceptWord("IF")) {
+    PIPE_RETURN_IF_ERROR(ExpectWord("EXISTS"));
+    st.if_exists = true;
+  }
+  auto name = ParseIdentifier(what);
+  if (!name) return name.error();
+  st.name = *name;
+  return {};
+}
+
 // CREATE TYPE [IF NOT EXISTS] name AS type: the name stands for the type in later column definitions.
 Result<Statement> Parser::ParseCreateType(Statement st) {
-  if (AcceptWord("IF")) {
-    PIPE_RETURN_IF_ERROR(ExpectWord("NOT"));
-    PIPE_RETURN_IF_ERROR(ExpectWord("EXISTS"));
-    st.if_not_exists = true;
-  }
+  PIPE_RETURN_IF_ERROR(AcceptIfNotExists(st));
   auto name = ParseIdentifier("a type name");
   if (!name) return name.error();
   st.name = *name;
@@ -366,13 +382,7 @@ Result<Statement> Parser::ParseStatement() {
   if (Peek().IsWord("DROP") && Peek(1).IsWord("TYPE")) {
     Next();
     Next();
-    if (AcceptWord("IF")) {
-      PIPE_RETURN_IF_ERROR(ExpectWord("EXISTS"));
-      st.if_exists = true;
-    }
-    auto name = ParseIdentifier("a type name");
-    if (!name) return name.error();
-    st.name = *name;
+    PIPE_RETURN_IF_ERROR(ParseDropped(st, "a type name"));
     st.kind = StatementKind::kDropType;
     types_.erase(st.name);
     return st;
@@ -385,11 +395,7 @@ Result<Statement> Parser::ParseStatement() {
     st.is_source = AcceptWord("SOURCE");
     if (AcceptWord("TABLE")) st.is_table = true;
     else if (!AcceptWord("STREAM")) return ErrorHere("expected STREAM or TABLE");
-    if (AcceptWord("IF")) {
-      PIPE_RETURN_IF_ERROR(ExpectWord("NOT"));
-      PIPE_RETURN_IF_ERROR(ExpectWord("EXISTS"));
-      st.if_not_exists = true;
-    }
+    PIPE_RETURN_IF_ERROR(AcceptIfNotExists(st));
     auto name = ParseIdentifier("a stream or table name");
     if (!name) return name.error();
     st.name = *name;
@@ -462,13 +468,7 @@ Result<Statement> Parser::ParseStatement() {
   } else if (AcceptWord("DROP")) {
     if (AcceptWord("TABLE")) st.is_table = true;
     else if (!AcceptWord("STREAM")) return ErrorHere("expected STREAM or TABLE");
-    if (AcceptWord("IF")) {
-      PIPE_RETURN_IF_ERROR(ExpectWord("EXISTS"));
-      st.if_exists = true;
-    }
-    auto name = ParseIdentifier("a stream or table name");
-    if (!name) return name.error();
-    st.name = *name;
+    PIPE_RETURN_IF_ERROR(ParseDropped(st, "a stream or table name"));
     if (AcceptWord("DELETE")) {
       PIPE_RETURN_IF_ERROR(ExpectWord("TOPIC"));
       st.delete_topic = true;

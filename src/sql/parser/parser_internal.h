@@ -18,6 +18,8 @@ class Parser {
   // statements (parser.cpp)
   Result<Statement> ParseStatement();
   Result<Statement> ParseCreateType(Statement st);
+  Status AcceptIfNotExists(Statement& st);  // [IF NOT EXISTS]
+  Status ParseDropped(Statement& st, const char* what);
   Result<Select> ParseSelect();
   Result<SqlType> ParseType();
 

@@ -117,9 +117,12 @@ struct KeyLess {
   }
 };
 
-class CountDistinctAcc final : public Accumulator {
+// How many rows hold each value: a table's retraction takes one away, and a value at zero is gone.
+class ValueCounts final : public Accumulator {
  public:
-  void Add(const std::vector<Value>& a) override { if (!a[0].is_null()) ++seen_[a[0]]; }
+  // Nulls count as a value of their own unless `skip_nulls`.
+  explicit ValueCounts(bool skip_nulls) : skip_nulls_(skip_nulls) {}
+  void Add(const std::vector<Value>& a) override { if (!skip_nulls_ || !a[0].is_null()) ++seen_[a[0]]; }
   void Undo(const std::vector<Value>& a) override {
     auto it = seen_.find(a[0]);
     if (it != seen_.end() && --it->second == 0) seen_.erase(it);
@@ -135,11 +138,27 @@ class CountDistinctAcc final : public Accumulator {
     for (const auto& e : v.as_array()) seen_[e.as_array()[0]] = e.as_array()[1].as_int();
   }
   void Merge(const Accumulator& o) override {
-    for (const auto& [v, n] : static_cast<const CountDistinctAcc&>(o).seen_) seen_[v] += n;
+    for (const auto& [v, n] : static_cast<const ValueCounts&>(o).seen_) seen_[v] += n;
   }
+  const std::map<Value, int64_t, KeyLess>& seen() const { return seen_; }
 
  private:
+  bool skip_nulls_;
   std::map<Value, int64_t, KeyLess> seen_;
+};
+
+// COUNT_DISTINCT: the number of distinct non-null values.
+class CountDistinctAcc final : public Accumulator {
+ public:
+  void Add(const std::vector<Value>& a) override { counts_.Add(a); }
+  void Undo(const std::vector<Value>& a) override { counts_.Undo(a); }
+  Value Result() const override { return counts_.Result(); }
+  Value Save() const override { return counts_.Save(); }
+  void Restore(const Value& v) override { counts_.Restore(v); }
+  void Merge(const Accumulator& o) override { counts_.Merge(static_cast<const CountDistinctAcc&>(o).counts_); }
+
+ private:
+  ValueCounts counts_{true};
 };
 
 // SUM_LIST: the sum of every non-null element of the arrays, as SUM of the elements would be.
@@ -166,27 +185,15 @@ class SumListAcc final : public Accumulator {
 // Counts per value, so that a table's retractions can make the group agree again.
 class AttrAcc final : public Accumulator {
  public:
-  void Add(const std::vector<Value>& a) override { ++seen_[a[0]]; }
-  void Undo(const std::vector<Value>& a) override {
-    auto it = seen_.find(a[0]);
-    if (it != seen_.end() && --it->second == 0) seen_.erase(it);
-  }
-  Value Result() const override { return seen_.size() == 1 ? seen_.begin()->first : Value(); }
-  Value Save() const override {
-    Array a;
-    for (const auto& [v, n] : seen_) a.push_back(Value(Array{v, Value(n)}));
-    return Value(std::move(a));
-  }
-  void Restore(const Value& v) override {
-    seen_.clear();
-    for (const auto& e : v.as_array()) seen_[e.as_array()[0]] = e.as_array()[1].as_int();
-  }
-  void Merge(const Accumulator& o) override {
-    for (const auto& [v, n] : static_cast<const AttrAcc&>(o).seen_) seen_[v] += n;
-  }
+  void Add(const std::vector<Value>& a) override { counts_.Add(a); }
+  void Undo(const std::vector<Value>& a) override { counts_.Undo(a); }
+  Value Result() const override { return counts_.seen().size() == 1 ? counts_.seen().begin()->first : Value(); }
+  Value Save() const override { return counts_.Save(); }
+  void Restore(const Value& v) override { counts_.Restore(v); }
+  void Merge(const Accumulator& o) override { counts_.Merge(static_cast<const AttrAcc&>(o).counts_); }
 
  private:
-  std::map<Value, int64_t, KeyLess> seen_;
+  ValueCounts counts_{false};
 };
 
 Result<BoundAggregate> Numeric(const std::vector<SqlType>& t, const char* name) {
