@@ -100,19 +100,23 @@ std::vector<JoinOperator*> JoinsOf(const PlannedQuery& q) {
   return joins;
 }
 
-// Feeds a repartitioned change to the operator it names; false when these statements have no such operator.
-bool FeedRepartitioned(PlannedQuery& q, RepartitionedChange& c) {
-  if (c.target == kToAggregate) {
-    AggregateOperator* aggregate = AggregateOf(q);
-    if (aggregate) aggregate->Aggregate(std::move(c.change));
-    return aggregate != nullptr;
+// The operators of a query that repartitioned changes go to (Engine::PushRepartitioned).
+struct RepartitionTargets {
+  AggregateOperator* aggregate = nullptr;
+  std::vector<JoinOperator*> joins;
+
+  // Feeds a repartitioned change to the operator it names; false when the query has no such operator.
+  bool Feed(RepartitionedChange& c) const {
+    if (c.target == kToAggregate) {
+      if (aggregate) aggregate->Aggregate(std::move(c.change));
+      return aggregate != nullptr;
+    }
+    size_t join = static_cast<size_t>(c.target / 2);
+    if (c.target < 0 || join >= joins.size()) return false;
+    joins[join]->Join(static_cast<int>(c.target % 2), std::move(c.change));
+    return true;
   }
-  std::vector<JoinOperator*> joins = JoinsOf(q);
-  size_t join = static_cast<size_t>(c.target / 2);
-  if (c.target < 0 || join >= joins.size()) return false;
-  joins[join]->Join(static_cast<int>(c.target % 2), std::move(c.change));
-  return true;
-}
+};
 
 }  // namespace
 
@@ -126,9 +130,12 @@ struct Engine::Impl {
   std::vector<WrittenRow> written;  // rows of the records being pushed out, until they are encoded
   std::vector<std::string> unread_topics;  // see Engine::SetUnreadTopics
   std::vector<char> drop;                  // scratch: which records of `out` leave before returning
+  std::map<std::string, RepartitionTargets> repartition_targets;  // query name -> its GROUP BY and joins
 
   void Resubscribe() {
     subscribers.clear();
+    repartition_targets.clear();
+    for (auto& q : queries) repartition_targets[q->name] = {AggregateOf(*q), JoinsOf(*q)};
     last_found = {};
     for (auto& q : queries) {
       for (auto& [topic, reader] : q->readers) subscribers[topic].push_back(reader.get());
@@ -525,10 +532,9 @@ Status Engine::PushRepartitioned(std::vector<Record>& records, std::vector<Emitt
                               ", offset " + std::to_string(record.offset) + "): dropped");
       continue;
     }
-    auto query = std::find_if(impl_->queries.begin(), impl_->queries.end(),
-                              [&](const auto& q) { return q->name == change->query; });
+    auto targets = impl_->repartition_targets.find(change->query);
     size_t first = out.size();
-    if (query == impl_->queries.end() || !FeedRepartitioned(**query, *change)) {
+    if (targets == impl_->repartition_targets.end() || !targets->second.Feed(*change)) {
       impl_->errors.push_back("a repartition record names no GROUP BY or join of these statements (" + change->query +
                               ", target " + std::to_string(change->target) + "): dropped");
       continue;
