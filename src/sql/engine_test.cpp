@@ -258,6 +258,8 @@ TEST_SUITE("sql.engine") {
         // A stream-table join, then a GROUP BY on a column of the table: repartitioned twice.
         "CREATE TABLE clicks_per_level AS SELECT u.level AS level, COUNT(*) AS n, SUM(c.ms) AS ms "
         "FROM clicks c JOIN users u ON c.user = u.user GROUP BY u.level;"
+        // A GROUP BY over another one's table: its changes move between the first one's partitions.
+        "CREATE TABLE pages_per_count AS SELECT n, COUNT(*) AS pages FROM per_page GROUP BY n;"
         // A stream-stream join on columns that are not the key.
         "CREATE STREAM viewed_then_clicked AS SELECT c.page AS page, c.ms AS ms, v.user AS viewer "
         "FROM clicks c JOIN views v WITHIN 10 SECONDS ON c.page = REPLACE(v.page, 'v', 'p');";
@@ -306,6 +308,7 @@ TEST_SUITE("sql.engine") {
     auto want = Finals(expected);
     CHECK(want.size() > 10);
     CHECK(std::count_if(want.begin(), want.end(), [](const auto& kv) { return kv.first.starts_with("CLICKS_PER_LEVEL"); }) == 2);
+    CHECK(std::count_if(want.begin(), want.end(), [](const auto& kv) { return kv.first.starts_with("PAGES_PER_COUNT"); }) > 0);
     CHECK(std::count_if(want.begin(), want.end(), [](const auto& kv) { return kv.first.starts_with("VIEWED_THEN_CLICKED"); }) > 0);
     CHECK(Finals(got) == want);
     CHECK(got.size() == expected.size());
