@@ -279,12 +279,16 @@ void AppendJsonString(std::string_view s, std::string& out) {
   out.push_back('"');
 }
 
+std::string_view NonFiniteDoubleText(double d) {
+  if (std::isfinite(d)) return {};
+  return std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+}
+
 namespace {
 
 void AppendDouble(double d, std::string& out) {
-  if (!std::isfinite(d)) {
-    // JSON has no NaN or Infinity: written as strings, as ksqlDB's serializer (Jackson) does.
-    out += std::isnan(d) ? "\"NaN\"" : d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  if (std::string_view text = NonFiniteDoubleText(d); !text.empty()) {
+    AppendJsonString(text, out);
     return;
   }
   char buf[32];

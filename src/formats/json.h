@@ -42,5 +42,8 @@ void AppendJson(const Value& v, std::string& out);
 std::string ToJson(const Value& v);
 // Appends `s` as a quoted, escaped JSON string.
 void AppendJsonString(std::string_view s, std::string& out);
+// The text JSON holds for a double it cannot write as a number (NaN, ±Infinity), as a string: what Jackson, and so
+// ksqlDB, writes. Empty for a finite double.
+std::string_view NonFiniteDoubleText(double d);
 
 }  // namespace pipeline
