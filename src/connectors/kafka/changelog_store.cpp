@@ -84,6 +84,7 @@ Result<std::unique_ptr<ChangelogStore>> ChangelogStore::Open(ChangelogSettings s
 
 ChangelogStore::~ChangelogStore() {
   if (producer_) rd_kafka_flush(producer_.get(), 5000);
+  if (restore_consumer_) rd_kafka_consumer_close(restore_consumer_.get());
 }
 
 std::string ChangelogStore::Describe(const sql::TaskId& task) const {
@@ -133,7 +134,8 @@ Status ChangelogStore::Write(const sql::Snapshot& snapshot) {
   return {};
 }
 
-Result<KafkaClient> ChangelogStore::NewRestoreConsumer() const {
+Result<rd_kafka_t*> ChangelogStore::RestoreConsumer() {
+  if (restore_consumer_) return restore_consumer_.get();
   ClientProperties p = {
       {"bootstrap.servers", settings_.bootstrap_servers},
       {"client.id", "pipe-" + settings_.stage + "-restore"},
@@ -149,16 +151,20 @@ Result<KafkaClient> ChangelogStore::NewRestoreConsumer() const {
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof(errstr));
   if (!rk) return ConfigError("changelog " + settings_.topic + ": " + errstr);
   conf->release();
-  return KafkaClient(rk);
+  restore_consumer_.reset(rk);
+  return rk;
 }
 
 // The newest complete snapshot is the state. It sits at the partition's end, unless other tasks wrote after it
 // (the other kind, another stage): read a window at the end, and a wider one until a snapshot is found or the
 // window covers the partition. So a changelog that is not compacted restores as fast as one that is.
 Result<std::optional<std::string>> ChangelogStore::Load(const sql::TaskId& task) {
-  auto consumer = NewRestoreConsumer();
+  std::lock_guard lock(restore_mu_);
+  auto consumer = RestoreConsumer();
   if (!consumer.ok()) return consumer.error();
-  rd_kafka_t* rk = consumer->get();
+  rd_kafka_t* rk = *consumer;
+  // Whatever the way out, the consumer stops fetching the partition (ReadRange assigns it).
+  std::unique_ptr<rd_kafka_t, void (*)(rd_kafka_t*)> unassign(rk, [](rd_kafka_t* c) { rd_kafka_assign(c, nullptr); });
   int64_t low = 0, high = 0;
   rd_kafka_resp_err_t err =
       rd_kafka_query_watermark_offsets(rk, settings_.topic.c_str(), task.partition, &low, &high, kTimeoutMs);
@@ -168,10 +174,7 @@ Result<std::optional<std::string>> ChangelogStore::Load(const sql::TaskId& task)
     int64_t start = std::max(low, high - window);
     SnapshotAssembly assembly(KeyPrefix(task));
     PIPE_RETURN_IF_ERROR(ReadRange(rk, task, start, high, assembly));
-    if (assembly.latest() || start == low) {
-      rd_kafka_consumer_close(rk);
-      return std::move(assembly.latest());
-    }
+    if (assembly.latest() || start == low) return std::move(assembly.latest());
   }
 }
 
@@ -188,7 +191,7 @@ Status ChangelogStore::ReadRange(rd_kafka_t* rk, const sql::TaskId& task, int64_
       return RetryableError(Describe(task) + ": restore did not reach offset " + std::to_string(end) + " within " +
                             std::to_string(kTimeoutMs / 1000) + " s");
     KafkaMessage m(rd_kafka_consumer_poll(rk, 200));
-    if (!m) continue;
+    if (!m || (m->partition >= 0 && m->partition != task.partition)) continue;  // an earlier Load's partition
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) break;
     if (m->err) return RetryableError(Describe(task) + ": " + rd_kafka_message_errstr(m.get()));
     assembly.Add(m.get());

@@ -41,7 +41,9 @@ class ChangelogStore final : public sql::SnapshotStore {
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   Status Produce(const sql::TaskId& task, const std::string& bytes);
   std::string KeyPrefix(const sql::TaskId& task) const { return settings_.stage + "/" + task.kind + "/"; }
-  Result<KafkaClient> NewRestoreConsumer() const;
+  // The consumer restores read with, made on the first Load and kept: a process taking over many partitions
+  // restores them one after another without a new client (connections, metadata) for each.
+  Result<rd_kafka_t*> RestoreConsumer();
   // Reads offsets [start, end) of the task's partition into `assembly`.
   Status ReadRange(rd_kafka_t* consumer, const sql::TaskId& task, int64_t start, int64_t end,
                    SnapshotAssembly& assembly);
@@ -51,6 +53,8 @@ class ChangelogStore final : public sql::SnapshotStore {
   std::mutex mu_;                // Write runs on sink threads
   std::string delivery_error_;   // the first failed delivery of the current Write
   uint64_t next_snapshot_id_ = 0;
+  std::mutex restore_mu_;  // Load may run on several stage threads
+  KafkaClient restore_consumer_;
 };
 
 }  // namespace pipeline::kafka
