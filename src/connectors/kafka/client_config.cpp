@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
+
+#include "observability/log.h"
 
 namespace pipeline::kafka {
 
@@ -24,8 +27,28 @@ std::string DescribeProperty(const std::string& key, const std::string& value) {
   return key + "=" + (IsSecretProperty(key) ? std::string("<redacted>") : value);
 }
 
+namespace {
+
+// librdkafka's own log lines (a broker unreachable, a request timed out, ...) go through pipe's log, in its format
+// (text or json) and level, instead of librdkafka's "%3|...|FAIL|..." lines on stderr. Levels are syslog's; what
+// librdkafka reports at error level it retries on its own, so it is a warning here: pipe fails, with the reason,
+// when retrying ends (delivery_timeout, a fatal error).
+void LogFromClient(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+  std::string_view text = message;
+  if (text.starts_with("[thrd:")) {  // librdkafka's thread name says nothing to a user
+    size_t end = text.find("]: ");
+    if (end != std::string_view::npos) text.remove_prefix(end + 3);
+  }
+  LogFields fields = {{"client", rd_kafka_name(rk)}, {"facility", facility}};
+  Log(level <= 4 ? LogLevel::kWarn : level <= 6 ? LogLevel::kInfo : LogLevel::kDebug, "kafka_client",
+      std::string(text), fields);
+}
+
+}  // namespace
+
 Result<KafkaConf> BuildClientConf(const ClientProperties& properties) {
   KafkaConf conf(rd_kafka_conf_new());
+  rd_kafka_conf_set_log_cb(conf.get(), &LogFromClient);
   char errstr[512];
   for (const auto& [key, value] : properties) {
     if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), errstr, sizeof(errstr)) == RD_KAFKA_CONF_OK)

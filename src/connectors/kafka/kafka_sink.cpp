@@ -63,7 +63,12 @@ void KafkaSink::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void*
     std::lock_guard lock(sink->mu_);
     if (sink->failure_.empty()) {
       sink->failure_ = "kafka sink '" + sink->settings_.name + "': delivery to " +
-                       rd_kafka_topic_name(message->rkt) + " failed: " + rd_kafka_err2str(message->err);
+                       rd_kafka_topic_name(message->rkt) + " partition " + std::to_string(message->partition) +
+                       " failed: " + rd_kafka_err2str(message->err);
+      if (message->err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT)
+        sink->failure_ += " (no broker acknowledged it within delivery_timeout, " +
+                          std::to_string(sink->settings_.delivery_timeout_ms) +
+                          " ms: is the partition's leader reachable?)";
     }
   }
   sink->Release(flight, 1);
