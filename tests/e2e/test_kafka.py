@@ -1,6 +1,6 @@
 """Kafka through the binary, against librdkafka's mock cluster (tests/support/kafka.py): Kafka to Kafka with keys,
 headers and timestamps; at-least-once under repeated SIGKILL; two processes sharing a group; the transactional
-path; the Admin API error path; stateful SQL scaled out over two processes (repartition and changelog topics).
+path; the Admin API error path; broker outages, leader moves and failed requests (the helper's fault commands); stateful SQL scaled out over two processes (repartition and changelog topics).
 The exactly-once kill test needs a real cluster (PIPE_TEST_KAFKA_BOOTSTRAP)."""
 import json
 import os
@@ -476,6 +476,70 @@ def test_kafka_exactly_once_path_on_the_mock_loses_nothing():
         # The mock writes no commit markers and discards transactional offsets (kafka-mock.md): what it can
         # show is that every record went through the transactional producer exactly once in a clean run.
         assert sorted(out) == list(range(total))
+
+
+def test_kafka_rides_out_a_broker_outage_leader_moves_and_request_errors():
+    total = 20000
+    with MockKafka(topics={"in": 6, "out": 6}, brokers=3) as kafka:
+        d = tmpdir()
+        produce_file(kafka.bootstrap, "in", _numbers_file(d, total))
+        # Broker 2 leads a third of both topics' partitions and is down when pipe starts; the next produce and
+        # fetch requests fail with NOT_LEADER_OR_FOLLOWER (6) and a partition changes leader mid-run.
+        kafka.fault("down 2")
+        kafka.fault("errors 0 6 10")
+        kafka.fault("errors 1 6 5")
+        _pipeline(d, kafka.bootstrap)
+        proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE)
+        try:
+            time.sleep(4)
+            assert proc.poll() is None, "pipe ended while a third of the input was unreachable"
+            kafka.fault("leader in 0 3")
+            kafka.fault("leader out 1 3")
+            time.sleep(1)
+            kafka.fault("up 2")
+            _, err = proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        assert proc.returncode == 0, err
+        out = _numbers(kafka.bootstrap, "out")
+        missing = set(range(total)) - set(out)
+        duplicates = len(out) - len(set(out))
+        print(f"kafka faults: broker down 5 s, 2 leader moves, 15 request errors; {len(out)} records out, "
+              f"missing {len(missing)}, duplicates {duplicates}")
+        assert not missing, f"{len(missing)} records lost, e.g. {sorted(missing)[:5]}"
+        assert duplicates == 0, "the idempotent producer wrote duplicates on retries"
+        # The user is told what is wrong while it lasts.
+        assert "Connection refused" in err or "Connect to" in err, err
+        # ... in pipe's log format: librdkafka's own "%3|...|FAIL|" lines are routed through it.
+        assert not re.search(r"^%\d\|", err, re.M), err
+
+
+def test_kafka_sink_that_cannot_deliver_fails_and_the_rerun_loses_nothing():
+    total = 5000
+    with MockKafka(topics={"in": 4, "out": 4}, brokers=2) as kafka:
+        d = tmpdir()
+        produce_file(kafka.bootstrap, "in", _numbers_file(d, total))
+        # Every partition of `out` is led by broker 2, which is down: nothing can be delivered.
+        for partition in range(4):
+            kafka.fault(f"leader in {partition} 1")
+            kafka.fault(f"leader out {partition} 2")
+        kafka.fault("down 2")
+        _pipeline(d, kafka.bootstrap, sink_extra="\n    delivery_timeout: 3s")
+        p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state"], timeout=90)
+        assert p.returncode != 0, "pipe succeeded without delivering"
+        assert "delivery to out partition" in p.stderr and "timed out" in p.stderr, p.stderr
+        assert "is the partition's leader reachable?" in p.stderr, p.stderr
+        # The failed run acknowledged nothing, so the input offsets stayed where they were: a rerun once the
+        # broker is back delivers every record.
+        kafka.fault("up 2")
+        p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state"], timeout=90)
+        assert p.returncode == 0, p.stderr
+        out = _numbers(kafka.bootstrap, "out")
+        print(f"kafka undeliverable: first run failed as it should; the rerun wrote {len(out)} of {total}")
+        assert sorted(set(out)) == list(range(total))
 
 
 def test_kafka_create_topic_without_admin_api_fails_clearly():

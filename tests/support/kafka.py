@@ -33,7 +33,8 @@ class MockKafka:
         args = [MOCK, "--brokers", str(brokers)]
         for name, partitions in (topics or {}).items():
             args += ["--topic", f"{name}:{partitions}"]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
         self.bootstrap = None
         deadline = time.time() + start_timeout
         while time.time() < deadline:
@@ -47,7 +48,21 @@ class MockKafka:
             self.stop()
             raise AssertionError(f"kafka_mock_cluster did not announce its address: {self.proc.stderr.read()}")
 
+    def fault(self, command):
+        """Injects a fault into the running cluster, e.g. "down 2", "up 2", "leader in 0 3", "errors 0 6 20"
+        (kafka_mock_cluster.cpp lists them); raises if the cluster refuses it."""
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        if answer != "ok":
+            raise AssertionError(f"mock cluster refused {command!r}: {answer}")
+
     def stop(self):
+        if self.proc.stdin:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
