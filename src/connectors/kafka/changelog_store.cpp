@@ -65,6 +65,8 @@ Result<std::unique_ptr<ChangelogStore>> ChangelogStore::Open(ChangelogSettings s
       {"enable.idempotence", "true"},
       {"linger.ms", "5"},
       {"message.max.bytes", std::to_string(kChunkBytes + 64 * 1024)},
+      // Snapshots repeat field names and small numbers: lz4 shrinks what every epoch writes and every restore reads.
+      {"compression.type", "lz4"},
   };
   for (const auto& [key, value] : store->settings_.properties)
     if (!IsConsumerOnlyProperty(key)) p.emplace_back(key, value);
