@@ -22,7 +22,22 @@ Counter* MetricsRegistry::GetGauge(const std::string& name, const Labels& labels
   return Get(name, labels, help, true);
 }
 
+uint64_t MetricsRegistry::AddCollector(std::function<void()> collect) {
+  std::lock_guard lock(collectors_mu_);
+  collectors_.emplace(++next_collector_, std::move(collect));
+  return next_collector_;
+}
+
+void MetricsRegistry::RemoveCollector(uint64_t id) {
+  std::lock_guard lock(collectors_mu_);
+  collectors_.erase(id);
+}
+
 std::string MetricsRegistry::RenderPrometheus() const {
+  {
+    std::lock_guard collecting(collectors_mu_);
+    for (const auto& [id, collect] : collectors_) collect();
+  }
   std::lock_guard lock(mu_);
   std::ostringstream out;
   for (const auto& [name, f] : families_) {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,6 +32,12 @@ class MetricsRegistry {
   Counter* GetGauge(const std::string& name, const Labels& labels, const std::string& help = "");
   std::string RenderPrometheus() const;
 
+  // A function run before each rendering, for gauges best read when asked (a Kafka source's lag: its thread may be
+  // blocked on a full queue). It may call GetGauge/GetCounter. Returns an id for RemoveCollector, which waits out a
+  // rendering that is running it.
+  uint64_t AddCollector(std::function<void()> collect);
+  void RemoveCollector(uint64_t id);
+
  private:
   struct Family {
     std::string help;
@@ -40,6 +47,9 @@ class MetricsRegistry {
   Counter* Get(const std::string& name, const Labels& labels, const std::string& help, bool gauge);
   mutable std::mutex mu_;
   std::map<std::string, Family> families_;
+  mutable std::mutex collectors_mu_;  // held while collectors run, so RemoveCollector waits for them
+  std::map<uint64_t, std::function<void()>> collectors_;
+  uint64_t next_collector_ = 0;
 };
 
 }  // namespace pipeline

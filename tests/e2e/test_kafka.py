@@ -542,6 +542,76 @@ def test_kafka_sink_that_cannot_deliver_fails_and_the_rerun_loses_nothing():
         assert sorted(set(out)) == list(range(total))
 
 
+def _lags(port):
+    """pipe_kafka_consumer_lag per partition, from /metrics ({} while the server is not up yet)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            metrics = r.read().decode()
+    except OSError:
+        return {}
+    return {int(p): int(float(v)) for p, v in
+            re.findall(r'^pipe_kafka_consumer_lag{[^}]*partition="(\d+)"[^}]*} (\S+)', metrics, re.M)}
+
+
+def test_kafka_consumer_lag_per_partition_in_metrics():
+    total = 4000
+    with MockKafka(topics={"in": 4}) as kafka:
+        d = tmpdir()
+        # Keyed, so that every partition holds about a quarter.
+        produce(kafka.bootstrap, "in", [f"k{i}|" + json.dumps({"n": i, "pad": "x" * 40}) for i in range(total)],
+                key_delimiter="|")
+        props = "".join(f"\n        {k}: \"{v}\"" for k, v in CONSUMER_PROPS.items())
+        write(f"{d}/p.yaml", f"""
+sources:
+  in:
+    type: kafka
+    bootstrap_servers: {kafka.bootstrap}
+    topics: [in]
+    group_id: lag
+    batch_size: 20
+    properties:{props}
+sinks:
+  out: {{type: stdout, inputs: [in], format: json}}
+""")
+        port = free_port()
+        # Nobody reads pipe's stdout at first: the sink blocks, the source stops reading, and the lag shows.
+        proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch", "--http",
+                           f"127.0.0.1:{port}"], stderr=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: len(_lags(port)) == 4 and 0 < sum(_lags(port).values()) < total, timeout=40,
+                       interval=0.3, what="a lag for each of the 4 partitions, behind the input")
+            behind = _lags(port)
+        finally:
+            # Reading stdout unblocks the sink (also on the way out of a failure).
+            drained = []
+            reader = threading.Thread(target=lambda: drained.append(sum(1 for _ in proc.stdout)))
+            reader.start()
+        try:
+            wait_until(lambda: _lags(port) == {0: 0, 1: 0, 2: 0, 3: 0}, timeout=40, interval=0.3,
+                       what="every partition caught up once the sink could write")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+            reader.join(timeout=30)
+        print(f"kafka lag: {behind} while the sink was blocked, 0 on all 4 partitions after; "
+              f"{drained[0] if drained else '?'} records written")
+        assert drained and drained[0] == total
+
+
+def test_kafka_secret_properties_never_appear_in_messages():
+    with MockKafka(topics={"in": 1}) as kafka:
+        d = tmpdir()
+        _pipeline(d, kafka.bootstrap, source_extra="\n        sasl.password: hunter2-in-config"
+                                                    "\n        no.such.password: hunter2-rejected")
+        p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state"], timeout=60)
+        assert p.returncode != 0, "an unknown librdkafka property was accepted"
+        assert "no.such.password" in p.stderr and "value not shown: secret" in p.stderr, p.stderr
+        assert "hunter2" not in p.stderr + p.stdout
+        # pipe explain shows the configuration, secrets redacted.
+        p = run_pipe(["explain", f"{d}/p.yaml"], timeout=60)
+        assert "hunter2" not in p.stderr + p.stdout
+
+
 def test_kafka_create_topic_without_admin_api_fails_clearly():
     with MockKafka(topics={"in": 1}) as kafka:
         produce(kafka.bootstrap, "in", [json.dumps({"n": 1})])

@@ -73,7 +73,7 @@ Status KafkaSource::Open(SourceContext& ctx) {
   const bool json_values = settings_.value_format == KafkaFormat::kJson;
   keep_raw_values_ = json_values && ctx.value_demand.AcceptsRaw("json");
   value_decoder_.Project(json_values ? ctx.value_demand.ForSource("json") : FieldDemand::All());
-  progress_ = std::make_unique<PartitionProgress>(settings_.name, ctx.metrics);
+  progress_ = std::make_unique<PartitionProgress>();
   if (ctx.metrics) {
     decode_errors_ = ctx.metrics->GetCounter("pipe_kafka_decode_errors_total", {{"source", settings_.name}},
                                              "Kafka messages skipped because their key or value did not decode");
@@ -89,6 +89,10 @@ Status KafkaSource::Open(SourceContext& ctx) {
   conf->release();  // owned by rk now
   consumer_.reset(rk);
   rd_kafka_poll_set_consumer(rk);
+  if (ctx.metrics) {
+    lag_gauges_ = std::make_unique<ConsumerLagGauges>(settings_.name, *ctx.metrics, rk,
+                                                      settings_.start != StartPosition::kLatest);
+  }
 
   link_ = FindConsumerLink(settings_.name);
   link_->Publish(rk);
@@ -132,7 +136,6 @@ Result<ReadStatus> KafkaSource::Read(Batch& out, std::stop_token stop) {
   raw_block_.reset();  // the records hold what they need of it
   if (!deferred_error_.ok()) return deferred_error_.error();
   ledger_.ForEachOpen([&](const TopicPartition& tp, int64_t next) { progress_->Advance(tp, next); });
-  progress_->MaybeUpdateLag(consumer_.get());
   if (appended > 0) {
     ledger_.Seal(++batches_emitted_);
     return ReadStatus::kMore;
@@ -386,6 +389,7 @@ void KafkaSource::Close() {
   if (ctx_.wait_all_acked && ctx_.wait_all_acked(std::min(settings_.rebalance_timeout, std::chrono::milliseconds(5000))))
     ledger_.Acknowledge(UINT64_MAX);
   CommitAcknowledged(assigned_, /*synchronous=*/true);
+  lag_gauges_.reset();
   rd_kafka_consumer_close(consumer_.get());
   if (link_) link_->Withdraw();
   consumer_.reset();

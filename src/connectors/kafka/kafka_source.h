@@ -17,6 +17,7 @@
 
 #include "connectors/kafka/client_config.h"
 #include "connectors/kafka/consumer_directory.h"
+#include "connectors/kafka/consumer_lag.h"
 #include "connectors/kafka/kafka_format.h"
 #include "connectors/kafka/kafka_handles.h"
 #include "connectors/kafka/offset_ledger.h"
@@ -94,6 +95,7 @@ class KafkaSource : public Source {
   PayloadDecoder value_decoder_;
   OffsetLedger ledger_;
   std::unique_ptr<PartitionProgress> progress_;
+  std::unique_ptr<ConsumerLagGauges> lag_gauges_;  // from Open to Close (it reads consumer_ on the /metrics thread)
   std::set<TopicPartition> assigned_;
   CommitOffsets committed_;  // what this member last committed, per partition
   uint64_t batches_emitted_ = 0;

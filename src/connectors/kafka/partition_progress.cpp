@@ -1,7 +1,5 @@
 #include "connectors/kafka/partition_progress.h"
 
-#include "observability/metrics.h"
-
 namespace pipeline::kafka {
 
 void PartitionProgress::Assign(const CommitOffsets& end_offsets) {
@@ -10,12 +8,6 @@ void PartitionProgress::Assign(const CommitOffsets& end_offsets) {
     s = State{};
     s.end_at_assign = end;
     s.reached_end = end == 0;  // an empty partition has nothing to wait for
-    if (metrics_) {
-      s.lag = metrics_->GetGauge("pipe_kafka_consumer_lag",
-                                 {{"source", source_name_}, {"topic", tp.topic},
-                                  {"partition", std::to_string(tp.partition)}},
-                                 "Messages between the source's position and the partition's end");
-    }
   }
 }
 
@@ -44,20 +36,6 @@ bool PartitionProgress::AllReachedEnd() const {
   for (const auto& [tp, s] : states_)
     if (!s.reached_end) return false;
   return true;
-}
-
-void PartitionProgress::MaybeUpdateLag(rd_kafka_t* consumer) {
-  auto now = std::chrono::steady_clock::now();
-  if (now < next_lag_update_) return;
-  next_lag_update_ = now + std::chrono::seconds(1);
-  for (auto& [tp, s] : states_) {
-    if (!s.lag) continue;
-    int64_t low = -1, high = -1;
-    if (rd_kafka_get_watermark_offsets(consumer, tp.topic.c_str(), tp.partition, &low, &high) != 0 || high < 0)
-      continue;
-    int64_t position = s.next_offset >= 0 ? s.next_offset : low;
-    s.lag->Set(high > position ? high - position : 0);
-  }
 }
 
 }  // namespace pipeline::kafka
