@@ -259,11 +259,12 @@ def test_kafka_two_processes_share_a_group_and_survive_a_kill():
         print(f"kafka two processes: {len(out)} output records, duplicates {len(out) - len(set(out))}")
 
 
-def _scale_out_two_processes_one_killed(kafka, input_topics, statements, chunks, want, pause=0.5, warmup=0.0,
+def _scale_out_two_processes_one_killed(kafka, input_topics, statements, chunks, want, pause=0.5, feed_when=None,
                                         source_per_topic=False):
     """Runs the pipeline `statements` (a scaled-out `sql` transform q reading `input_topics`, writing table OUT to
     topic counts, keyed by its first column with the value column K) in two processes. A thread produces the input
-    `chunks` ((topic, lines, key delimiter)), one every `pause` seconds after `warmup`; process a is SIGKILLed once
+    `chunks` ((topic, lines, key delimiter)), one every `pause` seconds once `feed_when()` holds (if given: the
+    processes have read what must come first); process a is SIGKILLed once
     a third of them are in and output flows. Returns the survivor's log and its /metrics text once the last value
     per key in counts equals `want` (key -> value of column N). One topic is read by a source named after it;
     several by one source `in` whose records go to the SQL topics they name, or with `source_per_topic` by a
@@ -323,7 +324,8 @@ sinks:
 
         def feed():
             try:
-                time.sleep(warmup)
+                if feed_when:
+                    wait_until(feed_when, timeout=60, interval=0.3, what="the input that must come first")
                 for topic, lines, key_delimiter in chunks:
                     produce(kafka.bootstrap, topic, lines, key_delimiter=key_delimiter)
                     produced[0] += 1
@@ -426,7 +428,9 @@ def test_kafka_scale_out_join_keeps_the_table_side_per_partition():
             "CREATE STREAM clicks (id VARCHAR KEY, page VARCHAR) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');",
             "CREATE TABLE out AS SELECT u.level AS level, AS_VALUE(u.level) AS k, COUNT(*) AS n",
             "  FROM clicks c JOIN users u ON c.id = u.id GROUP BY u.level;"], chunks, want,
-            warmup=2)  # the users are read first: an inner join drops clicks of users not seen yet
+            # An inner join drops clicks of users it has not seen: clicks come once every user went through the
+            # repartition topic (a user's clicks follow it in its partition there).
+            feed_when=lambda: count(kafka.bootstrap, "pipe-q-repartition") >= users)
     assert "(front:" in log, log[-3000:]
     print(f"kafka scale-out join: {total} clicks of {users} users, counts per level exact after a kill; "
           f"the survivor restored {log.count('state restored from')} tasks from the changelog")
@@ -456,7 +460,8 @@ def test_kafka_scale_out_join_repartitions_both_sides_by_the_join_key():
             "  WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');",
             "CREATE TABLE out AS SELECT u.level AS level, AS_VALUE(u.level) AS k, COUNT(*) AS n",
             "  FROM clicks c JOIN users u ON c.user = u.id GROUP BY u.level;"], chunks, want,
-            warmup=3, source_per_topic=True)  # the users are read first: an inner join drops clicks of users not seen yet
+            feed_when=lambda: count(kafka.bootstrap, "pipe-q-repartition") >= users,  # as in the test above
+            source_per_topic=True)
     # The survivor restored the joins and counts of a's repartition partitions (a's users partitions only once a
     # user changes again: a task is made for a partition when records of it come).
     assert "(group)" in log, log[-3000:]
