@@ -41,9 +41,10 @@ static void run_command(rd_kafka_mock_cluster_t *cluster, char *line) {
   } else if (sscanf(line, "leader %255s %d %d", topic, &a, &b) == 3) {
     err = rd_kafka_mock_partition_set_leader(cluster, topic, a, b);
   } else if (sscanf(line, "errors %d %d %d", &a, &b, &c) == 3 && c >= 0) {
-    rd_kafka_resp_err_t *errors = static_cast<rd_kafka_resp_err_t *>(calloc(static_cast<size_t>(c) + 1, sizeof(*errors)));
-    for (int i = 0; i < c; i++) errors[i] = static_cast<rd_kafka_resp_err_t>(b);
-    rd_kafka_mock_push_request_errors_array(cluster, static_cast<int16_t>(a), static_cast<size_t>(c), errors);
+    size_t count = static_cast<size_t>(c);
+    rd_kafka_resp_err_t *errors = static_cast<rd_kafka_resp_err_t *>(calloc(count + 1, sizeof(*errors)));
+    for (size_t i = 0; i < count; i++) errors[i] = static_cast<rd_kafka_resp_err_t>(b);
+    rd_kafka_mock_push_request_errors_array(cluster, static_cast<int16_t>(a), count, errors);
     free(errors);
   } else if (sscanf(line, "rtt %d %d", &a, &b) == 2) {
     err = rd_kafka_mock_broker_set_rtt(cluster, a, b);

@@ -1,8 +1,8 @@
 // pipe_kafka_consumer_lag{source,topic,partition}: messages between a kafka source's position and each assigned
 // partition's end. Computed when /metrics is read (a MetricsRegistry collector) from what librdkafka answers on any
 // thread — the assignment, the position after the last message handed to pipe (else the committed offset), the
-// high watermark of the last fetch — so it stays current while the source thread waits on a full queue, which is when a slow sink makes the
-// lag grow and matter.
+// high watermark of the last fetch — so it stays current while the source thread waits on a full queue, which is
+// when a slow sink makes the lag grow and matter.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
