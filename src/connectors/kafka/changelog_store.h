@@ -53,7 +53,7 @@ class ChangelogStore final : public sql::SnapshotStore {
   std::mutex mu_;                // Write runs on sink threads
   std::string delivery_error_;   // the first failed delivery of the current Write
   uint64_t next_snapshot_id_ = 0;
-  std::mutex restore_mu_;  // Load may run on several stage threads
+  std::mutex restore_mu_;  // one Load at a time: the consumer has one assignment
   KafkaClient restore_consumer_;
 };
 

@@ -28,8 +28,9 @@ void ConsumerLagGauges::Refresh() {
   for (int i = 0; i < owned->cnt; ++i)
     if (owned->elems[i].offset < 0)
       rd_kafka_topic_partition_list_add(unread.get(), owned->elems[i].topic, owned->elems[i].partition);
-  if (unread->cnt > 0 && rd_kafka_committed(consumer_, unread.get(), kCommittedTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR)
-    unread->cnt = 0;  // not known now: those keep their last value
+  // Not known now (no answer in time): those partitions keep their last value.
+  const bool committed_known =
+      unread->cnt > 0 && rd_kafka_committed(consumer_, unread.get(), kCommittedTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR;
   for (int i = 0; i < owned->cnt; ++i) {
     const rd_kafka_topic_partition_t& tp = owned->elems[i];
     int64_t low = -1, high = -1;
@@ -37,6 +38,7 @@ void ConsumerLagGauges::Refresh() {
     if (rd_kafka_get_watermark_offsets(consumer_, tp.topic, tp.partition, &low, &high) != 0 || high < 0) continue;
     int64_t position = tp.offset;
     if (position < 0) {
+      if (!committed_known) continue;
       rd_kafka_topic_partition_t* start = rd_kafka_topic_partition_list_find(unread.get(), tp.topic, tp.partition);
       if (!start) continue;
       position = start->offset >= 0 ? start->offset : from_earliest_ ? low : high;
