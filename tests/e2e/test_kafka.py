@@ -51,6 +51,11 @@ def _numbers(bootstrap, topic):
     return [json.loads(v)["n"] for v in consume(bootstrap, topic)]
 
 
+def _missing_and_duplicates(out, total):
+    """The numbers 0..total-1 not in `out`, and how many of `out` are repeats."""
+    return set(range(total)) - set(out), len(out) - len(set(out))
+
+
 def test_kafka_to_kafka_keeps_keys_headers_timestamps():
     with MockKafka(topics={"in": 4, "out": 4}, brokers=3) as kafka:
         # Compact JSON: the sink writes JSON back compactly, so value bytes compare equal.
@@ -131,8 +136,7 @@ def test_kafka_at_least_once_under_repeated_sigkill():
         p = run_pipe(["run", f"{d}/final.yaml", "--state-dir", f"{d}/state"], timeout=120)
         assert p.returncode == 0, p.stderr
         out = _numbers(kafka.bootstrap, "out")
-        missing = set(range(total)) - set(out)
-        duplicates = len(out) - len(set(out))
+        missing, duplicates = _missing_and_duplicates(out, total)
         print(f"kafka at-least-once: {kills} kills, {len(out)} output records, missing {len(missing)}, "
               f"duplicates {duplicates}")
         assert kills >= 5, f"only {kills} kills while input was arriving"
@@ -256,7 +260,7 @@ def test_kafka_two_processes_share_a_group_and_survive_a_kill():
         assert not feed_errors, feed_errors
         out = _numbers(kafka.bootstrap, "out")
         assert set(out) == set(range(total))
-        print(f"kafka two processes: {len(out)} output records, duplicates {len(out) - len(set(out))}")
+        print(f"kafka two processes: {len(out)} output records, duplicates {_missing_and_duplicates(out, total)[1]}")
 
 
 def _scale_out_two_processes_one_killed(kafka, input_topics, statements, chunks, want, pause=0.5, feed_when=None,
@@ -510,8 +514,7 @@ def test_kafka_rides_out_a_broker_outage_leader_moves_and_request_errors():
                 proc.wait()
         assert proc.returncode == 0, err
         out = _numbers(kafka.bootstrap, "out")
-        missing = set(range(total)) - set(out)
-        duplicates = len(out) - len(set(out))
+        missing, duplicates = _missing_and_duplicates(out, total)
         print(f"kafka faults: broker down 5 s, 2 leader moves, 15 request errors; {len(out)} records out, "
               f"missing {len(missing)}, duplicates {duplicates}")
         assert not missing, f"{len(missing)} records lost, e.g. {sorted(missing)[:5]}"
