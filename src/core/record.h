@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/ack.h"
+#include "core/position.h"
 #include "core/value.h"
 
 namespace pipeline {
@@ -63,6 +64,7 @@ struct Record {
   std::string topic;        // stream or topic name; routers (RegexRouter, TimestampRouter) rewrite it
   int32_t partition = -1;   // source partition (ROWPARTITION), -1 if none
   int64_t offset = -1;      // source offset (ROWOFFSET): byte offset for files, Kafka offset for Kafka
+  Position position;        // where the input record that produced this one sits in its source (core/position.h)
   std::optional<WindowBounds> window;
   std::shared_ptr<const RawValue> raw;  // see RawValue; null unless a sink asked for it
 
@@ -81,6 +83,9 @@ struct Record {
 struct Batch {
   std::vector<Record> records;
   std::vector<AckToken> acks;  // released when this batch (and every copy of its tokens) is done
+  // Set by a source: per lane, the position it resumes from once this batch (and every earlier one) is
+  // acknowledged. A batch may carry progress and no records (a keepalive's LSN while captured tables are idle).
+  std::vector<Position> progress;
 
   size_t size() const { return records.size(); }
   bool empty() const { return records.empty(); }
@@ -100,6 +105,7 @@ inline void Batch::Append(Batch&& other) {
   for (auto& a : other.acks) acks.push_back(std::move(a));
   other.records.clear();
   other.acks.clear();
+  other.progress.clear();  // progress belongs to the source's ledger once the batch was issued
 }
 
 }  // namespace pipeline
