@@ -103,9 +103,10 @@ inline void Batch::Append(Batch&& other) {
     for (auto& r : other.records) records.push_back(std::move(r));
   }
   for (auto& a : other.acks) acks.push_back(std::move(a));
+  progress.insert(progress.end(), other.progress.begin(), other.progress.end());
   other.records.clear();
   other.acks.clear();
-  other.progress.clear();  // progress belongs to the source's ledger once the batch was issued
+  other.progress.clear();
 }
 
 }  // namespace pipeline
