@@ -13,13 +13,15 @@ void RegisterBuiltins(Registry& registry) {
   RegisterSqlStage(registry);
 }
 
-const Registry& BuiltinRegistry() {
-  static const Registry registry = [] {
+Registry& RegistryForTests() {
+  static Registry registry = [] {
     Registry r;
     RegisterBuiltins(r);
     return r;
   }();
   return registry;
 }
+
+const Registry& BuiltinRegistry() { return RegistryForTests(); }
 
 }  // namespace pipeline

@@ -12,6 +12,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,5 +44,8 @@ struct Position {
   std::string ToString() const;
   static std::optional<Position> Parse(std::string_view text);
 };
+
+// Per lane, one position: what a source resumes from (the runtime's acknowledged progress).
+using LanePositions = std::map<LaneId, Position>;
 
 }  // namespace pipeline

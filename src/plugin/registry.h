@@ -60,5 +60,8 @@ class Registry {
 
 // The process-wide registry with every built-in component registered.
 const Registry& BuiltinRegistry();
+// The same registry, for unit tests that add components of their own (a source that counts its keepalives)
+// before building a pipeline. The pipe binary never calls it.
+Registry& RegistryForTests();
 
 }  // namespace pipeline

@@ -36,25 +36,43 @@ class BatchQueue {
     while (ring_.pop(e)) delete e;
   }
 
-  // Blocks while full. Returns false (dropping the envelope) once the queue is closed.
-  bool Push(Envelope envelope) {
+  enum class PushResult { kPushed, kTimedOut, kClosed };
+
+  // Waits up to `timeout` for room. On kTimedOut the envelope is left in `envelope`, to push again later: a
+  // source uses that to keep talking to its server while downstream is full.
+  PushResult PushFor(Envelope& envelope, std::chrono::nanoseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     auto* e = new Envelope(std::move(envelope));
     for (int spins = 0;; ++spins) {
       uint32_t seen = version_.load(std::memory_order_acquire);
       if (closed_.load(std::memory_order_acquire)) {
         delete e;
-        return false;
+        return PushResult::kClosed;
       }
       if (ring_.bounded_push(e)) break;
       if (spins < 64) {
         std::this_thread::yield();
         continue;
       }
-      WaitFor(seen, std::chrono::milliseconds(100));
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) {
+        envelope = std::move(*e);
+        delete e;
+        return PushResult::kTimedOut;
+      }
+      WaitFor(seen, std::min<std::chrono::nanoseconds>(deadline - now, std::chrono::milliseconds(100)));
     }
     depth_.fetch_add(1, std::memory_order_relaxed);
     Bump();
-    return true;
+    return PushResult::kPushed;
+  }
+
+  // Blocks while full. Returns false (dropping the envelope) once the queue is closed.
+  bool Push(Envelope envelope) {
+    while (true) {
+      PushResult r = PushFor(envelope, std::chrono::hours(1));
+      if (r != PushResult::kTimedOut) return r == PushResult::kPushed;
+    }
   }
 
   // Waits up to `timeout` for an envelope. False on timeout or when closed and empty.

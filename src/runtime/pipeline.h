@@ -22,6 +22,7 @@
 #include "plugin/source.h"
 #include "runtime/batch_queue.h"
 #include "runtime/checkpoint_store.h"
+#include "runtime/position_ledger.h"
 #include "runtime/transform_chain.h"
 
 namespace pipeline {
@@ -83,6 +84,7 @@ class Pipeline {
     std::unique_ptr<Source> source;
     std::unique_ptr<TransformChain> chain;
     std::shared_ptr<AckTracker> tracker;
+    PositionLedger ledger;  // source thread only
     Stream* out = nullptr;
     StageMetrics metrics;
     Counter* checkpoint_age = nullptr;
@@ -119,6 +121,10 @@ class Pipeline {
   void InitMetrics();
 
   void RunSource(SourceNode& node, std::stop_token stop);
+  void WireSourceContext(SourceNode& node);
+  // Hands a source's batch to every consumer of its stream. While one is full, calls `while_blocked` (the
+  // source's Service() and commits) about every 100 ms. False if the source failed meanwhile.
+  bool PublishFromSource(SourceNode& node, BatchPtr batch, const std::function<bool()>& while_blocked);
   void RunStage(StageNode& node);
   void RunSink(SinkNode& node);
   // Pops `queue` until each of its producers ended or the pipeline failed: every batch goes to on_batch, and

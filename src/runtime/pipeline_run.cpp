@@ -91,13 +91,36 @@ Status Pipeline::Run() {
   return {};
 }
 
-void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
-  const std::string& name = n.config->name;
-  n.context.name = name;
+void Pipeline::WireSourceContext(SourceNode& n) {
+  n.context.name = n.config->name;
   n.context.state_dir = options_.state_dir;
   n.context.checkpoints = checkpoints_.get();
   n.context.metrics = options_.metrics;
   n.context.wait_all_acked = [tracker = n.tracker](std::chrono::milliseconds t) { return tracker->WaitAllAcked(t); };
+  n.context.acknowledged = [&n]() -> const LanePositions& {
+    n.ledger.Acknowledge(n.tracker->AckedThrough());
+    return n.ledger.acknowledged();
+  };
+  n.context.forget_lanes = [&n](const std::vector<LaneId>& lanes) { n.ledger.Forget(lanes); };
+}
+
+bool Pipeline::PublishFromSource(SourceNode& n, BatchPtr batch, const std::function<bool()>& while_blocked) {
+  const auto& consumers = n.out->consumers;
+  for (size_t i = 0; i < consumers.size(); ++i) {
+    Envelope e{consumers[i].input, i + 1 == consumers.size() ? std::move(batch) : batch};
+    while (true) {
+      auto pushed = consumers[i].queue->PushFor(e, kPollInterval);
+      if (pushed == BatchQueue::PushResult::kClosed) break;  // the pipeline failed: nothing counts any more
+      if (pushed == BatchQueue::PushResult::kPushed) break;
+      if (!while_blocked()) return false;
+    }
+  }
+  return true;
+}
+
+void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
+  const std::string& name = n.config->name;
+  WireSourceContext(n);
   Status opened = RetryWhileRetryable("source " + name, stop, [&] { return n.source->Open(n.context); });
   if (!opened.ok()) {
     Fail(FatalError("source " + name + ": " + opened.message()));
@@ -107,19 +130,28 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
   n.tracker->SetOrigin(name, n.source->StablePositions());
   if (++sources_open_ == static_cast<int>(sources_.size())) ready_ = true;
 
-  uint64_t committed = 0;
+  // The ledger moves when acknowledgements arrive; Commit() is called at most every kCommitInterval (and once
+  // more at the end) with every lane's acknowledged resume position.
+  bool uncommitted = false;
   auto last_commit = Clock::now();
   auto commit = [&](bool force) {
-    uint64_t through = n.tracker->AckedThrough();
+    if (n.ledger.Acknowledge(n.tracker->AckedThrough())) uncommitted = true;
     auto now = Clock::now();
-    if (through > committed && (force || now - last_commit >= kCommitInterval)) {
-      Status s = n.source->Commit(through);
+    if (uncommitted && (force || now - last_commit >= kCommitInterval)) {
+      Status s = n.source->Commit(n.ledger.acknowledged());
       if (!s.ok()) return Fail(FatalError("source " + name + ": cannot commit its position: " + s.message()));
-      committed = through;
+      uncommitted = false;
       last_commit = now;
     }
     if (n.checkpoint_age)
       n.checkpoint_age->Set(std::chrono::duration_cast<std::chrono::seconds>(now - last_commit).count());
+  };
+  // Downstream is full: the source keeps its connection alive and commits what was acknowledged meanwhile.
+  auto while_blocked = [&] {
+    Status s = n.source->Service(stop);
+    if (!s.ok()) Fail(Error(s.error().kind(), "source " + name + ": " + s.message()));
+    if (!failed_) commit(false);
+    return !failed_;
   };
 
   while (!stop.stop_requested() && !failed_) {
@@ -134,8 +166,13 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
       Fail(Error(r.error().kind(), "source " + name + ": " + r.error().message()));
       break;
     }
-    if (!batch.records.empty()) {
+    if (!batch.records.empty() || !batch.progress.empty()) {
+      // A batch of progress alone gets its token too: dropped at once, it completes when everything before it did.
       batch.acks.push_back(n.tracker->Issue());
+      n.ledger.Seal(n.tracker->issued(), std::move(batch.progress));
+      batch.progress.clear();
+    }
+    if (!batch.records.empty()) {
       Add(n.metrics.in, static_cast<int64_t>(batch.size()));
       Status s = n.chain->Apply(batch);
       if (!s.ok()) {
@@ -143,7 +180,8 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
         break;
       }
       Add(n.metrics.out, static_cast<int64_t>(batch.size()));
-      if (!batch.records.empty()) Publish(*n.out, std::make_shared<Batch>(std::move(batch)));
+      if (!batch.records.empty() && !PublishFromSource(n, std::make_shared<Batch>(std::move(batch)), while_blocked))
+        break;
     }
     commit(false);
     if (*r == ReadStatus::kEnd) break;

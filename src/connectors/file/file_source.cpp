@@ -107,6 +107,9 @@ Status FileSource::Track(const std::string& path, bool initial) {
   f->fd = fd;
   f->reader = LineReader(settings_.chunk_bytes, settings_.max_line_bytes);
   f->quiet_since = Clock::now();
+  f->lane = Lanes::Intern("file " + std::to_string(id.dev) + ":" + std::to_string(id.ino));
+  f->progress_noted = offset;
+  lane_files_[f->lane] = {id, path};
   PIPE_RETURN_IF_ERROR(StartDecoder(*f, offset));
   if (!initial) LogInfo("file_opened", "reading new file " + path, {{"source", topic_}});
   files_.push_back(std::move(f));
@@ -148,6 +151,7 @@ Result<bool> FileSource::DecodeLine(TrackedFile& f, std::string_view line, int64
         r.raw = MakeRawValue("json", line, r.value);
       r.topic = topic_;
       r.offset = offset;
+      r.position = {f.lane, offset, 0};
       r.timestamp = now_ms;
       return true;
     }
@@ -214,9 +218,9 @@ Result<ReadStatus> FileSource::Read(Batch& out, std::stop_token stop) {
     TrackedFile& f = *files_[index];
     auto produced = ReadRecords(f, out, now_ms);
     if (!produced.ok()) return produced.error();
+    NoteProgress(f, out);
     if (*produced == 0) continue;
     cursor_ = index;  // stay on this file while it has data: whole chunks, sequential reads
-    pending_.push_back({++seq_, f.id, f.path, f.reader.consumed_offset()});
     return ReadStatus::kMore;
   }
   DropFinished();
@@ -264,12 +268,21 @@ void FileSource::DropFinished() {
   }
 }
 
-Status FileSource::Commit(uint64_t seq) {
+void FileSource::NoteProgress(TrackedFile& f, Batch& out) {
+  const int64_t consumed = f.reader.consumed_offset();
+  if (consumed == f.progress_noted) return;
+  f.progress_noted = consumed;
+  out.progress.push_back({f.lane, consumed, 0});
+}
+
+Status FileSource::Commit(const LanePositions& acknowledged) {
   bool changed = false;
-  while (!pending_.empty() && pending_.front().seq <= seq) {
-    auto& p = pending_.front();
-    committed_[p.id] = FilePosition{std::move(p.path), p.offset};
-    pending_.pop_front();
+  for (const auto& [lane, position] : acknowledged) {
+    auto file = lane_files_.find(lane);
+    if (file == lane_files_.end()) continue;
+    FilePosition& at = committed_[file->second.id];
+    if (at.offset == position.major && at.path == file->second.path) continue;
+    at = FilePosition{file->second.path, position.major};
     changed = true;
   }
   if (!changed || !ctx_) return {};
@@ -283,13 +296,27 @@ void FileSource::PrunePositions() {
   // Positions of files that are gone (rotated away and deleted) would pile up over months of rotation. Keep
   // those of tracked files and of files still found at their last path.
   if (committed_.size() <= files_.size() + 16) return;
+  std::vector<LaneId> gone;
   for (auto it = committed_.begin(); it != committed_.end();) {
     bool tracked = std::any_of(files_.begin(), files_.end(), [&](const auto& f) { return f->id == it->first; });
     struct stat st{};
     bool present = ::stat(it->second.path.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_ino) == it->first.ino &&
                    static_cast<uint64_t>(st.st_dev) == it->first.dev;
-    it = tracked || present ? std::next(it) : committed_.erase(it);
+    if (tracked || present) {
+      ++it;
+      continue;
+    }
+    for (auto lane = lane_files_.begin(); lane != lane_files_.end();) {
+      if (lane->second.id != it->first) {
+        ++lane;
+        continue;
+      }
+      gone.push_back(lane->first);
+      lane = lane_files_.erase(lane);
+    }
+    it = committed_.erase(it);
   }
+  if (!gone.empty() && ctx_->forget_lanes) ctx_->forget_lanes(gone);  // the ledger would hand them back
 }
 
 void FileSource::Close() {

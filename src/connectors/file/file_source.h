@@ -5,13 +5,14 @@
 //                 old file (by inode) and opens the new one from its start; a file that shrinks (truncation,
 //                 copytruncate rotation) is read again from its start; new files matching the glob are picked up.
 //
-// Delivery is at-least-once: each batch remembers (file, offset after it); Commit(seq) saves the offsets of the
-// acknowledged batches through SourceContext::SaveCheckpoint, and Open() resumes from them (matched by
-// device+inode, so a position follows its file through a rename). Threading: one source thread (see Source).
+// Delivery is at-least-once. Each file is a lane ("file <dev>:<inode>"); a record's position is the byte offset of
+// its line, a batch's progress the offset after what it consumed. Commit() saves the acknowledged offsets through
+// SourceContext::SaveCheckpoint, and Open() resumes from them (matched by device+inode, so a position follows its
+// file through a rename). Threading: one source thread (see Source).
 #pragma once
 
 #include <chrono>
-#include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,7 +53,7 @@ class FileSource : public Source {
 
   Status Open(SourceContext& ctx) override;
   Result<ReadStatus> Read(Batch& out, std::stop_token stop) override;
-  Status Commit(uint64_t seq) override;
+  Status Commit(const LanePositions& acknowledged) override;
   // A byte offset names a record only while one file is read: a glob's files share offsets.
   bool StablePositions() const override { return settings_.path.find_first_of("*?[") == std::string::npos; }
   void Close() override;
@@ -67,12 +68,12 @@ class FileSource : public Source {
     bool rotated = false;   // the path names another file now (or none): drain, then drop
     std::chrono::steady_clock::time_point quiet_since;  // last time it grew, for rotate_wait
     bool finished = false;  // fully read and its last line handed out
+    LaneId lane = kNoLane;
+    int64_t progress_noted = -1;  // the consumed offset last put in a batch's progress
   };
-  struct PendingBatch {
-    uint64_t seq;
+  struct LaneFile {
     FileId id;
     std::string path;
-    int64_t offset;
   };
 
   Status Scan(bool initial);
@@ -81,6 +82,8 @@ class FileSource : public Source {
   void CheckRotation();
   void DropFinished();
   void PrunePositions();
+  // Adds `f`'s consumed offset to the batch's progress when it moved (also past lines that made no record).
+  void NoteProgress(TrackedFile& f, Batch& out);
   // Appends up to batch_size records from `f`; returns how many.
   Result<size_t> ReadRecords(TrackedFile& f, Batch& out, int64_t now_ms);
   // Decodes one line into out (or applies on_error); returns whether a record was added.
@@ -94,8 +97,7 @@ class FileSource : public Source {
   std::vector<std::unique_ptr<TrackedFile>> files_;
   size_t cursor_ = 0;
   FilePositions committed_;
-  std::deque<PendingBatch> pending_;
-  uint64_t seq_ = 0;
+  std::map<LaneId, LaneFile> lane_files_;  // every file this source handed out positions of
   DeadLetterFile dead_letter_;
   Counter* bad_records_ = nullptr;
   std::chrono::steady_clock::time_point last_rotation_check_;

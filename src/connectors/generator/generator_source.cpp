@@ -20,6 +20,7 @@ GeneratorSource::GeneratorSource(GeneratorSettings settings, std::unique_ptr<Dat
 
 Status GeneratorSource::Open(SourceContext& ctx) {
   topic_ = ctx.name;
+  lane_ = Lanes::Intern("generator " + ctx.name);
   started_ = std::chrono::steady_clock::now();
   return {};
 }
@@ -65,6 +66,7 @@ Result<ReadStatus> GeneratorSource::Read(Batch& out, std::stop_token stop) {
     r.timestamp = settings_.start_time_ms + static_cast<int64_t>(n * settings_.step_micros / 1000);
     r.topic = topic_;
     r.offset = static_cast<int64_t>(n);
+    r.position = {lane_, static_cast<int64_t>(n), 0};
     dataset_->Generate(n, r.timestamp, rng_, r);
     if (keyed) SetKey(r);
   }

@@ -31,7 +31,7 @@ class GeneratorSource : public Source {
 
   Status Open(SourceContext& ctx) override;
   Result<ReadStatus> Read(Batch& out, std::stop_token stop) override;
-  Status Commit(uint64_t) override { return {}; }  // nothing to resume: a generator starts over
+  Status Commit(const LanePositions&) override { return {}; }  // nothing to resume: a generator starts over
   void Close() override {}
 
   uint64_t generated() const { return generated_; }
@@ -45,6 +45,7 @@ class GeneratorSource : public Source {
   std::unique_ptr<Dataset> dataset_;
   Random rng_;
   std::string topic_;
+  LaneId lane_ = kNoLane;  // "generator <stream>": a record's position is its sequence number
   uint64_t generated_ = 0;
   std::chrono::steady_clock::time_point started_;
   // Key field slot, resolved once per shape.

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "connectors/kafka/kafka_handles.h"
-#include "connectors/kafka/offset_ledger.h"
+#include "connectors/kafka/topic_partition.h"
 
 namespace pipeline::kafka {
 

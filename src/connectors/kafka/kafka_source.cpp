@@ -135,13 +135,34 @@ Result<ReadStatus> KafkaSource::Read(Batch& out, std::stop_token stop) {
   }
   raw_block_.reset();  // the records hold what they need of it
   if (!deferred_error_.ok()) return deferred_error_.error();
-  ledger_.ForEachOpen([&](const TopicPartition& tp, int64_t next) { progress_->Advance(tp, next); });
-  if (appended > 0) {
-    ledger_.Seal(++batches_emitted_);
-    return ReadStatus::kMore;
-  }
+  for (const Position& p : open_progress_) progress_->Advance(partitions_by_lane_.at(p.lane), p.major);
+  // Messages that emitted nothing (skipped as undecodable) still move their partitions: a batch of progress alone.
+  out.progress = std::move(open_progress_);
+  open_progress_.clear();
+  if (appended > 0) return ReadStatus::kMore;
   if (settings_.stop_at_end && progress_->AllReachedEnd()) return ReadStatus::kEnd;
   return ReadStatus::kIdle;
+}
+
+LaneId KafkaSource::LaneOf(const std::string& topic, int32_t partition) {
+  if (last_lane_ != kNoLane && last_lane_key_.second == partition && last_lane_key_.first == topic) return last_lane_;
+  last_lane_key_ = {topic, partition};
+  auto [it, added] = lanes_.try_emplace(last_lane_key_, kNoLane);
+  if (added) {
+    it->second = Lanes::Intern(topic + "/" + std::to_string(partition));
+    partitions_by_lane_[it->second] = {topic, partition};
+  }
+  return last_lane_ = it->second;
+}
+
+void KafkaSource::NoteProgress(LaneId lane, int64_t next_offset) {
+  for (Position& p : open_progress_) {
+    if (p.lane == lane) {
+      p.major = std::max(p.major, next_offset);
+      return;
+    }
+  }
+  open_progress_.push_back({lane, next_offset, 0});
 }
 
 const std::string& KafkaSource::TopicName(rd_kafka_topic_t* rkt) {
@@ -154,7 +175,8 @@ const std::string& KafkaSource::TopicName(rd_kafka_topic_t* rkt) {
 
 Status KafkaSource::AppendRecord(const rd_kafka_message_t* m, Batch& out) {
   const std::string& topic = TopicName(m->rkt);
-  ledger_.Note(topic, m->partition, m->offset);
+  const LaneId lane = LaneOf(topic, m->partition);
+  NoteProgress(lane, m->offset + 1);
   Record& r = out.records.emplace_back();
   Status decoded = key_decoder_.Decode(m->key, m->key_len, r.key);
   const char* part = "key";
@@ -191,6 +213,7 @@ Status KafkaSource::AppendRecord(const rd_kafka_message_t* m, Batch& out) {
   r.topic = topic;
   r.partition = m->partition;
   r.offset = m->offset;
+  r.position = {lane, m->offset, 0};
   return {};
 }
 
@@ -223,17 +246,20 @@ Status KafkaSource::HandleMessageError(const rd_kafka_message_t* m) {
   return {};
 }
 
-Status KafkaSource::Commit(uint64_t seq) {
-  ledger_.Acknowledge(seq);
-  CommitAcknowledged(assigned_, /*synchronous=*/false);
+Status KafkaSource::Commit(const LanePositions& acknowledged) {
+  CommitAcknowledged(acknowledged, assigned_, /*synchronous=*/false);
   return {};
 }
 
-void KafkaSource::CommitAcknowledged(const std::set<TopicPartition>& partitions, bool synchronous) {
+void KafkaSource::CommitAcknowledged(const LanePositions& acknowledged, const std::set<TopicPartition>& partitions,
+                                     bool synchronous) {
   if (!consumer_ || (link_ && link_->offsets_committed_by_sink())) return;
   CommitOffsets changed;
-  for (const auto& [tp, offset] : ledger_.acknowledged()) {
-    if (!partitions.count(tp)) continue;
+  for (const auto& [lane, position] : acknowledged) {
+    auto known = partitions_by_lane_.find(lane);
+    if (known == partitions_by_lane_.end() || !partitions.count(known->second)) continue;
+    const TopicPartition& tp = known->second;
+    const int64_t offset = position.major;
     auto it = committed_.find(tp);
     if (it != committed_.end() && it->second == offset && !synchronous) continue;
     changed.emplace(tp, offset);
@@ -319,15 +345,17 @@ void KafkaSource::HandleRevoke(rd_kafka_topic_partition_list_t* partitions) {
     auto timeout = settings_.rebalance_timeout;
     if (closing_) timeout = std::min(timeout, std::chrono::milliseconds(5000));
     bool all_acked = ctx_.wait_all_acked ? ctx_.wait_all_acked(timeout) : false;
-    if (all_acked) {
-      ledger_.Acknowledge(UINT64_MAX);
-    } else if (ledger_.pending_batches() > 0) {
-      Warn(std::to_string(ledger_.pending_batches()) +
-           " batches were not delivered before partitions were revoked; their messages will be read again");
-    }
-    CommitAcknowledged(revoked, /*synchronous=*/true);
+    if (!all_acked)
+      Warn("some batches were not delivered before partitions were revoked; their messages will be read again");
+    if (ctx_.acknowledged) CommitAcknowledged(ctx_.acknowledged(), revoked, /*synchronous=*/true);
   }
-  ledger_.Forget(revoked);
+  std::vector<LaneId> revoked_lanes;
+  for (const auto& tp : revoked)
+    if (auto it = lanes_.find({tp.topic, tp.partition}); it != lanes_.end()) revoked_lanes.push_back(it->second);
+  std::erase_if(open_progress_, [&](const Position& p) {
+    return std::find(revoked_lanes.begin(), revoked_lanes.end(), p.lane) != revoked_lanes.end();
+  });
+  if (ctx_.forget_lanes) ctx_.forget_lanes(revoked_lanes);
   progress_->Revoke(revoked);
   for (const auto& tp : revoked) {
     assigned_.erase(tp);
@@ -386,9 +414,8 @@ void KafkaSource::Close() {
   if (!consumer_) return;
   closing_ = true;
   // The runtime commits after the last acknowledgement; if it has not yet, everything delivered by now counts.
-  if (ctx_.wait_all_acked && ctx_.wait_all_acked(std::min(settings_.rebalance_timeout, std::chrono::milliseconds(5000))))
-    ledger_.Acknowledge(UINT64_MAX);
-  CommitAcknowledged(assigned_, /*synchronous=*/true);
+  if (ctx_.wait_all_acked) ctx_.wait_all_acked(std::min(settings_.rebalance_timeout, std::chrono::milliseconds(5000)));
+  if (ctx_.acknowledged) CommitAcknowledged(ctx_.acknowledged(), assigned_, /*synchronous=*/true);
   lag_gauges_.reset();
   rd_kafka_consumer_close(consumer_.get());
   if (link_) link_->Withdraw();

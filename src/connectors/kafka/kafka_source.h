@@ -1,5 +1,6 @@
 // The `kafka` source: a consumer-group member that turns messages into Records (key, value, headers, timestamp,
-// topic, partition, offset) and commits offsets only for batches every sink acknowledged.
+// topic, partition, offset; Position ("<topic>/<partition>", offset)) and commits offsets only for batches every
+// sink acknowledged (the runtime's position ledger).
 //
 // Threading: everything runs on the source thread, including librdkafka's rebalance callback (served from
 // rd_kafka_consumer_poll inside Read). On revoke it waits for in-flight batches (SourceContext::wait_all_acked)
@@ -20,7 +21,7 @@
 #include "connectors/kafka/consumer_lag.h"
 #include "connectors/kafka/kafka_format.h"
 #include "connectors/kafka/kafka_handles.h"
-#include "connectors/kafka/offset_ledger.h"
+#include "connectors/kafka/topic_partition.h"
 #include "connectors/kafka/partition_progress.h"
 #include "connectors/kafka/raw_payload_block.h"
 #include "plugin/options.h"
@@ -61,7 +62,7 @@ class KafkaSource : public Source {
 
   Status Open(SourceContext& ctx) override;
   Result<ReadStatus> Read(Batch& out, std::stop_token stop) override;
-  Status Commit(uint64_t seq) override;
+  Status Commit(const LanePositions& acknowledged) override;
   bool StablePositions() const override { return true; }  // Kafka offsets name records for good
   void Close() override;
 
@@ -84,7 +85,12 @@ class KafkaSource : public Source {
   Status DecodeValue(const rd_kafka_message_t* message, Record& r);
   const std::string& TopicName(rd_kafka_topic_t* rkt);
   // Commits acknowledged offsets that changed since the last commit, limited to owned partitions.
-  void CommitAcknowledged(const std::set<TopicPartition>& partitions, bool synchronous);
+  void CommitAcknowledged(const LanePositions& acknowledged, const std::set<TopicPartition>& partitions,
+                          bool synchronous);
+  // The lane of a partition: "<topic>/<partition>", interned once per partition.
+  LaneId LaneOf(const std::string& topic, int32_t partition);
+  // The batch being read advanced `lane` to `next_offset`.
+  void NoteProgress(LaneId lane, int64_t next_offset);
   void Warn(const std::string& message) const;
 
   KafkaSourceSettings settings_;
@@ -93,12 +99,15 @@ class KafkaSource : public Source {
   std::shared_ptr<ConsumerLink> link_;
   PayloadDecoder key_decoder_;
   PayloadDecoder value_decoder_;
-  OffsetLedger ledger_;
+  std::map<std::pair<std::string, int32_t>, LaneId> lanes_;
+  std::map<LaneId, TopicPartition> partitions_by_lane_;
+  std::pair<std::string, int32_t> last_lane_key_{"", -1};  // consecutive messages mostly share a partition
+  LaneId last_lane_ = kNoLane;
+  std::vector<Position> open_progress_;  // per partition, the next offset after the batch being read
   std::unique_ptr<PartitionProgress> progress_;
   std::unique_ptr<ConsumerLagGauges> lag_gauges_;  // from Open to Close (it reads consumer_ on the /metrics thread)
   std::set<TopicPartition> assigned_;
   CommitOffsets committed_;  // what this member last committed, per partition
-  uint64_t batches_emitted_ = 0;
   bool rebalanced_during_read_ = false;
   bool keep_raw_values_ = false;  // a sink writes unchanged JSON values as they came (see RawValue)
   std::shared_ptr<RawPayloadBlock> raw_block_;  // the raw values of the batch being read

@@ -10,7 +10,7 @@
 #include <set>
 #include <string>
 
-#include "connectors/kafka/offset_ledger.h"
+#include "connectors/kafka/topic_partition.h"
 
 namespace pipeline::kafka {
 

@@ -12,6 +12,7 @@ StdinSource::StdinSource(StdinSettings settings) : settings_(std::move(settings)
 
 Status StdinSource::Open(SourceContext& ctx) {
   topic_ = ctx.name;
+  lane_ = Lanes::Intern("stdin");
   auto decoder = MakeDecoder(settings_.format);
   if (!decoder.ok()) return decoder.error();
   decoder_ = std::move(*decoder);
@@ -28,6 +29,7 @@ Status StdinSource::DecodeLine(std::string_view line, int64_t offset, Batch& out
   if (status.ok()) {
     r.topic = topic_;
     r.offset = offset;
+    r.position = {lane_, offset, 0};
     r.timestamp = now_ms;
     return {};
   }
@@ -66,6 +68,11 @@ Result<ReadStatus> StdinSource::Read(Batch& out, std::stop_token) {
       break;
     }
     waited = false;  // got bytes: split them before deciding to wait again
+  }
+  // Progress past skipped and dead-lettered lines too, so that their dead letters are synced by the next Commit.
+  if (reader_.consumed_offset() != progress_noted_) {
+    progress_noted_ = reader_.consumed_offset();
+    out.progress.push_back({lane_, progress_noted_, 0});
   }
   if (out.size() > before) return ReadStatus::kMore;
   return eof_ ? ReadStatus::kEnd : ReadStatus::kIdle;

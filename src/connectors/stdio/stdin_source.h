@@ -26,7 +26,8 @@ class StdinSource : public Source {
   explicit StdinSource(StdinSettings settings);
   Status Open(SourceContext& ctx) override;
   Result<ReadStatus> Read(Batch& out, std::stop_token stop) override;
-  Status Commit(uint64_t) override { return dead_letter_.Sync(); }
+  // Nothing to resume from (stdin cannot be read again), but dead letters are made durable with each commit.
+  Status Commit(const LanePositions&) override { return dead_letter_.Sync(); }
   void Close() override { dead_letter_.Close(); }
 
  private:
@@ -38,6 +39,8 @@ class StdinSource : public Source {
   file::DeadLetterFile dead_letter_;
   std::string topic_;
   bool eof_ = false;
+  LaneId lane_ = kNoLane;          // "stdin": positions are byte offsets
+  int64_t progress_noted_ = 0;
 };
 
 }  // namespace pipeline::stdio

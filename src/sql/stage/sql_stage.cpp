@@ -252,19 +252,22 @@ class SqlProcessor final : public Processor {
     return {};
   }
 
-  // Pushes one record with `push` and stamps the repartition records it causes with the record's position, when
-  // its source's positions are stable.
+  // Pushes one record with `push`. What it causes carries its position (a sink may need one per record: an
+  // Elasticsearch id, a database's offsets table); the repartition records are stamped with it too, when its
+  // source's positions are stable, so that a replay after a crash counts once.
   template <class PushFn>
   static Status Stamped(const AckTracker* origin, Record& record, std::vector<sql::Emitted>& out, PushFn push) {
     const size_t first = out.size();
-    const bool stamp = origin && record.offset >= 0;
+    const Position position = record.position;
+    const bool stamp = origin && position.valid();
     const std::string key = stamp ? sql::SourcePositionKey(*origin, record) : std::string();
-    const int64_t offset = record.offset;
     PIPE_RETURN_IF_ERROR(push(record));
-    if (!stamp) return {};
     int64_t index = 0;
-    for (size_t i = first; i < out.size(); ++i)
-      if (out[i].topic == sql::Engine::kRepartitionTopic) sql::OriginFilter::Stamp(out[i].record, key, offset, index++);
+    for (size_t i = first; i < out.size(); ++i) {
+      out[i].record.position = position;
+      if (stamp && out[i].topic == sql::Engine::kRepartitionTopic)
+        sql::OriginFilter::Stamp(out[i].record, key, position, index++);
+    }
     return {};
   }
 

@@ -194,25 +194,26 @@ const AckTracker* StableOrigin(const std::vector<AckToken>& acks) {
 }
 
 std::string SourcePositionKey(const AckTracker& origin, const Record& r) {
-  return origin.origin() + '\x1f' + r.topic + '\x1f' + std::to_string(r.partition);
+  return origin.origin() + '\x1f' + Lanes::Name(r.position.lane);
 }
 
 // Notes the record's position; true if a restored state already holds the record.
 bool ReplayFilter::Holds(const AckTracker& origin, const Record& r, Cursor& at) {
-  if (!at.record || at.record->partition != r.partition || at.record->topic != r.topic) {
+  if (at.lane != r.position.lane || !at.last) {
+    at.lane = r.position.lane;
     at.key = SourcePositionKey(origin, r);
-    at.last = &last_[at.key];  // stays valid: an unordered_map never moves its elements
+    at.last = &last_.try_emplace(at.key, Value2{-1, 0}).first->second;  // an unordered_map never moves elements
   }
-  at.record = &r;
+  const Value2 position{r.position.major, r.position.minor};
   bool held = false;
   if (!restored_.empty()) {
     auto it = restored_.find(at.key);
     if (it != restored_.end()) {
-      held = r.offset <= it->second;
+      held = position <= it->second;
       if (!held) restored_.erase(it);
     }
   }
-  if (r.offset > *at.last) *at.last = r.offset;
+  if (position > *at.last) *at.last = position;
   return held;
 }
 
@@ -223,7 +224,7 @@ std::vector<Record>& ReplayFilter::Admit(Batch& batch, std::vector<Record>& kept
   Cursor at;
   for (size_t i = 0; i < batch.records.size(); ++i) {
     const Record& r = batch.records[i];
-    bool skip = r.offset >= 0 && Holds(*origin, r, at);
+    bool skip = r.position.valid() && Holds(*origin, r, at);
     if (skip && !skipping) {
       kept.assign(batch.records.begin(), batch.records.begin() + static_cast<std::ptrdiff_t>(i));
       skipping = true;
@@ -236,25 +237,45 @@ std::vector<Record>& ReplayFilter::Admit(Batch& batch, std::vector<Record>& kept
 
 Value ReplayFilter::Save() const {
   Array positions;
-  for (const auto& [key, offset] : last_) positions.push_back(Value(Array{Value(key), Value(offset)}));
+  for (const auto& [key, at] : last_)
+    positions.push_back(Value(Array{Value(key), Value(at.first), Value(at.second)}));
   return Value(std::move(positions));
 }
 
+namespace {
+
+// Snapshots written before positions had lanes keyed Kafka records "source\x1ftopic\x1fpartition"; the lane of
+// a Kafka partition is "topic/partition". (File positions of such snapshots match no lane: they count again once.)
+std::string UpgradedPositionKey(std::string key) {
+  size_t first = key.find('\x1f');
+  size_t second = first == std::string::npos ? first : key.find('\x1f', first + 1);
+  if (second != std::string::npos) key[second] = '/';
+  return key;
+}
+
+}  // namespace
+
 void ReplayFilter::Restore(const Value& saved) {
   for (const auto& e : saved.as_array()) {
-    last_[e.as_array().at(0).as_string()] = e.as_array().at(1).as_int();
-    restored_[e.as_array().at(0).as_string()] = e.as_array().at(1).as_int();
+    const Array& a = e.as_array();
+    const bool old_form = a.size() == 2;  // [key, offset]
+    std::string key = old_form ? UpgradedPositionKey(a.at(0).as_string()) : a.at(0).as_string();
+    Value2 at{a.at(1).as_int(), old_form ? 0 : a.at(2).as_int()};
+    last_[key] = at;
+    restored_[key] = at;
   }
 }
 
 namespace {
 constexpr const char* kOriginHeader = "pipe-origin";
-constexpr const char* kOriginAtHeader = "pipe-origin-at";  // "<offset>:<index>"
+constexpr const char* kOriginAtHeader = "pipe-origin-at";  // "<major>[.<minor>]:<index>"
 }  // namespace
 
-void OriginFilter::Stamp(Record& r, const std::string& origin, int64_t offset, int64_t index) {
+void OriginFilter::Stamp(Record& r, const std::string& origin, const Position& at, int64_t index) {
+  std::string text = std::to_string(at.major);
+  if (at.minor != 0) text += "." + std::to_string(at.minor);
   r.headers.push_back({kOriginHeader, origin});
-  r.headers.push_back({kOriginAtHeader, std::to_string(offset) + ":" + std::to_string(index)});
+  r.headers.push_back({kOriginAtHeader, text + ":" + std::to_string(index)});
 }
 
 bool OriginFilter::Admit(const Record& r) {
@@ -267,8 +288,9 @@ bool OriginFilter::Admit(const Record& r) {
   }
   if (!origin || !at) return true;  // from a source without stable positions: nothing to compare
   char* rest = nullptr;
-  std::pair<int64_t, int64_t> position{std::strtoll(at->c_str(), &rest, 10), 0};
-  if (*rest == ':') position.second = std::strtoll(rest + 1, nullptr, 10);
+  std::tuple<int64_t, int64_t, int64_t> position{std::strtoll(at->c_str(), &rest, 10), 0, 0};
+  if (*rest == '.') std::get<1>(position) = std::strtoll(rest + 1, &rest, 10);
+  if (*rest == ':') std::get<2>(position) = std::strtoll(rest + 1, nullptr, 10);
   auto [it, first] = last_.try_emplace(*origin, position);
   if (first) return true;
   if (position <= it->second) {
@@ -281,7 +303,10 @@ bool OriginFilter::Admit(const Record& r) {
 
 Value OriginFilter::Save() const {
   Array out;
-  for (const auto& [origin, at] : last_) out.push_back(Value(Array{Value(origin), Value(at.first), Value(at.second)}));
+  for (const auto& [origin, at] : last_) {
+    const auto& [major, minor, index] = at;
+    out.push_back(Value(Array{Value(origin), Value(major), Value(index), Value(minor)}));
+  }
   return Value(std::move(out));
 }
 
@@ -289,7 +314,8 @@ void OriginFilter::Restore(const Value& saved) {
   last_.clear();
   for (const auto& e : saved.as_array()) {
     const Array& a = e.as_array();
-    last_[a.at(0).as_string()] = {a.at(1).as_int(), a.at(2).as_int()};
+    // [origin, major, index, minor]; snapshots from before composite positions have no minor.
+    last_[a.at(0).as_string()] = {a.at(1).as_int(), a.size() > 3 ? a.at(3).as_int() : 0, a.at(2).as_int()};
   }
 }
 

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -79,10 +80,10 @@ class StateSnapshots {
 // The one source every token of a batch comes from, if its positions are stable (Source::StablePositions); else
 // null.
 const AckTracker* StableOrigin(const std::vector<AckToken>& acks);
-// "source, topic, partition" of a record from `origin`: what its offset is a position in.
+// "source, lane" of a record from `origin`: what its Position's value is ordered in.
 std::string SourcePositionKey(const AckTracker& origin, const Record& r);
 
-// Positions of the records the state holds, per (source, topic, partition), and after a restore the skipping of
+// Positions of the records the state holds, per (source, lane), and after a restore the skipping of
 // replayed records at or below them. Only batches whose tokens all come from one source with stable positions
 // count; the skipping of a partition ends at its first record past the saved position.
 class ReplayFilter {
@@ -94,25 +95,26 @@ class ReplayFilter {
   int64_t skipped() const { return skipped_; }
 
  private:
-  // The position entry of the partition last seen: a batch is mostly one partition.
+  using Value2 = std::pair<int64_t, int64_t>;  // a Position's (major, minor)
+  // The position entry of the lane last seen: a batch is mostly one lane.
   struct Cursor {
-    const Record* record = nullptr;
+    LaneId lane = kNoLane;
     std::string key;
-    int64_t* last = nullptr;
+    Value2* last = nullptr;
   };
   bool Holds(const AckTracker& origin, const Record& r, Cursor& at);
-  std::unordered_map<std::string, int64_t> last_;      // key -> last offset admitted
-  std::unordered_map<std::string, int64_t> restored_;  // key -> skip offsets at or below, until passed
+  std::unordered_map<std::string, Value2> last_;      // key -> last position admitted
+  std::unordered_map<std::string, Value2> restored_;  // key -> skip positions at or below, until passed
   int64_t skipped_ = 0;
 };
 
-// Scale-out: every repartition record names the input record it came from (SourcePositionKey, offset) and its
+// Scale-out: every repartition record names the input record it came from (SourcePositionKey, position) and its
 // index among the repartition records that input made. After a crash the front replays input whose records the
 // repartition topic already holds, so one origin can arrive twice, as two messages; a task counts it once, since
 // per source partition the origins only grow (one process at a time reads a partition, in order).
 class OriginFilter {
  public:
-  static void Stamp(Record& repartition_record, const std::string& origin, int64_t offset, int64_t index);
+  static void Stamp(Record& repartition_record, const std::string& origin, const Position& at, int64_t index);
   // False for a record whose origin was counted already (or an earlier one of the same source partition).
   bool Admit(const Record& repartition_record);
   Value Save() const;
@@ -120,7 +122,8 @@ class OriginFilter {
   int64_t skipped() const { return skipped_; }
 
  private:
-  std::unordered_map<std::string, std::pair<int64_t, int64_t>> last_;  // origin -> (offset, index) last counted
+  // origin -> (major, minor, index) last counted
+  std::unordered_map<std::string, std::tuple<int64_t, int64_t, int64_t>> last_;
   int64_t skipped_ = 0;
 };
 

@@ -10,6 +10,7 @@
 #include "connectors/kafka/changelog_store.h"
 #include "connectors/kafka/kafka_sink.h"
 #include "connectors/kafka/kafka_source.h"
+#include "runtime/position_ledger.h"
 #include "connectors/kafka/transactional_sink.h"
 
 using namespace pipeline;
@@ -66,13 +67,19 @@ std::vector<Record> ReadAll(KafkaSource& source, int* batches) {
   std::stop_source stop;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   *batches = 0;
+  PositionLedger ledger;  // as the runtime keeps it
+  uint64_t issued = 0;
   while (std::chrono::steady_clock::now() < deadline) {
     Batch batch;
     auto status = source.Read(batch, stop.get_token());
     REQUIRE(status.ok());
+    if (!batch.empty() || !batch.progress.empty()) {
+      ledger.Seal(++issued, std::move(batch.progress));
+      ledger.Acknowledge(issued);
+      REQUIRE(source.Commit(ledger.acknowledged()).ok());
+    }
     if (!batch.empty()) {
       ++*batches;
-      REQUIRE(source.Commit(static_cast<uint64_t>(*batches)).ok());
       for (auto& r : batch.records) records.push_back(std::move(r));
     }
     if (*status == ReadStatus::kEnd) break;

@@ -105,7 +105,7 @@ TEST_SUITE("connectors.stdio") {
       if (*status == ReadStatus::kEnd) break;
     }
     CHECK(records.size() == 2);
-    REQUIRE(source.Commit(1).ok());
+    REQUIRE(source.Commit(LanePositions{}).ok());
     source.Close();
     std::FILE* f = std::fopen((dir + "/dlq.jsonl").c_str(), "r");
     REQUIRE(f != nullptr);
