@@ -9,12 +9,13 @@ namespace pipeline::config {
 
 inline const std::vector<std::string> kTopLevelKeys = {"sources", "transforms", "sinks", "settings"};
 inline const std::vector<std::string> kSourceKeys = {"type", "transforms", "on_error", "dead_letter_path", "via",
-                                                     "description"};
+                                                     "retry", "description"};
 inline const std::vector<std::string> kStageKeys = {"type", "inputs", "on_error", "dead_letter_path", "via",
                                                     "description"};
 inline const std::vector<std::string> kSinkKeys = {"type", "inputs", "transforms", "on_error", "dead_letter_path",
-                                                   "flush_interval", "description"};
+                                                   "flush_interval", "retry", "description"};
 inline const std::vector<std::string> kTransformKeys = {"type", "predicate", "negate"};
 inline const std::vector<std::string> kSettingsKeys = {"queue_capacity"};
+inline const std::vector<std::string> kRetryKeys = {"initial_backoff", "max_backoff", "max_elapsed"};
 
 }  // namespace pipeline::config

@@ -142,6 +142,7 @@ class Loader {
       if (!ms) diags_.Add(At(c.node["flush_interval"], file_), c.name + ": flush_interval: expected a duration such as 500ms or 2s");
       else c.flush_interval_ms = *ms;
     }
+    if (c.kind != ComponentKind::kStage) LoadRetry(c);
     LoadVia(c);
     return true;
   }
@@ -151,6 +152,31 @@ class Loader {
     diags_.Add(At(type, file_), c.name + ": unknown " + what + " type '" + c.type + "'" + DidYouMean(c.type, names) +
                                     "; expected one of: " + Quoted(names));
     return false;
+  }
+
+  // `retry: {initial_backoff, max_backoff, max_elapsed}` (plugin/retry.h), the same on every source and sink.
+  void LoadRetry(ComponentConfig& c) {
+    YAML::Node n = c.node["retry"];
+    if (!n.IsDefined() || n.IsNull()) return;
+    const std::string owner = c.name + ": retry";
+    if (!n.IsMap()) return diags_.Add(At(n, file_), owner + ": expected a mapping such as {initial_backoff: 100ms, "
+                                                            "max_backoff: 10s, max_elapsed: 5m}");
+    CheckKeys(n, kRetryKeys, nullptr, owner);
+    auto duration = [&](const char* key) -> std::optional<std::chrono::milliseconds> {
+      YAML::Node v = n[key];
+      if (!v.IsDefined() || v.IsNull()) return std::nullopt;
+      auto ms = v.IsScalar() ? ParseDurationMs(v.Scalar()) : std::nullopt;
+      if (!ms || *ms < 0) {
+        diags_.Add(At(v, file_), owner + "." + key + ": expected a duration such as 500ms, 2s or 5m");
+        return std::nullopt;
+      }
+      return std::chrono::milliseconds(*ms);
+    };
+    if (auto d = duration("initial_backoff")) c.retry.initial_backoff = std::max(*d, std::chrono::milliseconds(1));
+    if (auto d = duration("max_backoff")) c.retry.max_backoff = *d;
+    if (auto d = duration("max_elapsed")) c.retry.max_elapsed = *d;
+    if (c.retry.max_backoff < c.retry.initial_backoff)
+      diags_.Add(At(n, file_), owner + ": max_backoff is shorter than initial_backoff");
   }
 
   void CheckKeys(const YAML::Node& node, const std::vector<std::string>& common, const ComponentSpec* spec,

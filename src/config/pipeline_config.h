@@ -10,6 +10,7 @@
 
 #include "core/result.h"
 #include "plugin/options.h"
+#include "plugin/retry.h"
 #include "plugin/spec.h"
 
 namespace pipeline::config {
@@ -46,6 +47,7 @@ struct ComponentConfig {
   OnError on_error = OnError::kFail;
   std::string dead_letter_path;
   int64_t flush_interval_ms = 1000;           // sinks
+  RetryPolicy retry;                          // sources and sinks
   std::optional<ViaKafka> via;                // sources and stages
 };
 

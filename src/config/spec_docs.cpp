@@ -61,6 +61,12 @@ std::string CommonKeySchema(const std::string& key) {
     return R"({"anyOf": [{"type": "string"}, {"type": "object", "properties": {"type": {"type": "string"}}, "required": ["type"]}], "description": "Apply the transform only to records matching this predicate."})";
   if (key == "negate") return R"({"type": "boolean", "description": "Invert the predicate."})";
   if (key == "description") return R"({"type": "string", "description": "Free text for people."})";
+  if (key == "retry")
+    return R"({"type": "object", "properties": {)"
+           R"("initial_backoff": {"anyOf": [{"type": "integer"}, {"type": "string"}], "default": "100ms", "description": "Wait after the first failure; doubles per failure, with jitter."}, )"
+           R"("max_backoff": {"anyOf": [{"type": "integer"}, {"type": "string"}], "default": "10s", "description": "Longest wait between two attempts."}, )"
+           R"("max_elapsed": {"anyOf": [{"type": "integer"}, {"type": "string"}], "description": "Give up (the pipeline fails with the last error) after retrying this long; default: retry until stopped."}}, )"
+           R"("additionalProperties": false, "description": "How connecting, reading, writing and flushing are retried when the error is transient (exponential backoff with jitter)."})";
   return "{}";
 }
 

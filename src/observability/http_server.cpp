@@ -10,23 +10,26 @@ namespace pipeline {
 
 struct HttpServer::Impl {
   MetricsRegistry* metrics;
-  std::function<bool()> ready;
+  std::function<std::vector<std::string>()> not_ready;
   httplib::Server server;
   std::thread thread;
   int port = 0;
 };
 
-HttpServer::HttpServer(MetricsRegistry* metrics, std::function<bool()> ready) : impl_(std::make_unique<Impl>()) {
+HttpServer::HttpServer(MetricsRegistry* metrics, std::function<std::vector<std::string>()> not_ready)
+    : impl_(std::make_unique<Impl>()) {
   impl_->metrics = metrics;
-  impl_->ready = std::move(ready);
+  impl_->not_ready = std::move(not_ready);
   auto* impl = impl_.get();
   impl->server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
   });
   impl->server.Get("/readyz", [impl](const httplib::Request&, httplib::Response& res) {
-    bool ok = impl->ready && impl->ready();
-    res.status = ok ? 200 : 503;
-    res.set_content(ok ? "ready\n" : "not ready\n", "text/plain");
+    std::vector<std::string> reasons = impl->not_ready ? impl->not_ready() : std::vector<std::string>{"starting"};
+    res.status = reasons.empty() ? 200 : 503;
+    std::string body = reasons.empty() ? "ready\n" : "not ready\n";
+    for (const auto& r : reasons) body += r + "\n";
+    res.set_content(body, "text/plain");
   });
   impl->server.Get("/metrics", [impl](const httplib::Request&, httplib::Response& res) {
     res.set_content(impl->metrics->RenderPrometheus(), "text/plain; version=0.0.4");

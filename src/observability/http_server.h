@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 
@@ -14,8 +15,9 @@ class MetricsRegistry;
 
 class HttpServer {
  public:
-  // ready: answers /readyz (a pipeline is running and its sources are open).
-  HttpServer(MetricsRegistry* metrics, std::function<bool()> ready);
+  // not_ready: answers /readyz — empty when a pipeline is running with every source open and every connector
+  // connected (200), else one line per reason (503, the lines in the body).
+  HttpServer(MetricsRegistry* metrics, std::function<std::vector<std::string>()> not_ready);
   ~HttpServer();
   // address: "HOST:PORT" (PORT 0 picks a free port). Starts serving in the background.
   Status Start(const std::string& address);

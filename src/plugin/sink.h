@@ -5,11 +5,13 @@
 // methods run on the sink's own thread, except that a sink may drop batches from a client callback thread.
 #pragma once
 
+#include <stop_token>
 #include <string>
 
 #include "core/field_demand.h"
 #include "core/record.h"
 #include "core/result.h"
+#include "plugin/health.h"
 
 namespace pipeline {
 
@@ -19,6 +21,11 @@ struct SinkContext {
   std::string name;
   std::string state_dir;
   MetricsRegistry* metrics = nullptr;
+  // Requested when the pipeline stops (SIGTERM, a reload, a failure elsewhere): a sink waiting on its target
+  // (a backoff, a slow server) gives up and returns; what it did not deliver is not acknowledged.
+  std::stop_token stop;
+  // Say when the target cannot be reached (and when it is back) beyond what failed calls tell: /readyz.
+  ConnectorHealth health;
 };
 
 class Sink {

@@ -25,6 +25,7 @@
 #include "core/position.h"
 #include "core/record.h"
 #include "core/result.h"
+#include "plugin/health.h"
 
 namespace pipeline {
 
@@ -36,6 +37,8 @@ struct SourceContext {
   std::string state_dir;            // where this pipeline keeps checkpoints
   CheckpointStore* checkpoints = nullptr;
   MetricsRegistry* metrics = nullptr;
+  // Say when the server cannot be reached (and when it is back) beyond what a failed Open/Read tells: /readyz.
+  ConnectorHealth health;
   // Blocks until every batch emitted so far is acknowledged by all sinks (or timeout); used before giving up
   // a Kafka partition on rebalance. Returns true if everything was acknowledged.
   std::function<bool(std::chrono::milliseconds)> wait_all_acked;

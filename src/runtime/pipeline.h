@@ -52,6 +52,9 @@ class Pipeline {
   // Graceful stop: sources stop reading, in-flight records drain, sinks flush, positions are committed.
   void Stop();
   bool ready() const { return ready_.load(); }
+  // Why /readyz should answer 503: the pipeline is starting, or a connector is down or retrying (one line each,
+  // naming it). Empty when ready.
+  std::vector<std::string> NotReady() const;
   bool finite() const;
   // Records read by all sources and written by all sinks so far (for progress lines).
   struct Totals {
@@ -135,6 +138,8 @@ class Pipeline {
   void Publish(Stream& stream, BatchPtr batch);
   void PublishEnd(Stream& stream);
   void Fail(const Error& error);
+  // Marks `who` down on the health board while its operation is retried, up again once it succeeds.
+  RetryObserver HealthObserver(const std::string& who);
 
   config::PipelineConfig config_;
   RuntimeOptions options_;
@@ -144,12 +149,14 @@ class Pipeline {
   std::vector<std::unique_ptr<StageNode>> stages_;
   std::vector<std::unique_ptr<SinkNode>> sinks_;
   std::stop_source stop_;
+  std::shared_ptr<HealthBoard> health_ = std::make_shared<HealthBoard>();
 
   std::mutex failure_mu_;
   std::optional<Error> failure_;
   std::atomic<bool> failed_{false};
   std::atomic<bool> ready_{false};
   std::atomic<int> sources_open_{0};
+  std::atomic<int> sinks_open_{0};
 };
 
 }  // namespace pipeline

@@ -24,20 +24,6 @@ void Add(Counter* c, int64_t n) {
   if (c) c->Add(n);
 }
 
-// Retries an operation that failed with a Retryable error (broker down, connection refused) with exponential
-// backoff, saying so, until it succeeds, fails otherwise, or the pipeline stops.
-template <class F>
-Status RetryWhileRetryable(const std::string& what, const std::stop_token& stop, F&& op) {
-  auto delay = std::chrono::milliseconds(100);
-  while (true) {
-    Status s = op();
-    if (s.ok() || s.error().kind() != ErrorKind::kRetryable || stop.stop_requested()) return s;
-    LogWarn("retrying", what + ": " + s.message() + "; retrying in " + std::to_string(delay.count()) + " ms");
-    std::this_thread::sleep_for(delay);
-    delay = std::min(delay * 2, std::chrono::milliseconds(10'000));
-  }
-}
-
 }  // namespace
 
 void Pipeline::Fail(const Error& error) {
@@ -69,11 +55,6 @@ void Pipeline::PublishEnd(Stream& stream) {
 
 Status Pipeline::Run() {
   checkpoints_ = std::make_unique<CheckpointStore>(options_.state_dir);
-  for (auto& s : sinks_) {
-    SinkContext ctx{s->config->name, options_.state_dir, options_.metrics};
-    Status st = s->sink->Open(ctx);
-    if (!st.ok()) return FatalError("sink " + s->config->name + ": " + st.message());
-  }
   for (auto& s : stages_) {
     Status st = s->processor->Open(options_.state_dir, options_.metrics);
     if (!st.ok()) return FatalError("transform " + s->config->name + ": " + st.message());
@@ -96,6 +77,7 @@ void Pipeline::WireSourceContext(SourceNode& n) {
   n.context.state_dir = options_.state_dir;
   n.context.checkpoints = checkpoints_.get();
   n.context.metrics = options_.metrics;
+  n.context.health = ConnectorHealth(health_, "source " + n.config->name);
   n.context.wait_all_acked = [tracker = n.tracker](std::chrono::milliseconds t) { return tracker->WaitAllAcked(t); };
   n.context.acknowledged = [&n]() -> const LanePositions& {
     n.ledger.Acknowledge(n.tracker->AckedThrough());
@@ -121,7 +103,17 @@ bool Pipeline::PublishFromSource(SourceNode& n, BatchPtr batch, const std::funct
 void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
   const std::string& name = n.config->name;
   WireSourceContext(n);
-  Status opened = RetryWhileRetryable("source " + name, stop, [&] { return n.source->Open(n.context); });
+  // Sinks open first, as they always did: an exactly-once Kafka sink must claim its source's offsets before the
+  // source could commit any itself.
+  while (sinks_open_ < static_cast<int>(sinks_.size()) && !failed_ && !stop.stop_requested())
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (failed_ || stop.stop_requested()) {
+    PublishEnd(*n.out);
+    return;
+  }
+  const std::string who = "source " + name;
+  RetryObserver observer = HealthObserver(who);
+  Status opened = RunWithRetry(n.config->retry, who, stop, [&] { return n.source->Open(n.context); }, &observer);
   if (!opened.ok()) {
     Fail(FatalError("source " + name + ": " + opened.message()));
     PublishEnd(*n.out);
@@ -154,14 +146,17 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
     return !failed_;
   };
 
+  RetryLoop read_retry(n.config->retry, who, &observer);
   while (!stop.stop_requested() && !failed_) {
     Batch batch;
     Result<ReadStatus> r = n.source->Read(batch, stop);
     if (!r.ok() && r.error().kind() == ErrorKind::kRetryable) {
-      LogWarn("source_retry", "source " + name + ": " + r.error().message() + "; retrying");
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      continue;
+      Status again = read_retry.Failed(r.error(), stop);
+      if (again.ok() || stop.stop_requested()) continue;
+      Fail(Error(again.error().kind(), who + ": " + again.message()));
+      break;
     }
+    read_retry.Succeeded();
     if (!r.ok()) {
       Fail(Error(r.error().kind(), "source " + name + ": " + r.error().message()));
       break;
@@ -241,6 +236,18 @@ void Pipeline::RunStage(StageNode& n) {
 
 void Pipeline::RunSink(SinkNode& n) {
   const std::string who = "sink " + n.config->name;
+  const std::stop_token stop = stop_.get_token();
+  RetryObserver observer = HealthObserver(who);
+  auto retried = [&](const std::function<Status()>& op) { return RunWithRetry(n.config->retry, who, stop, op, &observer); };
+  SinkContext ctx{n.config->name, options_.state_dir, options_.metrics, stop, ConnectorHealth(health_, who)};
+  // A target down at start is retried like one that goes down later; sources read meanwhile until the queues
+  // are full.
+  Status opened = retried([&] { return n.sink->Open(ctx); });
+  if (!opened.ok()) {
+    Fail(Error(opened.error().kind(), who + ": " + opened.message()));
+    return;
+  }
+  ++sinks_open_;
   auto write = [&](Envelope& e) -> Status {
     BatchPtr batch = std::move(e.batch);
     if (!n.chain->empty()) {
@@ -249,16 +256,28 @@ void Pipeline::RunSink(SinkNode& n) {
     }
     if (batch->empty()) return {};
     int64_t count = static_cast<int64_t>(batch->size());
-    PIPE_RETURN_IF_ERROR(RetryWhileRetryable(who, stop_.get_token(), [&] { return n.sink->Write(batch); }));
+    PIPE_RETURN_IF_ERROR(retried([&] { return n.sink->Write(batch); }));
     Add(n.metrics.out, count);
     return {};
   };
-  auto flush = [&] { return RetryWhileRetryable(who, stop_.get_token(), [&] { return n.sink->Flush(); }); };
+  auto flush = [&] { return retried([&] { return n.sink->Flush(); }); };
   if (Consume(*n.queue, n.producers, n.metrics, std::chrono::milliseconds(n.config->flush_interval_ms), who, write, flush)) {
     Status s = n.sink->Flush();
     if (!s.ok()) Fail(Error(s.error().kind(), who + ": " + s.message()));
   }
   n.sink->Close();
+}
+
+RetryObserver Pipeline::HealthObserver(const std::string& who) {
+  return RetryObserver{[board = health_, who](const Error& e) { board->Down(who, "retrying: " + e.message()); },
+                       [board = health_, who] { board->Up(who); }};
+}
+
+std::vector<std::string> Pipeline::NotReady() const {
+  std::vector<std::string> out;
+  if (!ready_) out.push_back("the pipeline is starting: not every source is open yet");
+  for (auto& problem : health_->Problems()) out.push_back(std::move(problem));
+  return out;
 }
 
 }  // namespace pipeline

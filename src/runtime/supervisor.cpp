@@ -173,7 +173,7 @@ int RunPipeline(const RunOptions& options) {
   std::atomic<Pipeline*> current{pipeline.get()};
   HttpServer http(&metrics, [&] {
     Pipeline* p = current.load();
-    return p && p->ready();
+    return p ? p->NotReady() : std::vector<std::string>{"no pipeline is running (reloading)"};
   });
   if (!options.http_address.empty()) {
     Status s = http.Start(options.http_address);

@@ -7,11 +7,13 @@
 namespace pipeline::kafka {
 
 Result<KafkaClient> NewProducer(const KafkaSinkSettings& settings, void* opaque,
-                                void (*on_delivery)(rd_kafka_t*, const rd_kafka_message_t*, void*)) {
+                                void (*on_delivery)(rd_kafka_t*, const rd_kafka_message_t*, void*),
+                                void (*on_error)(rd_kafka_t*, int, const char*, void*)) {
   auto conf = BuildClientConf(ProducerProperties(settings));
   if (!conf.ok()) return conf.error();
   rd_kafka_conf_set_opaque(conf->get(), opaque);
   rd_kafka_conf_set_dr_msg_cb(conf->get(), on_delivery);
+  if (on_error) rd_kafka_conf_set_error_cb(conf->get(), on_error);
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), errstr, sizeof(errstr));
   if (!rk) return ConfigError("kafka sink '" + settings.name + "': " + errstr);
@@ -22,14 +24,18 @@ Result<KafkaClient> NewProducer(const KafkaSinkSettings& settings, void* opaque,
 KafkaSink::~KafkaSink() { Close(); }
 
 Status KafkaSink::Open(SinkContext& ctx) {
-  (void)ctx;
-  auto producer = NewProducer(settings_, this, &KafkaSink::OnDelivery);
+  health_ = ctx.health;
+  auto producer = NewProducer(settings_, this, &KafkaSink::OnDelivery, &KafkaSink::OnClientError);
   if (!producer.ok()) return producer.error();
   producer_ = std::move(*producer);
   if (settings_.create_topic) PIPE_RETURN_IF_ERROR(CreateTopic(producer_.get(), settings_));
   records_ = std::make_unique<RecordProducer>(settings_, producer_.get());
   delivery_thread_ = std::thread([this] {
-    while (!stopping_.load()) rd_kafka_poll(producer_.get(), 100);
+    std::chrono::steady_clock::time_point last_check;
+    while (!stopping_.load()) {
+      rd_kafka_poll(producer_.get(), 100);
+      if (brokers_down_) CheckBrokersBack(last_check);
+    }
   });
   return {};
 }
@@ -53,6 +59,24 @@ Status KafkaSink::Write(BatchPtr batch) {
     if (failure_.empty()) failure_ = s.message();
   }
   return s;
+}
+
+void KafkaSink::OnClientError(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  auto* sink = static_cast<KafkaSink*>(opaque);
+  // Other errors are logged by the client's log callback and, where they lose a message, by its delivery report.
+  if (err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || sink->brokers_down_.exchange(true)) return;
+  sink->health_.Down("no Kafka broker of " + sink->settings_.bootstrap_servers + " answers (" + reason + ")");
+}
+
+void KafkaSink::CheckBrokersBack(std::chrono::steady_clock::time_point& last_check) {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_check < std::chrono::seconds(1)) return;
+  last_check = now;
+  const rd_kafka_metadata_t* metadata = nullptr;
+  if (rd_kafka_metadata(producer_.get(), 0, nullptr, &metadata, 100) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  rd_kafka_metadata_destroy(metadata);
+  brokers_down_ = false;
+  health_.Up();
 }
 
 void KafkaSink::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {

@@ -6,6 +6,7 @@
 // which polls librdkafka so that acknowledgements flow even while the runtime does not call the sink.
 #pragma once
 
+#include <chrono>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -46,6 +47,10 @@ class KafkaSink : public Sink {
     std::atomic<bool> failed{false};
   };
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+  static void OnClientError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  // Delivery thread: while every broker was reported down, asks for metadata about once a second; an answer
+  // clears the sink's line in /readyz.
+  void CheckBrokersBack(std::chrono::steady_clock::time_point& last_check);
   void Release(InFlightBatch* flight, int64_t count);
   Status FailureStatus();
 
@@ -54,6 +59,8 @@ class KafkaSink : public Sink {
   std::unique_ptr<RecordProducer> records_;
   std::thread delivery_thread_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> brokers_down_{false};
+  ConnectorHealth health_;
 
   std::mutex mu_;
   std::condition_variable all_delivered_;
@@ -64,6 +71,7 @@ class KafkaSink : public Sink {
 
 // Creates a producer handle from settings (shared with the transactional sink). `opaque` reaches callbacks.
 Result<KafkaClient> NewProducer(const KafkaSinkSettings& settings, void* opaque,
-                                void (*on_delivery)(rd_kafka_t*, const rd_kafka_message_t*, void*));
+                                void (*on_delivery)(rd_kafka_t*, const rd_kafka_message_t*, void*),
+                                void (*on_error)(rd_kafka_t*, int, const char*, void*) = nullptr);
 
 }  // namespace pipeline::kafka

@@ -83,6 +83,7 @@ Status KafkaSource::Open(SourceContext& ctx) {
   rd_kafka_conf_set_opaque(conf->get(), this);
   rd_kafka_conf_set_rebalance_cb(conf->get(), &KafkaSource::OnRebalance);
   rd_kafka_conf_set_offset_commit_cb(conf->get(), &KafkaSource::OnOffsetCommit);
+  rd_kafka_conf_set_error_cb(conf->get(), &KafkaSource::OnClientError);
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof(errstr));
   if (!rk) return ConfigError("kafka source '" + settings_.name + "': " + errstr);
@@ -110,8 +111,40 @@ Status KafkaSource::Open(SourceContext& ctx) {
   return {};
 }
 
+void KafkaSource::OnClientError(rd_kafka_t*, int err, const char* reason, void* opaque) {
+  // Served from rd_kafka_consumer_poll, on the source thread.
+  auto* self = static_cast<KafkaSource*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) self->NoteBrokersDown();
+  std::string text = reason ? reason : rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err));
+  if (text != self->last_consumer_error_) {
+    self->last_consumer_error_ = text;
+    self->Warn(text);
+  }
+}
+
+void KafkaSource::NoteBrokersDown() {
+  if (brokers_down_) return;
+  brokers_down_ = true;
+  last_broker_check_ = std::chrono::steady_clock::now();
+  ctx_.health.Down("no Kafka broker of " + settings_.bootstrap_servers + " answers");
+}
+
+void KafkaSource::CheckBrokersBack() {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_broker_check_ < std::chrono::seconds(1)) return;
+  last_broker_check_ = now;
+  const rd_kafka_metadata_t* metadata = nullptr;
+  if (rd_kafka_metadata(consumer_.get(), 0, nullptr, &metadata, 100) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  rd_kafka_metadata_destroy(metadata);
+  brokers_down_ = false;
+  last_consumer_error_.clear();
+  ctx_.health.Up();
+  LogInfo("kafka_brokers_back", "Kafka brokers answer again", {{"source", settings_.name}});
+}
+
 Result<ReadStatus> KafkaSource::Read(Batch& out, std::stop_token stop) {
   if (!deferred_error_.ok()) return deferred_error_.error();
+  if (brokers_down_) CheckBrokersBack();
   rebalanced_during_read_ = false;
   size_t appended = 0;
   int timeout = kPollTimeoutMs;
@@ -238,6 +271,7 @@ Status KafkaSource::HandleMessageError(const rd_kafka_message_t* m) {
   std::string text = rd_kafka_message_errstr(m);
   if (m->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED || m->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED)
     return FatalError("kafka source '" + settings_.name + "': " + text);
+  if (m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) NoteBrokersDown();
   // Broker down, unknown topic not created yet, ...: librdkafka keeps retrying; say it once.
   if (text != last_consumer_error_) {
     last_consumer_error_ = text;

@@ -92,6 +92,10 @@ class KafkaSource : public Source {
   // The batch being read advanced `lane` to `next_offset`.
   void NoteProgress(LaneId lane, int64_t next_offset);
   void Warn(const std::string& message) const;
+  static void OnClientError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  void NoteBrokersDown();
+  // While every broker was reported down: about once a second, asks for metadata; an answer clears /readyz.
+  void CheckBrokersBack();
 
   KafkaSourceSettings settings_;
   SourceContext ctx_;
@@ -117,6 +121,8 @@ class KafkaSource : public Source {
   std::string last_topic_;
   Counter* decode_errors_ = nullptr;
   std::string last_consumer_error_;  // repeated consumer errors are logged once
+  bool brokers_down_ = false;
+  std::chrono::steady_clock::time_point last_broker_check_;
 };
 
 }  // namespace pipeline::kafka
