@@ -110,6 +110,10 @@ CheckpointStore::CheckpointStore(std::string dir) : dir_(std::move(dir)) {
   fs::create_directories(folder, ec);
   if (!existed) std::ofstream(folder / kEscapedNamesMarker).put('\n');
   legacy_names_ = existed && !fs::exists(folder / kEscapedNamesMarker, ec);
+  // Temp files of a writer killed mid-write. Their names are unique, so nothing else would replace them; the
+  // state dir lock makes sure no other process is writing one now.
+  for (const auto& entry : fs::directory_iterator(folder, ec))
+    if (entry.path().extension() == ".tmp") fs::remove(entry.path(), ec);
 }
 
 std::string CheckpointStore::PathFor(const std::string& source_name) const {

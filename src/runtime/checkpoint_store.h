@@ -4,7 +4,8 @@
 // File names: a source's stream name with every byte other than [A-Za-z0-9_-] percent-encoded (`in.a` ->
 // `in%2Ea.json`), so two names never share a file. Earlier versions replaced those bytes by `_`; a state dir
 // from then (one without the NAMES-ESCAPED marker) is still read under the old name when the new file does
-// not exist yet, so it resumes.
+// not exist yet, so it resumes. Opening the store removes temp files a killed writer left in the folder: only
+// the process holding the state dir lock (StateDirLock) opens it.
 #pragma once
 
 #include <mutex>

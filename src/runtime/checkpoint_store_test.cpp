@@ -73,6 +73,16 @@ TEST_SUITE("runtime.checkpoints") {
     CHECK(!new_store.Load("in.c").has_value());
   }
 
+  TEST_CASE("opening the store removes temp files a killed writer left behind") {
+    ScratchDir dir;
+    fs::create_directories(dir.path + "/checkpoints");
+    std::ofstream(dir.path + "/checkpoints/in.json.4242.00ff00ff00ff00ff.tmp") << "half";
+    std::ofstream(dir.path + "/checkpoints/in.json") << "saved";
+    CheckpointStore store(dir.path);
+    CHECK(FilesIn(dir.path + "/checkpoints") == std::vector<std::string>{"in.json"});
+    CHECK(store.Load("in") == "saved");
+  }
+
   TEST_CASE("a failed atomic write names the file, closes its descriptor and removes its temp file") {
     ScratchDir dir;
     fs::create_directories(dir.path + "/taken/sub");  // a non-empty folder where the file should go
