@@ -262,7 +262,7 @@ void Pipeline::RunSink(SinkNode& n) {
   };
   auto flush = [&] { return retried([&] { return n.sink->Flush(); }); };
   if (Consume(*n.queue, n.producers, n.metrics, std::chrono::milliseconds(n.config->flush_interval_ms), who, write, flush)) {
-    Status s = n.sink->Flush();
+    Status s = flush();  // a full disk at the very end is waited out like one during the run
     if (!s.ok()) Fail(Error(s.error().kind(), who + ": " + s.message()));
   }
   n.sink->Close();

@@ -20,6 +20,7 @@
 #include "observability/log.h"
 #include "observability/metrics.h"
 #include "runtime/pipeline.h"
+#include "runtime/state_dir_lock.h"
 
 namespace pipeline {
 
@@ -164,6 +165,11 @@ int RunPipeline(const RunOptions& options) {
   if (ec) {
     std::cerr << "pipe: cannot create the state dir " << runtime.state_dir << ": " << ec.message() << "\n";
     return 2;
+  }
+  StateDirLock lock;  // held until the process ends, across reloads
+  if (Status locked = lock.Acquire(runtime.state_dir); !locked.ok()) {
+    std::cerr << "pipe: " << locked.message() << "\n";
+    return 1;
   }
 
   std::unique_ptr<Pipeline> pipeline = LoadAndBuild(options, runtime);

@@ -12,30 +12,23 @@ namespace pipeline::file {
 
 namespace {
 
-Status WriteAll(int fd, const std::string& data, const std::string& path) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return RetryableError("cannot write " + path + ": " + std::strerror(errno));
-    done += static_cast<size_t>(n);
-  }
-  return {};
-}
+std::string ErrnoText(int err) { return std::string(std::strerror(err)) + " (errno " + std::to_string(err) + ")"; }
 
 Status SyncFolderOf(const std::string& path) {
   std::string dir = std::filesystem::path(path).parent_path().string();
   int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return RetryableError("cannot open folder of " + path + ": " + std::strerror(errno));
   int rc = ::fsync(fd);
+  int err = errno;
   ::close(fd);
-  if (rc != 0) return RetryableError("cannot sync folder of " + path + ": " + std::strerror(errno));
+  // Like a file's fdatasync, a failed folder fsync cannot be retried into a durable state.
+  if (rc != 0) return FatalError("cannot sync the folder of " + path + ": " + ErrnoText(err));
   return {};
 }
 
 }  // namespace
 
-FileSink::FileSink(FileSinkSettings settings) : settings_(std::move(settings)) {}
+FileSink::FileSink(FileSinkSettings settings, FileOps ops) : settings_(std::move(settings)), ops_(ops) {}
 
 FileSink::~FileSink() { Close(); }
 
@@ -54,13 +47,15 @@ Status FileSink::Open(SinkContext&) {
 }
 
 bool FileSink::DueToRoll(const OpenFile& f, Clock::time_point now) const {
-  if (!settings_.path.has_part_number()) return false;
+  if (!settings_.path.has_part_number() || f.records == 0) return false;
   if (settings_.max_records > 0 && f.records >= settings_.max_records) return true;
-  if (settings_.max_bytes > 0 && f.bytes >= settings_.max_bytes) return true;
+  if (settings_.max_bytes > 0 && f.bytes() >= settings_.max_bytes) return true;
   return settings_.max_age_ms > 0 && now - f.opened >= std::chrono::milliseconds(settings_.max_age_ms);
 }
 
-Result<FileSink::OpenFile*> FileSink::FileFor(const Record& record) {
+// The file the record goes to. A file due to roll is synced and closed first, so that a failure there leaves
+// the record untaken and a retry rolls again.
+Result<FileSink::OpenFile*> FileSink::FileFor(const Record& record, Clock::time_point now) {
   const int64_t bucket_ms = settings_.path.time_bucket_ms();
   const int64_t bucket = bucket_ms ? (record.timestamp >= 0 ? record.timestamp / bucket_ms
                                                             : (record.timestamp - bucket_ms + 1) / bucket_ms)
@@ -71,7 +66,10 @@ Result<FileSink::OpenFile*> FileSink::FileFor(const Record& record) {
     cached_topic_ = record.topic;
   }
   auto it = files_.find(cached_partition_);
-  if (it != files_.end()) return it->second.get();
+  if (it != files_.end()) {
+    if (!DueToRoll(*it->second, now)) return it->second.get();
+    PIPE_RETURN_IF_ERROR(CloseFile(cached_partition_));  // the record goes to part n+1
+  }
   return OpenPartition(cached_partition_);
 }
 
@@ -99,64 +97,113 @@ Result<FileSink::OpenFile*> FileSink::OpenPartition(const std::string& partition
   if (f->fd < 0) return RetryableError("cannot open " + f->path + ": " + std::strerror(errno));
   struct stat st{};
   ::fstat(f->fd, &st);
-  f->bytes = st.st_size;
+  f->synced = st.st_size;
   f->new_entry = true;
   f->opened = f->last_write = Clock::now();
-  f->needs_header = f->bytes == 0;
+  f->needs_header = f->synced == 0;
   OpenFile* raw = f.get();
   files_[partition] = std::move(f);
   return raw;
 }
 
 Status FileSink::Write(BatchPtr batch) {
+  if (broken_) return FatalError(*broken_);
+  if (taking_ != batch) {
+    // Only a runtime that gave up retrying sends another batch before the kept one is taken; take that first.
+    if (taking_) PIPE_RETURN_IF_ERROR(TakeRestOfBatch());
+    taking_ = std::move(batch);
+    taking_next_ = 0;
+  }
+  return TakeRestOfBatch();
+}
+
+Status FileSink::TakeRestOfBatch() {
   const auto now = Clock::now();
-  for (const Record& record : batch->records) {
-    auto file = FileFor(record);
+  const auto& records = taking_->records;
+  while (taking_next_ < records.size()) {
+    auto file = FileFor(records[taking_next_], now);
     if (!file.ok()) return file.error();
     OpenFile& f = **file;
-    const size_t before = f.buffer.size();
-    if (f.needs_header) {
-      std::string header = encoder_->Header(record);
-      if (!header.empty()) f.buffer += header + '\n';
-      f.needs_header = false;
-    }
-    encoder_->Encode(record, f.buffer);
-    f.buffer += '\n';
-    f.bytes += static_cast<int64_t>(f.buffer.size() - before);
-    ++f.records;
-    f.unsynced = true;
-    f.last_write = now;
-    if (DueToRoll(f, now)) {
-      PIPE_RETURN_IF_ERROR(CloseFile(f.partition));  // the next record of this partition opens part n+1
-    } else if (f.buffer.size() >= settings_.buffer_bytes) {
-      PIPE_RETURN_IF_ERROR(WriteBuffer(f));
-    }
+    Encode(records[taking_next_], f, now);
+    ++taking_next_;
+    if (f.unsynced.size() - f.written >= settings_.buffer_bytes) PIPE_RETURN_IF_ERROR(WriteOut(f));
   }
-  held_records_ += batch->size();
-  held_.insert(held_.end(), batch->acks.begin(), batch->acks.end());
-  batch.reset();
-  if (held_records_ >= settings_.max_held_records) return Flush();
+  if (held_records_ + records.size() >= settings_.max_held_records || unsynced_bytes_ >= settings_.max_held_bytes) {
+    // The batch's own acknowledgements go when it is dropped below, after this flush made it durable.
+    PIPE_RETURN_IF_ERROR(Flush());
+  } else {
+    held_records_ += records.size();
+    held_.insert(held_.end(), taking_->acks.begin(), taking_->acks.end());
+  }
+  taking_.reset();
   return {};
 }
 
-Status FileSink::WriteBuffer(OpenFile& f) {
-  if (f.buffer.empty()) return {};
-  PIPE_RETURN_IF_ERROR(WriteAll(f.fd, f.buffer, f.path));
-  f.buffer.clear();
+void FileSink::Encode(const Record& record, OpenFile& f, Clock::time_point now) {
+  const size_t before = f.unsynced.size();
+  if (f.needs_header) {
+    std::string header = encoder_->Header(record);
+    if (!header.empty()) f.unsynced += header + '\n';
+    f.needs_header = false;
+  }
+  encoder_->Encode(record, f.unsynced);
+  f.unsynced += '\n';
+  unsynced_bytes_ += f.unsynced.size() - before;
+  ++f.records;
+  f.last_write = now;
+}
+
+Status FileSink::WriteOut(OpenFile& f) {
+  while (f.written < f.unsynced.size()) {
+    ssize_t n = ops_.write(f.fd, f.unsynced.data() + f.written, f.unsynced.size() - f.written);
+    if (n > 0) {
+      f.written += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    const int err = n == 0 ? ENOSPC : errno;  // a regular file takes nothing only when it cannot grow
+    if (err == ENOSPC || err == EDQUOT) return CutBackToSynced(f, err);
+    return Broken("cannot write " + f.path + ": " + ErrnoText(err) + "; its records since the last sync are " +
+                  "not acknowledged");
+  }
   return {};
+}
+
+// A partial write left part of a line in the file: cut it back to the last synced size, so that the retry
+// writes the kept bytes from there once instead of appending after a torn line.
+Status FileSink::CutBackToSynced(OpenFile& f, int write_errno) {
+  if (ops_.ftruncate(f.fd, f.synced) != 0 || ::lseek(f.fd, f.synced, SEEK_SET) < 0)
+    return Broken("cannot cut " + f.path + " back to its last synced size (" + std::to_string(f.synced) +
+                  " bytes) after " + ErrnoText(write_errno) + ": " + ErrnoText(errno));
+  f.written = 0;
+  return RetryableError("cannot write " + f.path + ": " + ErrnoText(write_errno) + "; cut back to its last synced " +
+                        "size (" + std::to_string(f.synced) + " bytes), " + std::to_string(f.unsynced.size()) +
+                        " bytes wait to be written again");
 }
 
 Status FileSink::Sync(OpenFile& f) {
-  PIPE_RETURN_IF_ERROR(WriteBuffer(f));
-  if (f.unsynced) {
-    if (::fdatasync(f.fd) != 0) return RetryableError("cannot sync " + f.path + ": " + std::strerror(errno));
-    f.unsynced = false;
+  if (!f.unsynced.empty()) {
+    PIPE_RETURN_IF_ERROR(WriteOut(f));
+    if (ops_.fdatasync(f.fd) != 0)
+      return Broken("cannot sync " + f.path + ": " + ErrnoText(errno) + "; what was written since its last sync " +
+                    "may be lost, so it is not retried and those records are not acknowledged");
+    f.synced += static_cast<int64_t>(f.unsynced.size());
+    unsynced_bytes_ -= f.unsynced.size();
+    f.unsynced.clear();
+    f.unsynced.shrink_to_fit();  // a burst's buffer is not kept for the idle time after it
+    f.written = 0;
   }
   if (f.new_entry) {
-    PIPE_RETURN_IF_ERROR(SyncFolderOf(f.path));
+    Status s = SyncFolderOf(f.path);
+    if (!s.ok()) return s.error().kind() == ErrorKind::kFatal ? Broken(s.message()) : s;
     f.new_entry = false;
   }
   return {};
+}
+
+Status FileSink::Broken(std::string message) {
+  broken_ = message;
+  return FatalError(std::move(message));
 }
 
 Status FileSink::CloseFile(const std::string& partition) {
@@ -169,11 +216,12 @@ Status FileSink::CloseFile(const std::string& partition) {
 }
 
 Status FileSink::Flush() {
+  if (broken_) return FatalError(*broken_);
   const auto now = Clock::now();
   std::vector<std::string> to_close;
   for (auto& [partition, f] : files_) {
     PIPE_RETURN_IF_ERROR(Sync(*f));
-    if (DueToRoll(*f, now) && f->records > 0) to_close.push_back(partition);
+    if (DueToRoll(*f, now)) to_close.push_back(partition);
     else if (now - f->last_write >= std::chrono::milliseconds(settings_.idle_close_ms)) to_close.push_back(partition);
   }
   for (const auto& partition : to_close) PIPE_RETURN_IF_ERROR(CloseFile(partition));
@@ -183,13 +231,16 @@ Status FileSink::Flush() {
 }
 
 void FileSink::Close() {
-  // Best effort: a clean shutdown flushes first; here only close what is left.
+  // A clean shutdown flushed first. Whatever is still unsynced was not acknowledged and will be read again,
+  // so it is cut off rather than left to double the output of the next run.
   for (auto& [partition, f] : files_) {
-    (void)Sync(*f);
+    if (!f->unsynced.empty() && f->written > 0) (void)ops_.ftruncate(f->fd, f->synced);
     ::close(f->fd);
   }
   files_.clear();
   held_.clear();
+  taking_.reset();
+  unsynced_bytes_ = 0;
 }
 
 }  // namespace pipeline::file
