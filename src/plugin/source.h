@@ -51,6 +51,8 @@ struct SourceContext {
   FieldDemand value_demand = FieldDemand::All();
   // The last checkpoint this source saved (opaque text), if any.
   std::optional<std::string> LoadCheckpoint() const;
+  // Where that checkpoint is kept, for messages ("the state dir" when there is no store).
+  std::string CheckpointFile() const;
   // Atomically persists the source's position; call from Commit().
   Status SaveCheckpoint(const std::string& position) const;
 };

@@ -138,6 +138,10 @@ Status CheckpointStore::Save(const std::string& source_name, const std::string& 
   return WriteFileAtomic(PathFor(source_name), position);
 }
 
+std::string SourceContext::CheckpointFile() const {
+  return checkpoints ? checkpoints->PathFor(name) : "the state dir";
+}
+
 std::optional<std::string> SourceContext::LoadCheckpoint() const {
   if (!checkpoints) return std::nullopt;
   return checkpoints->Load(name);

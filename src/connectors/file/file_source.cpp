@@ -51,7 +51,10 @@ Status FileSource::Open(SourceContext& ctx) {
   keep_raw_values_ = settings_.format == "json" && ctx.value_demand.AcceptsRaw("json");
   if (auto saved = ctx.LoadCheckpoint()) {
     auto positions = DecodePositions(*saved);
-    if (!positions) return FatalError("source " + ctx.name + ": the checkpoint in the state dir is not a file position");
+    if (!positions) {
+      return FatalError("source " + ctx.name + ": the checkpoint " + ctx.CheckpointFile() +
+                        " is not a file position (written by another source type?); move it away to start over");
+    }
     committed_ = std::move(*positions);
   }
   if (settings_.on_error == ErrorPolicy::kDeadLetter) {
