@@ -37,6 +37,8 @@ class Parser {
   Position Pos() const { return {Peek().line, Peek().col}; }
   Result<std::string> ParseIdentifier(const char* what);
   Result<int64_t> ParseDuration();  // "5 SECONDS"
+  // The integer token here, consumed, when it lies in [min, max]; else an error at its position naming `what`.
+  Result<int64_t> ParseBoundedInteger(const char* what, int64_t min, int64_t max);
   size_t index() const { return i_; }
   void Rewind(size_t index) { i_ = index; }
   const std::string& source_text() const { return *text_; }

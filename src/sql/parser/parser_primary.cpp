@@ -50,11 +50,11 @@ Result<ExprPtr> Parser::ParsePrimary() {
   Position pos{t.line, t.col};
   switch (t.kind) {
     case TokenKind::kInteger: {
-      Next();
       errno = 0;
       char* end = nullptr;
       long long v = std::strtoll(t.text.c_str(), &end, 10);
-      if (errno == ERANGE) return ErrorHere("Invalid numeric literal: " + t.text);
+      if (errno == ERANGE) return ErrorHere("Invalid numeric literal: " + t.text);  // at the literal, not after it
+      Next();
       bool fits_int = v <= INT32_MAX;
       return Literal(Value(static_cast<int64_t>(v)), SqlType::Of(fits_int ? TypeId::kInt : TypeId::kBigInt), pos);
     }
