@@ -56,7 +56,8 @@ TEST_SUITE("config") {
     };
     CHECK(load(base).empty());
     CHECK(load(base + "settings: {queue_capacity: 99999999999999999999}\n").rfind("p.yaml:5:28: queue_capacity", 0) == 0);
-    CHECK(load(base + "settings: {queue_capacity: 1000001}\n").rfind("p.yaml:5:28: queue_capacity", 0) == 0);
+    CHECK(load(base + "settings: {queue_capacity: 65535}\n").rfind("p.yaml:5:28: queue_capacity", 0) == 0);
+    CHECK(load(base + "settings: {queue_capacity: 65534}\n").empty());
     CHECK(load(base, {"sinks.out.path=["}).rfind("--set sinks.out.path=[:1:", 0) == 0);
     std::string count = load("sources:\n  in: {type: generator, dataset: users, count: 99999999999999999999}\n"
                              "sinks:\n  out: {type: stdout, inputs: [in]}\n");

@@ -36,7 +36,10 @@ CASES = [
     ("queue_capacity beyond 64 bits",
      GENERATOR.replace("{extra}", "") + FILE_SINK.replace("{stream}", "src") +
      "settings: {{queue_capacity: 99999999999999999999}}\n",
-     [], r"p\.yaml:6:28: queue_capacity: expected an integer from 1 to 1000000"),
+     [], r"p\.yaml:6:28: queue_capacity: expected an integer from 1 to 65534"),
+    ("queue_capacity beyond the queue's 16-bit node indexes",
+     GENERATOR.replace("{extra}", "") + FILE_SINK.replace("{stream}", "src") + "settings: {{queue_capacity: 65535}}\n",
+     [], r"p\.yaml:6:28: queue_capacity: expected an integer from 1 to 65534"),
     ("--set value that is not YAML",
      GENERATOR.replace("{extra}", "") + FILE_SINK.replace("{stream}", "src"),
      ["--set", "sinks.out.path=["], r"--set sinks\.out\.path=\[:1:16: the value is not valid YAML"),
