@@ -1,6 +1,7 @@
 """No input may abort the process (issue 19, item 2). Each hostile input below aborted `pipe` (exit 134,
 `terminate called after throwing an instance of 'std::out_of_range'`) or never ended; each must now be a located
-error: file:line:col for YAML, the position in the statements for SQL, with exit 2 from `validate` and `run`."""
+error: file:line:col for YAML, the position in the statements for SQL, with exit 2 from `validate` and `run`.
+Some were found by probing beyond the issue's list (queue_capacity 65,535, deeply nested SQL)."""
 import json
 import os
 import re
@@ -59,6 +60,9 @@ CASES = [
     ("PARTITIONS beyond 64 bits",
      _sql("CREATE STREAM o WITH (PARTITIONS=99999999999999999999) AS SELECT user_id FROM src;"),
      [], r"sql: 2:34: the value of PARTITIONS out of range.* near '9{20}'"),
+    ("expressions nested 100,000 deep (a stack overflow)",
+     _sql("CREATE STREAM o AS SELECT " + "(" * 100000 + "1" + ")" * 100000 + " AS x FROM src;"),
+     [], r"sql: 2:\d+: nested more than 256 levels deep"),
     ("generator start_time beyond 64 bits",
      GENERATOR.replace("{extra}", ", start_time: '99999999999999999999'") + FILE_SINK.replace("{stream}", "src"),
      [], r"p\.yaml:3:64: start_time: expected `now`, epoch milliseconds"),

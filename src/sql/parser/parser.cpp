@@ -76,6 +76,10 @@ Result<int64_t> Parser::ParseDuration() {
 }
 
 Result<SqlType> Parser::ParseType() {
+  return Nested([this] { return ParseTypeUnnested(); });
+}
+
+Result<SqlType> Parser::ParseTypeUnnested() {
   const Token& t = Peek();
   if (t.kind != TokenKind::kIdent) return ErrorHere("expected a type");
   std::string n = Next().text;

@@ -69,6 +69,26 @@ TEST_SUITE("sql.parser") {
     CHECK((*fits)[0].select->limit == 9223372036854775807LL);
   }
 
+  TEST_CASE("nesting beyond 256 levels is an error, not a stack overflow") {
+    auto nested = [](const std::string& open, const std::string& inner, const std::string& close, int depth) {
+      std::string out;
+      for (int i = 0; i < depth; ++i) out += open;
+      out += inner;
+      for (int i = 0; i < depth; ++i) out += close;
+      return out;
+    };
+    CHECK(ParseExpression(nested("(", "1", ")", 200)).ok());
+    for (const std::string& text : {nested("(", "1", ")", 100000), nested("NOT ", "TRUE", "", 100000),
+                                    nested("- ", "1", "", 100000), nested("ARRAY[", "1", "]", 100000)}) {
+      auto e = ParseExpression(text);
+      REQUIRE_FALSE(e.ok());
+      CHECK(e.error().message().find("nested more than 256 levels deep") != std::string::npos);
+    }
+    auto type = ParseStatements("CREATE STREAM s (a " + nested("ARRAY<", "INT", ">", 100000) + ") WITH (KAFKA_TOPIC='s');");
+    REQUIRE_FALSE(type.ok());
+    CHECK(type.error().message().find("nested more than 256 levels deep") != std::string::npos);
+  }
+
   TEST_CASE("negative literals, lambdas, constructors") {
     auto e = ParseExpression("TRANSFORM(arr, x => x + 1)[-1]->f");
     REQUIRE(e.ok());
