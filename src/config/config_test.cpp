@@ -55,7 +55,8 @@ TEST_SUITE("config") {
       return r.ok() ? std::string() : diags.Joined();
     };
     CHECK(load(base).empty());
-    CHECK(load(base + "settings: {queue_capacity: 99999999999999999999}\n").rfind("p.yaml:5:28: queue_capacity", 0) == 0);
+    CHECK(load(base + "settings: {queue_capacity: 99999999999999999999}\n").rfind("p.yaml:5:28: queue_capacity", 0) ==
+          0);
     CHECK(load(base + "settings: {queue_capacity: 65535}\n").rfind("p.yaml:5:28: queue_capacity", 0) == 0);
     CHECK(load(base + "settings: {queue_capacity: 65534}\n").empty());
     CHECK(load(base, {"sinks.out.path=["}).rfind("--set sinks.out.path=[:1:", 0) == 0);

@@ -45,7 +45,8 @@ Result<double> NumberOf(const YAML::Node& node, const std::string& field, const 
   double v = std::strtod(text.c_str(), &end);
   if (!node.IsScalar() || text.empty() || *end != '\0')
     return ConfigError("field '" + field + "': " + key + " must be a number, got '" + text + "'");
-  if (!std::isfinite(v)) return ConfigError("field '" + field + "': " + key + " must be a finite number, got '" + text + "'");
+  if (!std::isfinite(v))
+    return ConfigError("field '" + field + "': " + key + " must be a finite number, got '" + text + "'");
   return v;
 }
 
