@@ -2,6 +2,7 @@
 // Schema and the reference docs.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,5 +17,10 @@ inline const std::vector<std::string> kSinkKeys = {"type", "inputs", "transforms
                                                    "flush_interval", "description"};
 inline const std::vector<std::string> kTransformKeys = {"type", "predicate", "negate"};
 inline const std::vector<std::string> kSettingsKeys = {"queue_capacity"};
+
+// The edge queues are Boost.Lockfree fixed-size queues: their nodes are addressed by 16-bit indexes, one node
+// more than the capacity (65,535 at most), and all are allocated when the queue is built. A larger capacity threw
+// from the queue's constructor (and ended the process) instead of being refused by the loader.
+inline constexpr int64_t kMaxQueueCapacity = 65'534;
 
 }  // namespace pipeline::config

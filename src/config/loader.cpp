@@ -31,10 +31,6 @@ std::string Quoted(const std::vector<std::string>& names) {
   return out;
 }
 
-// The edge queues are Boost.Lockfree fixed-size queues: their nodes are addressed by 16-bit indexes, one node
-// more than the capacity (65,535 at most), and all are allocated when the queue is built. A larger capacity threw
-// from the queue's constructor (and ended the process) instead of being refused here.
-constexpr int64_t kMaxQueueCapacity = 65'534;
 constexpr int64_t kMaxPartitions = 100'000;  // beyond any Kafka cluster's limit; keeps the count an int
 
 // What a scalar given for an integer option should be, or "" when it is one: an integer in form that does not
