@@ -5,8 +5,6 @@
 #include "config/env_substitution.h"
 #include "config/pipeline_config.h"
 #include "config/suggest.h"
-#include "plugin/option_text.h"
-#include "plugin/options.h"
 
 using namespace pipeline::config;
 
@@ -29,21 +27,6 @@ TEST_SUITE("config") {
     CHECK(ClosestMatch("pth", {"path", "mode", "format"}) == "path");
     CHECK(ClosestMatch("zzzzzz", {"path", "mode"}).empty());
     CHECK(DidYouMean("fromat", {"path", "format"}) == " (did you mean 'format'?)");
-  }
-  TEST_CASE("numbers in option text are range-checked") {
-    CHECK(pipeline::ParseInt64("9223372036854775807") == INT64_MAX);
-    CHECK(pipeline::ParseInt64("-12") == -12);
-    CHECK_FALSE(pipeline::ParseInt64("99999999999999999999"));
-    CHECK_FALSE(pipeline::ParseInt64("12abc"));
-    CHECK_FALSE(pipeline::ParseInt64(""));
-    CHECK(pipeline::IsIntegerText("99999999999999999999"));
-    CHECK(pipeline::ParseFiniteDouble("2.5") == 2.5);
-    CHECK_FALSE(pipeline::ParseFiniteDouble("1e400"));
-    CHECK_FALSE(pipeline::ParseFiniteDouble("inf"));
-    CHECK_FALSE(pipeline::ParseFiniteDouble("nan"));
-    CHECK(pipeline::ParseDurationMs("2s") == 2000);
-    CHECK_FALSE(pipeline::ParseDurationMs("1e400s"));
-    CHECK_FALSE(pipeline::ParseDurationMs("99999999999999999999d"));
   }
   TEST_CASE("hostile values are located errors, not exceptions") {
     const std::string base = "sources:\n  in: {type: generator, dataset: users, count: 3}\n"
