@@ -34,6 +34,9 @@ Result<std::string> Parser::ParseIdentifier(const char* what) {
 // PostgreSQL's limit for NUMERIC. Values are 128-bit (38 digits) and checked against what they hold, so larger
 // declarations are only numbers to refuse: ksqlDB's own test cases declare up to DECIMAL(50, …).
 constexpr int64_t kMaxDecimalDigits = 1000;
+// The scale is a power of ten that values are multiplied by: beyond 10^38 a 128-bit decimal overflowed into wrong
+// values, and from 10^128 on into zero, a division by which ended the process (SIGFPE).
+constexpr int64_t kMaxDecimalScale = 38;
 
 int64_t UnitToMillis(const std::string& u) {
   std::string s = u;
@@ -98,7 +101,7 @@ Result<SqlType> Parser::ParseTypeUnnested() {
     if (!p) return p.error();
     int64_t s = 0;
     if (AcceptSymbol(",")) {
-      auto scale = ParseBoundedInteger("DECIMAL scale", 0, kMaxDecimalDigits);
+      auto scale = ParseBoundedInteger("DECIMAL scale", 0, kMaxDecimalScale);
       if (!scale) return scale.error();
       s = *scale;
     }

@@ -50,6 +50,7 @@ TEST_SUITE("sql.parser") {
         {"CREATE STREAM o AS SELECT a FROM s LIMIT 99999999999999999999;", "1:42: a LIMIT out of range"},
         {"CREATE STREAM o AS SELECT CAST(a AS DECIMAL(99999999999,2)) FROM s;", "1:45: DECIMAL precision out of range"},
         {"CREATE STREAM o AS SELECT CAST(a AS DECIMAL(10, 99999999999)) FROM s;", "1:49: DECIMAL scale out of range"},
+        {"CREATE STREAM o AS SELECT CAST(a AS DECIMAL(1000, 999)) FROM s;", "1:51: DECIMAL scale out of range"},
         {"CREATE TABLE o AS SELECT a, COUNT(*) FROM s\n"
          "  WINDOW TUMBLING (SIZE 99999999999999999999 SECONDS) GROUP BY a;",
          "2:25: a duration out of range"},
