@@ -1,7 +1,7 @@
 """No input may abort the process (issue 19, item 2). Each hostile input below aborted `pipe` (exit 134,
 `terminate called after throwing an instance of 'std::out_of_range'`) or never ended; each must now be a located
 error: file:line:col for YAML, the position in the statements for SQL, with exit 2 from `validate` and `run`.
-Some were found by probing beyond the issue's list (queue_capacity 65,535, deeply nested SQL)."""
+Some were found by probing beyond the issue's list (queue_capacity 65,535, deeply nested SQL, DECIMAL scale 999)."""
 import json
 import os
 import re
@@ -53,6 +53,9 @@ CASES = [
     ("DECIMAL scale beyond int",
      _sql("CREATE STREAM o AS SELECT CAST(user_id AS DECIMAL(10, 99999999999)) AS x FROM src;"),
      [], r"sql: 2:55: DECIMAL scale out of range.* near '9{11}'"),
+    ("DECIMAL scale beyond 128 bits (SIGFPE)",
+     _sql("CREATE STREAM o AS SELECT CAST(1 AS DECIMAL(1000, 999)) + 1 AS x FROM src;"),
+     [], r"sql: 2:51: DECIMAL scale out of range: expected 0 to 38 near '999'"),
     ("window size beyond 64 bits",
      _sql("CREATE TABLE o AS SELECT region, COUNT(*) AS n FROM src\n"
           "  WINDOW TUMBLING (SIZE 99999999999999999999 SECONDS) GROUP BY region;"),
