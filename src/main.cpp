@@ -125,24 +125,39 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
-  if (*run_cmd) {
-    pipeline::SetLogFormat(log_format == "json" ? pipeline::LogFormat::kJson : pipeline::LogFormat::kText);
-    run.watch = !no_watch;
-    return pipeline::RunPipeline(run);
-  }
-  if (*validate_cmd) return ValidateOrExplain(file, overrides, format, false);
-  if (*explain_cmd) return ValidateOrExplain(file, overrides, format, true);
-  if (*test_cmd) return pipeline::testing::RunPipeTestCommand(test_files, verbose, std::cout);
-  if (*conf_cmd) return pipeline::testing::RunConformanceCommand(conf, std::cout);
-  if (*functions_cmd) {
-    std::cout << pipeline::sql::RenderFunctionReference(markdown);
+  auto run_command = [&]() -> int {
+    if (*run_cmd) {
+      pipeline::SetLogFormat(log_format == "json" ? pipeline::LogFormat::kJson : pipeline::LogFormat::kText);
+      run.watch = !no_watch;
+      return pipeline::RunPipeline(run);
+    }
+    if (*validate_cmd) return ValidateOrExplain(file, overrides, format, false);
+    if (*explain_cmd) return ValidateOrExplain(file, overrides, format, true);
+    if (*test_cmd) return pipeline::testing::RunPipeTestCommand(test_files, verbose, std::cout);
+    if (*conf_cmd) return pipeline::testing::RunConformanceCommand(conf, std::cout);
+    if (*functions_cmd) {
+      std::cout << pipeline::sql::RenderFunctionReference(markdown);
+      return 0;
+    }
+    if (*docs_cmd) {
+      const auto& registry = pipeline::BuiltinRegistry();
+      std::cout << (schema ? pipeline::config::RenderJsonSchema(registry)
+                           : pipeline::config::RenderReferenceMarkdown(registry));
+      return 0;
+    }
+    std::cout << "pipe " << PIPE_VERSION << "\n";
     return 0;
+  };
+
+  // A safety net, not the way errors travel: every input error is a located Result. An exception that still
+  // escapes (a bug) ends the command with a message and the documented exit code instead of an abort and a core
+  // dump; for `run` nothing was acknowledged that was not written, so a restart resumes from the checkpoints.
+  try {
+    return run_command();
+  } catch (const std::exception& e) {
+    std::cerr << "pipe: internal error: " << e.what() << " (please report it with the input that caused it)\n";
+  } catch (...) {
+    std::cerr << "pipe: internal error: an unknown exception (please report it with the input that caused it)\n";
   }
-  if (*docs_cmd) {
-    const auto& registry = pipeline::BuiltinRegistry();
-    std::cout << (schema ? pipeline::config::RenderJsonSchema(registry) : pipeline::config::RenderReferenceMarkdown(registry));
-    return 0;
-  }
-  std::cout << "pipe " << PIPE_VERSION << "\n";
-  return 0;
+  return *validate_cmd || *explain_cmd ? 2 : 1;
 }

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "config/env_substitution.h"
+#include "config/pipeline_config.h"
 #include "config/suggest.h"
 
 using namespace pipeline::config;
@@ -24,5 +27,39 @@ TEST_SUITE("config") {
     CHECK(ClosestMatch("pth", {"path", "mode", "format"}) == "path");
     CHECK(ClosestMatch("zzzzzz", {"path", "mode"}).empty());
     CHECK(DidYouMean("fromat", {"path", "format"}) == " (did you mean 'format'?)");
+  }
+  TEST_CASE("hostile values are located errors, not exceptions") {
+    const std::string base = "sources:\n  in: {type: generator, dataset: users, count: 3}\n"
+                             "sinks:\n  out: {type: stdout, inputs: [in]}\n";
+    auto load = [&](const std::string& text, std::vector<std::string> overrides = {}) {
+      Diagnostics diags;
+      std::map<std::string, std::string> env;
+      auto r = LoadPipelineText(text, "p.yaml", LoadOptions{std::move(overrides), &env}, diags);
+      return r.ok() ? std::string() : diags.Joined();
+    };
+    CHECK(load(base).empty());
+    CHECK(load(base + "settings: {queue_capacity: 99999999999999999999}\n").rfind("p.yaml:5:28: queue_capacity", 0) ==
+          0);
+    CHECK(load(base + "settings: {queue_capacity: 65535}\n").rfind("p.yaml:5:28: queue_capacity", 0) == 0);
+    CHECK(load(base + "settings: {queue_capacity: 65534}\n").empty());
+    CHECK(load(base, {"sinks.out.path=["}).rfind("--set sinks.out.path=[:1:", 0) == 0);
+    std::string count = load("sources:\n  in: {type: generator, dataset: users, count: 99999999999999999999}\n"
+                             "sinks:\n  out: {type: stdout, inputs: [in]}\n");
+    CHECK(count.rfind("p.yaml:2:48: in: count: expected an integer between", 0) == 0);
+    std::string rate = load("sources:\n  in: {type: generator, dataset: users, rate: 1e400}\n"
+                            "sinks:\n  out: {type: stdout, inputs: [in]}\n");
+    CHECK(rate.rfind("p.yaml:2:47: in: rate: expected a finite number", 0) == 0);
+  }
+  TEST_CASE("a pipeline file that is a directory, missing or endless is an error naming it") {
+    const std::string dir = std::filesystem::temp_directory_path().string();
+    auto as_dir = ReadPipelineFile(dir);
+    REQUIRE_FALSE(as_dir.ok());
+    CHECK(as_dir.error().message().find("is a directory") != std::string::npos);
+    auto missing = ReadPipelineFile(dir + "/no-such-pipeline-file.yaml");
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error().message().find("No such file") != std::string::npos);
+    auto endless = ReadPipelineFile("/dev/zero");
+    REQUIRE_FALSE(endless.ok());
+    CHECK(endless.error().message().find("larger than 16 MiB") != std::string::npos);
   }
 }

@@ -11,6 +11,7 @@
 #include "config/env_substitution.h"
 #include "config/pipeline_config.h"
 #include "config/suggest.h"
+#include "plugin/option_text.h"
 #include "plugin/registry.h"
 
 extern char** environ;
@@ -30,18 +31,21 @@ std::string Quoted(const std::vector<std::string>& names) {
   return out;
 }
 
-bool IsInteger(const std::string& s) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  std::strtoll(s.c_str(), &end, 10);
-  return *end == '\0';
+constexpr int64_t kMaxPartitions = 100'000;  // beyond any Kafka cluster's limit; keeps the count an int
+
+// What a scalar given for an integer option should be, or "" when it is one: an integer in form that does not
+// fit 64 bits is told apart from text that is not an integer at all.
+std::string IntegerProblem(const std::string& text) {
+  if (ParseInt64(text)) return "";
+  return IsIntegerText(text) ? "an integer between -9223372036854775808 and 9223372036854775807" : "an integer";
 }
 
-bool IsNumber(const std::string& s) {
-  if (s.empty()) return false;
+// The same for a number option: inf, nan and numbers beyond a double (1e400) are not numbers anything can use.
+std::string NumberProblem(const std::string& text) {
+  if (ParseFiniteDouble(text)) return "";
   char* end = nullptr;
-  std::strtod(s.c_str(), &end);
-  return *end == '\0';
+  std::strtod(text.c_str(), &end);
+  return !text.empty() && *end == '\0' ? "a finite number (at most about 1.8e308)" : "a number";
 }
 
 class Loader {
@@ -75,11 +79,13 @@ class Loader {
     if (!n.IsMap()) return diags_.Add(At(n, file_), "settings: expected a mapping");
     CheckKeys(n, kSettingsKeys, {}, "settings");
     if (n["queue_capacity"]) {
-      std::string v = n["queue_capacity"].Scalar();
-      if (!IsInteger(v) || std::stoll(v) < 1)
-        diags_.Add(At(n["queue_capacity"], file_), "queue_capacity: expected a positive integer, got '" + v + "'");
+      std::string v = n["queue_capacity"].IsScalar() ? n["queue_capacity"].Scalar() : "";
+      std::optional<int64_t> capacity = ParseInt64(v);
+      if (!capacity || *capacity < 1 || *capacity > kMaxQueueCapacity)
+        diags_.Add(At(n["queue_capacity"], file_), "queue_capacity: expected an integer from 1 to " +
+                                                       std::to_string(kMaxQueueCapacity) + ", got '" + v + "'");
       else
-        config.queue_capacity = static_cast<size_t>(std::stoll(v));
+        config.queue_capacity = static_cast<size_t>(*capacity);
     }
   }
 
@@ -218,8 +224,8 @@ class Loader {
   static std::string ExpectedForm(const OptionSpec& o, const YAML::Node& v) {
     switch (o.type) {
       case OptionType::kString: return v.IsScalar() ? "" : "a string";
-      case OptionType::kInt: return v.IsScalar() && IsInteger(v.Scalar()) ? "" : "an integer";
-      case OptionType::kDouble: return v.IsScalar() && IsNumber(v.Scalar()) ? "" : "a number";
+      case OptionType::kInt: return v.IsScalar() ? IntegerProblem(v.Scalar()) : "an integer";
+      case OptionType::kDouble: return v.IsScalar() ? NumberProblem(v.Scalar()) : "a number";
       case OptionType::kBool: {
         static const std::set<std::string> kBools = {"true", "false", "yes", "no", "on", "off"};
         return v.IsScalar() && kBools.count(v.Scalar()) ? "" : "true or false";
@@ -319,7 +325,15 @@ class Loader {
       v.topic = c.name;
     } else if (via.IsMap() && via["type"].IsScalar() && via["type"].Scalar() == "kafka") {
       v.topic = via["topic"] ? via["topic"].Scalar() : c.name;
-      if (via["partitions"]) v.partitions = std::atoi(via["partitions"].Scalar().c_str());
+      if (via["partitions"]) {
+        std::optional<int64_t> n = via["partitions"].IsScalar() ? ParseInt64(via["partitions"].Scalar()) : std::nullopt;
+        if (!n || *n < 1 || *n > kMaxPartitions) {
+          diags_.Add(At(via["partitions"], file_), c.name + ": via: partitions: expected an integer from 1 to " +
+                                                      std::to_string(kMaxPartitions));
+          return;
+        }
+        v.partitions = static_cast<int>(*n);
+      }
       if (via["bootstrap_servers"]) v.bootstrap_servers = via["bootstrap_servers"].Scalar();
     } else {
       diags_.Add(At(via, file_), c.name + ": via: expected `kafka` or {type: kafka, topic: …, partitions: N, bootstrap_servers: …}");
@@ -342,7 +356,15 @@ void ApplyOverride(YAML::Node root, const std::string& assignment, const std::st
     return;
   }
   std::string path = assignment.substr(0, eq);
-  YAML::Node value = YAML::Load(assignment.substr(eq + 1));
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    // The column counts from the start of the assignment, as the user typed it.
+    diags.errors.push_back("--set " + assignment + ":1:" + std::to_string(eq + 2 + std::max(0, e.mark.column)) +
+                           ": the value is not valid YAML: " + e.msg + " (quote it to set a string)");
+    return;
+  }
   std::vector<std::string> parts;
   std::stringstream ss(path);
   for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
@@ -416,8 +438,13 @@ Result<PipelineConfig> LoadPipelineText(const std::string& raw_text, const std::
     diags.Add({file_name, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
     return ConfigError(diags.Joined());
   }
-  for (const auto& o : options.overrides) ApplyOverride(root, o, file_name, diags);
-  Loader(file_name, diags).Load(root, config);
+  try {
+    for (const auto& o : options.overrides) ApplyOverride(root, o, file_name, diags);
+    Loader(file_name, diags).Load(root, config);
+  } catch (const YAML::Exception& e) {
+    // A node used as a shape it does not have (a list where a mapping belongs, say) that no check above caught.
+    diags.Add({file_name, e.mark.line + 1, e.mark.column + 1}, "unexpected YAML structure: " + e.msg);
+  }
   // With other errors present the runtime never builds the graph, so report unknown streams here too.
   if (!diags.empty()) CheckStreamReferences(config, diags);
   if (!diags.empty()) return ConfigError(diags.Joined());
@@ -425,14 +452,12 @@ Result<PipelineConfig> LoadPipelineText(const std::string& raw_text, const std::
 }
 
 Result<PipelineConfig> LoadPipelineFile(const std::string& path, const LoadOptions& options, Diagnostics& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.errors.push_back(path + ": cannot read the pipeline file: " + std::strerror(errno));
+  auto text = ReadPipelineFile(path);
+  if (!text.ok()) {
+    diags.errors.push_back(text.error().message());
     return ConfigError(diags.Joined());
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return LoadPipelineText(ss.str(), path, options, diags);
+  return LoadPipelineText(*text, path, options, diags);
 }
 
 }  // namespace pipeline::config

@@ -77,6 +77,9 @@ struct LoadOptions {
 // Parses and validates the file (no side effects: nothing is opened or connected). On failure every error is
 // listed. Stream references (inputs) are checked by the runtime's builder, which knows SQL outputs.
 Result<PipelineConfig> LoadPipelineFile(const std::string& path, const LoadOptions& options, Diagnostics& diags);
+// The text of a pipeline file, or an error naming the file: missing or unreadable, a directory, or larger than a
+// pipeline file can sensibly be (a device such as /dev/zero never ends).
+Result<std::string> ReadPipelineFile(const std::string& path);
 Result<PipelineConfig> LoadPipelineText(const std::string& text, const std::string& file_name,
                                         const LoadOptions& options, Diagnostics& diags);
 

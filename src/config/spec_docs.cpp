@@ -134,7 +134,8 @@ std::string RenderJsonSchema(const Registry& registry) {
          "    \"sources\": {\"type\": \"object\", \"additionalProperties\": {\"$ref\": \"#/definitions/source\"}},\n"
          "    \"transforms\": {\"type\": [\"object\", \"null\"], \"additionalProperties\": {\"$ref\": \"#/definitions/stage\"}},\n"
          "    \"sinks\": {\"type\": \"object\", \"additionalProperties\": {\"$ref\": \"#/definitions/sink\"}},\n"
-         "    \"settings\": {\"type\": \"object\", \"properties\": {\"queue_capacity\": {\"type\": \"integer\", \"minimum\": 1, \"description\": \"Batches buffered per edge between stages.\"}}, \"additionalProperties\": false}\n"
+         "    \"settings\": {\"type\": \"object\", \"properties\": {\"queue_capacity\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": " +
+         std::to_string(kMaxQueueCapacity) + ", \"description\": \"Batches buffered per edge between stages.\"}}, \"additionalProperties\": false}\n"
          "  },\n"
          "  \"required\": [\"sources\", \"sinks\"],\n"
          "  \"definitions\": {\n" +

@@ -40,6 +40,29 @@ TEST_SUITE("formats") {
     REQUIRE(e.ok());
     CHECK(ToJson(*e) == R"({"Page":"/f"})");
   }
+  TEST_CASE("a projected reader converts demanded objects, arrays of objects and deeper nesting") {
+    // Converting a nested object adds key lists for deeper levels while the top level is still filling its own
+    // (issue 18: a reference to the top level's list dangled once the nested conversion grew the list of lists).
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {R"({"s":{"x":1},"z":2})", R"({"s":{"x":1},"z":2})"},
+        {R"({"a":[{"x":1},{"y":{"z":[{"w":2}]}}],"skip":{"q":1},"s":{"x":{"y":{"z":3}}}})",
+         R"({"a":[{"x":1},{"y":{"z":[{"w":2}]}}],"s":{"x":{"y":{"z":3}}}})"},
+        {R"({"s":{"a":{"b":{"c":{"d":{"e":{"f":1}}}}},"g":2},"z":{"k":[1,{"m":null}]}})",
+         R"({"s":{"a":{"b":{"c":{"d":{"e":{"f":1}}}}},"g":2},"z":{"k":[1,{"m":null}]}})"},
+    };
+    for (bool ignoring_case : {false, true}) {
+      JsonReader reader;
+      reader.Project(ignoring_case ? FieldDemand::OfIgnoringCase({"S", "Z", "A"}) : FieldDemand::Of({"s", "z", "a"}));
+      for (int round = 0; round < 3; ++round) {
+        for (const auto& [text, expected] : cases) {
+          CAPTURE(text);
+          auto v = reader.Parse(text);
+          REQUIRE(v.ok());
+          CHECK(ToJson(*v) == expected);
+        }
+      }
+    }
+  }
   TEST_CASE("the json encoder writes structs of changing shapes") {
     auto enc = MakeEncoder("json");
     REQUIRE(enc.ok());

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <optional>
 
 namespace pipeline {
@@ -117,7 +118,9 @@ class LinesParsedAhead {
 struct JsonReader::Impl {
   simdjson::dom::parser parser;
   FieldNamesCache names;
-  std::vector<std::vector<std::string_view>> key_stack;  // one key list per nesting depth, reused
+  // One key list per nesting depth, reused. A deque: converting a nested value adds depths while the levels
+  // above still hold a reference to their own list, and growing a deque at its end moves no element.
+  std::deque<std::vector<std::string_view>> key_stack;
   FieldDemand top_level = FieldDemand::All();
   LinesParsedAhead ahead;
 
@@ -148,24 +151,28 @@ struct JsonReader::Impl {
   }
 
   Value ConvertObject(simdjson::dom::object obj, size_t depth) {
-    if (key_stack.size() <= depth) key_stack.resize(depth + 1);
-    key_stack[depth].clear();
+    std::vector<std::string_view>& keys = KeysAt(depth);
     Struct s;
     s.values.reserve(obj.size());
     for (simdjson::dom::key_value_pair field : obj) {
-      key_stack[depth].push_back(field.key);
-      s.values.push_back(Convert(field.value, depth + 1));
+      keys.push_back(field.key);
+      s.values.push_back(Convert(field.value, depth + 1));  // may add depths below: `keys` stays where it is
     }
-    s.names = names.Get(key_stack[depth]);
+    s.names = names.Get(keys);
     return Value(std::move(s));
+  }
+
+  // The cleared key list of one depth.
+  std::vector<std::string_view>& KeysAt(size_t depth) {
+    while (key_stack.size() <= depth) key_stack.emplace_back();  // appending to a deque moves no element
+    key_stack[depth].clear();
+    return key_stack[depth];
   }
 
   // The top-level object of a projected document: only the demanded fields. A key whose length no demanded
   // name has is passed over without comparing its bytes (most keys, when a few fields are wanted).
   Value ConvertProjected(simdjson::dom::object obj) {
-    if (key_stack.empty()) key_stack.resize(1);
-    std::vector<std::string_view>& keys = key_stack[0];
-    keys.clear();
+    std::vector<std::string_view>& keys = KeysAt(0);
     Struct s;
     s.values.reserve(std::min(obj.size(), wanted_count));
     const bool exact = !top_level.ignores_case();
@@ -180,7 +187,7 @@ struct JsonReader::Impl {
         continue;
       }
       keys.push_back(key);
-      s.values.push_back(Convert(field.value(), 1));
+      s.values.push_back(Convert(field.value(), 1));  // an object inside adds depths: `keys` stays valid
     }
     s.names = exact ? ProjectedShape(keys) : names.Get(keys);
     return Value(std::move(s));

@@ -1,7 +1,11 @@
 #include "plugin/options.h"
 
+#include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+
+#include "plugin/option_text.h"
 
 namespace pipeline {
 
@@ -38,9 +42,10 @@ std::string Options::Text(const std::string& name) const {
 
 std::string Options::GetString(const std::string& name) const { return Text(name); }
 
-int64_t Options::GetInt(const std::string& name) const { return std::strtoll(Text(name).c_str(), nullptr, 10); }
+// The loader has checked the value (ParseInt64, ParseFiniteDouble); 0 stands for what it would have rejected.
+int64_t Options::GetInt(const std::string& name) const { return ParseInt64(Text(name)).value_or(0); }
 
-double Options::GetDouble(const std::string& name) const { return std::strtod(Text(name).c_str(), nullptr); }
+double Options::GetDouble(const std::string& name) const { return ParseFiniteDouble(Text(name)).value_or(0); }
 
 bool Options::GetBool(const std::string& name) const {
   std::string t = Text(name);
@@ -94,7 +99,7 @@ std::optional<int64_t> ParseDurationMs(const std::string& text) {
   if (text.empty()) return std::nullopt;
   char* end = nullptr;
   double n = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || n < 0) return std::nullopt;
+  if (end == text.c_str() || !std::isfinite(n) || n < 0) return std::nullopt;
   std::string unit(end);
   double factor;
   if (unit.empty() || unit == "ms") factor = 1;
@@ -103,7 +108,30 @@ std::optional<int64_t> ParseDurationMs(const std::string& text) {
   else if (unit == "h") factor = 3'600'000;
   else if (unit == "d") factor = 86'400'000;
   else return std::nullopt;
-  return static_cast<int64_t>(std::llround(n * factor));
+  double ms = n * factor;
+  if (ms >= 9.2e18) return std::nullopt;  // llround beyond int64 is undefined
+  return static_cast<int64_t>(std::llround(ms));
+}
+
+bool IsIntegerText(const std::string& text) {
+  size_t digits = !text.empty() && (text[0] == '+' || text[0] == '-') ? 1 : 0;
+  return text.size() > digits && text.find_first_not_of("0123456789", digits) == std::string::npos;
+}
+
+std::optional<int64_t> ParseInt64(const std::string& text) {
+  if (!IsIntegerText(text)) return std::nullopt;
+  errno = 0;
+  long long n = std::strtoll(text.c_str(), nullptr, 10);
+  if (errno == ERANGE) return std::nullopt;
+  return static_cast<int64_t>(n);
+}
+
+std::optional<double> ParseFiniteDouble(const std::string& text) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return std::nullopt;
+  char* end = nullptr;
+  double n = std::strtod(text.c_str(), &end);
+  if (*end != '\0' || !std::isfinite(n)) return std::nullopt;
+  return n;
 }
 
 }  // namespace pipeline

@@ -30,11 +30,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The file's text as the loader reads it (bounded in size); "" when it cannot be read, which the load reports.
 std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto text = config::ReadPipelineFile(path);
+  return text.ok() ? std::move(*text) : std::string();
 }
 
 std::string DefaultStateDir(const std::string& file) {
@@ -43,13 +42,18 @@ std::string DefaultStateDir(const std::string& file) {
 }
 
 // Loads, validates and builds; prints every error. nullptr when the file is invalid.
+// Nothing here may end the process: on a reload, the running pipeline goes on when the new file fails.
 std::unique_ptr<Pipeline> LoadAndBuild(const RunOptions& options, const RuntimeOptions& runtime) {
   config::Diagnostics diags;
   config::LoadOptions load{options.overrides, nullptr};
-  auto cfg = config::LoadPipelineFile(options.file, load, diags);
-  if (cfg.ok()) {
-    auto built = Pipeline::Build(*cfg, runtime, diags);
-    if (built.ok()) return std::move(*built);
+  try {
+    auto cfg = config::LoadPipelineFile(options.file, load, diags);
+    if (cfg.ok()) {
+      auto built = Pipeline::Build(*cfg, runtime, diags);
+      if (built.ok()) return std::move(*built);
+    }
+  } catch (const std::exception& e) {  // a bug, since every input error is a Result: refuse the file, say so
+    diags.errors.push_back(options.file + ": internal error while loading: " + e.what());
   }
   for (const auto& e : diags.errors) std::cerr << e << "\n";
   return nullptr;

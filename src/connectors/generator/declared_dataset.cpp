@@ -8,6 +8,9 @@
 //     at:     timestamp                     # shorthand for {type: timestamp}: the simulated event time
 //
 // Everything is parsed and checked once; Generate only draws numbers.
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
@@ -17,6 +20,8 @@
 namespace pipeline::generator {
 
 namespace {
+
+constexpr int64_t kMaxStringLength = 1 << 20;  // a generated string; a record is built in memory
 
 enum class FieldType { kInt, kDouble, kString, kBool, kTimestamp };
 
@@ -40,6 +45,8 @@ Result<double> NumberOf(const YAML::Node& node, const std::string& field, const 
   double v = std::strtod(text.c_str(), &end);
   if (!node.IsScalar() || text.empty() || *end != '\0')
     return ConfigError("field '" + field + "': " + key + " must be a number, got '" + text + "'");
+  if (!std::isfinite(v))
+    return ConfigError("field '" + field + "': " + key + " must be a finite number, got '" + text + "'");
   return v;
 }
 
@@ -54,8 +61,9 @@ Result<Value> ChoiceOf(const YAML::Node& node, const FieldRule& rule) {
     case FieldType::kInt:
     case FieldType::kTimestamp: {
       char* end = nullptr;
+      errno = 0;
       long long v = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0')
+      if (text.empty() || *end != '\0' || errno == ERANGE)
         return ConfigError("field '" + rule.name + "': choice '" + text + "' is not an integer");
       return rule.type == FieldType::kInt ? Value(static_cast<int64_t>(v)) : Value(Timestamp{v});
     }
@@ -95,7 +103,7 @@ Result<FieldRule> ParseRule(const std::string& name, const YAML::Node& spec) {
       if (key == "start") rule.start = *number;
       if (key == "step") rule.step = *number;
       if (key == "null_rate") rule.null_rate = *number;
-      if (key == "length") rule.length = static_cast<int64_t>(*number);
+      if (key == "length") rule.length = *number < 0 ? -1 : static_cast<int64_t>(std::min(*number, 1e15));
     } else if (key == "sequence") {
       rule.sequence = v.IsScalar() && (v.Scalar() == "true" || v.Scalar() == "yes");
     } else if (key == "choices") {
@@ -127,7 +135,9 @@ Result<FieldRule> ParseRule(const std::string& name, const YAML::Node& spec) {
     return ConfigError("field '" + name + "': min is greater than max");
   if (rule.null_rate < 0 || rule.null_rate > 1)
     return ConfigError("field '" + name + "': null_rate must be between 0 and 1");
-  if (rule.length < 0) return ConfigError("field '" + name + "': length must not be negative");
+  // A string of the given length is built per record: a length in the billions ended the process.
+  if (rule.length < 0 || rule.length > kMaxStringLength)
+    return ConfigError("field '" + name + "': length must be between 0 and " + std::to_string(kMaxStringLength));
   return rule;
 }
 

@@ -12,6 +12,9 @@ namespace pipeline {
 
 namespace {
 
+constexpr double kMinRate = 1e-6;  // records per second: one in about 12 days
+constexpr double kMaxRate = 1e9;
+
 ComponentSpec GeneratorSpec() {
   ComponentSpec spec;
   spec.type = "generator";
@@ -79,7 +82,10 @@ Result<std::unique_ptr<Source>> BuildGenerator(const Options& options, const Bui
   settings.rate = options.GetDouble("rate");
   settings.count = options.GetInt("count");
   settings.batch_size = static_cast<size_t>(options.GetInt("batch_size"));
-  if (settings.rate < 0) return options.ErrorAt("rate", "must be 0 (unthrottled) or a positive number");
+  // The pacing divides by the rate and sleeps until n / rate seconds: a rate near 0 would wait for ages, one
+  // beyond a billion per second paces nothing that 0 would not.
+  if (settings.rate != 0 && !(settings.rate >= kMinRate && settings.rate <= kMaxRate))
+    return options.ErrorAt("rate", "must be 0 (unthrottled) or a number of records per second from 0.000001 to 1e9");
   if (settings.count < 0) return options.ErrorAt("count", "must be 0 (unbounded) or a positive number");
   if (options.GetInt("batch_size") <= 0) return options.ErrorAt("batch_size", "must be positive");
   settings.seed = options.Has("seed") ? static_cast<uint64_t>(options.GetInt("seed")) : std::random_device{}();

@@ -2,6 +2,7 @@
 // "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SS[.mmm][Z]" (a space instead of T is accepted).
 #pragma once
 
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -14,7 +15,12 @@ inline std::optional<int64_t> ParseStartTime(const std::string& text) {
   using namespace std::chrono;
   if (text.empty() || text == "now")
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  if (text.find_first_not_of("0123456789") == std::string::npos) return std::stoll(text);
+  if (text.find_first_not_of("0123456789") == std::string::npos) {  // epoch ms; beyond int64 is no time at all
+    int64_t ms = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return ms;
+  }
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0, consumed = 0;
   char sep = 0;
   if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3) return std::nullopt;

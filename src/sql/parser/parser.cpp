@@ -1,7 +1,9 @@
 #include "sql/parser/parser.h"
 
 #include <algorithm>
+#include <charconv>
 #include <iterator>
+#include <limits>
 
 #include "sql/parser/parser_internal.h"
 
@@ -29,6 +31,13 @@ Result<std::string> Parser::ParseIdentifier(const char* what) {
   return ErrorHere(std::string("expected ") + what);
 }
 
+// PostgreSQL's limit for NUMERIC. Values are 128-bit (38 digits) and checked against what they hold, so larger
+// declarations are only numbers to refuse: ksqlDB's own test cases declare up to DECIMAL(50, …).
+constexpr int64_t kMaxDecimalDigits = 1000;
+// The scale is a power of ten that values are multiplied by: beyond 10^38 a 128-bit decimal overflowed into wrong
+// values, and from 10^128 on into zero, a division by which ended the process (SIGFPE).
+constexpr int64_t kMaxDecimalScale = 38;
+
 int64_t UnitToMillis(const std::string& u) {
   std::string s = u;
   if (!s.empty() && s.back() == 'S') s.pop_back();
@@ -41,17 +50,39 @@ int64_t UnitToMillis(const std::string& u) {
   return 0;
 }
 
+Result<int64_t> Parser::ParseBoundedInteger(const char* what, int64_t min, int64_t max) {
+  const Token& t = Peek();
+  if (t.kind != TokenKind::kInteger) return ErrorHere(std::string("expected ") + what);
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), n);
+  if (ec != std::errc() || end != t.text.data() + t.text.size() || n < min || n > max)
+    return ErrorHere(std::string(what) + " out of range: expected " + std::to_string(min) + " to " +
+                     std::to_string(max));
+  Next();
+  return n;
+}
+
 Result<int64_t> Parser::ParseDuration() {
   if (Peek().kind != TokenKind::kInteger) return ErrorHere("expected a duration such as 5 SECONDS");
-  int64_t n = std::stoll(Next().text);
+  const Token amount = Peek();
+  auto n = ParseBoundedInteger("a duration", 0, std::numeric_limits<int64_t>::max());
+  if (!n) return n.error();
   if (Peek().kind != TokenKind::kIdent) return ErrorHere("expected a time unit");
   int64_t unit = UnitToMillis(Peek().text);
   if (unit == 0) return ErrorHere("unknown time unit");
+  int64_t ms = 0;
+  if (__builtin_mul_overflow(*n, unit, &ms))
+    return ConfigError(std::to_string(amount.line) + ":" + std::to_string(amount.col) + ": the duration " +
+                       amount.text + " " + Peek().text + " exceeds 64-bit milliseconds");
   Next();
-  return n * unit;
+  return ms;
 }
 
 Result<SqlType> Parser::ParseType() {
+  return Nested([this] { return ParseTypeUnnested(); });
+}
+
+Result<SqlType> Parser::ParseTypeUnnested() {
   const Token& t = Peek();
   if (t.kind != TokenKind::kIdent) return ErrorHere("expected a type");
   std::string n = Next().text;
@@ -66,17 +97,18 @@ Result<SqlType> Parser::ParseType() {
   if (n == "TIMESTAMP") return SqlType::Of(TypeId::kTimestamp);
   if (n == "DECIMAL") {
     PIPE_RETURN_IF_ERROR(ExpectSymbol("("));
-    if (Peek().kind != TokenKind::kInteger) return ErrorHere("expected DECIMAL precision");
-    int p = std::stoi(Next().text);
-    int s = 0;
+    auto p = ParseBoundedInteger("DECIMAL precision", 0, kMaxDecimalDigits);
+    if (!p) return p.error();
+    int64_t s = 0;
     if (AcceptSymbol(",")) {
-      if (Peek().kind != TokenKind::kInteger) return ErrorHere("expected DECIMAL scale");
-      s = std::stoi(Next().text);
+      auto scale = ParseBoundedInteger("DECIMAL scale", 0, kMaxDecimalScale);
+      if (!scale) return scale.error();
+      s = *scale;
     }
     PIPE_RETURN_IF_ERROR(ExpectSymbol(")"));
-    if (p < 1) return ErrorHere("DECIMAL precision must be >= 1");
-    if (s > p) return ErrorHere("DECIMAL scale must be <= precision");
-    return SqlType::Decimal(p, s);
+    if (*p < 1) return ErrorHere("DECIMAL precision must be >= 1");
+    if (s > *p) return ErrorHere("DECIMAL scale must be <= precision");
+    return SqlType::Decimal(static_cast<int>(*p), static_cast<int>(s));
   }
   if (n == "ARRAY") {
     PIPE_RETURN_IF_ERROR(ExpectSymbol("<"));
@@ -303,8 +335,9 @@ Result<Select> Parser::ParseSelect() {
     else return ErrorHere("expected CHANGES or FINAL");
   }
   if (AcceptWord("LIMIT")) {
-    if (Peek().kind != TokenKind::kInteger) return ErrorHere("expected a number");
-    s.limit = std::stoll(Next().text);
+    auto limit = ParseBoundedInteger("a LIMIT", 0, std::numeric_limits<int64_t>::max());
+    if (!limit) return limit.error();
+    s.limit = *limit;
   }
   return s;
 }
@@ -323,7 +356,13 @@ Status ParseProperties(Parser& p, Statement& st) {
     const Token& t = p.Peek();
     Value v;
     if (t.kind == TokenKind::kString) v = Value(t.text);
-    else if (t.kind == TokenKind::kInteger) v = Value(static_cast<int64_t>(std::stoll(t.text)));
+    else if (t.kind == TokenKind::kInteger) {
+      auto n = p.ParseBoundedInteger(("the value of " + k).c_str(), 0, std::numeric_limits<int64_t>::max());
+      if (!n) return n.error();
+      st.properties[k] = Value(*n);
+      st.property_pos[k] = pos;
+      continue;
+    }
     else if (t.kind == TokenKind::kIdent && (t.text == "TRUE" || t.text == "FALSE")) v = Value(t.text == "TRUE");
     else if (t.kind == TokenKind::kIdent || t.kind == TokenKind::kDecimal) v = Value(t.text);
     else return p.ErrorHere("expected a property value");

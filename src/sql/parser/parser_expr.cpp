@@ -23,9 +23,7 @@ ExprPtr Binary(const std::string& op, ExprPtr l, ExprPtr r) {
 }  // namespace
 
 Result<ExprPtr> Parser::ParseExpr() {
-  auto e = ParseOr();
-  if (!e) return e;
-  return e;
+  return Nested([this] { return ParseOr(); });
 }
 
 Result<ExprPtr> Parser::ParseOr() {
@@ -55,7 +53,7 @@ Result<ExprPtr> Parser::ParseAnd() {
 Result<ExprPtr> Parser::ParseNot() {
   Position pos = Pos();
   if (AcceptWord("NOT")) {
-    auto inner = ParseNot();
+    auto inner = Nested([this] { return ParseNot(); });
     if (!inner) return inner;
     auto e = Make(ExprKind::kUnary, pos);
     e->op = "NOT";
@@ -198,7 +196,7 @@ Result<ExprPtr> Parser::ParseUnary() {
   Position pos = Pos();
   if (Peek().Is("-") || Peek().Is("+")) {
     std::string op = Next().text;
-    auto inner = ParseUnary();
+    auto inner = Nested([this] { return ParseUnary(); });
     if (!inner) return inner;
     // Fold "-5" into a literal so that -2147483648 stays an INT, as ksqlDB reads it.
     if (op == "-" && (*inner)->kind == ExprKind::kLiteral && (*inner)->value.is_number()) {

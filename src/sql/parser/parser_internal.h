@@ -37,6 +37,8 @@ class Parser {
   Position Pos() const { return {Peek().line, Peek().col}; }
   Result<std::string> ParseIdentifier(const char* what);
   Result<int64_t> ParseDuration();  // "5 SECONDS"
+  // The integer token here, consumed, when it lies in [min, max]; else an error at its position naming `what`.
+  Result<int64_t> ParseBoundedInteger(const char* what, int64_t min, int64_t max);
   size_t index() const { return i_; }
   void Rewind(size_t index) { i_ = index; }
   const std::string& source_text() const { return *text_; }
@@ -58,11 +60,25 @@ class Parser {
   Result<ExprPtr> ParseLambda();
   Result<ExprPtr> ParseCase(Position pos);
   Result<std::vector<StructField>> ParseStructFields();
+  Result<SqlType> ParseTypeUnnested();
+
+  // Runs `parse` one nesting level deeper, or fails at the current token beyond kMaxNesting levels: the parser
+  // (and the binder and evaluator after it) recurse per level, and 100,000 nested parentheses overflowed the stack.
+  template <class Parse>
+  auto Nested(Parse&& parse) -> decltype(parse()) {
+    if (nesting_ >= kMaxNesting) return ErrorHere("nested more than " + std::to_string(kMaxNesting) + " levels deep");
+    ++nesting_;
+    auto result = parse();
+    --nesting_;
+    return result;
+  }
+  static constexpr int kMaxNesting = 256;
 
   std::vector<Token> t_;
   const std::string* text_;
   TypeAliases types_;  // custom types known so far: the engine's, then those this text creates
   size_t i_ = 0;
+  int nesting_ = 0;  // expressions and types being parsed, one inside the other
 };
 
 }  // namespace pipeline::sql

@@ -1,4 +1,5 @@
 // Primary expressions: literals, columns, function calls (with lambda arguments), CASE, CAST, constructors.
+#include <algorithm>
 #include <cmath>
 
 #include "sql/parser/parser.h"
@@ -21,6 +22,8 @@ ExprPtr Literal(Value v, SqlType type, Position pos) {
   e->literal_type = std::move(type);
   return e;
 }
+
+constexpr size_t kMaxDecimalLiteralDigits = 38;
 
 // "12.50" -> DECIMAL(4, 2) with unscaled 1250, as ksqlDB types decimal literals.
 Value DecimalLiteral(const std::string& text, SqlType& type) {
@@ -50,15 +53,22 @@ Result<ExprPtr> Parser::ParsePrimary() {
   Position pos{t.line, t.col};
   switch (t.kind) {
     case TokenKind::kInteger: {
-      Next();
       errno = 0;
       char* end = nullptr;
       long long v = std::strtoll(t.text.c_str(), &end, 10);
-      if (errno == ERANGE) return ErrorHere("Invalid numeric literal: " + t.text);
+      if (errno == ERANGE) return ErrorHere("Invalid numeric literal: " + t.text);  // at the literal, not after it
+      Next();
       bool fits_int = v <= INT32_MAX;
       return Literal(Value(static_cast<int64_t>(v)), SqlType::Of(fits_int ? TypeId::kInt : TypeId::kBigInt), pos);
     }
     case TokenKind::kDecimal: {
+      // Decimal values hold 38 digits (128 bits); a longer literal overflowed into a wrong value unseen.
+      const size_t point = t.text.find('.'), first = t.text.find_first_not_of("0.");
+      const size_t scale = point == std::string::npos ? 0 : t.text.size() - point - 1;
+      size_t digits = first == std::string::npos ? 0 : t.text.size() - first;
+      if (digits > 0 && point != std::string::npos && point > first) --digits;  // the point is not a digit
+      if (std::max(digits, scale) > kMaxDecimalLiteralDigits)
+        return ErrorHere("Decimal literal with more than 38 digits: " + t.text + " (write it as a DOUBLE: 1.5E40)");
       Next();
       SqlType type;
       Value v = DecimalLiteral(t.text, type);

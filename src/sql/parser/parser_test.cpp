@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "sql/parser/expr_format.h"
 #include "sql/parser/parser.h"
 
@@ -38,6 +42,61 @@ TEST_SUITE("sql.parser") {
     auto r = ParseStatements("CREATE STREAM s (a INT)\n WITH (kafka_topic='x') AS SELEC a FROM b;");
     REQUIRE(!r.ok());
     CHECK(r.error().message().rfind("2:", 0) == 0);
+  }
+
+  TEST_CASE("numbers out of range are errors at their position, never exceptions") {
+    // Each of these threw std::out_of_range from std::stoll/stoi, which ended the process (issue 19).
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"CREATE STREAM o AS SELECT a FROM s LIMIT 99999999999999999999;", "1:42: a LIMIT out of range"},
+        {"CREATE STREAM o AS SELECT CAST(a AS DECIMAL(99999999999,2)) FROM s;", "1:45: DECIMAL precision out of range"},
+        {"CREATE STREAM o AS SELECT CAST(a AS DECIMAL(10, 99999999999)) FROM s;", "1:49: DECIMAL scale out of range"},
+        {"CREATE STREAM o AS SELECT CAST(a AS DECIMAL(1000, 999)) FROM s;", "1:51: DECIMAL scale out of range"},
+        {"CREATE TABLE o AS SELECT a, COUNT(*) FROM s\n"
+         "  WINDOW TUMBLING (SIZE 99999999999999999999 SECONDS) GROUP BY a;",
+         "2:25: a duration out of range"},
+        {"CREATE TABLE o AS SELECT a, COUNT(*) FROM s WINDOW TUMBLING (SIZE 9223372036854776 SECONDS) GROUP BY a;",
+         "1:67: the duration 9223372036854776 SECONDS exceeds 64-bit milliseconds"},
+        {"CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='s', PARTITIONS=99999999999999999999);",
+         "1:59: the value of PARTITIONS out of range"},
+        {"CREATE STREAM o AS SELECT a + 99999999999999999999 FROM s;", "1:31: Invalid numeric literal"},
+        {"CREATE STREAM o AS SELECT 1234567890123456789012345678901234567890.5 FROM s;",
+         "1:27: Decimal literal with more than 38 digits"},
+        {"CREATE STREAM o AS SELECT 0.000000000000000000000000000000000000001 FROM s;",
+         "1:27: Decimal literal with more than 38 digits"},
+    };
+    for (const auto& [sql, message] : cases) {
+      CAPTURE(sql);
+      auto r = ParseStatements(sql);
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().message().rfind(message, 0) == 0);
+    }
+    auto fits =
+        ParseStatements("CREATE STREAM o AS SELECT CAST(a AS DECIMAL(50, 10)) FROM s LIMIT 9223372036854775807;");
+    REQUIRE(fits.ok());
+    CHECK((*fits)[0].select->limit == 9223372036854775807LL);
+    CHECK(ParseExpression("1234567890123456789012345678901234567.8").ok());  // 38 digits
+    CHECK(ParseExpression("0.00000000000000000000000000000000000001").ok());
+  }
+
+  TEST_CASE("nesting beyond 256 levels is an error, not a stack overflow") {
+    auto nested = [](const std::string& open, const std::string& inner, const std::string& close, int depth) {
+      std::string out;
+      for (int i = 0; i < depth; ++i) out += open;
+      out += inner;
+      for (int i = 0; i < depth; ++i) out += close;
+      return out;
+    };
+    CHECK(ParseExpression(nested("(", "1", ")", 200)).ok());
+    for (const std::string& text : {nested("(", "1", ")", 100000), nested("NOT ", "TRUE", "", 100000),
+                                    nested("- ", "1", "", 100000), nested("ARRAY[", "1", "]", 100000)}) {
+      auto e = ParseExpression(text);
+      REQUIRE_FALSE(e.ok());
+      CHECK(e.error().message().find("nested more than 256 levels deep") != std::string::npos);
+    }
+    auto type =
+        ParseStatements("CREATE STREAM s (a " + nested("ARRAY<", "INT", ">", 100000) + ") WITH (KAFKA_TOPIC='s');");
+    REQUIRE_FALSE(type.ok());
+    CHECK(type.error().message().find("nested more than 256 levels deep") != std::string::npos);
   }
 
   TEST_CASE("negative literals, lambdas, constructors") {

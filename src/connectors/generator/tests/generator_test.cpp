@@ -133,6 +133,22 @@ TEST_SUITE("connectors.generator") {
     CHECK(nulls < 600);
   }
 
+  TEST_CASE("start_time and rate out of range are errors at the option") {
+    auto start = BuildGenerator("{dataset: users, start_time: '99999999999999999999'}");
+    REQUIRE_FALSE(start.ok());
+    CHECK(start.error().message().find("start_time: expected `now`") != std::string::npos);
+    CHECK(generator::ParseStartTime("9223372036854775807") == INT64_MAX);
+    CHECK_FALSE(generator::ParseStartTime("9223372036854775808"));
+    for (const char* rate : {"1e-300", "1e10"}) {
+      auto r = BuildGenerator(std::string("{dataset: users, count: 3, rate: ") + rate + "}");
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().message().find("rate: must be 0 (unthrottled) or a number of records per second") !=
+            std::string::npos);
+    }
+    auto length = BuildGenerator("{fields: {s: {type: string, length: 1e18}}}");
+    REQUIRE_FALSE(length.ok());
+    CHECK(length.error().message().find("length must be between 0 and") != std::string::npos);
+  }
   TEST_CASE("configuration errors say what to change") {
     auto bad_type = BuildGenerator("{fields: {x: {type: float}}}");
     REQUIRE(!bad_type.ok());
