@@ -38,7 +38,9 @@ Result<std::unique_ptr<TransformChain>> BuildChain(const config::ComponentConfig
   }
   std::string dlq = c.dead_letter_path;
   if (!dlq.empty() && std::filesystem::path(dlq).is_relative()) dlq = (std::filesystem::path(pipeline.dir) / dlq).string();
-  return std::make_unique<TransformChain>(c.name, std::move(built), c.on_error, dlq);
+  std::shared_ptr<DeadLetterQueue> dead_letters;
+  if (c.on_error == config::OnError::kDeadLetter) dead_letters = OpenDeadLetterFile(dlq);
+  return std::make_unique<TransformChain>(c.name, std::move(built), c.on_error, std::move(dead_letters));
 }
 
 }  // namespace

@@ -70,7 +70,7 @@ void Pipeline::PublishEnd(Stream& stream) {
 Status Pipeline::Run() {
   checkpoints_ = std::make_unique<CheckpointStore>(options_.state_dir);
   for (auto& s : sinks_) {
-    SinkContext ctx{s->config->name, options_.state_dir, options_.metrics};
+    SinkContext ctx{s->config->name, options_.state_dir, options_.metrics, s->rejections};
     Status st = s->sink->Open(ctx);
     if (!st.ok()) return FatalError("sink " + s->config->name + ": " + st.message());
   }
@@ -203,6 +203,11 @@ void Pipeline::RunStage(StageNode& n) {
 
 void Pipeline::RunSink(SinkNode& n) {
   const std::string who = "sink " + n.config->name;
+  // Records the sink rejected follow its on_error; their batches' tokens drop only once the dead letters are
+  // durable. Rejections that failed the pipeline stay here until the end: dropped before Fail() aborts the
+  // trackers, their tokens would count as delivered.
+  std::vector<RejectedRecord> unsettled;
+  auto settle = [&] { return n.chain->SettleRejections(*n.rejections, unsettled); };
   auto write = [&](Envelope& e) -> Status {
     BatchPtr batch = std::move(e.batch);
     if (!n.chain->empty()) {
@@ -213,11 +218,14 @@ void Pipeline::RunSink(SinkNode& n) {
     int64_t count = static_cast<int64_t>(batch->size());
     PIPE_RETURN_IF_ERROR(RetryWhileRetryable(who, stop_.get_token(), [&] { return n.sink->Write(batch); }));
     Add(n.metrics.out, count);
-    return {};
+    return settle();
   };
-  auto flush = [&] { return RetryWhileRetryable(who, stop_.get_token(), [&] { return n.sink->Flush(); }); };
+  auto flush = [&]() -> Status {
+    PIPE_RETURN_IF_ERROR(RetryWhileRetryable(who, stop_.get_token(), [&] { return n.sink->Flush(); }));
+    return settle();
+  };
   if (Consume(*n.queue, n.producers, n.metrics, std::chrono::milliseconds(n.config->flush_interval_ms), who, write, flush)) {
-    Status s = n.sink->Flush();
+    Status s = flush();
     if (!s.ok()) Fail(Error(s.error().kind(), who + ": " + s.message()));
   }
   n.sink->Close();

@@ -39,7 +39,8 @@ FileSink::FileSink(FileSinkSettings settings) : settings_(std::move(settings)) {
 
 FileSink::~FileSink() { Close(); }
 
-Status FileSink::Open(SinkContext&) {
+Status FileSink::Open(SinkContext& ctx) {
+  rejections_ = ctx.rejections;
   auto encoder = MakeEncoder(settings_.format);
   if (!encoder.ok()) return encoder.error();
   encoder_ = std::move(*encoder);
@@ -110,7 +111,12 @@ Result<FileSink::OpenFile*> FileSink::OpenPartition(const std::string& partition
 
 Status FileSink::Write(BatchPtr batch) {
   const auto now = Clock::now();
-  for (const Record& record : batch->records) {
+  for (size_t i = 0; i < batch->records.size(); ++i) {
+    const Record& record = batch->records[i];
+    if (settings_.reject_when && settings_.reject_when->Matches(record)) {
+      rejections_->Reject(*batch, i, DataError("rejected by reject_when: " + settings_.reject_when->text()));
+      continue;
+    }
     auto file = FileFor(record);
     if (!file.ok()) return file.error();
     OpenFile& f = **file;

@@ -5,6 +5,8 @@
 // drops the held batches, which acknowledges them upstream. A file rolls to the next part number ({n}) when it
 // reaches max_bytes or max_records, or is older than max_age; a rolled file is synced before it is closed.
 // Part numbers skip files that exist, so a restart never overwrites earlier output. Threading: the sink thread.
+// reject_when (a testing aid) rejects the records matching a condition instead of writing them, as a target
+// refusing single records would (plugin/record_rejections.h).
 #pragma once
 
 #include <chrono>
@@ -16,6 +18,7 @@
 #include "connectors/file/path_template.h"
 #include "formats/format.h"
 #include "plugin/sink.h"
+#include "transforms/predicates/condition.h"
 
 namespace pipeline::file {
 
@@ -30,6 +33,7 @@ struct FileSinkSettings {
   // Flush early once this many records are held: decoded batches cost far more memory than their bytes, and
   // the runtime's bounded queues do not count what a sink holds.
   size_t max_held_records = 65536;
+  std::shared_ptr<Condition> reject_when;  // null: write every record
 };
 
 class FileSink : public Sink {
@@ -71,6 +75,7 @@ class FileSink : public Sink {
 
   FileSinkSettings settings_;
   std::unique_ptr<Encoder> encoder_;
+  std::shared_ptr<RecordRejections> rejections_;
   std::map<std::string, std::unique_ptr<OpenFile>> files_;  // by partition
   std::map<std::string, int64_t> next_part_;               // by partition
   // Acknowledgements of records written but not yet synced. Only the tokens are kept: the records themselves

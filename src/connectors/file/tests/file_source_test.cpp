@@ -162,13 +162,13 @@ TEST_SUITE("connectors.file") {
     std::string text = ReadText(dir / "dlq/bad.jsonl");
     auto first = ParseJson(text.substr(0, text.find('\n')));
     REQUIRE(first.ok());
-    CHECK(first->Field("file")->as_string() == dir / "in.jsonl");
-    CHECK(first->Field("offset")->as_int() == 8);
-    CHECK(first->Field("raw")->as_string() == "{oops");
-    CHECK(!first->Field("error")->as_string().empty());
+    CHECK(first->Field("stage")->as_string() == "decode");
+    CHECK(first->Field("record")->Field("position")->as_string() == dir / "in.jsonl" + "@8");
+    CHECK(first->Field("record")->Field("raw_base64")->as_string() == "e29vcHM=");  // "{oops": never decoded
+    CHECK(!first->Field("error")->Field("message")->as_string().empty());
     auto second = ParseJson(text.substr(text.find('\n') + 1));
     REQUIRE(second.ok());
-    CHECK(second->Field("raw_base64")->as_string() == "YmFk/w==");  // "bad\xff"
+    CHECK(second->Field("record")->Field("raw_base64")->as_string() == "YmFk/w==");  // "bad\xff"
   }
 
   TEST_CASE("csv: each file's header names the fields, also when resuming mid-file") {
