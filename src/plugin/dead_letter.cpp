@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -97,6 +98,44 @@ std::string_view ErrorKindName(ErrorKind kind) {
     case ErrorKind::kFatal: return "fatal";
   }
   return "fatal";
+}
+
+namespace {
+
+std::mutex targets_mu;
+std::map<std::string, DeadLetterTargetFactory>& Targets() {
+  static auto* targets = new std::map<std::string, DeadLetterTargetFactory>;  // outlives static destructors
+  return *targets;
+}
+
+}  // namespace
+
+std::string_view DeadLetterScheme(std::string_view target) {
+  size_t colon = target.find("://");
+  if (colon == std::string_view::npos || colon == 0) return {};
+  for (char c : target.substr(0, colon))
+    if (!std::isalnum(static_cast<unsigned char>(c))) return {};  // "./a://b" is a path
+  return target.substr(0, colon);
+}
+
+void RegisterDeadLetterTarget(const std::string& scheme, DeadLetterTargetFactory open) {
+  std::lock_guard lock(targets_mu);
+  Targets()[scheme] = std::move(open);
+}
+
+Result<std::shared_ptr<DeadLetterQueue>> OpenDeadLetterQueue(const std::string& target) {
+  std::string_view scheme = DeadLetterScheme(target);
+  if (scheme.empty()) return OpenDeadLetterFile(target);
+  DeadLetterTargetFactory open;
+  std::string known = "a file path";
+  {
+    std::lock_guard lock(targets_mu);
+    auto it = Targets().find(std::string(scheme));
+    if (it != Targets().end()) open = it->second;
+    for (const auto& [name, factory] : Targets()) known += ", " + name + "://...";
+  }
+  if (!open) return ConfigError("dead_letter_path: unknown target '" + std::string(scheme) + "://', expected " + known);
+  return open(target.substr(scheme.size() + 3));
 }
 
 std::shared_ptr<DeadLetterQueue> OpenDeadLetterFile(const std::string& path) {

@@ -8,6 +8,7 @@
 // lost while its input is already committed, and a batch costs one fsync, not one per record.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,15 @@ class DeadLetterQueue {
   // Where the dead letters go, for messages ("file /var/lib/pipe/dlq.jsonl").
   virtual std::string Describe() const = 0;
 };
+
+// Where on_error: dead_letter writes: `dead_letter_path` is a file path, or <scheme>://<address> for a target a
+// connector registered (kafka://host:9092,host2:9092/topic). Unknown schemes are a ConfigError. No I/O here.
+Result<std::shared_ptr<DeadLetterQueue>> OpenDeadLetterQueue(const std::string& target);
+// The scheme of a target ("kafka"), or "" for a file path (which the loader may resolve against the pipeline dir).
+std::string_view DeadLetterScheme(std::string_view target);
+// Called by a connector's Register function: OpenDeadLetterQueue("<scheme>://<address>") calls `open(address)`.
+using DeadLetterTargetFactory = std::function<Result<std::shared_ptr<DeadLetterQueue>>(const std::string&)>;
+void RegisterDeadLetterTarget(const std::string& scheme, DeadLetterTargetFactory open);
 
 // The JSON-lines file target. Components that name the same path share one writer (one descriptor, lines never
 // interleaved). Nothing is opened before the first Write: building a pipeline does no I/O.

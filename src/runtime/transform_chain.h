@@ -21,7 +21,7 @@ class Counter;
 
 class TransformChain {
  public:
-  // `dead_letters`: where on_error: dead_letter writes (OpenDeadLetterFile); null for the other policies.
+  // `dead_letters`: where on_error: dead_letter writes (OpenDeadLetterQueue); null for the other policies.
   TransformChain(std::string component, std::vector<std::unique_ptr<RecordTransform>> transforms,
                  config::OnError on_error, std::shared_ptr<DeadLetterQueue> dead_letters);
   bool empty() const { return transforms_.empty(); }

@@ -5,6 +5,7 @@ import json
 import os
 
 from harness import read_lines, run_pipe, tmpdir, write
+from kafka import MockKafka, consume
 
 REJECTED_IDS = [3, 7, 8]
 
@@ -15,7 +16,7 @@ def _orders(d):
     write(f"{d}/in.jsonl", "\n".join(lines) + "\n")
 
 
-def _pipeline(d, on_error, name="p.yaml"):
+def _pipeline(d, on_error, name="p.yaml", dead_letter_path=None):
     write(f"{d}/{name}", f"""
 sources:
   orders:
@@ -32,7 +33,7 @@ sinks:
     path: {d}/out.jsonl
     reject_when: "status >= 500"
     on_error: {on_error}
-    dead_letter_path: {d}/dlq.jsonl
+    dead_letter_path: {dead_letter_path or f"{d}/dlq.jsonl"}
 """)
     return run_pipe(["run", f"{d}/{name}", "--state-dir", f"{d}/state-{name}"], timeout=60)
 
@@ -118,3 +119,26 @@ def test_a_rejected_record_fails_the_pipeline_by_default_and_is_not_committed():
     p = _pipeline(d, "dead_letter")
     assert p.returncode == 0, p.stderr
     assert [x["record"]["value"]["id"] for x in _json_lines(f"{d}/dlq.jsonl")] == REJECTED_IDS
+
+
+def test_dead_letters_to_a_kafka_topic():
+    with MockKafka(topics={"dlq": 1}) as kafka:
+        d = tmpdir()
+        _orders(d)
+        p = _pipeline(d, "dead_letter", dead_letter_path=f"kafka://{kafka.bootstrap}/dlq")
+        assert p.returncode == 0, p.stderr
+        assert [r["id"] for r in _json_lines(f"{d}/out.jsonl")] == [1, 2, 4, 5, 6, 9, 10]
+        messages = consume(kafka.bootstrap, "dlq", fmt="%k\t%s")
+        keys = [json.loads(m.split("\t", 1)[0]) for m in messages]
+        dead = [json.loads(m.split("\t", 1)[1]) for m in messages]
+        assert [x["record"]["value"]["id"] for x in dead] == REJECTED_IDS, dead
+        assert keys == [{"id": i} for i in REJECTED_IDS], keys
+        assert all(x["stage"] == "sink" and x["error"]["kind"] == "data" for x in dead), dead
+
+
+def test_an_unknown_dead_letter_target_is_a_config_error():
+    d = tmpdir()
+    _orders(d)
+    p = _pipeline(d, "dead_letter", dead_letter_path="s3://bucket/dlq")
+    assert p.returncode != 0
+    assert "unknown target 's3://'" in p.stderr and "kafka://" in p.stderr, p.stderr

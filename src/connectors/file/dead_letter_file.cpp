@@ -3,7 +3,9 @@
 namespace pipeline::file {
 
 Status DeadLetterFile::Open(const std::string& path, std::string component) {
-  queue_ = OpenDeadLetterFile(path);
+  auto opened = OpenDeadLetterQueue(path);
+  if (!opened.ok()) return opened.error();
+  queue_ = std::move(*opened);
   component_ = std::move(component);
   return {};
 }

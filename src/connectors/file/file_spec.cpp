@@ -114,7 +114,8 @@ Result<std::unique_ptr<Source>> BuildFileSource(const Options& options, const Bu
   // on_error and dead_letter_path are keys every source accepts (config/common_keys.h); for a file source they
   // also cover lines that cannot be decoded.
   s.on_error = ParseOnError(options.GetString("on_error")).value_or(OnError::kFail);  // the loader checked it
-  s.dead_letter_path = Resolve(options.GetString("dead_letter_path"), build);
+  const std::string dead_letters = options.GetString("dead_letter_path");
+  s.dead_letter_path = DeadLetterScheme(dead_letters).empty() ? Resolve(dead_letters, build) : dead_letters;
   if (options.GetInt("batch_size") <= 0) return options.ErrorAt("batch_size", "must be positive");
   s.batch_size = static_cast<size_t>(options.GetInt("batch_size"));
   if (options.GetInt("max_line_bytes") <= 0) return options.ErrorAt("max_line_bytes", "must be positive");
