@@ -130,6 +130,16 @@ TEST_SUITE("plugin.dead_letter") {
     std::filesystem::remove_all(std::filesystem::path(path).parent_path().parent_path());
   }
 
+  TEST_CASE("a target with a scheme names a registered target; anything else is a file path") {
+    CHECK(DeadLetterScheme("kafka://a:9092,b:9092/dlq") == "kafka");
+    CHECK(DeadLetterScheme("/var/lib/pipe/dlq.jsonl").empty());
+    CHECK(DeadLetterScheme("./odd://name").empty());
+    auto unknown = OpenDeadLetterQueue("s3://bucket/dlq");
+    REQUIRE(!unknown.ok());
+    CHECK(unknown.error().kind() == ErrorKind::kConfig);
+    CHECK(unknown.error().message().find("unknown target 's3://'") != std::string::npos);
+  }
+
   TEST_CASE("on_error has one parser") {
     CHECK(ParseOnError("fail") == OnError::kFail);
     CHECK(ParseOnError("skip") == OnError::kSkip);

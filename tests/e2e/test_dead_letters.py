@@ -142,3 +142,24 @@ def test_an_unknown_dead_letter_target_is_a_config_error():
     p = _pipeline(d, "dead_letter", dead_letter_path="s3://bucket/dlq")
     assert p.returncode != 0
     assert "unknown target 's3://'" in p.stderr and "kafka://" in p.stderr, p.stderr
+
+
+def test_the_blackhole_sink_rejects_chosen_records_too():
+    d = tmpdir()
+    _orders(d)
+    write(f"{d}/b.yaml", f"""
+sources:
+  orders: {{type: file, path: {d}/in.jsonl, format: json}}
+sinks:
+  discard:
+    type: blackhole
+    inputs: [orders]
+    print_interval: 1h
+    reject_when: "status >= 500"
+    on_error: dead_letter
+    dead_letter_path: {d}/dlq.jsonl
+""")
+    p = run_pipe(["run", f"{d}/b.yaml", "--state-dir", f"{d}/state"], timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert "7 records in total" in p.stderr, p.stderr  # it counts what it delivered
+    assert [x["record"]["value"]["id"] for x in _json_lines(f"{d}/dlq.jsonl")] == REJECTED_IDS
