@@ -275,10 +275,10 @@ class Loader {
     YAML::Node p = c.node["on_error"];
     if (p.IsDefined()) {
       std::string v = p.Scalar();
-      if (v == "fail") c.on_error = OnError::kFail;
-      else if (v == "skip") c.on_error = OnError::kSkip;
-      else if (v == "dead_letter") c.on_error = OnError::kDeadLetter;
-      else diags_.Add(At(p, file_), c.name + ": on_error: expected one of fail, skip, dead_letter, got '" + v + "'");
+      if (auto policy = ParseOnError(v)) c.on_error = *policy;
+      else
+        diags_.Add(At(p, file_),
+                   c.name + ": on_error: expected one of " + std::string(kOnErrorChoices) + ", got '" + v + "'");
     }
     if (c.node["dead_letter_path"]) c.dead_letter_path = c.node["dead_letter_path"].Scalar();
     if (c.on_error == OnError::kDeadLetter && c.dead_letter_path.empty())

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "plugin/dead_letter.h"
 #include "plugin/options.h"
 #include "plugin/retry.h"
 #include "plugin/spec.h"
@@ -23,8 +24,8 @@ struct TransformConfig {
   Location location;
 };
 
-// What happens to a record that fails to parse or transform.
-enum class OnError { kFail, kSkip, kDeadLetter };
+// What happens to a record that fails to decode, transform or be delivered (plugin/dead_letter.h).
+using OnError = pipeline::OnError;
 
 // A stream written to and read back from Kafka (`via: kafka`), so pipelines in other processes can share it.
 struct ViaKafka {

@@ -51,8 +51,8 @@ std::string CommonKeySchema(const std::string& key) {
   if (key == "transforms")
     return R"({"type": "array", "items": {"$ref": "#/definitions/transform_step"}, "description": "Single-message transforms applied in order."})";
   if (key == "on_error")
-    return R"({"enum": ["fail", "skip", "dead_letter"], "default": "fail", "description": "What happens to a record that fails to parse or transform."})";
-  if (key == "dead_letter_path") return R"({"type": "string", "description": "File that receives failed records (on_error: dead_letter)."})";
+    return R"({"enum": ["fail", "skip", "dead_letter"], "default": "fail", "description": "What happens to a record that fails to decode, transform or be delivered (a sink's target refused it)."})";
+  if (key == "dead_letter_path") return R"({"type": "string", "description": "Where on_error: dead_letter writes failed records: a JSON-lines file, or kafka://<bootstrap servers>/<topic>."})";
   if (key == "flush_interval")
     return R"({"anyOf": [{"type": "integer"}, {"type": "string"}], "default": "1s", "description": "How often the sink flushes (and lets sources commit)."})";
   if (key == "via")

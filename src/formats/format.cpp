@@ -14,13 +14,14 @@ std::string Join(const std::vector<std::string>& names) {
 
 }  // namespace
 
-std::vector<std::string> DecoderNames() { return {"json", "csv", "lines"}; }
+std::vector<std::string> DecoderNames() { return {"json", "csv", "lines", "dead_letter"}; }
 std::vector<std::string> EncoderNames() { return {"json", "jsonl", "pretty", "csv", "lines"}; }
 
 Result<std::unique_ptr<Decoder>> MakeDecoder(const std::string& format) {
   if (format == "json" || format == "jsonl") return MakeJsonDecoder();
   if (format == "csv") return MakeCsvDecoder();
   if (format == "lines" || format == "text") return MakeLinesDecoder();
+  if (format == "dead_letter") return MakeDeadLetterDecoder();
   return ConfigError("unknown format '" + format + "', expected one of: " + Join(DecoderNames()));
 }
 

@@ -1,5 +1,6 @@
 // Record formats: bytes <-> Record value. `json` (simdjson), `csv` (header line, typed columns), `lines` (the
-// raw text as a string field named `message`, as Vector and Logstash do).
+// raw text as a string field named `message`, as Vector and Logstash do), `dead_letter` (dead-letter envelopes
+// read back as the records they hold; decoding only).
 #pragma once
 
 #include <memory>
@@ -33,6 +34,9 @@ class Decoder {
   virtual bool ExpectsHeader() const { return false; }
   // Decode only these top-level fields of each value (formats that cannot skip ignore it).
   virtual void Project(const FieldDemand& demand) { (void)demand; }
+  // True when Decode also sets the record's key, headers, topic, partition and timestamp (`dead_letter`):
+  // the source keeps them instead of setting its own.
+  virtual bool CarriesRecordMetadata() const { return false; }
 };
 
 class Encoder {
@@ -44,7 +48,7 @@ class Encoder {
   virtual void Encode(const Record& record, std::string& out) = 0;
 };
 
-// format: json | csv | lines. Unknown names give a ConfigError listing the choices.
+// format: json | csv | lines | dead_letter. Unknown names give a ConfigError listing the choices.
 Result<std::unique_ptr<Decoder>> MakeDecoder(const std::string& format);
 // format: json | pretty | csv | lines
 Result<std::unique_ptr<Encoder>> MakeEncoder(const std::string& format);

@@ -13,4 +13,5 @@ std::unique_ptr<Decoder> MakeCsvDecoder();
 std::unique_ptr<Encoder> MakeCsvEncoder();
 std::unique_ptr<Decoder> MakeLinesDecoder();
 std::unique_ptr<Encoder> MakeLinesEncoder();
+std::unique_ptr<Decoder> MakeDeadLetterDecoder();
 }  // namespace pipeline

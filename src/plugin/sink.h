@@ -1,10 +1,16 @@
-// Sink: where records leave a pipeline. Implementations: connectors/<name>/.
+// Sink: where records leave a pipeline. Implementations: connectors/<name>/. The contract: src/plugin/README.md.
 //
 // A sink acknowledges records by dropping the Batch (and so its AckTokens) once they are durable: a file sink
 // after fsync, Kafka after the delivery report. Write() may keep the batch until Flush(). Threading: all
 // methods run on the sink's own thread, except that a sink may drop batches from a client callback thread.
+//
+// Per-record outcomes: a record the target refuses is reported with ctx.rejections->Reject(batch, index, error)
+// (plugin/record_rejections.h) before the Flush() that covers it returns; the others are delivered as usual.
+// The runtime applies the sink's on_error to each rejected record, and the batch is acknowledged only when every
+// record is delivered, skipped or durably dead-lettered. A failure of the whole batch is still a failed Status.
 #pragma once
 
+#include <memory>
 #include <stop_token>
 #include <string>
 
@@ -12,6 +18,7 @@
 #include "core/record.h"
 #include "core/result.h"
 #include "plugin/health.h"
+#include "plugin/record_rejections.h"
 
 namespace pipeline {
 
@@ -26,6 +33,8 @@ struct SinkContext {
   std::stop_token stop;
   // Say when the target cannot be reached (and when it is back) beyond what failed calls tell: /readyz.
   ConnectorHealth health;
+  // Where the sink reports records its target refused; shared, so the sink may keep it past Open().
+  std::shared_ptr<RecordRejections> rejections = std::make_shared<RecordRejections>();
 };
 
 class Sink {

@@ -105,7 +105,8 @@ class Pipeline {
   struct SinkNode {
     const config::ComponentConfig* config;
     std::unique_ptr<Sink> sink;
-    std::unique_ptr<TransformChain> chain;
+    std::unique_ptr<TransformChain> chain;  // also settles the records the sink rejects (its on_error)
+    std::shared_ptr<RecordRejections> rejections = std::make_shared<RecordRejections>();
     std::unique_ptr<BatchQueue> queue;
     size_t producers = 0;
     StageMetrics metrics;

@@ -37,8 +37,15 @@ Result<std::unique_ptr<TransformChain>> BuildChain(const config::ComponentConfig
     built.push_back(std::move(*made));
   }
   std::string dlq = c.dead_letter_path;
-  if (!dlq.empty() && std::filesystem::path(dlq).is_relative()) dlq = (std::filesystem::path(pipeline.dir) / dlq).string();
-  return std::make_unique<TransformChain>(c.name, std::move(built), c.on_error, dlq);
+  if (!dlq.empty() && DeadLetterScheme(dlq).empty() && std::filesystem::path(dlq).is_relative())
+    dlq = (std::filesystem::path(pipeline.dir) / dlq).string();
+  std::shared_ptr<DeadLetterQueue> dead_letters;
+  if (c.on_error == config::OnError::kDeadLetter) {
+    auto opened = OpenDeadLetterQueue(dlq);
+    if (!opened.ok()) return ConfigError(c.location.ToString() + ": " + c.name + ": " + opened.error().message());
+    dead_letters = std::move(*opened);
+  }
+  return std::make_unique<TransformChain>(c.name, std::move(built), c.on_error, std::move(dead_letters));
 }
 
 }  // namespace

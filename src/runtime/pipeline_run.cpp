@@ -239,7 +239,8 @@ void Pipeline::RunSink(SinkNode& n) {
   const std::stop_token stop = stop_.get_token();
   RetryObserver observer = HealthObserver(who);
   auto retried = [&](const std::function<Status()>& op) { return RunWithRetry(n.config->retry, who, stop, op, &observer); };
-  SinkContext ctx{n.config->name, options_.state_dir, options_.metrics, stop, ConnectorHealth(health_, who)};
+  SinkContext ctx{n.config->name, options_.state_dir, options_.metrics, stop, ConnectorHealth(health_, who),
+                  n.rejections};
   // A target down at start is retried like one that goes down later; sources read meanwhile until the queues
   // are full.
   Status opened = retried([&] { return n.sink->Open(ctx); });
@@ -248,6 +249,11 @@ void Pipeline::RunSink(SinkNode& n) {
     return;
   }
   ++sinks_open_;
+  // Records the sink rejected follow its on_error; their batches' tokens drop only once the dead letters are
+  // durable. Rejections that failed the pipeline stay here until the end: dropped before Fail() aborts the
+  // trackers, their tokens would count as delivered.
+  std::vector<RejectedRecord> unsettled;
+  auto settle = [&] { return n.chain->SettleRejections(*n.rejections, unsettled); };
   auto write = [&](Envelope& e) -> Status {
     BatchPtr batch = std::move(e.batch);
     if (!n.chain->empty()) {
@@ -258,9 +264,12 @@ void Pipeline::RunSink(SinkNode& n) {
     int64_t count = static_cast<int64_t>(batch->size());
     PIPE_RETURN_IF_ERROR(retried([&] { return n.sink->Write(batch); }));
     Add(n.metrics.out, count);
-    return {};
+    return settle();
   };
-  auto flush = [&] { return retried([&] { return n.sink->Flush(); }); };
+  auto flush = [&]() -> Status {
+    PIPE_RETURN_IF_ERROR(retried([&] { return n.sink->Flush(); }));
+    return settle();
+  };
   if (Consume(*n.queue, n.producers, n.metrics, std::chrono::milliseconds(n.config->flush_interval_ms), who, write, flush)) {
     Status s = flush();  // a full disk at the very end is waited out like one during the run
     if (!s.ok()) Fail(Error(s.error().kind(), who + ": " + s.message()));

@@ -1,10 +1,6 @@
 #include "runtime/transform_chain.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+#include <cassert>
 
 #include "formats/json.h"
 #include "observability/metrics.h"
@@ -24,31 +20,13 @@ std::string DescribeRecord(const Record& record, size_t max_chars) {
   return out;
 }
 
-Status DeadLetterWriter::Write(const std::string& component, const Record& record, const std::string& error) {
-  std::string line = "{\"component\":";
-  AppendJsonString(component, line);
-  line += ",\"error\":";
-  AppendJsonString(error, line);
-  line += ",\"topic\":";
-  AppendJsonString(record.topic, line);
-  line += ",\"partition\":" + std::to_string(record.partition) + ",\"offset\":" + std::to_string(record.offset) +
-          ",\"timestamp\":" + std::to_string(record.timestamp) + ",\"key\":";
-  AppendJson(record.key, line);
-  line += ",\"value\":";
-  AppendJson(record.value, line);
-  line += "}\n";
-  int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return FatalError("cannot open dead-letter file " + path_ + ": " + std::strerror(errno));
-  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) return FatalError("cannot write dead-letter file " + path_ + ": " + std::strerror(errno));
-  return {};
-}
-
 TransformChain::TransformChain(std::string component, std::vector<std::unique_ptr<RecordTransform>> transforms,
-                               config::OnError on_error, std::string dead_letter_path)
-    : component_(std::move(component)), transforms_(std::move(transforms)), on_error_(on_error) {
-  if (on_error_ == config::OnError::kDeadLetter) dead_letters_ = std::make_unique<DeadLetterWriter>(dead_letter_path);
+                               config::OnError on_error, std::shared_ptr<DeadLetterQueue> dead_letters)
+    : component_(std::move(component)),
+      transforms_(std::move(transforms)),
+      on_error_(on_error),
+      dead_letters_(std::move(dead_letters)) {
+  assert((on_error_ != config::OnError::kDeadLetter || dead_letters_) && "on_error: dead_letter needs a queue");
 }
 
 FieldDemand TransformChain::Demand(FieldDemand downstream) const {
@@ -57,28 +35,47 @@ FieldDemand TransformChain::Demand(FieldDemand downstream) const {
   return downstream;
 }
 
-Status TransformChain::HandleFailure(const Record& record, const std::string& error) {
+Status TransformChain::HandleFailure(FailedStage stage, const Record& record, const Error& error) {
   if (failed_) failed_->Add();
   switch (on_error_) {
     case config::OnError::kFail:
-      return DataError(component_ + ": " + error + "\n  record: " + DescribeRecord(record) +
+      return DataError(component_ + ": " + error.message() + "\n  record: " + DescribeRecord(record) +
                        "\n  (set on_error: skip or dead_letter to let the pipeline go on)");
     case config::OnError::kSkip: return {};
-    case config::OnError::kDeadLetter: return dead_letters_->Write(component_, record, error);
+    case config::OnError::kDeadLetter:
+      return dead_letters_->Write(
+          DeadLetter{.stage = stage, .component = component_, .error = error, .record = &record});
   }
   return {};
+}
+
+Status TransformChain::SettleRejections(RecordRejections& rejections, std::vector<RejectedRecord>& unsettled) {
+  std::vector<RejectedRecord> rejected = rejections.Take();
+  if (rejected.empty()) return {};
+  for (const RejectedRecord& r : rejected) {
+    Status s = HandleFailure(FailedStage::kSink, r.record, r.error);
+    if (!s.ok()) {
+      unsettled = std::move(rejected);
+      return s;
+    }
+  }
+  Status synced = SyncDeadLetters();
+  if (!synced.ok()) unsettled = std::move(rejected);
+  return synced;  // when ok, `rejected` and the tokens it holds go now: after the dead letters are durable
 }
 
 Status TransformChain::Apply(Batch& batch) {
   if (transforms_.empty()) return {};
   size_t kept = 0;
+  bool failures = false;
   for (size_t i = 0; i < batch.records.size(); ++i) {
     Record& r = batch.records[i];
     bool keep = true;
     for (auto& t : transforms_) {
       Result<bool> res = t->Apply(r);
       if (!res.ok()) {
-        PIPE_RETURN_IF_ERROR(HandleFailure(r, res.error().message()));
+        PIPE_RETURN_IF_ERROR(HandleFailure(FailedStage::kTransform, r, res.error()));
+        failures = true;
         keep = false;
         break;
       }
@@ -93,7 +90,7 @@ Status TransformChain::Apply(Batch& batch) {
     }
   }
   batch.records.resize(kept);
-  return {};
+  return failures ? SyncDeadLetters() : Status();  // one fsync per batch, before it is acknowledged
 }
 
 }  // namespace pipeline

@@ -1,5 +1,6 @@
 """File, stdin, stdout and blackhole connectors through the binary: read once and exit, follow with rotation and
 truncation, resume after restart without loss or duplicates, on_error policies, path templates and rolling."""
+import base64
 import datetime
 import glob
 import json
@@ -183,9 +184,10 @@ sinks:
         assert [json.loads(l)["id"] for l in read_lines(f"{d}/{policy}/out.jsonl")] == [1, 3]
     assert not os.path.exists(f"{d}/skip/bad.jsonl")
     dead = [json.loads(l) for l in read_lines(f"{d}/dead_letter/bad.jsonl")]
-    assert [(x["file"], x["offset"], x["raw"]) for x in dead] == [
-        (f"{d}/in.jsonl", 10, "{broken"), (f"{d}/in.jsonl", 28, "not json either")], dead
-    assert all(x["error"] for x in dead)
+    # Lines never decoded keep their bytes in raw_base64, and where they were in record.position.
+    assert [(x["stage"], x["record"]["position"], base64.b64decode(x["record"]["raw_base64"])) for x in dead] == [
+        ("decode", f"{d}/in.jsonl@10", b"{broken"), ("decode", f"{d}/in.jsonl@28", b"not json either")], dead
+    assert all(x["error"]["message"] for x in dead)
 
 
 def test_stdin_to_stdout_formats():

@@ -166,8 +166,9 @@ sinks:
     assert p.returncode == 0, p.stderr
     assert _json_lines(f"{d}/out.jsonl") == [{"id": 1, "status": 200}, {"id": 3, "status": 503}]
     dead = _json_lines(f"{d}/dlq.jsonl")
-    assert len(dead) == 1 and dead[0]["value"]["id"] == 2, dead
-    assert "Cast" in dead[0]["error"] and "status" in dead[0]["error"], dead
+    assert len(dead) == 1 and dead[0]["record"]["value"]["id"] == 2, dead
+    assert dead[0]["stage"] == "transform" and dead[0]["component"] == "raw", dead
+    assert "Cast" in dead[0]["error"]["message"] and "status" in dead[0]["error"]["message"], dead
 
 
 def test_untransformable_record_fails_the_pipeline_by_default():

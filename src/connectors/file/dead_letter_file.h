@@ -1,38 +1,33 @@
-// DeadLetterFile: where `on_error: dead_letter` puts input it could not decode, one JSON object per line:
-//   {"file": "...", "offset": 1234, "error": "...", "raw": "<the line>"}
-// (`raw_base64` instead of `raw` when the line is not valid UTF-8, so the bytes survive exactly).
-// Appends go straight to the file; Sync() makes them durable before the source checkpoints past them.
+// DeadLetterFile: where the line-reading sources (file, stdin) put input they could not decode with
+// `on_error: dead_letter`: a dead-letter envelope (plugin/dead_letter.h) with stage "decode", the line in
+// raw_base64 and its position (the source's lane @ byte offset), through the one dead-letter writer. Sync() makes the letters
+// durable; the sources call it before they commit a position past them.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/result.h"
+#include "plugin/dead_letter.h"
 
 namespace pipeline::file {
 
 class DeadLetterFile {
  public:
-  DeadLetterFile() = default;
-  ~DeadLetterFile();
-  DeadLetterFile(const DeadLetterFile&) = delete;
-  DeadLetterFile& operator=(const DeadLetterFile&) = delete;
-
-  Status Open(const std::string& path);
-  Status Append(std::string_view input, int64_t offset, std::string_view error, std::string_view raw);
-  Status Sync();
+  // `component`: the source's name, which is also the topic of its records.
+  Status Open(const std::string& path, std::string component = "");
+  // `at`: the line's position in its source (the file's lane, or stdin's); `error` says where and what.
+  Status Append(const Position& at, std::string_view error, std::string_view raw);
+  Status Sync() { return queue_ ? queue_->Sync() : Status(); }
   void Close();
   int64_t count() const { return count_; }
 
  private:
-  std::string path_;
-  int fd_ = -1;
-  bool dirty_ = false;
+  std::shared_ptr<DeadLetterQueue> queue_;
+  std::string component_;
   int64_t count_ = 0;
 };
-
-// The JSON line DeadLetterFile writes (without the newline); exposed for tests.
-std::string DeadLetterLine(std::string_view input, int64_t offset, std::string_view error, std::string_view raw);
 
 }  // namespace pipeline::file

@@ -32,7 +32,8 @@ FileSink::FileSink(FileSinkSettings settings, FileOps ops) : settings_(std::move
 
 FileSink::~FileSink() { Close(); }
 
-Status FileSink::Open(SinkContext&) {
+Status FileSink::Open(SinkContext& ctx) {
+  rejections_ = ctx.rejections;
   auto encoder = MakeEncoder(settings_.format);
   if (!encoder.ok()) return encoder.error();
   encoder_ = std::move(*encoder);
@@ -121,7 +122,13 @@ Status FileSink::TakeRestOfBatch() {
   const auto now = Clock::now();
   const auto& records = taking_->records;
   while (taking_next_ < records.size()) {
-    auto file = FileFor(records[taking_next_], now);
+    const Record& record = records[taking_next_];
+    if (settings_.reject_when && settings_.reject_when->Matches(record)) {
+      rejections_->Reject(*taking_, taking_next_++,
+                          DataError("rejected by reject_when: " + settings_.reject_when->text()));
+      continue;
+    }
+    auto file = FileFor(record, now);
     if (!file.ok()) return file.error();
     OpenFile& f = **file;
     Encode(records[taking_next_], f, now);

@@ -12,6 +12,9 @@
 // part-way keeps the batch and, called again with it, goes on where it stopped. EIO or a failed fdatasync is
 // Fatal: after a failed fdatasync Linux may drop the unwritten pages and report the next one as a success, so
 // nothing written since the last good sync can be trusted (PostgreSQL's "fsyncgate").
+//
+// reject_when (a testing aid) rejects the records matching a condition instead of writing them, as a target
+// refusing single records would (plugin/record_rejections.h).
 #pragma once
 
 #include <sys/types.h>
@@ -27,6 +30,7 @@
 #include "connectors/file/path_template.h"
 #include "formats/format.h"
 #include "plugin/sink.h"
+#include "transforms/predicates/condition.h"
 
 namespace pipeline::file {
 
@@ -41,6 +45,7 @@ struct FileSinkSettings {
   // Flush early once this many records are held: decoded batches cost far more memory than their bytes, and
   // the runtime's bounded queues do not count what a sink holds.
   size_t max_held_records = 65536;
+  std::shared_ptr<Condition> reject_when;  // null: write every record
   // Flush early once this many bytes wait for an fdatasync (they are kept to be rewritten after an ENOSPC).
   size_t max_held_bytes = 16 << 20;
 };
@@ -97,6 +102,7 @@ class FileSink : public Sink {
   FileSinkSettings settings_;
   FileOps ops_;
   std::unique_ptr<Encoder> encoder_;
+  std::shared_ptr<RecordRejections> rejections_;
   std::map<std::string, std::unique_ptr<OpenFile>> files_;  // by partition
   std::map<std::string, int64_t> next_part_;               // by partition
   // Acknowledgements of records written but not yet synced. Only the tokens are kept: the records themselves

@@ -60,7 +60,7 @@ Status FileSource::Open(SourceContext& ctx) {
   if (settings_.on_error == ErrorPolicy::kDeadLetter) {
     if (settings_.dead_letter_path.empty())
       settings_.dead_letter_path = (ctx.state_dir.empty() ? "." : ctx.state_dir) + "/dead_letter/" + ctx.name + ".jsonl";
-    PIPE_RETURN_IF_ERROR(dead_letter_.Open(settings_.dead_letter_path));
+    PIPE_RETURN_IF_ERROR(dead_letter_.Open(settings_.dead_letter_path, ctx.name));
   }
   if (ctx.metrics)
     bad_records_ = ctx.metrics->GetCounter("pipe_source_bad_records_total", {{"source", ctx.name}},
@@ -152,10 +152,12 @@ Result<bool> FileSource::DecodeLine(TrackedFile& f, std::string_view line, int64
     if (status.ok()) {
       if (keep_raw_values_ && r.value.is_struct())
         r.raw = MakeRawValue("json", line, r.value);
-      r.topic = topic_;
       r.offset = offset;
       r.position = {f.lane, offset, 0};
-      r.timestamp = now_ms;
+      if (!f.decoder->CarriesRecordMetadata()) {  // a replayed dead letter keeps its original topic and time
+        r.topic = topic_;
+        r.timestamp = now_ms;
+      }
       return true;
     }
     out.records.pop_back();
@@ -167,7 +169,7 @@ Result<bool> FileSource::DecodeLine(TrackedFile& f, std::string_view line, int64
     case ErrorPolicy::kSkip:
       break;
     case ErrorPolicy::kDeadLetter:
-      PIPE_RETURN_IF_ERROR(dead_letter_.Append(f.path, offset, status.message(), line));
+      PIPE_RETURN_IF_ERROR(dead_letter_.Append({f.lane, offset, 0}, Where(f.path, offset) + ": " + status.message(), line));
       break;
   }
   if (bad_records_) bad_records_->Add();

@@ -21,6 +21,7 @@
 #include "connectors/file/file_position.h"
 #include "connectors/file/line_reader.h"
 #include "formats/format.h"
+#include "plugin/dead_letter.h"
 #include "plugin/source.h"
 
 namespace pipeline {
@@ -30,7 +31,7 @@ class Counter;
 namespace pipeline::file {
 
 enum class ReadMode { kRead, kFollow };
-enum class ErrorPolicy { kFail, kSkip, kDeadLetter };
+using ErrorPolicy = OnError;  // plugin/dead_letter.h
 
 struct FileSourceSettings {
   std::string path;            // a file or a glob pattern

@@ -23,8 +23,8 @@ ComponentSpec FileSourceSpec() {
   spec.ends_by_itself = [](const Options& o) { return o.GetString("mode") != "follow"; };
   spec.summary = "Reads records line by line from files (one file or a glob), once or following them like tail -F. "
                  "A line that cannot be decoded follows on_error: fail (the error names the file and byte offset), "
-                 "skip (counted in pipe_source_bad_records_total) or dead_letter (appended to dead_letter_path as "
-                 "{\"file\", \"offset\", \"error\", \"raw\"}, raw_base64 when not UTF-8).";
+                 "skip (counted in pipe_source_bad_records_total) or dead_letter (a dead-letter envelope with stage "
+                 "decode, the line in raw_base64 and its position file@offset, appended to dead_letter_path).";
   spec.options = {
       {"path", OptionType::kString,
        "File or glob (*, ?, [..]) to read. Relative paths start at the pipeline file's folder.", "", true},
@@ -40,8 +40,10 @@ ComponentSpec FileSourceSpec() {
        "beginning", false, {"beginning", "end"}},
       {"format", OptionType::kEnum,
        "How each line is decoded: json (one object per line), csv (first line of each file is the header), lines "
-       "(the text in field `message`). Blank lines are skipped.",
-       "json", false, {"json", "csv", "lines"}},
+       "(the text in field `message`), dead_letter (dead-letter envelopes read back as the records they hold, to "
+       "replay them: key, value, headers, topic, partition and timestamp come from the envelope). Blank lines are "
+       "skipped.",
+       "json", false, {"json", "csv", "lines", "dead_letter"}},
       {"batch_size", OptionType::kInt, "Most records per batch.", "1024"},
       {"max_line_bytes", OptionType::kInt,
        "Longest accepted line; a longer one is an error handled by on_error (its first max_line_bytes are kept).",
@@ -86,6 +88,10 @@ ComponentSpec FileSinkSpec() {
       {"buffer_bytes", OptionType::kInt, "Bytes buffered per file before a write().", "1048576"},
       {"idle_close", OptionType::kDuration,
        "Close a file not written for this long (e.g. yesterday's partition).", "30s"},
+      {"reject_when", OptionType::kString,
+       "A testing aid: reject the records for which this condition holds instead of writing them (as a target "
+       "refusing single records would), so they follow the sink's on_error, e.g. dead_letter. Grammar: "
+       "src/transforms/README.md, Conditions.", ""},
   };
   spec.example =
       "sinks:\n"
@@ -107,10 +113,9 @@ Result<std::unique_ptr<Source>> BuildFileSource(const Options& options, const Bu
   s.format = options.GetString("format");
   // on_error and dead_letter_path are keys every source accepts (config/common_keys.h); for a file source they
   // also cover lines that cannot be decoded.
-  const std::string policy = options.GetString("on_error");
-  s.on_error = policy == "skip" ? ErrorPolicy::kSkip : policy == "dead_letter" ? ErrorPolicy::kDeadLetter
-                                                                               : ErrorPolicy::kFail;
-  s.dead_letter_path = Resolve(options.GetString("dead_letter_path"), build);
+  s.on_error = ParseOnError(options.GetString("on_error")).value_or(OnError::kFail);  // the loader checked it
+  const std::string dead_letters = options.GetString("dead_letter_path");
+  s.dead_letter_path = DeadLetterScheme(dead_letters).empty() ? Resolve(dead_letters, build) : dead_letters;
   if (options.GetInt("batch_size") <= 0) return options.ErrorAt("batch_size", "must be positive");
   s.batch_size = static_cast<size_t>(options.GetInt("batch_size"));
   if (options.GetInt("max_line_bytes") <= 0) return options.ErrorAt("max_line_bytes", "must be positive");
@@ -139,6 +144,11 @@ Result<std::unique_ptr<Sink>> BuildFileSink(const Options& options, const BuildC
   if (options.GetInt("buffer_bytes") <= 0) return options.ErrorAt("buffer_bytes", "must be positive");
   s.buffer_bytes = static_cast<size_t>(options.GetInt("buffer_bytes"));
   s.idle_close_ms = options.GetDurationMs("idle_close");
+  if (options.Has("reject_when")) {
+    auto condition = Condition::Parse(options.GetString("reject_when"));
+    if (!condition.ok()) return options.ErrorAt("reject_when", condition.error().message());
+    s.reject_when = std::make_shared<Condition>(std::move(condition).value());
+  }
   return std::unique_ptr<Sink>(std::make_unique<FileSink>(std::move(s)));
 }
 

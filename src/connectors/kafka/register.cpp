@@ -1,5 +1,6 @@
-// RegisterKafkaConnectors: the `kafka` source and sink (see README.md).
+// RegisterKafkaConnectors: the `kafka` source and sink (see README.md), and the kafka:// dead-letter target.
 #include "connectors/builtin.h"
+#include "connectors/kafka/kafka_dead_letter_queue.h"
 #include "connectors/kafka/kafka_sink.h"
 #include "connectors/kafka/kafka_source.h"
 #include "connectors/kafka/kafka_spec.h"
@@ -23,6 +24,7 @@ void RegisterKafkaConnectors(Registry& registry) {
                        return std::unique_ptr<Sink>(new kafka::TransactionalKafkaSink(std::move(*settings)));
                      return std::unique_ptr<Sink>(new kafka::KafkaSink(std::move(*settings)));
                    });
+  RegisterDeadLetterTarget("kafka", kafka::OpenKafkaDeadLetterQueue);
 }
 
 }  // namespace pipeline

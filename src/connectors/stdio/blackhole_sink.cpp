@@ -8,6 +8,7 @@ namespace pipeline::stdio {
 
 Status BlackholeSink::Open(SinkContext& ctx) {
   name_ = ctx.name;
+  rejections_ = ctx.rejections;
   if (ctx.metrics)
     counter_ = ctx.metrics->GetCounter("pipe_blackhole_records_total", {{"sink", ctx.name}},
                                        "Records discarded by a blackhole sink");
@@ -16,7 +17,14 @@ Status BlackholeSink::Open(SinkContext& ctx) {
 }
 
 Status BlackholeSink::Write(BatchPtr batch) {
-  const auto n = static_cast<int64_t>(batch->size());
+  auto n = static_cast<int64_t>(batch->size());
+  if (reject_when_) {
+    for (size_t i = 0; i < batch->records.size(); ++i) {
+      if (!reject_when_->Matches(batch->records[i])) continue;
+      rejections_->Reject(*batch, i, DataError("rejected by reject_when: " + reject_when_->text()));
+      --n;  // counted are the records delivered
+    }
+  }
   records_ += n;
   if (counter_) counter_->Add(n);
   batch.reset();  // acknowledged as soon as it arrives

@@ -16,7 +16,7 @@ Status StdinSource::Open(SourceContext& ctx) {
   auto decoder = MakeDecoder(settings_.format);
   if (!decoder.ok()) return decoder.error();
   decoder_ = std::move(*decoder);
-  if (!settings_.dead_letter_path.empty()) return dead_letter_.Open(settings_.dead_letter_path);
+  if (!settings_.dead_letter_path.empty()) return dead_letter_.Open(settings_.dead_letter_path, ctx.name);
   return {};
 }
 
@@ -27,14 +27,16 @@ Status StdinSource::DecodeLine(std::string_view line, int64_t offset, Batch& out
   Record& r = header ? scratch : out.records.emplace_back();
   Status status = decoder_->Decode(line, r);
   if (status.ok()) {
-    r.topic = topic_;
     r.offset = offset;
     r.position = {lane_, offset, 0};
-    r.timestamp = now_ms;
+    if (!decoder_->CarriesRecordMetadata()) {  // a replayed dead letter keeps its original topic and time
+      r.topic = topic_;
+      r.timestamp = now_ms;
+    }
     return {};
   }
   if (!header) out.records.pop_back();
-  if (!settings_.dead_letter_path.empty()) return dead_letter_.Append("stdin", offset, status.message(), line);
+  if (!settings_.dead_letter_path.empty()) return dead_letter_.Append({lane_, offset, 0}, "stdin, byte offset " + std::to_string(offset) + ": " + status.message(), line);
   if (settings_.skip_errors) return {};
   return DataError("stdin, byte offset " + std::to_string(offset) + ": " + status.message());
 }

@@ -4,6 +4,7 @@
 #include "connectors/stdio/blackhole_sink.h"
 #include "connectors/stdio/stdin_source.h"
 #include "connectors/stdio/stdout_sink.h"
+#include "plugin/dead_letter.h"
 #include "plugin/registry.h"
 
 namespace pipeline {
@@ -17,11 +18,12 @@ ComponentSpec StdinSpec() {
   spec.ends_by_itself = [](const Options&) { return true; };  // at end of input
   spec.summary = "Reads records from standard input, one per line; ends at end of input. A line that cannot be "
                  "decoded stops the pipeline (naming its byte offset) unless on_error is skip (drop it) or dead_letter "
-                 "(append it to dead_letter_path as {\"file\": \"stdin\", \"offset\", \"error\", \"raw\"}).";
+                 "(a dead-letter envelope with stage decode and the line in raw_base64, appended to dead_letter_path).";
   spec.options = {
       {"format", OptionType::kEnum,
-       "How each line is decoded: json, csv (first line is the header) or lines (text in field `message`).",
-       "json", false, {"json", "csv", "lines"}},
+       "How each line is decoded: json, csv (first line is the header), lines (text in field `message`) or "
+       "dead_letter (dead-letter envelopes read back as the records they hold).",
+       "json", false, {"json", "csv", "lines", "dead_letter"}},
       {"batch_size", OptionType::kInt, "Most records per batch.", "1024"},
   };
   spec.example = "sources:\n  input:\n    type: stdin\n    format: lines\n";
@@ -52,6 +54,10 @@ ComponentSpec BlackholeSpec() {
   spec.options = {
       {"print_interval", OptionType::kDuration,
        "Every so often, print the record count and rate to stderr (and a total at shutdown); 0 = never.", "0"},
+      {"reject_when", OptionType::kString,
+       "A testing aid: reject the records for which this condition holds (as a target refusing single records "
+       "would), so they follow the sink's on_error, e.g. dead_letter. Grammar: src/transforms/README.md, "
+       "Conditions.", ""},
   };
   spec.example = "sinks:\n  discard:\n    type: blackhole\n    inputs: [bids]\n    print_interval: 1s\n";
   return spec;
@@ -61,9 +67,10 @@ Result<std::unique_ptr<Source>> BuildStdin(const Options& options, const BuildCo
   stdio::StdinSettings s;
   s.format = options.GetString("format");
   // on_error and dead_letter_path are keys every source accepts (config/common_keys.h).
-  const std::string policy = options.GetString("on_error");
-  s.skip_errors = policy == "skip" || policy == "dead_letter";
-  if (policy == "dead_letter") s.dead_letter_path = options.GetString("dead_letter_path");
+  // The loader checked the value.
+  const OnError policy = ParseOnError(options.GetString("on_error")).value_or(OnError::kFail);
+  s.skip_errors = policy != OnError::kFail;
+  if (policy == OnError::kDeadLetter) s.dead_letter_path = options.GetString("dead_letter_path");
   if (options.GetInt("batch_size") <= 0) return options.ErrorAt("batch_size", "must be positive");
   s.batch_size = static_cast<size_t>(options.GetInt("batch_size"));
   return std::unique_ptr<Source>(std::make_unique<stdio::StdinSource>(std::move(s)));
@@ -77,7 +84,14 @@ Result<std::unique_ptr<Sink>> BuildStdout(const Options& options, const BuildCon
 }
 
 Result<std::unique_ptr<Sink>> BuildBlackhole(const Options& options, const BuildContext&) {
-  return std::unique_ptr<Sink>(std::make_unique<stdio::BlackholeSink>(options.GetDurationMs("print_interval")));
+  std::optional<Condition> reject_when;
+  if (options.Has("reject_when")) {
+    auto condition = Condition::Parse(options.GetString("reject_when"));
+    if (!condition.ok()) return options.ErrorAt("reject_when", condition.error().message());
+    reject_when = std::move(condition).value();
+  }
+  return std::unique_ptr<Sink>(
+      std::make_unique<stdio::BlackholeSink>(options.GetDurationMs("print_interval"), std::move(reject_when)));
 }
 
 }  // namespace

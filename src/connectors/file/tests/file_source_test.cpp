@@ -169,13 +169,18 @@ TEST_SUITE("connectors.file") {
     std::string text = ReadText(dir / "dlq/bad.jsonl");
     auto first = ParseJson(text.substr(0, text.find('\n')));
     REQUIRE(first.ok());
-    CHECK(first->Field("file")->as_string() == dir / "in.jsonl");
-    CHECK(first->Field("offset")->as_int() == 8);
-    CHECK(first->Field("raw")->as_string() == "{oops");
-    CHECK(!first->Field("error")->as_string().empty());
+    CHECK(first->Field("stage")->as_string() == "decode");
+    // The file's lane (device and inode, which follow it through a rename) at the line's byte offset; the
+    // message names the path.
+    const std::string position = first->Field("record")->Field("position")->as_string();
+    CHECK(position.rfind("file ", 0) == 0);
+    CHECK(position.substr(position.size() - 2) == "@8");
+    CHECK(first->Field("error")->Field("message")->as_string().find(dir / "in.jsonl") != std::string::npos);
+    CHECK(first->Field("record")->Field("raw_base64")->as_string() == "e29vcHM=");  // "{oops": never decoded
+    CHECK(!first->Field("error")->Field("message")->as_string().empty());
     auto second = ParseJson(text.substr(text.find('\n') + 1));
     REQUIRE(second.ok());
-    CHECK(second->Field("raw_base64")->as_string() == "YmFk/w==");  // "bad\xff"
+    CHECK(second->Field("record")->Field("raw_base64")->as_string() == "YmFk/w==");  // "bad\xff"
   }
 
   TEST_CASE("csv: each file's header names the fields, also when resuming mid-file") {

@@ -113,9 +113,9 @@ TEST_SUITE("connectors.stdio") {
     REQUIRE(std::fgets(line, sizeof line, f) != nullptr);
     std::fclose(f);
     std::string text = line;
-    CHECK(text.find("\"file\":\"stdin\"") != std::string::npos);
-    CHECK(text.find("\"offset\":8") != std::string::npos);
-    CHECK(text.find("\"raw\":\"nope\"") != std::string::npos);
+    CHECK(text.find("\"stage\":\"decode\"") != std::string::npos);
+    CHECK(text.find("\"position\":\"stdin@8\"") != std::string::npos);
+    CHECK(text.find("\"raw_base64\":\"bm9wZQ==\"") != std::string::npos);  // "nope"
     std::remove((dir + "/dlq.jsonl").c_str());
     ::rmdir(dir.c_str());
   }

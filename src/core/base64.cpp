@@ -1,8 +1,8 @@
-#include "testing/base64.h"
+#include "core/base64.h"
 
 #include <cstdint>
 
-namespace pipeline::testing {
+namespace pipeline {
 namespace {
 
 constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -61,4 +61,4 @@ std::optional<std::string> DecodeBase64(std::string_view text) {
   return out;
 }
 
-}  // namespace pipeline::testing
+}  // namespace pipeline
