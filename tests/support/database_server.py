@@ -121,7 +121,7 @@ class Server:
                     self._stop_process()
             self._after_start()
         except (ServerError, OSError, subprocess.SubprocessError) as e:
-            message = f"{self.kind} could not start: {e}\n--- {self.log_path}, last lines ---\n{self.log_tail()}"
+            message = f"{self.kind} could not start: {e}\n--- its log, last lines ---\n{self.log_tail()}"
             self.stop()
             raise ServerError(message) from None
         return self
