@@ -12,6 +12,10 @@ an unprivileged user when the tests run as root (initdb and mariadbd refuse root
 created on first use, or `nobody` if it cannot be created. Servers die with the test process (PR_SET_PDEATHSIG),
 so a killed run leaves no server holding a port.
 
+The user `pipe` (password in `.password`, also in `.url`) is a superuser with REPLICATION on PostgreSQL (pg_hba lets
+it in from 127.0.0.1 for normal and replication connections, nothing else) and has every privilege on MariaDB;
+each server has a database `pipe`. Tests create what else they need (other roles, publications, slots).
+
 Policy: with CI=true a test that needs a server fails when the server cannot start, with the server's log tail;
 without CI it is skipped and the reason printed. MySQL has no Debian package: `mysql_url()` returns
 PIPE_TEST_MYSQL_URL and skips the test when it is not set.

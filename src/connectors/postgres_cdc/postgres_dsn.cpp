@@ -11,8 +11,9 @@ Result<PostgresDsn> PostgresDsn::Parse(std::string dsn) {
   PQconninfoOption* options = PQconninfoParse(dsn.c_str(), &error);
   if (!options) {
     PQfreemem(error);
-    return ConfigError("dsn is not a PostgreSQL connection string: write postgres://user:password@host:port/database"
-                       " or 'host=... port=... dbname=... user=...'");
+    return ConfigError(
+        "dsn is not a PostgreSQL connection string: write postgres://user:password@host:port/database"
+        " or 'host=... port=... dbname=... user=...'");
   }
   std::map<std::string, std::string> given;
   for (PQconninfoOption* o = options; o->keyword; ++o) {

@@ -72,8 +72,8 @@ Result<ServerMessage> ParseServerMessage(std::string_view bytes) {
     }
     case 'k': {
       if (bytes.size() < 18) return FatalError("postgres replication: a keepalive message shorter than 18 bytes");
-      return ServerMessage(PrimaryKeepalive{ReadUint64(bytes, 1), static_cast<PgTimestamp>(ReadUint64(bytes, 9)),
-                                            bytes[17] != 0});
+      return ServerMessage(
+          PrimaryKeepalive{ReadUint64(bytes, 1), static_cast<PgTimestamp>(ReadUint64(bytes, 9)), bytes[17] != 0});
     }
     default:
       return FatalError(std::string("postgres replication: unknown message type '") + bytes[0] + "' from the server");

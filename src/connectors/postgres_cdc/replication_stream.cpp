@@ -241,8 +241,7 @@ Status ReplicationStream::SendStatusIfDue() {
 }
 
 Status ReplicationStream::SendStatus(bool reply_requested) {
-  StandbyStatus status{received_, flushed_, flushed_, ToPgTimestamp(std::chrono::system_clock::now()),
-                       reply_requested};
+  StandbyStatus status{received_, flushed_, flushed_, ToPgTimestamp(std::chrono::system_clock::now()), reply_requested};
   std::string bytes = EncodeStandbyStatus(status);
   if (PQputCopyData(conn_, bytes.data(), static_cast<int>(bytes.size())) != 1 || PQflush(conn_) != 0) {
     return ConnectionError("sending a status update failed");

@@ -1,9 +1,10 @@
 // The replication protocol's byte formats, the DSN's redaction and the errors of a stream that cannot open,
 // without a server (replication_stream_test.cpp runs against a real one).
+#include "connectors/postgres_cdc/replication_protocol.h"
+
 #include <doctest/doctest.h>
 
 #include "connectors/postgres_cdc/postgres_dsn.h"
-#include "connectors/postgres_cdc/replication_protocol.h"
 #include "connectors/postgres_cdc/replication_stream.h"
 
 namespace pipeline::postgres_cdc {

@@ -1,5 +1,7 @@
 // ReplicationStream against a real PostgreSQL 15: run by tests/e2e/test_databases.py, which starts the server and
 // sets PIPE_TEST_POSTGRES_URL (with wal_sender_timeout=2s in its options); skipped when that variable is unset.
+#include "connectors/postgres_cdc/replication_stream.h"
+
 #include <doctest/doctest.h>
 #include <libpq-fe.h>
 #include <unistd.h>
@@ -7,8 +9,6 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
-
-#include "connectors/postgres_cdc/replication_stream.h"
 
 namespace pipeline::postgres_cdc {
 namespace {
