@@ -184,10 +184,13 @@ sinks:
         assert [json.loads(l)["id"] for l in read_lines(f"{d}/{policy}/out.jsonl")] == [1, 3]
     assert not os.path.exists(f"{d}/skip/bad.jsonl")
     dead = [json.loads(l) for l in read_lines(f"{d}/dead_letter/bad.jsonl")]
-    # Lines never decoded keep their bytes in raw_base64, and where they were in record.position.
+    # Lines never decoded keep their bytes in raw_base64, and where they were in record.position: the file's lane
+    # (device and inode) at the line's byte offset; the message names the path.
+    st = os.stat(f"{d}/in.jsonl")
+    lane = f"file {st.st_dev}:{st.st_ino}"
     assert [(x["stage"], x["record"]["position"], base64.b64decode(x["record"]["raw_base64"])) for x in dead] == [
-        ("decode", f"{d}/in.jsonl@10", b"{broken"), ("decode", f"{d}/in.jsonl@28", b"not json either")], dead
-    assert all(x["error"]["message"] for x in dead)
+        ("decode", f"{lane}@10", b"{broken"), ("decode", f"{lane}@28", b"not json either")], dead
+    assert all(x["error"]["message"].startswith(f"{d}/in.jsonl, byte offset ") for x in dead)
 
 
 def test_stdin_to_stdout_formats():
