@@ -1,7 +1,6 @@
 """The cases every connector goes through, in the order they run. Each takes the Pair (the connector under test
 with its reference partner) and the binary's docs; it fails by raising, is N/A only through a capability
 (requires), and may return a short note for the result line."""
-import json
 import threading
 import time
 
@@ -55,7 +54,7 @@ def idle_pipeline_stops_at_sigterm(pair, docs):
     """With nothing to read, a pipeline stops within STOP_WITHIN of SIGTERM: reads return and honour stop."""
     run = pair.start("idle")
     run.wait_event("pipeline_started")
-    time.sleep(1.0)  # into the idle read (a Kafka consumer has its partitions by then or is still joining)
+    time.sleep(1.0)  # well into the idle read
     assert run.alive(), f"an idle pipeline exited {run.proc.returncode}:\n{run.tail()}"
     code, seconds = run.terminate()
     pair.finish(run)

@@ -2,7 +2,6 @@
 
 Every run logs as JSON (events by name: pipeline_started, reloaded) to a file, so a case can wait for an event and
 read a killed run's output afterwards; stdout goes to a file too (the stdout sink's output)."""
-import json
 import os
 import re
 import signal
@@ -99,14 +98,3 @@ class Run:
             if not f.closed:
                 f.close()
 
-
-def log_messages(err_text, event):
-    """The messages of one event in a JSON log."""
-    out = []
-    for line in err_text.splitlines():
-        if f'"event":"{event}"' in line:
-            try:
-                out.append(json.loads(line)["message"])
-            except ValueError:
-                pass
-    return out
