@@ -6,6 +6,8 @@ Suites:
   e2e          tests/e2e/test_*.py: the pipe binary driven as a user would (each test_* function counts once)
   conformance  ksqlDB's query-validation vectors through `pipe conformance`: each case counts; cases listed in
                tests/conformance/known_gaps.txt that still fail count as skipped (reason: known gap)
+  connectors   tests/conformance/connectors: the same cases over every registered source and sink; each case of
+               each connector counts once, a case not applicable by a declared capability counts as skipped
 """
 import argparse
 import importlib.util
@@ -130,11 +132,28 @@ def run_conformance(build, totals):
         totals.failures.append(f"conformance: {failed} case(s) failed that are not known gaps (regressions)")
 
 
+def run_connectors(build, totals, connector=None):
+    print("== connector conformance (tests/conformance/connectors)", flush=True)
+    os.environ["PIPE_BUILD"] = os.path.abspath(build)
+    path = os.path.join(ROOT, "tests", "conformance", "connectors", "suite.py")
+    spec = importlib.util.spec_from_file_location("connector_conformance", path)
+    suite = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(suite)
+
+    results = suite.run(connector=connector)
+    totals.passed += results.passed
+    totals.failed += results.failed
+    totals.skipped += results.not_applicable
+    totals.failures += ["connectors: " + f for f in results.failures]
+    totals.skips += ["connectors: " + n for n in results.notes]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
-    ap.add_argument("--only", choices=["unit", "e2e", "conformance"])
+    ap.add_argument("--only", choices=["unit", "e2e", "conformance", "connectors"])
     ap.add_argument("--e2e-filter", help="only e2e files whose name contains this")
+    ap.add_argument("--connector", help="connector conformance: only the source and sink of this type")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
     totals = Totals()
@@ -143,6 +162,8 @@ def main():
         run_unit(build, totals)
     if args.only in (None, "conformance"):
         run_conformance(build, totals)
+    if args.only in (None, "connectors"):
+        run_connectors(build, totals, args.connector)
     if args.only in (None, "e2e"):
         run_e2e(build, totals, args.e2e_filter)
     print()
