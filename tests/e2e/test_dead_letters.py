@@ -163,3 +163,36 @@ sinks:
     assert p.returncode == 0, p.stderr
     assert "7 records in total" in p.stderr, p.stderr  # it counts what it delivered
     assert [x["record"]["value"]["id"] for x in _json_lines(f"{d}/dlq.jsonl")] == REJECTED_IDS
+
+
+def test_kafka_messages_that_do_not_decode_are_dead_lettered_with_their_bytes_and_position():
+    from kafka import produce
+    import base64
+    with MockKafka(topics={"in": 1}) as kafka:
+        d = tmpdir()
+        good = [json.dumps({"n": i}) for i in range(5)]
+        produce(kafka.bootstrap, "in", good[:2] + ["{not json", "[1, 2"] + good[2:])
+        write(f"{d}/p.yaml", f"""
+sources:
+  in:
+    type: kafka
+    bootstrap_servers: {kafka.bootstrap}
+    topics: [in]
+    group_id: dlq
+    stop_at_end: true
+    on_error: dead_letter
+    dead_letter_path: {d}/bad.jsonl
+sinks:
+  out: {{type: file, inputs: [in], path: {d}/out.jsonl, format: json}}
+""")
+        p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state"], timeout=60)
+        assert p.returncode == 0, p.stderr
+        assert [json.loads(l)["n"] for l in read_lines(f"{d}/out.jsonl")] == list(range(5))
+        dead = _json_lines(f"{d}/bad.jsonl")
+        assert [(x["stage"], x["record"]["position"], base64.b64decode(x["record"]["raw_base64"])) for x in dead] == [
+            ("decode", "in/0@2", b"{not json"), ("decode", "in/0@3", b"[1, 2")], dead
+        assert all("topic in partition 0 offset" in x["error"]["message"] for x in dead), dead
+        # A rerun reads nothing again: the offsets moved past the dead letters once they were synced.
+        p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state"], timeout=60)
+        assert p.returncode == 0, p.stderr
+        assert len(_json_lines(f"{d}/bad.jsonl")) == 2

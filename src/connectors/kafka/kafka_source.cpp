@@ -78,6 +78,11 @@ Status KafkaSource::Open(SourceContext& ctx) {
     decode_errors_ = ctx.metrics->GetCounter("pipe_kafka_decode_errors_total", {{"source", settings_.name}},
                                              "Kafka messages skipped because their key or value did not decode");
   }
+  if (settings_.on_decode_error == OnError::kDeadLetter) {
+    auto queue = OpenDeadLetterQueue(settings_.dead_letter_path);
+    if (!queue.ok()) return queue.error();
+    dead_letters_ = std::move(*queue);
+  }
   auto conf = BuildClientConf(ConsumerProperties());
   if (!conf.ok()) return conf.error();
   rd_kafka_conf_set_opaque(conf->get(), this);
@@ -219,11 +224,7 @@ Status KafkaSource::AppendRecord(const rd_kafka_message_t* m, Batch& out) {
   }
   if (!decoded.ok()) {
     out.records.pop_back();
-    std::string where = "topic " + topic + " partition " + std::to_string(m->partition) + " offset " +
-                        std::to_string(m->offset) + ": " + part + ": " + decoded.message();
-    if (!settings_.skip_undecodable) return DataError("kafka source '" + settings_.name + "': " + where);
-    if (decode_errors_) decode_errors_->Add();
-    return {};
+    return Undecodable(m, topic, lane, part, decoded);
   }
   rd_kafka_timestamp_type_t ts_type;
   int64_t ts = rd_kafka_message_timestamp(m, &ts_type);
@@ -248,6 +249,32 @@ Status KafkaSource::AppendRecord(const rd_kafka_message_t* m, Batch& out) {
   r.offset = m->offset;
   r.position = {lane, m->offset, 0};
   return {};
+}
+
+Status KafkaSource::Undecodable(const rd_kafka_message_t* m, const std::string& topic, LaneId lane, const char* part,
+                                const Status& why) {
+  std::string where = "topic " + topic + " partition " + std::to_string(m->partition) + " offset " +
+                      std::to_string(m->offset) + ": " + part + ": " + why.message();
+  if (settings_.on_decode_error == OnError::kFail)
+    return DataError("kafka source '" + settings_.name + "': " + where + " (set on_error: skip or dead_letter to keep going)");
+  if (decode_errors_) decode_errors_->Add();
+  if (settings_.on_decode_error == OnError::kSkip) return {};
+  // The envelope keeps the bytes that did not decode (the key's when the key failed, else the value's).
+  Record r;
+  r.topic = topic;
+  r.partition = m->partition;
+  r.offset = m->offset;
+  r.position = {lane, m->offset, 0};
+  r.timestamp = rd_kafka_message_timestamp(m, nullptr);
+  const bool key_failed = std::string_view(part) == "key";
+  const void* bytes = key_failed ? m->key : m->payload;
+  const size_t size = key_failed ? m->key_len : m->len;
+  DeadLetter letter{.stage = FailedStage::kDecode,
+                    .component = settings_.name,
+                    .error = DataError(where),
+                    .record = &r,
+                    .undecoded = std::string_view(static_cast<const char*>(bytes), bytes ? size : 0)};
+  return dead_letters_->Write(letter);
 }
 
 Status KafkaSource::DecodeValue(const rd_kafka_message_t* m, Record& r) {
@@ -281,6 +308,8 @@ Status KafkaSource::HandleMessageError(const rd_kafka_message_t* m) {
 }
 
 Status KafkaSource::Commit(const LanePositions& acknowledged) {
+  // Dead letters first: once the offset moves past a message, its dead letter is the only copy.
+  if (dead_letters_) PIPE_RETURN_IF_ERROR(dead_letters_->Sync());
   CommitAcknowledged(acknowledged, assigned_, /*synchronous=*/false);
   return {};
 }
@@ -288,6 +317,10 @@ Status KafkaSource::Commit(const LanePositions& acknowledged) {
 void KafkaSource::CommitAcknowledged(const LanePositions& acknowledged, const std::set<TopicPartition>& partitions,
                                      bool synchronous) {
   if (!consumer_ || (link_ && link_->offsets_committed_by_sink())) return;
+  if (dead_letters_ && synchronous) {  // a rebalance or the close: Commit() synced the others
+    Status synced = dead_letters_->Sync();
+    if (!synced.ok()) return Warn("offsets not committed: the dead letters could not be synced: " + synced.message());
+  }
   CommitOffsets changed;
   for (const auto& [lane, position] : acknowledged) {
     auto known = partitions_by_lane_.find(lane);

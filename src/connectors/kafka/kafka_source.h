@@ -24,6 +24,7 @@
 #include "connectors/kafka/topic_partition.h"
 #include "connectors/kafka/partition_progress.h"
 #include "connectors/kafka/raw_payload_block.h"
+#include "plugin/dead_letter.h"
 #include "plugin/options.h"
 #include "plugin/source.h"
 
@@ -48,7 +49,8 @@ struct KafkaSourceSettings {
   KafkaFormat value_format = KafkaFormat::kJson;
   bool stop_at_end = false;
   size_t batch_size = 2000;
-  bool skip_undecodable = false;
+  OnError on_decode_error = OnError::kFail;  // the source's on_error (on_decode_error: its deprecated alias)
+  std::string dead_letter_path;
   std::chrono::milliseconds rebalance_timeout{30000};
   std::map<std::string, std::string> properties;
 };
@@ -120,6 +122,10 @@ class KafkaSource : public Source {
   rd_kafka_topic_t* last_rkt_ = nullptr;
   std::string last_topic_;
   Counter* decode_errors_ = nullptr;
+  std::shared_ptr<DeadLetterQueue> dead_letters_;  // on_error: dead_letter
+  // A message that did not decode: fails the read, or is counted and skipped or dead-lettered.
+  Status Undecodable(const rd_kafka_message_t* m, const std::string& topic, LaneId lane, const char* part,
+                     const Status& why);
   std::string last_consumer_error_;  // repeated consumer errors are logged once
   bool brokers_down_ = false;
   std::chrono::steady_clock::time_point last_broker_check_;

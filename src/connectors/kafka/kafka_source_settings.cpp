@@ -38,7 +38,16 @@ Result<KafkaSourceSettings> ParseKafkaSourceSettings(const Options& options, con
   int64_t batch_size = options.GetInt("batch_size");
   if (batch_size < 1) return options.ErrorAt("batch_size", "must be at least 1");
   s.batch_size = static_cast<size_t>(batch_size);
-  s.skip_undecodable = options.GetString("on_decode_error") == "skip";
+  // on_error (a key every source accepts) covers messages that do not decode; on_decode_error is the older name.
+  const std::string policy = options.Has("on_decode_error") ? options.GetString("on_decode_error")
+                                                            : options.GetString("on_error");
+  s.on_decode_error = ParseOnError(policy).value_or(OnError::kFail);
+  if (s.on_decode_error == OnError::kDeadLetter) {
+    s.dead_letter_path = options.GetString("dead_letter_path");
+    if (s.dead_letter_path.empty())
+      return options.ErrorAt(options.Has("on_decode_error") ? "on_decode_error" : "on_error",
+                             "dead_letter needs dead_letter_path (a file or kafka://brokers/topic)");
+  }
   s.rebalance_timeout = std::chrono::milliseconds(options.GetDurationMs("rebalance_timeout"));
   if (options.Has("properties")) s.properties = options.GetMap("properties");
   for (const char* owned : {"enable.auto.commit", "enable.auto.offset.store"}) {

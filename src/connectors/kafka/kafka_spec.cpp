@@ -58,9 +58,11 @@ ComponentSpec KafkaSourceSpec() {
       {.name = "batch_size", .type = OptionType::kInt, .description = "Most messages per batch.",
        .default_value = "2000"},
       {.name = "on_decode_error", .type = OptionType::kEnum,
-       .description = "A message whose key or value does not decode: fail the pipeline, or skip it (counted in "
-                      "pipe_kafka_decode_errors_total).",
-       .default_value = "fail", .choices = {"fail", "skip"}},
+       .description = "Deprecated: the older name of on_error for this source. A message whose key or value does "
+                      "not decode follows on_error: fail the pipeline, skip it, or dead_letter (an envelope with "
+                      "the undecoded bytes in raw_base64 and the position <topic>/<partition>@<offset>); skipped "
+                      "and dead-lettered ones count in pipe_kafka_decode_errors_total.",
+       .choices = {"fail", "skip", "dead_letter"}},
       {.name = "rebalance_timeout", .type = OptionType::kDuration,
        .description = "On rebalance, how long to wait for in-flight batches to be delivered before giving "
                       "partitions up (undelivered ones are read again by the new owner).",
