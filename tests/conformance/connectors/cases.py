@@ -1,6 +1,8 @@
 """The cases every connector goes through, in the order they run. Each takes the Pair (the connector under test
 with its reference partner) and the binary's docs; it fails by raising, is N/A only through a capability
 (requires), and may return a short note for the result line."""
+import json
+import os
 import threading
 import time
 
@@ -148,3 +150,27 @@ def reload_keeps_positions(pair, docs):
     assert code == 0, f"exit {code} after SIGTERM:\n{run.tail()}"
     delivered = _checked_across_restarts(pair, "across a reload")
     return delivered.describe(pair.fed)
+
+
+REJECT_CONDITION = "(n >= 100 and n < 110) or n == 250"
+REJECTED = list(range(100, 110)) + [250]
+
+
+def rejected_records_follow_on_error(pair, docs):
+    """A sink that refuses single records: exactly those reach the dead-letter file with their error, the others
+    are delivered, and the run ends normally (per-record outcomes, one dead-letter model)."""
+    requires(pair, "can_reject_records")
+    dead = os.path.join(pair.dir, "dead-letters.jsonl")
+    pair.sink_extra = pair.sink.reject_yaml(REJECT_CONDITION) + f"\n    on_error: dead_letter\n    dead_letter_path: {dead}"
+    pair.feed(range(300))
+    run = pair.start("finite")
+    code = run.wait(timeout=60)
+    assert code == 0, f"exit {code}:\n{run.tail()}"
+    pair.finish(run)
+    kept = [i for i in pair.fed if i not in REJECTED]
+    assert_exact(pair.delivered(), kept, "the records the sink did not refuse")
+    letters = [json.loads(line) for line in open(dead)] if os.path.exists(dead) else []
+    dead_numbers = sorted(l["record"]["value"]["n"] for l in letters)
+    assert dead_numbers == REJECTED, f"dead letters {dead_numbers}, expected {REJECTED}"
+    assert all(l["stage"] == "sink" and l["error"]["message"] for l in letters), letters[:2]
+    return f"{len(kept)} delivered, {len(letters)} dead-lettered"

@@ -15,6 +15,7 @@ class Pair:
         self.pipeline = os.path.join(case_dir, "p.yaml")
         self.runs = []
         self.fed = []
+        self.sink_extra = ""  # more lines of sink `out` (a case's on_error settings)
         self.fixture.start()
 
     def write_pipeline(self, mode, note=None):
@@ -22,7 +23,7 @@ class Pair:
         description = f"\n    description: \"{note}\"" if note else ""
         with open(self.pipeline, "w") as f:
             f.write(f"sources:\n  in:\n{self.source.yaml(mode)}\n"
-                    f"sinks:\n  out:\n    inputs: [in]\n{self.sink.yaml()}{description}\n")
+                    f"sinks:\n  out:\n    inputs: [in]\n{self.sink.yaml()}{self.sink_extra}{description}\n")
         return self.pipeline
 
     def start(self, mode, http=False):

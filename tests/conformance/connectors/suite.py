@@ -25,7 +25,8 @@ from harness import Skip  # noqa: E402
 
 CASES = [cases.spec_is_complete_and_documented, cases.open_and_close, cases.idle_pipeline_stops_at_sigterm,
          cases.restart_resumes_from_checkpoint, cases_faults.sigkill_loop_conserves_records,
-         cases_faults.server_down_at_start_and_mid_run, cases.sigterm_drains, cases.reload_keeps_positions]
+         cases_faults.server_down_at_start_and_mid_run, cases.sigterm_drains, cases.reload_keeps_positions,
+         cases.rejected_records_follow_on_error]
 
 
 class Results:
