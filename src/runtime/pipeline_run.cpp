@@ -182,8 +182,12 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
     if (*r == ReadStatus::kEnd) break;
   }
   PublishEnd(*n.out);
-  // Drain: the position after the last record is committed once every sink has flushed it.
-  while (!failed_ && !n.tracker->AllAcked()) n.tracker->WaitAllAcked(kPollInterval);
+  // Drain: what the sinks acknowledge meanwhile is committed as it comes (a sink that fails later must not take
+  // back what it had made durable), and the position after the last record once every sink has flushed it.
+  while (!failed_ && !n.tracker->AllAcked()) {
+    n.tracker->WaitAllAcked(kPollInterval);
+    if (!failed_) commit(false);
+  }
   if (!failed_) commit(true);
   n.source->Close();
 }

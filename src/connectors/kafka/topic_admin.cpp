@@ -35,12 +35,15 @@ Status CreateTopic(rd_kafka_t* client, const KafkaSinkSettings& settings) {
   // The request timeout bounds the wait; a little slack lets librdkafka report the timeout itself.
   std::unique_ptr<rd_kafka_event_t, AdminDeleter> event(rd_kafka_queue_poll(queue.get(), timeout + 2000));
   std::string hint = " (create the topic beforehand, or remove create_topic)";
-  if (!event) return RetryableError(prefix + "no answer from the Admin API within " + std::to_string(timeout) + " ms" + hint);
+  // create_topic.timeout is the user's bound on creating the topic: past it, fail rather than retry.
+  if (!event) return FatalError(prefix + "no answer from the Admin API within " + std::to_string(timeout) + " ms" + hint);
   if (rd_kafka_event_error(event.get())) {
     rd_kafka_resp_err_t err = rd_kafka_event_error(event.get());
     std::string why = rd_kafka_event_error_string(event.get());
-    if (err == RD_KAFKA_RESP_ERR__TIMED_OUT)
+    if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
       why = "no answer from the Admin API within " + std::to_string(timeout) + " ms (" + why + ")";
+      return FatalError(prefix + why + hint);
+    }
     return RetryableError(prefix + why + hint);
   }
   const rd_kafka_CreateTopics_result_t* result = rd_kafka_event_CreateTopics_result(event.get());
