@@ -37,6 +37,7 @@ int ValidateOrExplain(const std::string& file, const std::vector<std::string>& o
     auto built = pipeline::Pipeline::Build(*cfg, runtime, diags);
     if (built.ok()) pipeline = std::move(*built);
   }
+  for (const auto& w : diags.warnings) std::cerr << w << "\n";
   if (!pipeline) {
     for (const auto& e : diags.errors) std::cerr << e << "\n";
     std::cerr << diags.errors.size() << (diags.errors.size() == 1 ? " error" : " errors") << " in " << file << "\n";

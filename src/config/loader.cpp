@@ -205,12 +205,40 @@ class Loader {
   }
 
   void CheckOptionValues(const YAML::Node& node, const ComponentSpec& spec, const std::string& owner) {
-    for (const auto& o : spec.options) {
-      YAML::Node v = node[o.name];
-      if (!v.IsDefined() || v.IsNull()) continue;
-      std::string expected = ExpectedForm(o, v);
-      if (!expected.empty())
-        diags_.Add(At(v, file_), owner + ": " + o.name + ": expected " + expected + ", got " + Shown(v, o));
+    for (const auto& o : spec.options) CheckOptionValue(node[o.name], o, owner);
+  }
+
+  // One option's value: its type, a deprecated name, and (objects) the fields inside, recursively.
+  void CheckOptionValue(const YAML::Node& v, const OptionSpec& o, const std::string& owner) {
+    if (!v.IsDefined() || v.IsNull()) return;
+    if (!o.deprecated_for.empty())
+      diags_.Warn(At(v, file_), owner + ": " + o.name + " is deprecated; use " + o.deprecated_for + " (same meaning)");
+    std::string expected = ExpectedForm(o, v);
+    if (!expected.empty()) {
+      diags_.Add(At(v, file_), owner + ": " + o.name + ": expected " + expected + ", got " + Shown(v, o));
+      return;
+    }
+    if (o.type == OptionType::kObject) CheckFields(v, o.fields, owner + ": " + o.name);
+    if (o.type == OptionType::kObjectList) {
+      size_t i = 0;
+      for (const auto& item : v) CheckFields(item, o.fields, owner + ": " + o.name + "[" + std::to_string(i++) + "]");
+    }
+  }
+
+  // The keys of a nested object: unknown ones (with did-you-mean), missing required ones, and each value.
+  void CheckFields(const YAML::Node& node, const std::vector<OptionSpec>& fields, const std::string& owner) {
+    std::vector<std::string> allowed;
+    for (const auto& f : fields) allowed.push_back(f.name);
+    for (const auto& kv : node) {
+      std::string key = kv.first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+        diags_.Add(At(kv.first, file_), owner + ": unknown key '" + key + "'" + DidYouMean(key, allowed) +
+                                            "; valid keys: " + Quoted(allowed));
+    }
+    for (const auto& f : fields) {
+      if (f.required && (!node[f.name].IsDefined() || node[f.name].IsNull()))
+        diags_.Add(At(node, file_), owner + ": missing required key '" + f.name + "' (" + f.description + ")");
+      CheckOptionValue(node[f.name], f, owner);
     }
   }
 
@@ -246,6 +274,12 @@ class Loader {
       case OptionType::kMap: return v.IsMap() ? "" : "a mapping";
       case OptionType::kList: return v.IsSequence() ? "" : "a list";
       case OptionType::kAny: return "";
+      case OptionType::kObject: return v.IsMap() ? "" : "a mapping";
+      case OptionType::kObjectList:
+        if (!v.IsSequence()) return "a list of mappings";
+        for (const auto& item : v)
+          if (!item.IsMap()) return "a list of mappings";
+        return "";
     }
     return "";
   }

@@ -65,7 +65,11 @@ struct PipelineConfig {
 // Every problem found, each "file:line:col: message".
 struct Diagnostics {
   std::vector<std::string> errors;
+  std::vector<std::string> warnings;  // the file is valid, but should change (a deprecated option name)
   void Add(const Location& at, const std::string& message) { errors.push_back(at.ToString() + ": " + message); }
+  void Warn(const Location& at, const std::string& message) {
+    warnings.push_back(at.ToString() + ": warning: " + message);
+  }
   bool empty() const { return errors.empty(); }
   std::string Joined() const;
 };

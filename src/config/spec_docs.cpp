@@ -16,6 +16,20 @@ std::string Str(const std::string& s) {
   return out;
 }
 
+std::string OptionSchema(const OptionSpec& o);
+
+// {"type": "object", "properties": {…}, "required": […], "additionalProperties": false} of nested fields.
+std::string FieldsSchema(const std::vector<OptionSpec>& fields) {
+  std::string props, required;
+  for (const auto& f : fields) {
+    props += (props.empty() ? "" : ", ") + Str(f.name) + ": " + OptionSchema(f);
+    if (f.required) required += (required.empty() ? "" : ", ") + Str(f.name);
+  }
+  std::string out = "\"type\": \"object\", \"properties\": {" + props + "}";
+  if (!required.empty()) out += ", \"required\": [" + required + "]";
+  return out + ", \"additionalProperties\": false";
+}
+
 std::string OptionSchema(const OptionSpec& o) {
   std::string t;
   switch (o.type) {
@@ -38,8 +52,13 @@ std::string OptionSchema(const OptionSpec& o) {
     case OptionType::kMap: t = R"("type": "object")"; break;
     case OptionType::kList: t = R"("type": "array")"; break;
     case OptionType::kAny: t = ""; break;
+    case OptionType::kObject: t = FieldsSchema(o.fields); break;
+    case OptionType::kObjectList: t = "\"type\": \"array\", \"items\": {" + FieldsSchema(o.fields) + "}"; break;
   }
-  std::string out = "{" + t + (t.empty() ? "" : ", ") + "\"description\": " + Str(o.description);
+  std::string description = o.description;
+  if (!o.deprecated_for.empty()) description = "Deprecated: use " + o.deprecated_for + ". " + description;
+  std::string out = "{" + t + (t.empty() ? "" : ", ") + "\"description\": " + Str(description);
+  if (!o.deprecated_for.empty()) out += ", \"deprecated\": true";
   if (!o.default_value.empty()) out += ", \"default\": " + Str(o.default_value);
   return out + "}";
 }
@@ -142,6 +161,24 @@ std::string RenderJsonSchema(const Registry& registry) {
          defs + "\n  }\n}\n";
 }
 
+// One table row per option; the fields of an object follow as `parent.field` rows.
+static void AppendOptionRows(const OptionSpec& o, const std::string& prefix, std::string& out) {
+  std::string type(OptionTypeName(o.type));
+  if (o.type == OptionType::kEnum) {
+    type.clear();
+    for (size_t i = 0; i < o.choices.size(); ++i) type += (i ? " \\| " : "") + o.choices[i];
+  }
+  std::string desc = o.deprecated_for.empty() ? o.description : "Deprecated: use `" + o.deprecated_for + "`.";
+  for (auto& c : desc)
+    if (c == '\n') c = ' ';
+  std::string pipe_escaped;
+  for (char c : desc) pipe_escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+  out += "| `" + prefix + o.name + "`" + (o.required ? " (required)" : "") + " | " + type + " | " +
+         (o.default_value.empty() ? "" : "`" + o.default_value + "`") + " | " + pipe_escaped + " |\n";
+  const std::string nested = prefix + o.name + (o.type == OptionType::kObjectList ? "[]." : ".");
+  for (const auto& f : o.fields) AppendOptionRows(f, nested, out);
+}
+
 std::string RenderReferenceMarkdown(const Registry& registry) {
   std::string out;
   auto section = [&](ComponentKind kind, const std::string& title, const std::vector<std::string>& common) {
@@ -156,20 +193,7 @@ std::string RenderReferenceMarkdown(const Registry& registry) {
         continue;
       }
       out += "| option | type | default | description |\n|---|---|---|---|\n";
-      for (const auto& o : s->options) {
-        std::string type(OptionTypeName(o.type));
-        if (o.type == OptionType::kEnum) {
-          type.clear();
-          for (size_t i = 0; i < o.choices.size(); ++i) type += (i ? " \\| " : "") + o.choices[i];
-        }
-        std::string desc = o.description;
-        for (auto& c : desc)
-          if (c == '\n') c = ' ';
-        std::string pipe_escaped;
-        for (char c : desc) pipe_escaped += c == '|' ? std::string("\\|") : std::string(1, c);
-        out += "| `" + o.name + "`" + (o.required ? " (required)" : "") + " | " + type + " | " +
-               (o.default_value.empty() ? "" : "`" + o.default_value + "`") + " | " + pipe_escaped + " |\n";
-      }
+      for (const auto& o : s->options) AppendOptionRows(o, "", out);
       out += "\n";
     }
   };

@@ -16,28 +16,82 @@ std::string Location::ToString() const {
 Options::Options(const ComponentSpec* spec, YAML::Node node, std::string file)
     : spec_(spec), node_(std::move(node)), file_(std::move(file)) {}
 
+namespace {
+
+std::function<void(const std::string&, const std::string&)>& UndeclaredReadWatcher() {
+  static std::function<void(const std::string&, const std::string&)> watcher;
+  return watcher;
+}
+
+const std::vector<OptionSpec> kNoOptions;
+
+}  // namespace
+
+void Options::WatchUndeclaredReads(std::function<void(const std::string&, const std::string&)> watcher) {
+  UndeclaredReadWatcher() = std::move(watcher);
+}
+
+const std::vector<OptionSpec>& Options::Declared() const {
+  if (fields_) return *fields_;
+  return spec_ ? spec_->options : kNoOptions;
+}
+
 const OptionSpec* Options::Find(const std::string& name) const {
-  if (!spec_) return nullptr;
-  for (const auto& o : spec_->options)
+  for (const auto& o : Declared())
     if (o.name == name) return &o;
+  if ((spec_ || fields_) && UndeclaredReadWatcher()) UndeclaredReadWatcher()(spec_ ? spec_->type : "", name);
   return nullptr;
 }
 
-bool Options::Has(const std::string& name) const { return node_.IsMap() && node_[name].IsDefined() && !node_[name].IsNull(); }
-
-YAML::Node Options::Raw(const std::string& name) const {
+YAML::Node Options::NodeFor(const std::string& name) const {
   if (!node_.IsMap()) return YAML::Node();
   YAML::Node n = node_[name];
+  if (n.IsDefined() && !n.IsNull()) return n;
+  for (const auto& o : Declared()) {
+    if (o.deprecated_for != name) continue;
+    YAML::Node old = node_[o.name];
+    if (old.IsDefined() && !old.IsNull()) return old;
+  }
+  return YAML::Node();
+}
+
+bool Options::Has(const std::string& name) const {
+  Find(name);  // tells a watcher about reads of undeclared options
+  YAML::Node n = NodeFor(name);
+  return n.IsDefined() && !n.IsNull();
+}
+
+YAML::Node Options::Raw(const std::string& name) const {
+  YAML::Node n = NodeFor(name);
   return n.IsDefined() ? n : YAML::Node();
 }
 
 std::string Options::Text(const std::string& name) const {
-  if (Has(name)) {
-    YAML::Node n = node_[name];
-    if (n.IsScalar()) return n.Scalar();
-  }
   const OptionSpec* o = Find(name);
+  YAML::Node n = NodeFor(name);
+  if (n.IsDefined() && n.IsScalar()) return n.Scalar();
   return o ? o->default_value : std::string();
+}
+
+Options Options::Object(const std::string& name) const {
+  const OptionSpec* o = Find(name);
+  Options nested(spec_, Raw(name), file_);
+  nested.fields_ = o ? &o->fields : &kNoOptions;
+  if (!nested.node_.IsMap()) nested.node_ = YAML::Node(YAML::NodeType::Map);
+  return nested;
+}
+
+std::vector<Options> Options::ObjectList(const std::string& name) const {
+  const OptionSpec* o = Find(name);
+  std::vector<Options> out;
+  YAML::Node list = Raw(name);
+  if (!list.IsSequence()) return out;
+  for (const auto& item : list) {
+    Options nested(spec_, item, file_);
+    nested.fields_ = o ? &o->fields : &kNoOptions;
+    out.push_back(std::move(nested));
+  }
+  return out;
 }
 
 std::string Options::GetString(const std::string& name) const { return Text(name); }
@@ -57,7 +111,7 @@ int64_t Options::GetDurationMs(const std::string& name) const { return ParseDura
 std::vector<std::string> Options::GetStringList(const std::string& name) const {
   std::vector<std::string> out;
   if (Has(name)) {
-    YAML::Node n = node_[name];
+    YAML::Node n = NodeFor(name);
     if (n.IsSequence()) {
       for (const auto& item : n) out.push_back(item.Scalar());
       return out;
@@ -86,7 +140,7 @@ std::map<std::string, std::string> Options::GetMap(const std::string& name) cons
 }
 
 Location Options::LocationOf(const std::string& name) const {
-  YAML::Node n = Has(name) ? node_[name] : node_;
+  YAML::Node n = Has(name) ? NodeFor(name) : node_;
   YAML::Mark m = n.Mark();
   return Location{file_, m.line + 1, m.column + 1};
 }

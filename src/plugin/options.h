@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -37,6 +38,14 @@ class Options {
   std::map<std::string, std::string> GetMap(const std::string& name) const;
   // The raw YAML node (for kList / kAny options); Null node if absent.
   YAML::Node Raw(const std::string& name) const;
+  // A kObject option as options of their own (its fields are their spec, its defaults apply when absent).
+  Options Object(const std::string& name) const;
+  // The items of a kObjectList option.
+  std::vector<Options> ObjectList(const std::string& name) const;
+
+  // Tests: called with (component type, option name) whenever a component reads an option its spec does not
+  // declare (a misspelled read would silently return ""). Null: nothing is watched.
+  static void WatchUndeclaredReads(std::function<void(const std::string&, const std::string&)> watcher);
   YAML::Node node() const { return node_; }
   Location LocationOf(const std::string& name) const;
   // "file:line:col: <option>: message" for errors found while building the component.
@@ -48,8 +57,12 @@ class Options {
   // The option's YAML scalar text, or the spec default, or "".
   std::string Text(const std::string& name) const;
   const OptionSpec* Find(const std::string& name) const;
+  // The node written for `name`, or for a deprecated alias of it; an undefined node when neither is there.
+  YAML::Node NodeFor(const std::string& name) const;
+  const std::vector<OptionSpec>& Declared() const;
 
   const ComponentSpec* spec_ = nullptr;
+  const std::vector<OptionSpec>* fields_ = nullptr;  // a nested object's: its fields instead of spec_'s options
   YAML::Node node_;
   std::string file_;
 };

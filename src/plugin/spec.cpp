@@ -14,6 +14,8 @@ std::string_view OptionTypeName(OptionType t) {
     case OptionType::kMap: return "map";
     case OptionType::kList: return "list";
     case OptionType::kAny: return "any";
+    case OptionType::kObject: return "object";
+    case OptionType::kObjectList: return "list of objects";
   }
   return "?";
 }

@@ -22,6 +22,8 @@ enum class OptionType {
   kMap,         // string -> scalar
   kList,        // a list of objects/values, checked by the component itself
   kAny,         // anything; the component checks it
+  kObject,      // a mapping whose keys are `fields` (typed, validated, documented like top-level options)
+  kObjectList,  // a list of such mappings
 };
 
 struct OptionSpec {
@@ -32,6 +34,9 @@ struct OptionSpec {
   bool required = false;
   std::vector<std::string> choices;   // for kEnum
   bool secret = false;                // never printed
+  std::vector<OptionSpec> fields;     // kObject, kObjectList: the nested options
+  // An older name of the option named here: still accepted, read as that option, and `pipe validate` warns.
+  std::string deprecated_for;
 };
 
 enum class ComponentKind { kSource, kSink, kTransform, kStage };

@@ -48,6 +48,7 @@ std::unique_ptr<Pipeline> LoadAndBuild(const RunOptions& options, const RuntimeO
   config::LoadOptions load{options.overrides, nullptr};
   try {
     auto cfg = config::LoadPipelineFile(options.file, load, diags);
+    for (const auto& w : diags.warnings) LogWarn("config_warning", w);
     if (cfg.ok()) {
       auto built = Pipeline::Build(*cfg, runtime, diags);
       if (built.ok()) return std::move(*built);

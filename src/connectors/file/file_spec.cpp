@@ -34,10 +34,12 @@ ComponentSpec FileSourceSpec() {
        "read to its end, by inode, then the new one from its start), re-reads a file that shrinks (truncation), "
        "and picks up new files matching the glob.",
        "read", false, {"read", "follow"}},
-      {"start_at", OptionType::kEnum,
+      {"start", OptionType::kEnum,
        "Where to start in files found at startup that have no checkpoint. Files that appear later, and files "
        "with a checkpoint, start at the beginning / at the checkpoint.",
        "beginning", false, {"beginning", "end"}},
+      {.name = "start_at", .type = OptionType::kEnum, .description = "The older name of start.",
+       .choices = {"beginning", "end"}, .deprecated_for = "start"},
       {"format", OptionType::kEnum,
        "How each line is decoded: json (one object per line), csv (first line of each file is the header), lines "
        "(the text in field `message`), dead_letter (dead-letter envelopes read back as the records they hold, to "
@@ -109,7 +111,7 @@ Result<std::unique_ptr<Source>> BuildFileSource(const Options& options, const Bu
   s.path = Resolve(options.GetString("path"), build);
   if (s.path.empty()) return options.ErrorAt("path", "is required");
   s.mode = options.GetString("mode") == "follow" ? ReadMode::kFollow : ReadMode::kRead;
-  s.start_at_end = options.GetString("start_at") == "end";
+  s.start_at_end = options.GetString("start") == "end";
   s.format = options.GetString("format");
   // on_error and dead_letter_path are keys every source accepts (config/common_keys.h); for a file source they
   // also cover lines that cannot be decoded.

@@ -6,27 +6,17 @@ namespace pipeline::kafka {
 
 namespace {
 
+// The loader checked the keys and their types (create_topic is a typed object in the spec).
 Result<std::optional<TopicCreation>> ParseTopicCreation(const Options& options) {
-  YAML::Node node = options.Raw("create_topic");
-  if (!node || node.IsNull()) return std::optional<TopicCreation>();
-  if (!node.IsMap())
-    return options.ErrorAt("create_topic", "must be a map: {partitions: N, replication_factor: R}");
+  if (!options.Has("create_topic")) return std::optional<TopicCreation>();
+  Options creation = options.Object("create_topic");
   TopicCreation c;
-  for (const auto& entry : node) {
-    std::string key = entry.first.as<std::string>();
-    std::string text = entry.second.as<std::string>();
-    if (key == "partitions") {
-      c.partitions = std::atoi(text.c_str());
-    } else if (key == "replication_factor") {
-      c.replication_factor = std::atoi(text.c_str());
-    } else if (key == "timeout") {
-      auto ms = ParseDurationMs(text);
-      if (!ms) return options.ErrorAt("create_topic", "timeout: not a duration: " + text);
-      c.timeout_ms = *ms;
-    } else {
-      return options.ErrorAt("create_topic", "unknown key '" + key + "' (partitions, replication_factor, timeout)");
-    }
-  }
+  const int64_t partitions = creation.GetInt("partitions"), replicas = creation.GetInt("replication_factor");
+  if (partitions > 1'000'000 || replicas > 1'000)
+    return options.ErrorAt("create_topic", "partitions or replication_factor out of range");
+  c.partitions = static_cast<int>(partitions);
+  c.replication_factor = static_cast<int>(replicas);
+  c.timeout_ms = creation.GetDurationMs("timeout");
   if (c.partitions < 1 || c.replication_factor < 1)
     return options.ErrorAt("create_topic", "partitions and replication_factor must be at least 1");
   return std::optional<TopicCreation>(c);

@@ -39,8 +39,7 @@ Result<KafkaSourceSettings> ParseKafkaSourceSettings(const Options& options, con
   if (batch_size < 1) return options.ErrorAt("batch_size", "must be at least 1");
   s.batch_size = static_cast<size_t>(batch_size);
   // on_error (a key every source accepts) covers messages that do not decode; on_decode_error is the older name.
-  const std::string policy = options.Has("on_decode_error") ? options.GetString("on_decode_error")
-                                                            : options.GetString("on_error");
+  const std::string policy = options.GetString("on_error");  // or its deprecated alias
   s.on_decode_error = ParseOnError(policy).value_or(OnError::kFail);
   if (s.on_decode_error == OnError::kDeadLetter) {
     s.dead_letter_path = options.GetString("dead_letter_path");

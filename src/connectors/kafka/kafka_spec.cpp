@@ -62,7 +62,7 @@ ComponentSpec KafkaSourceSpec() {
                       "not decode follows on_error: fail the pipeline, skip it, or dead_letter (an envelope with "
                       "the undecoded bytes in raw_base64 and the position <topic>/<partition>@<offset>); skipped "
                       "and dead-lettered ones count in pipe_kafka_decode_errors_total.",
-       .choices = {"fail", "skip", "dead_letter"}},
+       .choices = {"fail", "skip", "dead_letter"}, .deprecated_for = "on_error"},
       {.name = "rebalance_timeout", .type = OptionType::kDuration,
        .description = "On rebalance, how long to wait for in-flight batches to be delivered before giving "
                       "partitions up (undelivered ones are read again by the new owner).",
@@ -116,9 +116,14 @@ ComponentSpec KafkaSinkSpec() {
        .default_value = "1000000"},
       {.name = "delivery_timeout", .type = OptionType::kDuration,
        .description = "A message not delivered within this time fails the pipeline.", .default_value = "2m"},
-      {.name = "create_topic", .type = OptionType::kAny,
-       .description = "Create the fixed topic at start through the Admin API if it is missing: "
-                      "{partitions: N, replication_factor: R, timeout: 10s}."},
+      {.name = "create_topic", .type = OptionType::kObject,
+       .description = "Create the fixed topic at start through the Admin API if it is missing.",
+       .fields = {{.name = "partitions", .type = OptionType::kInt, .description = "Partitions of the new topic.",
+                   .required = true},
+                  {.name = "replication_factor", .type = OptionType::kInt,
+                   .description = "Replicas of each partition.", .required = true},
+                  {.name = "timeout", .type = OptionType::kDuration,
+                   .description = "How long to wait for the Admin API's answer.", .default_value = "10s"}}},
       {.name = "guarantee", .type = OptionType::kEnum,
        .description = "at_least_once, or exactly_once: Kafka-to-Kafka transactions that commit the source's "
                       "consumer offsets with the output.",
