@@ -67,8 +67,8 @@ TEST_SUITE("sql joins") {
     Engine e;
     REQUIRE(e.Execute("CREATE STREAM l (id BIGINT KEY, v INT) WITH (kafka_topic='l', value_format='JSON');"
                       "CREATE STREAM r (id BIGINT KEY, w INT) WITH (kafka_topic='r', value_format='JSON');"
-                      "CREATE STREAM j AS SELECT l.id AS id, v, w FROM l JOIN r WITHIN 15 SECONDS GRACE PERIOD 0 SECONDS "
-                      "ON l.id = r.id;")
+                      "CREATE STREAM j AS SELECT l.id AS id, v, w FROM l JOIN r "
+                      "WITHIN 15 SECONDS GRACE PERIOD 0 SECONDS ON l.id = r.id;")
                 .ok());
     std::vector<Emitted> out;
     size_t joined = 0, at_300k = 0;

@@ -56,7 +56,8 @@ Value JoinWindowBuffer::Save() const {
   Array keys;
   for (const auto& [key, rows] : by_key_) {
     Array buffered;
-    for (const auto& b : rows) buffered.push_back(Value(Array{RowState(b.row), Value(b.matched), Value(b.pending_outer)}));
+    for (const auto& b : rows)
+      buffered.push_back(Value(Array{RowState(b.row), Value(b.matched), Value(b.pending_outer)}));
     keys.push_back(Value(Array{Value(Bytes{key}), Value(std::move(buffered))}));
   }
   return Value(std::move(keys));
