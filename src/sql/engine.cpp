@@ -184,7 +184,6 @@ struct Engine::Impl {
   void Feed(SourceReader& reader, size_t index, std::vector<Emitted>& out, bool last_reader);
   WrittenRow* WrittenAt(size_t index);
   void EncodeWritten(std::vector<Emitted>& out, size_t first);
-  void FlushCoalesced(std::vector<Emitted>& out);
 };
 
 Status Engine::Impl::ExecuteStatement(const Statement& st) {
@@ -350,7 +349,6 @@ Status Engine::PushAll(const std::string& topic, std::span<Record> records, std:
     }
     impl_->FeedChained(first, out);
   }
-  impl_->FlushCoalesced(out);
   impl_->EncodeWritten(out, start);
   return {};
 }
@@ -399,12 +397,12 @@ WrittenRow* Engine::Impl::WrittenAt(size_t index) {
 }
 
 // The records of the rows written since out[first] go to the caller, their values moved into them; those of
-// unread topics are left out.
+// unread topics and table changes superseded in the same batch are left out.
 void Engine::Impl::EncodeWritten(std::vector<Emitted>& out, size_t first) {
   drop.assign(out.size() - first, 0);
   bool any_dropped = false;
   for (WrittenRow& w : written) {
-    if (w.writer->unread) {
+    if (w.writer->unread || w.superseded) {
       drop[w.index - first] = 1;
       any_dropped = true;
     } else if (!w.encoded) {
@@ -412,6 +410,9 @@ void Engine::Impl::EncodeWritten(std::vector<Emitted>& out, size_t first) {
     }
   }
   written.clear();
+  // The batch ends here for the record cache: a table's next change supersedes none written so far.
+  for (auto& q : queries)
+    if (SinkWriter* writer = WriterOf(*q)) writer->EndBatch();
   if (!any_dropped) return;
   size_t kept = first;
   for (size_t i = first; i < out.size(); ++i)
@@ -422,19 +423,6 @@ void Engine::Impl::EncodeWritten(std::vector<Emitted>& out, size_t first) {
   out.resize(kept);
 }
 
-// Table changes held back during a batch leave now. Queries reading those tables may hold back changes of their
-// own, so this repeats until nothing new comes out (at most once per query in a chain).
-void Engine::Impl::FlushCoalesced(std::vector<Emitted>& out) {
-  if (!options.coalesce_table_changes) return;
-  for (size_t round = 0; round <= queries.size(); ++round) {
-    size_t first = out.size();
-    for (auto& q : queries)
-      if (SinkWriter* writer = WriterOf(*q)) writer->Flush();
-    if (out.size() == first) return;
-    FeedChained(first, out);
-  }
-}
-
 Status Engine::Advance(int64_t now_ms, std::vector<Emitted>& out) {
   impl_->Bind(out);
   const size_t first = out.size();
@@ -442,7 +430,6 @@ Status Engine::Advance(int64_t now_ms, std::vector<Emitted>& out) {
     for (auto& [topic, reader] : q->readers)
       if (reader->next) reader->next->Advance(now_ms);
   impl_->FeedChained(first, out);
-  impl_->FlushCoalesced(out);
   impl_->EncodeWritten(out, first);
   return {};
 }
@@ -541,7 +528,6 @@ Status Engine::PushRepartitioned(std::vector<Record>& records, std::vector<Emitt
     }
     impl_->FeedChained(first, out);
   }
-  impl_->FlushCoalesced(out);
   impl_->EncodeWritten(out, start);
   return {};
 }

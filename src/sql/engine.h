@@ -21,7 +21,9 @@ struct EngineOptions {
   std::map<std::string, std::string> properties;
   std::string state_dir;  // empty = in memory only
   // Pass on only the last change per key that a PushAll batch makes to a table (Kafka Streams' record cache,
-  // which ksqlDB sizes with cache.max.bytes.buffering). Off: every change, as the ksqlDB test runner shows them.
+  // which ksqlDB sizes with cache.max.bytes.buffering), in the order of each key's last change. Queries reading the
+  // table still see every change at once, as Kafka Streams' lookups read the store, so their answers do not depend
+  // on the batch size. Off: every change, as the ksqlDB test runner shows them.
   bool coalesce_table_changes = false;
 };
 

@@ -12,6 +12,12 @@
 namespace pipeline::testing {
 namespace {
 
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -54,8 +60,11 @@ bool ObjectsEqual(const Value& expected, const Value& actual, const ComparisonOp
   std::map<std::string_view, const Value*> by_name;
   for (const auto& [name, value] : a) by_name[name] = value;
   if (by_name.size() != a.size()) return false;
+  // As ksqlDB's test comparator (ExpectedRecordComparator.compareStruct): an expected field is looked up under its
+  // own name, then under its upper-case form, since unquoted identifiers are upper-cased by ksqlDB.
   for (const auto& [name, value] : e) {
     auto it = by_name.find(name);
+    if (it == by_name.end()) it = by_name.find(Upper(name));
     if (it == by_name.end() || !JsonValuesEqual(*value, *it->second, options)) return false;
   }
   return true;

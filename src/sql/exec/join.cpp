@@ -7,7 +7,21 @@
 
 namespace pipeline::sql {
 
-JoinOperator::JoinOperator(JoinSpec spec) : spec_(std::move(spec)) {}
+namespace {
+
+// ksqlDB's grace when a stream-stream join names none.
+constexpr int64_t kDefaultGraceMs = 24 * 3600 * 1000LL;
+
+JoinWindowBuffer SideBuffer(const JoinSpec& spec, int side) {
+  int64_t grace = spec.grace_ms.value_or(kDefaultGraceMs);
+  int64_t window_after = side == 0 ? spec.after_ms : spec.before_ms;
+  return JoinWindowBuffer(spec.before_ms + spec.after_ms + grace, window_after + grace);
+}
+
+}  // namespace
+
+JoinOperator::JoinOperator(JoinSpec spec)
+    : spec_(std::move(spec)), buffers_{SideBuffer(spec_, 0), SideBuffer(spec_, 1)} {}
 
 bool JoinOperator::IsOuter(int side) const {
   if (spec_.type == JoinType::kFull) return true;
@@ -41,18 +55,10 @@ void JoinOperator::FlushClosedOuter() {
   if (!spec_.grace_ms) return;
   for (int side = 0; side < 2; ++side) {
     if (!IsOuter(side)) continue;
-    int64_t window_after = side == 0 ? spec_.after_ms : spec_.before_ms;
-    std::vector<std::pair<int64_t, Buffered*>> due;
-    for (auto& [k, rows] : buffers_[side])
-      for (auto& b : rows)
-        if (b.pending_outer && !b.matched && b.row.rowtime + window_after + *spec_.grace_ms < stream_time_)
-          due.push_back({b.row.rowtime, &b});
-    std::stable_sort(due.begin(), due.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto& [ts, b] : due) {
-      b->pending_outer = false;
-      Value key = (side == 0 ? spec_.left_key : spec_.right_key)->Eval(b->row, ctx->eval);
-      EmitJoined(key, side == 0 ? &b->row : nullptr, side == 1 ? &b->row : nullptr, ts);
-    }
+    buffers_[side].TakeClosedOuter(stream_time_, [&](const JoinWindowBuffer::Buffered& b) {
+      Value key = (side == 0 ? spec_.left_key : spec_.right_key)->Eval(b.row, ctx->eval);
+      EmitJoined(key, side == 0 ? &b.row : nullptr, side == 1 ? &b.row : nullptr, b.row.rowtime);
+    });
   }
 }
 
@@ -62,15 +68,17 @@ void JoinOperator::StreamStream(int side, Change& c, const Value& key) {
   bool first_advance = ts > stream_time_;
   if (first_advance) stream_time_ = ts;
   FlushClosedOuter();
+  // After the flush: a row waiting as an outer row has waited less than its retention.
+  buffers_[0].Expire(stream_time_);
+  buffers_[1].Expire(stream_time_);
   int other = 1 - side;
   std::string k = KeyOf({key}, 0, 1);
   // This row's window over the other side: left.ts - before <= right.ts <= left.ts + after.
   int64_t lo = side == 0 ? ts - spec_.before_ms : ts - spec_.after_ms;
   int64_t hi = side == 0 ? ts + spec_.after_ms : ts + spec_.before_ms;
   bool matched = false;
-  auto it = buffers_[other].find(k);
-  if (it != buffers_[other].end()) {
-    for (auto& b : it->second) {
+  if (auto* rows = buffers_[other].Find(k)) {
+    for (auto& b : *rows) {
       if (b.row.rowtime < lo || b.row.rowtime > hi) continue;
       matched = true;
       b.matched = true;
@@ -80,7 +88,7 @@ void JoinOperator::StreamStream(int side, Change& c, const Value& key) {
       else EmitJoined(key, &b.row, &row, out_ts);
     }
   }
-  int64_t grace = spec_.grace_ms.value_or(24 * 3600 * 1000LL);
+  int64_t grace = spec_.grace_ms.value_or(kDefaultGraceMs);
   int64_t window_after = side == 0 ? spec_.after_ms : spec_.before_ms;
   bool late = ts + window_after + grace < stream_time_;
   if (!matched && IsOuter(side)) {
@@ -91,19 +99,11 @@ void JoinOperator::StreamStream(int side, Change& c, const Value& key) {
     }
   }
   if (late) return;
-  Buffered b;
+  JoinWindowBuffer::Buffered b;
   b.row = row;
   b.matched = matched;
   b.pending_outer = !matched && IsOuter(side) && spec_.grace_ms.has_value();
-  buffers_[side][k].push_back(std::move(b));
-  // Drop rows that can no longer join (outside retention).
-  int64_t retention = spec_.before_ms + spec_.after_ms + grace;
-  for (int s = 0; s < 2; ++s) {
-    auto bit = buffers_[s].find(k);
-    if (bit == buffers_[s].end()) continue;
-    auto& dq = bit->second;
-    while (!dq.empty() && dq.front().row.rowtime + retention < stream_time_ && !dq.front().pending_outer) dq.pop_front();
-  }
+  buffers_[side].Add(k, std::move(b));
 }
 
 void JoinOperator::StreamTable(int side, Change& c, const Value& key) {
@@ -227,15 +227,7 @@ void JoinOperator::Advance(int64_t stream_time) {
 
 Value JoinOperator::SaveState() const {
   Array buffers, tables, emitted;
-  for (const auto& side : buffers_) {
-    Array keys;
-    for (const auto& [key, rows] : side) {
-      Array buffered;
-      for (const auto& b : rows) buffered.push_back(Value(Array{RowState(b.row), Value(b.matched), Value(b.pending_outer)}));
-      keys.push_back(Value(Array{Value(Bytes{key}), Value(std::move(buffered))}));
-    }
-    buffers.push_back(Value(std::move(keys)));
-  }
+  for (const auto& side : buffers_) buffers.push_back(side.Save());
   for (const auto& side : tables_) tables.push_back(RowsByKeyState(side));
   for (const auto& [key, exists] : emitted_) emitted.push_back(Value(Array{Value(Bytes{key}), Value(exists)}));
   return Value(Array{Value(std::move(buffers)), Value(std::move(tables)), Value(std::move(emitted)), RowsByKeyState(fk_left_),
@@ -245,12 +237,7 @@ Value JoinOperator::SaveState() const {
 void JoinOperator::RestoreState(const Value& state) {
   const Array& s = state.as_array();
   for (int side = 0; side < 2; ++side) {
-    buffers_[side].clear();
-    for (const auto& entry : s.at(0).as_array().at(side).as_array()) {
-      auto& rows = buffers_[side][entry.as_array().at(0).as_bytes().data];
-      for (const auto& b : entry.as_array().at(1).as_array())
-        rows.push_back(Buffered{RowFromState(b.as_array().at(0)), b.as_array().at(1).as_bool(), b.as_array().at(2).as_bool()});
-    }
+    buffers_[side].Restore(s.at(0).as_array().at(side));
     RestoreRowsByKey(s.at(1).as_array().at(side), tables_[side]);
   }
   emitted_.clear();

@@ -6,7 +6,6 @@
 //   table-table:   both sides kept per key; a change on either side re-emits the key's result (or deletes it).
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "sql/exec/expression.h"
+#include "sql/exec/join_window_buffer.h"
 #include "sql/exec/operator.h"
 #include "sql/parser/ast.h"
 
@@ -66,12 +66,6 @@ class JoinOperator final : public Operator {
     int side_;
   };
 
-  struct Buffered {
-    Row row;
-    bool matched = false;
-    bool pending_outer = false;  // waiting for the window to close (GRACE semantics)
-  };
-
   void EmitJoined(const Value& key, const Row* left, const Row* right, int64_t ts);
   void EmitDelete(const Value& key, int64_t ts);
   void StreamStream(int side, Change& c, const Value& key);
@@ -84,8 +78,8 @@ class JoinOperator final : public Operator {
   JoinSpec spec_;
   Port left_port_{this, 0};
   Port right_port_{this, 1};
-  // stream-stream buffers: per side, key -> rows in arrival order
-  std::unordered_map<std::string, std::deque<Buffered>> buffers_[2];
+  // stream-stream buffers: per side, key -> rows in arrival order, expired by stream time
+  JoinWindowBuffer buffers_[2];
   // tables: per side, key -> latest row
   std::unordered_map<std::string, Row> tables_[2];
   std::unordered_map<std::string, bool> emitted_;  // table-table: a result exists for the key

@@ -32,6 +32,7 @@ struct WrittenRow {
   bool tombstone = false;
   SinkWriter* writer = nullptr;
   bool encoded = false;  // out[index] already has its key and value
+  bool superseded = false;  // a later change of the same table key in this batch replaces it (the record cache)
 };
 
 // Per-query run-time state shared by its operators.
@@ -41,7 +42,8 @@ struct QueryContext {
   std::vector<Emitted>* out = nullptr;
   std::vector<WrittenRow>* written = nullptr;  // rows of `out` not yet encoded; null: encode at once
   std::string query_name;
-  // Table sinks pass on only the last change per key of each pushed batch (Kafka Streams' record cache).
+  // Table sinks pass on only the last change per key of each pushed batch to the caller (Kafka Streams' record
+  // cache); the queries reading them still see every change.
   bool coalesce_table_changes = false;
   // Reports a processing error for one record (ksqlDB logs it and goes on).
   void ReportError(const std::string& message) {

@@ -4,28 +4,26 @@
 
 namespace pipeline::sql {
 
+// With the record cache, a table's changes still go out at once, so that the queries reading the table (its store,
+// in Kafka Streams) see every change in order and their answer does not depend on the batch size; only the caller
+// gets the last change per key of the batch (EncodeWritten drops the ones superseded), as the cache forwards it.
 void SinkWriter::Push(Change change) {
-  if (!def_.is_table || !ctx->coalesce_table_changes) {
+  if (!def_.is_table || !ctx->coalesce_table_changes || !ctx->written) {
     Write(std::move(change));
     return;
   }
   id_.clear();
   AppendKeyOf(change.row.values, 0, static_cast<size_t>(def_.key_count()), id_);
   if (change.row.window) AppendKeyBytes(Value(change.row.window->start), id_);
-  auto it = pending_index_.find(id_);
-  if (it != pending_index_.end()) {
-    pending_[it->second] = std::move(change);
-    return;
-  }
-  pending_index_.emplace(id_, pending_.size());
-  pending_.push_back(std::move(change));
+  Write(std::move(change));
+  const size_t latest = ctx->written->size() - 1;
+  auto [it, first] = latest_written_.try_emplace(id_, latest);
+  if (first) return;
+  (*ctx->written)[it->second].superseded = true;
+  it->second = latest;
 }
 
-void SinkWriter::Flush() {
-  for (Change& change : pending_) Write(std::move(change));
-  pending_.clear();
-  pending_index_.clear();
-}
+void SinkWriter::EndBatch() { latest_written_.clear(); }
 
 int64_t SinkWriter::RecordTime(const Change& change) const {
   if (timestamp_slot_ >= 0 && !change.tombstone) {

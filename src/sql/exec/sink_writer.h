@@ -22,8 +22,8 @@ class SinkWriter final : public Operator {
   }
   void Push(Change change) override;
   void Advance(int64_t) override {}
-  // Writes the changes held back by coalescing (the end of a pushed batch).
-  void Flush();
+  // The end of a pushed batch: the next change of a key no longer supersedes one written before.
+  void EndBatch();
   // Fills the key and value of `record`, the record of `written`; `take` moves the row's values into it.
   void Encode(WrittenRow& written, Record& record, bool take) const;
   // How rows of this sink go straight into `reader` (see RowMapping); null when they go through the record.
@@ -39,9 +39,8 @@ class SinkWriter final : public Operator {
   int64_t RecordTime(const Change& change) const;
 
   SourceDef def_;
-  // Coalescing table changes: the latest change per key (and window), in order of each key's first change.
-  std::unordered_map<std::string, size_t> pending_index_;
-  std::vector<Change> pending_;
+  // Coalescing table changes: per key (and window), where in ctx->written its latest change of the batch is.
+  std::unordered_map<std::string, size_t> latest_written_;
   std::string id_;  // scratch: the key of the change being pushed
   RowEncoder encoder_;
   int timestamp_slot_ = -1;  // WITH (TIMESTAMP='col'): the record time comes from this output column

@@ -36,6 +36,15 @@ TEST_SUITE("testing") {
     CHECK(JsonValuesEqual(Value(Array{1, 2}), Value(Array{1.0, 2}), exact));
     CHECK_FALSE(JsonValuesEqual(Value(Array{1, 2}), Value(Array{2, 1}), exact));
   }
+  TEST_CASE("an expected field is looked up under its name, then its upper-case form, as ksqlDB's comparator does") {
+    ComparisonOptions exact;
+    CHECK(JsonValuesEqual(MakeStruct({{"json_v", "1"}}), MakeStruct({{"JSON_V", "1"}}), exact));
+    CHECK(JsonValuesEqual(MakeStruct({{"s", MakeStruct({{"x", 1}})}}), MakeStruct({{"S", MakeStruct({{"X", 1}})}}),
+                          exact));
+    CHECK(JsonValuesEqual(MakeStruct({{"a", 1}, {"A", 2}}), MakeStruct({{"a", 1}, {"A", 2}}), exact));
+    CHECK_FALSE(JsonValuesEqual(MakeStruct({{"JSON_V", "1"}}), MakeStruct({{"json_v", "1"}}), exact));
+    CHECK_FALSE(JsonValuesEqual(MakeStruct({{"json_v", "1"}}), MakeStruct({{"JSON_V", "1"}, {"B", 2}}), exact));
+  }
   TEST_CASE("engine values compare in their JSON form") {
     ComparisonOptions exact;
     CHECK(JsonValuesEqual(Value(19000), NormalizeToJson(Value(Date{19000})), exact));
