@@ -40,8 +40,8 @@ Status FileSink::Open(SinkContext& ctx) {
   // A path without placeholders is opened at once: a wrong folder or permission shows at startup, and the file
   // exists (empty) while nothing has arrived yet. Templated paths depend on the records.
   const PathTemplate& path = settings_.path;
-  if (!path.has_part_number() && !path.uses_topic() && path.time_bucket_ms() == 0) {
-    auto opened = OpenPartition(path.Partition(0, ""));
+  if (!path.has_part_number() && !path.uses_topic() && path.time_bucket_ms() == 0 && !path.uses_record_contents()) {
+    auto opened = OpenPartition(path.Partition(Record{}));
     if (!opened.ok()) return opened.error();
   }
   return {};
@@ -61,8 +61,9 @@ Result<FileSink::OpenFile*> FileSink::FileFor(const Record& record, Clock::time_
   const int64_t bucket = bucket_ms ? (record.timestamp >= 0 ? record.timestamp / bucket_ms
                                                             : (record.timestamp - bucket_ms + 1) / bucket_ms)
                                    : 0;
-  if (bucket != cached_bucket_ || (settings_.path.uses_topic() && record.topic != cached_topic_)) {
-    cached_partition_ = settings_.path.Partition(record.timestamp, record.topic);
+  if (settings_.path.uses_record_contents() || bucket != cached_bucket_ ||
+      (settings_.path.uses_topic() && record.topic != cached_topic_)) {
+    cached_partition_ = settings_.path.Partition(record);
     cached_bucket_ = bucket;
     cached_topic_ = record.topic;
   }

@@ -75,8 +75,11 @@ ComponentSpec FileSinkSpec() {
                  "count or age.";
   spec.options = {
       {"path", OptionType::kString,
-       "Path template. Placeholders: {date} (YYYY-MM-DD), {year}, {month}, {day}, {hour}, {minute} from the "
-       "record's event time (UTC), {topic}, and {n}, the part number, which counts up from 0 as files roll and "
+       "Path template, in the template language of every destination option: {date} (YYYY-MM-DD), {year}, "
+       "{month}, {day}, {hour}, {minute} from the record's event time (UTC), {topic}, {table} (the topic after "
+       "its last dot), {key}, {partition}, {position}, value fields by name ({customer_id}, {a.b}, "
+       "{value.topic}), {{ and }} for braces ('/' in a placeholder's text becomes '_'), and {n}, the part "
+       "number, which counts up from 0 as files roll and "
        "skips files that already exist. Without {n} the file is appended to and never rolled. Relative paths "
        "start at the pipeline file's folder.",
        "", true},

@@ -56,7 +56,10 @@ TEST_SUITE("connectors.file") {
     REQUIRE(t.ok());
     CHECK(t->has_part_number());
     CHECK(t->time_bucket_ms() == 60000);
-    std::string partition = t->Partition(k20240305_1407, "a/b");
+    Record r;
+    r.timestamp = k20240305_1407;
+    r.topic = "a/b";
+    std::string partition = t->Partition(r);
     CHECK(partition == "out/a_b/dt=2024-03-05/2024/03/05/h=14/m=07/part-{n}.jsonl");
     CHECK(PathTemplate::WithPart(partition, 12) == "out/a_b/dt=2024-03-05/2024/03/05/h=14/m=07/part-12.jsonl");
     auto bad = PathTemplate::Parse("out/{dat}.jsonl");
