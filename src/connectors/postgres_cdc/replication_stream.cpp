@@ -109,8 +109,9 @@ Error ReplicationStream::ConnectionError(std::string_view what) const {
 
 Status ReplicationStream::Connect() {
   // The DSN is expanded in place of dbname; keys after it override it, keys before it are defaults it may change.
-  const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", "replication", nullptr};
-  const char* values[] = {"10", "pipe", dsn_.dsn().c_str(), "database", nullptr};
+  // DateStyle ISO: pgoutput sends values in the walsender's output format, and the decoder reads ISO dates.
+  const char* keys[] = {"connect_timeout", "fallback_application_name", "options", "dbname", "replication", nullptr};
+  const char* values[] = {"10", "pipe", "-c datestyle=ISO", dsn_.dsn().c_str(), "database", nullptr};
   conn_ = PQconnectdbParams(keys, values, 1);
   if (PQstatus(conn_) != CONNECTION_OK) return ConnectionError("cannot connect");
   return Status::Ok();

@@ -52,6 +52,8 @@ class ReplicationStream {
   Result<std::optional<XLogData>> Next(std::chrono::milliseconds wait);
   // Everything up to `flushed` is durable downstream: the slot may advance there. Sends a status update now.
   Status SendFeedback(Lsn flushed);
+  // A status update that asks the server for a keepalive at once (its reply carries the current end of WAL).
+  Status RequestKeepalive() { return SendStatus(true); }
 
   const std::string& label() const { return dsn_.label(); }
   bool slot_created() const { return slot_created_; }
