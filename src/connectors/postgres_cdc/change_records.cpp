@@ -101,11 +101,11 @@ Value ChangeRecords::Key(const Table& table, const Tuple& row) const {
   return Value(std::move(s));
 }
 
-Value ChangeRecords::Source(const Table& table, const TransactionInfo& txn) const {
+Value ChangeRecords::Source(const Table& table, const TransactionInfo& txn, char op) const {
   Struct s;
   s.names = SourceNames();
   s.values = {Value("pipe"),        Value("postgresql"), Value(topic_prefix_), Value(EpochMillis(txn.commit_time)),
-              Value("false"),       Value(database_),    Value(table.relation.schema), Value(table.relation.table),
+              Value(op == 'r' ? "true" : "false"), Value(database_),    Value(table.relation.schema), Value(table.relation.table),
               Value(int64_t{txn.xid}), Value(static_cast<int64_t>(txn.final_lsn))};
   return Value(std::move(s));
 }
@@ -124,7 +124,7 @@ Record ChangeRecords::Make(const Table& table, const TransactionInfo& txn, Value
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   Struct s;
   s.names = EnvelopeNames();
-  s.values = {std::move(before), std::move(after), Source(table, txn), Value(std::string(1, op)), Value(now), Value()};
+  s.values = {std::move(before), std::move(after), Source(table, txn, op), Value(std::string(1, op)), Value(now), Value()};
   r.value = Value(std::move(s));
   return r;
 }
@@ -160,6 +160,14 @@ Status ChangeRecords::Add(const ChangeMessage& change, const TransactionInfo& tx
       out.push_back(Make(*table, txn, std::move(key), 'u', std::move(before), std::move(after)));
     }
   }
+  return Status::Ok();
+}
+
+Status ChangeRecords::AddSnapshotRow(Oid relation, const Tuple& row, const TransactionInfo& txn,
+                                     std::vector<Record>& out) {
+  const Table* table = Find(relation);
+  if (!table) return FatalError("snapshot: a row of relation " + std::to_string(relation) + " before its columns");
+  out.push_back(Make(*table, txn, Key(*table, row), 'r', Value(), Row(*table, row, nullptr)));
   return Status::Ok();
 }
 

@@ -39,6 +39,9 @@ class ChangeRecords {
   // debezium: one `op: t` record per table; row: nothing (a table has no row to show for it).
   Status Add(const TruncateMessage& truncate, const TransactionInfo& txn, std::vector<Record>& out);
 
+  // A row read by the initial snapshot: `op: r` (debezium, with source.snapshot "true") or the row itself.
+  Status AddSnapshotRow(Oid relation, const Tuple& row, const TransactionInfo& txn, std::vector<Record>& out);
+
   // Columns whose type has no mapping of its own, as "schema.table.column (oid N)", each reported once.
   std::vector<std::string> TakeUnmappedColumns();
 
@@ -54,7 +57,7 @@ class ChangeRecords {
   const Table* Find(Oid relation) const;
   Value Row(const Table& table, const Tuple& row, const Tuple* old_row) const;
   Value Key(const Table& table, const Tuple& row) const;
-  Value Source(const Table& table, const TransactionInfo& txn) const;
+  Value Source(const Table& table, const TransactionInfo& txn, char op) const;
   Record Make(const Table& table, const TransactionInfo& txn, Value key, char op, Value before, Value after) const;
 
   Envelope envelope_;

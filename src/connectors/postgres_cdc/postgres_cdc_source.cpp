@@ -53,6 +53,8 @@ Status PostgresCdcSource::Open(SourceContext& ctx) {
     if (!lsn) return ConfigError("checkpoint " + ctx.CheckpointFile() + " holds '" + *saved + "', not an LSN");
     delivered_ = confirmed_ = progress_ = *lsn;
   }
+  // A checkpoint exists only once a snapshot was delivered whole (see initial_snapshot.h).
+  snapshot_pending_ = settings_.snapshot_initial && confirmed_ == 0;
   return Connect();
 }
 
@@ -61,11 +63,13 @@ Status PostgresCdcSource::Connect() {
   if (!dsn.ok()) return dsn.error();
   PIPE_RETURN_IF_ERROR(EnsurePublication(*dsn, settings_.publication, settings_.tables));
   ReplicationOptions options{.dsn = settings_.dsn, .slot = settings_.slot, .publications = {settings_.publication}};
+  options.snapshot = snapshot_pending_;
   auto stream = ReplicationStream::Open(options);
   if (!stream.ok()) return stream.error();
   stream_ = std::move(stream).value();
   records_ = std::make_unique<ChangeRecords>(settings_.envelope, settings_.topic_prefix, DatabaseOf(dsn->label()));
   txn_.reset();
+  if (snapshot_pending_) snapshot_ = std::make_unique<InitialSnapshot>(settings_.publication, settings_.batch_size);
   // The slot may lag what we committed if the last feedback did not reach the server before a crash.
   if (confirmed_ > 0) PIPE_RETURN_IF_ERROR(stream_->SendFeedback(confirmed_));
   last_heartbeat_ = steady_clock::now();
@@ -84,6 +88,7 @@ Error PostgresCdcSource::Disconnected(const Error& error) {
 
 Result<ReadStatus> PostgresCdcSource::Read(Batch& out, std::stop_token stop) {
   if (!stream_) PIPE_RETURN_IF_ERROR(Connect());
+  if (snapshot_pending_) return ReadSnapshot(out);
   const auto deadline = steady_clock::now() + kReadWait;
   while (!stop.stop_requested() && out.records.size() < settings_.batch_size) {
     const auto now = steady_clock::now();
@@ -97,6 +102,22 @@ Result<ReadStatus> PostgresCdcSource::Read(Batch& out, std::stop_token stop) {
     if (*completed && stream_->pending_bytes() == 0) break;
   }
   if (out.records.empty() && out.progress.empty()) PublishIdleProgress(out);
+  return out.records.empty() ? ReadStatus::kIdle : ReadStatus::kMore;
+}
+
+Result<ReadStatus> PostgresCdcSource::ReadSnapshot(Batch& out) {
+  auto done = snapshot_->Read(*stream_, *records_, lane_, out);
+  if (!done.ok()) return done.error().kind() == ErrorKind::kRetryable ? Disconnected(done.error()) : done.error();
+  if (*done) {
+    if (Status s = stream_->FinishSnapshot(); !s.ok()) return Disconnected(s.error());
+    snapshot_pending_ = false;
+    snapshot_.reset();
+    // Acknowledged once every snapshot row is: the first checkpoint, and the slot may move past it.
+    progress_ = stream_->consistent_point();
+    SetProgress(out, {lane_, static_cast<int64_t>(progress_), 0});
+    LogInfo("postgres_cdc_snapshot_read", "the initial snapshot is read; streaming from " + FormatLsn(progress_),
+            {{"source", ctx_->name}, {"slot", settings_.slot}});
+  }
   return out.records.empty() ? ReadStatus::kIdle : ReadStatus::kMore;
 }
 

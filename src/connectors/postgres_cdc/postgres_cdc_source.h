@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "connectors/postgres_cdc/change_records.h"
+#include "connectors/postgres_cdc/initial_snapshot.h"
 #include "connectors/postgres_cdc/replication_stream.h"
 #include "plugin/source.h"
 
@@ -33,6 +34,7 @@ struct PostgresCdcSettings {
   std::string topic_prefix;  // empty: the stream name
   std::chrono::milliseconds heartbeat_interval{10'000};
   size_t batch_size = 1024;
+  bool snapshot_initial = false;  // snapshot: initial (see initial_snapshot.h)
 };
 
 // "pipe_<stream name reduced to [a-z0-9_]>_<8 hex digits of the state dir's hash>", at most 63 characters: two
@@ -55,6 +57,7 @@ class PostgresCdcSource : public Source {
   // Handles one pgoutput message; returns true when it completed a transaction.
   Result<bool> Apply(const XLogData& data, Batch& out);
   void PublishIdleProgress(Batch& out);
+  Result<ReadStatus> ReadSnapshot(Batch& out);
   // The connection failed: forget it and the transaction in flight (the slot sends it again).
   Error Disconnected(const Error& error);
 
@@ -63,6 +66,9 @@ class PostgresCdcSource : public Source {
   LaneId lane_ = kNoLane;
   std::unique_ptr<ChangeRecords> records_;
   std::unique_ptr<ReplicationStream> stream_;
+  // Until the snapshot is read: a connection lost meanwhile takes a new one (its rows come again).
+  bool snapshot_pending_ = false;
+  std::unique_ptr<InitialSnapshot> snapshot_;
   // Transactions ending at or below this were delivered before (the checkpoint): a replay of them is skipped.
   Lsn delivered_ = 0;
   Lsn progress_ = 0;  // the highest progress published
