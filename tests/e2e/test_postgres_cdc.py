@@ -12,7 +12,7 @@ import threading
 import time
 
 import databases
-from harness import read_lines, sigkill_runs, start_pipe, tmpdir, wait_until, write
+from harness import read_lines, run_pipe, sigkill_runs, start_pipe, tmpdir, wait_until, write
 
 
 def _drop(pg, slot, tables=()):
@@ -247,7 +247,8 @@ def test_initial_snapshot_then_streaming_with_no_gap_and_no_overlap():
     def write_during():  # changes while the snapshot is read and after: each must show up once, after it
         while not stop.is_set():
             n = writes[0]
-            pg.sql(f"UPDATE cdc_snap SET v = v + 1 WHERE id % 50 = {n % 50}; INSERT INTO cdc_snap VALUES ({6000 + n}, 1);"
+            pg.sql(f"UPDATE cdc_snap SET v = v + 1 WHERE id % 50 = {n % 50};"
+                   f"INSERT INTO cdc_snap VALUES ({6000 + n}, 1);"
                    f"DELETE FROM cdc_snap WHERE id = {n * 7 % 5000 + 1};")
             writes[0] = n + 1
 
@@ -294,6 +295,24 @@ def test_initial_snapshot_then_streaming_with_no_gap_and_no_overlap():
         _drop(pg, "cdc_snap_slot", ["cdc_snap"])
     print(f"    snapshot of {len(snapshot_rows)} rows with {writes[0]} transactions written meanwhile: the output "
           f"replays to the table; a restart takes no new snapshot")
+
+
+def test_a_wrong_password_fails_at_once_without_showing_it():
+    pg = databases.postgres()
+    d = tmpdir()
+    secret = "not-the-password-4711"
+    url = pg.url.replace(f":{pg.password}@", f":{secret}@")
+    write(f"{d}/p.yaml", f"""
+sources:
+  db: {{type: postgres_cdc, dsn: "{url}", slot: cdc_wrong_password, tables: [cdc_nothing]}}
+sinks:
+  out: {{type: stdout, inputs: [db]}}
+""")
+    p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"], timeout=60)
+    assert p.returncode != 0, p.stderr
+    assert "password authentication failed" in p.stderr and f"{pg.user}@127.0.0.1:{pg.port}/" in p.stderr, p.stderr
+    assert secret not in p.stderr + p.stdout, p.stderr
+    print("    " + p.stderr.strip().splitlines()[-1][:150])
 
 
 def _confirmed(pg, slot):

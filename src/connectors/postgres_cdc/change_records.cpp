@@ -104,9 +104,16 @@ Value ChangeRecords::Key(const Table& table, const Tuple& row) const {
 Value ChangeRecords::Source(const Table& table, const TransactionInfo& txn, char op) const {
   Struct s;
   s.names = SourceNames();
-  s.values = {Value("pipe"),        Value("postgresql"), Value(topic_prefix_), Value(EpochMillis(txn.commit_time)),
-              Value(op == 'r' ? "true" : "false"), Value(database_),    Value(table.relation.schema), Value(table.relation.table),
-              Value(int64_t{txn.xid}), Value(static_cast<int64_t>(txn.final_lsn))};
+  s.values = {Value("pipe"),
+              Value("postgresql"),
+              Value(topic_prefix_),
+              Value(EpochMillis(txn.commit_time)),
+              Value(op == 'r' ? "true" : "false"),
+              Value(database_),
+              Value(table.relation.schema),
+              Value(table.relation.table),
+              Value(int64_t{txn.xid}),
+              Value(static_cast<int64_t>(txn.final_lsn))};
   return Value(std::move(s));
 }
 
@@ -121,23 +128,28 @@ Record ChangeRecords::Make(const Table& table, const TransactionInfo& txn, Value
     return r;
   }
   const int64_t now =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   Struct s;
   s.names = EnvelopeNames();
-  s.values = {std::move(before), std::move(after), Source(table, txn, op), Value(std::string(1, op)), Value(now), Value()};
+  s.values = {std::move(before),         std::move(after), Source(table, txn, op),
+              Value(std::string(1, op)), Value(now),       Value()};
   r.value = Value(std::move(s));
   return r;
 }
 
 Status ChangeRecords::Add(const ChangeMessage& change, const TransactionInfo& txn, std::vector<Record>& out) {
   const Table* table = Find(change.relation);
-  if (!table) return FatalError("pgoutput: a change of relation " + std::to_string(change.relation) +
-                                " came before its relation message");
+  if (!table)
+    return FatalError("pgoutput: a change of relation " + std::to_string(change.relation) +
+                      " came before its relation message");
   const Tuple* old_row = change.old_row ? &*change.old_row : nullptr;
   // A key-only old row holds nulls for the other columns: as a before-image it would claim they were null.
   const Tuple* full_old = change.old_is_key_only ? nullptr : old_row;
   switch (change.op) {
-    case 'I': out.push_back(Make(*table, txn, Key(*table, *change.new_row), 'c', Value(), Row(*table, *change.new_row, nullptr)));
+    case 'I':
+      out.push_back(
+          Make(*table, txn, Key(*table, *change.new_row), 'c', Value(), Row(*table, *change.new_row, nullptr)));
       break;
     case 'D': {
       Value before = full_old ? Row(*table, *full_old, nullptr) : Key(*table, *old_row);
@@ -175,8 +187,9 @@ Status ChangeRecords::Add(const TruncateMessage& truncate, const TransactionInfo
   if (envelope_ == Envelope::kRow) return Status::Ok();
   for (Oid relation : truncate.relations) {
     const Table* table = Find(relation);
-    if (!table) return FatalError("pgoutput: a truncate of relation " + std::to_string(relation) +
-                                  " came before its relation message");
+    if (!table)
+      return FatalError("pgoutput: a truncate of relation " + std::to_string(relation) +
+                        " came before its relation message");
     out.push_back(Make(*table, txn, Value(), 't', Value(), Value()));
   }
   return Status::Ok();

@@ -42,8 +42,7 @@ bool Digits(std::string_view s, size_t at, size_t n, int64_t& out) {
 // "YYYY-MM-DD" at the start of `s`; nullopt for BC dates and the infinities, which stay text.
 std::optional<int64_t> ParseDate(std::string_view s) {
   int64_t y = 0, m = 0, d = 0;
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, y) || !Digits(s, 5, 2, m) ||
-      !Digits(s, 8, 2, d))
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, y) || !Digits(s, 5, 2, m) || !Digits(s, 8, 2, d))
     return std::nullopt;
   return DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
 }
@@ -53,8 +52,7 @@ std::optional<int64_t> ParseDate(std::string_view s) {
 std::string IsoTimestamp(std::string_view s) {
   auto days = ParseDate(s);
   int64_t hh = 0, mi = 0, ss = 0;
-  if (!days || s.size() < 19 || s[10] != ' ' || !Digits(s, 11, 2, hh) || !Digits(s, 14, 2, mi) ||
-      !Digits(s, 17, 2, ss))
+  if (!days || s.size() < 19 || s[10] != ' ' || !Digits(s, 11, 2, hh) || !Digits(s, 14, 2, mi) || !Digits(s, 17, 2, ss))
     return std::string(s);
   size_t at = 19;
   int64_t micros = 0;
@@ -142,18 +140,37 @@ Value Bytea(std::string_view text) {
 bool HasTypeMapping(Oid type) {
   using namespace pg_type;
   switch (type) {
-    case kBool: case kBytea: case kInt8: case kInt2: case kInt4: case kText: case kOid: case kJson: case kFloat4:
-    case kFloat8: case kBpchar: case kVarchar: case kDate: case kTimestamp: case kTimestampTz: case kNumeric:
-    case kUuid: case kJsonb: case kTime: case kInterval:
+    case kBool:
+    case kBytea:
+    case kInt8:
+    case kInt2:
+    case kInt4:
+    case kText:
+    case kOid:
+    case kJson:
+    case kFloat4:
+    case kFloat8:
+    case kBpchar:
+    case kVarchar:
+    case kDate:
+    case kTimestamp:
+    case kTimestampTz:
+    case kNumeric:
+    case kUuid:
+    case kJsonb:
+    case kTime:
+    case kInterval:
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
 Value ColumnValue(Oid type, int32_t type_modifier, std::string_view text) {
   using namespace pg_type;
   switch (type) {
-    case kBool: return Value(text == "t");
+    case kBool:
+      return Value(text == "t");
     case kInt2:
     case kInt4:
     case kInt8:
@@ -164,7 +181,8 @@ Value ColumnValue(Oid type, int32_t type_modifier, std::string_view text) {
       return Value(text);
     }
     case kFloat4:
-    case kFloat8: return Float(text);
+    case kFloat8:
+      return Float(text);
     case kNumeric: {
       auto d = ParseNumeric(text, type_modifier);
       return d ? Value(*d) : Value(text);
@@ -174,9 +192,12 @@ Value ColumnValue(Oid type, int32_t type_modifier, std::string_view text) {
       return days ? Value(Date{static_cast<int32_t>(*days)}) : Value(text);
     }
     case kTimestamp:
-    case kTimestampTz: return Value(IsoTimestamp(text));
-    case kBytea: return Bytea(text);
-    default: return Value(text);  // text, varchar, char, uuid, json, jsonb, time, interval and unmapped types
+    case kTimestampTz:
+      return Value(IsoTimestamp(text));
+    case kBytea:
+      return Bytea(text);
+    default:
+      return Value(text);  // text, varchar, char, uuid, json, jsonb, time, interval and unmapped types
   }
 }
 

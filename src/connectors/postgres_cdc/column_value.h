@@ -14,8 +14,7 @@ namespace pipeline::postgres_cdc {
 namespace pg_type {
 constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kOid = 26, kJson = 114,
               kFloat4 = 700, kFloat8 = 701, kBpchar = 1042, kVarchar = 1043, kDate = 1082, kTime = 1083,
-              kTimestamp = 1114, kTimestampTz = 1184, kInterval = 1186, kNumeric = 1700, kUuid = 2950,
-              kJsonb = 3802;
+              kTimestamp = 1114, kTimestampTz = 1184, kInterval = 1186, kNumeric = 1700, kUuid = 2950, kJsonb = 3802;
 }  // namespace pg_type
 
 // True when the OID has a mapping of its own (anything else arrives as text; the source warns once per column).

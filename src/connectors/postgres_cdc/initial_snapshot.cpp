@@ -21,7 +21,8 @@ Status InitialSnapshot::ListTables(ReplicationStream& stream) {
   auto rows = stream.Query(
       "SELECT c.oid, n.nspname, c.relname, format('%I.%I', n.nspname, c.relname) FROM pg_publication_tables p "
       "JOIN pg_namespace n ON n.nspname = p.schemaname JOIN pg_class c ON c.relnamespace = n.oid AND "
-      "c.relname = p.tablename WHERE p.pubname = " + Literal(publication_) + " ORDER BY 2, 3");
+      "c.relname = p.tablename WHERE p.pubname = " +
+      Literal(publication_) + " ORDER BY 2, 3");
   if (!rows.ok()) return rows.error();
   for (const Tuple& row : rows->rows)
     tables_.push_back({static_cast<Oid>(std::stoul(Text(row, 0))), Text(row, 1), Text(row, 2), Text(row, 3)});
@@ -31,9 +32,10 @@ Status InitialSnapshot::ListTables(ReplicationStream& stream) {
 
 Status InitialSnapshot::OpenCursor(ReplicationStream& stream) {
   const Table& table = tables_[current_];
-  auto keys = stream.Query("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND "
-                           "a.attnum = ANY(i.indkey) WHERE i.indisprimary AND i.indrelid = " +
-                           std::to_string(table.relation));
+  auto keys = stream.Query(
+      "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND "
+      "a.attnum = ANY(i.indkey) WHERE i.indisprimary AND i.indrelid = " +
+      std::to_string(table.relation));
   if (!keys.ok()) return keys.error();
   key_columns_.clear();
   for (const Tuple& row : keys->rows) key_columns_.push_back(Text(row, 0));
@@ -62,7 +64,8 @@ Result<bool> InitialSnapshot::Read(ReplicationStream& stream, ChangeRecords& rec
   const auto now = ToPgTimestamp(std::chrono::system_clock::now());
   const TransactionInfo txn{stream.consistent_point(), now, 0};
   const size_t first = out.records.size();
-  for (const Tuple& row : chunk->rows) PIPE_RETURN_IF_ERROR(records.AddSnapshotRow(table.relation, row, txn, out.records));
+  for (const Tuple& row : chunk->rows)
+    PIPE_RETURN_IF_ERROR(records.AddSnapshotRow(table.relation, row, txn, out.records));
   for (size_t i = first; i < out.records.size(); ++i)
     out.records[i].position = {lane, static_cast<int64_t>(stream.consistent_point()) - 1, index_++};
   if (chunk->rows.size() < chunk_) {

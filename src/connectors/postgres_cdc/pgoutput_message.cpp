@@ -54,13 +54,18 @@ std::optional<Tuple> ReadTuple(ByteReader& in) {
   for (size_t i = 0; i < count && in.ok(); ++i) {
     TupleColumn& column = row.emplace_back();
     switch (in.Byte()) {
-      case 'n': column.kind = TupleColumn::Kind::kNull; break;
-      case 'u': column.kind = TupleColumn::Kind::kUnchangedToast; break;
+      case 'n':
+        column.kind = TupleColumn::Kind::kNull;
+        break;
+      case 'u':
+        column.kind = TupleColumn::Kind::kUnchangedToast;
+        break;
       case 't':
         column.kind = TupleColumn::Kind::kText;
         column.text = in.Bytes(static_cast<uint32_t>(in.Int(4)));
         break;
-      default: return std::nullopt;  // 'b' (binary) only comes when asked for, which we never do
+      default:
+        return std::nullopt;  // 'b' (binary) only comes when asked for, which we never do
     }
   }
   if (!in.ok()) return std::nullopt;
@@ -115,7 +120,8 @@ Result<PgOutputMessage> ParsePgOutput(std::string_view bytes) {
   const char type = bytes[0];
   PgOutputMessage message;
   switch (type) {
-    case 'B': message = BeginMessage{in.Int(8), static_cast<PgTimestamp>(in.Int(8)), static_cast<uint32_t>(in.Int(4))};
+    case 'B':
+      message = BeginMessage{in.Int(8), static_cast<PgTimestamp>(in.Int(8)), static_cast<uint32_t>(in.Int(4))};
       break;
     case 'C': {
       in.Byte();  // flags, unused
@@ -126,7 +132,9 @@ Result<PgOutputMessage> ParsePgOutput(std::string_view bytes) {
       message = c;
       break;
     }
-    case 'R': message = ReadRelation(in); break;
+    case 'R':
+      message = ReadRelation(in);
+      break;
     case 'I':
     case 'U':
     case 'D': {
@@ -147,8 +155,10 @@ Result<PgOutputMessage> ParsePgOutput(std::string_view bytes) {
     }
     case 'Y':
     case 'O':
-    case 'M': return PgOutputMessage(IgnoredMessage{type});
-    default: return Malformed(type, "unknown message type");
+    case 'M':
+      return PgOutputMessage(IgnoredMessage{type});
+    default:
+      return Malformed(type, "unknown message type");
   }
   if (!in.ok()) return Malformed(type, "shorter than its fields");
   return message;

@@ -38,7 +38,7 @@ std::string DefaultSlotName(const std::string& stream, const std::string& state_
     reduced += allowed ? lower : '_';
   }
   char hash[16];
-  std::snprintf(hash, sizeof hash, "%08x", static_cast<unsigned>(std::hash<std::string>{}(state_dir) & 0xffffffffu));
+  std::snprintf(hash, sizeof hash, "%08x", static_cast<unsigned>(std::hash<std::string>{}(state_dir)&0xffffffffu));
   return "pipe_" + reduced.substr(0, 63 - 5 - 9) + "_" + hash;
 }
 
@@ -74,7 +74,9 @@ Status PostgresCdcSource::Connect() {
   if (confirmed_ > 0) PIPE_RETURN_IF_ERROR(stream_->SendFeedback(confirmed_));
   last_heartbeat_ = steady_clock::now();
   LogInfo("postgres_cdc_connected", "streaming changes from slot " + settings_.slot,
-          {{"source", ctx_->name}, {"server", stream_->label()}, {"slot_created", stream_->slot_created() ? "yes" : "no"},
+          {{"source", ctx_->name},
+           {"server", stream_->label()},
+           {"slot_created", stream_->slot_created() ? "yes" : "no"},
            {"resume_lsn", FormatLsn(confirmed_)}});
   return Status::Ok();
 }
@@ -169,7 +171,8 @@ void PostgresCdcSource::PublishIdleProgress(Batch& out) {
     SetProgress(out, {lane_, static_cast<int64_t>(keepalive), 0});
   }
   // Ask for a keepalive now and then: the server sends them unasked only every wal_sender_timeout / 2.
-  if (settings_.heartbeat_interval.count() > 0 && steady_clock::now() - last_heartbeat_ >= settings_.heartbeat_interval) {
+  if (settings_.heartbeat_interval.count() > 0 &&
+      steady_clock::now() - last_heartbeat_ >= settings_.heartbeat_interval) {
     last_heartbeat_ = steady_clock::now();
     if (Status s = stream_->RequestKeepalive(); !s.ok()) Disconnected(s.error());
   }

@@ -71,7 +71,7 @@ class PostgresCdcSource : public Source {
   std::unique_ptr<InitialSnapshot> snapshot_;
   // Transactions ending at or below this were delivered before (the checkpoint): a replay of them is skipped.
   Lsn delivered_ = 0;
-  Lsn progress_ = 0;  // the highest progress published
+  Lsn progress_ = 0;   // the highest progress published
   Lsn confirmed_ = 0;  // the highest LSN sent as flushed
   std::optional<TransactionInfo> txn_;
   bool skipping_txn_ = false;

@@ -36,7 +36,8 @@ std::string Trimmed(const char* message) {
 
 }  // namespace
 
-Status EnsurePublication(const PostgresDsn& dsn, const std::string& publication, const std::vector<std::string>& tables) {
+Status EnsurePublication(const PostgresDsn& dsn, const std::string& publication,
+                         const std::vector<std::string>& tables) {
   const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
   const char* values[] = {"10", "pipe", dsn.dsn().c_str(), nullptr};
   std::unique_ptr<PGconn, ConnectionCloser> conn(PQconnectdbParams(keys, values, 1));

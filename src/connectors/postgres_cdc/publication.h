@@ -12,6 +12,7 @@ namespace pipeline::postgres_cdc {
 
 // `tables` are "schema.table" or "table" (schema public). An existing publication is used as it is. Retryable
 // when the server cannot be reached; Config when the tables do not exist or the user may not create it.
-Status EnsurePublication(const PostgresDsn& dsn, const std::string& publication, const std::vector<std::string>& tables);
+Status EnsurePublication(const PostgresDsn& dsn, const std::string& publication,
+                         const std::vector<std::string>& tables);
 
 }  // namespace pipeline::postgres_cdc

@@ -294,7 +294,7 @@ Result<std::optional<XLogData>> ReplicationStream::Next(milliseconds wait) {
 
 Status ReplicationStream::SendFeedback(Lsn flushed) {
   flushed_ = std::max(flushed_, flushed);  // a slot never moves back; neither does what we report
-  if (in_snapshot_) return Status::Ok();     // sent once streaming starts
+  if (in_snapshot_) return Status::Ok();   // sent once streaming starts
   return SendStatus(false);
 }
 

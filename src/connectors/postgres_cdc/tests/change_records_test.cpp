@@ -100,7 +100,8 @@ TEST_CASE("column values: typed by OID, full precision") {
   CHECK(ColumnValue(kTimestampTz, -1, "2024-03-01 01:00:00.5+02") == Value("2024-02-29T23:00:00.500000Z"));
   CHECK(ColumnValue(kTimestampTz, -1, "2024-01-01 00:00:00-05:30") == Value("2024-01-01T05:30:00.000000Z"));
   CHECK(ColumnValue(kTimestampTz, -1, "infinity") == Value("infinity"));
-  CHECK(ColumnValue(kUuid, -1, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11") == Value("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"));
+  CHECK(ColumnValue(kUuid, -1, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11") ==
+        Value("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"));
   CHECK(ColumnValue(kJsonb, -1, "{\"a\": 1}") == Value("{\"a\": 1}"));
   CHECK(ColumnValue(kBytea, -1, "\\x00ff") == Value(Bytes{std::string("\0\xff", 2)}));
   CHECK(ColumnValue(600, -1, "(1,2)") == Value("(1,2)"));  // point: no mapping, its text
@@ -127,8 +128,8 @@ TEST_CASE("change records: row and debezium envelopes, key changes, unchanged TO
   CHECK(out[1].value.is_null());
 
   out.clear();
-  const std::string key_change = "U" + Int(16384, 4) + "K" + Int(3, 2) + Text("1") + "nn" + "N" + Int(3, 2) +
-                                 Text("2") + "u" + Text("1.00");
+  const std::string key_change =
+      "U" + Int(16384, 4) + "K" + Int(3, 2) + Text("1") + "nn" + "N" + Int(3, 2) + Text("2") + "u" + Text("1.00");
   REQUIRE(rows.Add(Change(key_change), txn, out).ok());
   REQUIRE(out.size() == 2);
   CHECK(out[0].value.is_null());  // the old key's tombstone
@@ -155,8 +156,10 @@ TEST_CASE("change records: row and debezium envelopes, key changes, unchanged TO
   CHECK(deleted.Find("after")->is_null());
 
   out.clear();
-  REQUIRE(debezium.Add(std::get<TruncateMessage>(*ParsePgOutput("T" + Int(1, 4) + std::string(1, '\0') +
-                                                                Int(16384, 4))), txn, out).ok());
+  REQUIRE(debezium
+              .Add(std::get<TruncateMessage>(*ParsePgOutput("T" + Int(1, 4) + std::string(1, '\0') + Int(16384, 4))),
+                   txn, out)
+              .ok());
   REQUIRE(out.size() == 1);
   CHECK(out[0].value.as_struct().Find("op")->as_string() == "t");
   CHECK_FALSE(debezium.Add(Change("I" + Int(999, 4) + "N" + Int(0, 2)), txn, out).ok());
