@@ -6,13 +6,15 @@ import glob
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import threading
 import time
+import urllib.request
 
 import databases
-from harness import read_lines, run_pipe, sigkill_runs, start_pipe, tmpdir, wait_until, write
+from harness import free_port, read_lines, run_pipe, sigkill_runs, start_pipe, tmpdir, wait_until, write
 
 
 def _drop(pg, slot, tables=()):
@@ -345,6 +347,13 @@ def test_slot_advances_while_the_captured_tables_are_idle():
     print(f"    confirmed_flush_lsn moved {after - before} bytes while only an uncaptured table was written")
 
 
+def _cdc_metrics(port):
+    """pipe_cdc_* gauges from /metrics: {name: value}."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+        text = r.read().decode()
+    return {m[0]: float(m[1]) for m in re.findall(r"^(pipe_cdc_\w+){[^}]*} (\S+)", text, re.M)}
+
+
 def test_replication_connection_survives_a_sink_blocked_for_4x_wal_sender_timeout():
     """Issue 17, item 3: wal_sender_timeout 5 s; nobody reads pipe's stdout for 20 s."""
     with databases.start_postgres({"wal_sender_timeout": "5s"}) as pg:
@@ -352,8 +361,9 @@ def test_replication_connection_survives_a_sink_blocked_for_4x_wal_sender_timeou
         d = tmpdir()
         write(f"{d}/p.yaml", "sources:" + _source("db", pg, "cdc_blocked_slot", ["cdc_blocked"]) +
               "\nsinks:\n  out: {type: stdout, inputs: [db], format: json}\nsettings:\n  queue_capacity: 1\n")
-        proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"],
-                          stderr=open(f"{d}/stderr.log", "w"))
+        port = free_port()
+        proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch", "--http",
+                           f"127.0.0.1:{port}"], stderr=open(f"{d}/stderr.log", "w"))
         drained = []
         reader = threading.Thread(target=lambda: drained.extend(json.loads(l) for l in proc.stdout))
         try:
@@ -371,6 +381,7 @@ def test_replication_connection_survives_a_sink_blocked_for_4x_wal_sender_timeou
             lag = pg.value("SELECT pg_current_wal_lsn() - confirmed_flush_lsn FROM pg_replication_slots "
                            "WHERE slot_name = 'cdc_blocked_slot'")
             blocked_for = time.time() - blocked_since
+            metrics = _cdc_metrics(port)
         finally:
             reader.start()  # reading stdout unblocks the sink
         try:
@@ -386,10 +397,13 @@ def test_replication_connection_survives_a_sink_blocked_for_4x_wal_sender_timeou
         log = open(f"{d}/stderr.log").read()
         ids = [r["after"]["id"] for r in drained]
         assert int(lag) > 0, "the sink never blocked: the slot was not behind"
+        # The source was held inside the big transaction (lag in seconds grows), so only Service() kept the
+        # connection alive.
+        assert metrics["pipe_cdc_slot_lag_bytes"] > 0 and metrics["pipe_cdc_lag_seconds"] >= 10, metrics
         assert pid_before == pid_during == pid_after, (pid_before, pid_during, pid_after, log)
         assert log.count("streaming changes from slot") == 1, log
         assert "disconnected" not in log and "retrying" not in log, log
         assert sorted(set(ids)) == list(range(1, 20001)) + [i for s in (2, 7, 12, 17)
                                                            for i in range(20001 + s * 100, 20101 + s * 100)]
         print(f"    blocked {blocked_for:.0f} s (4x wal_sender_timeout 5 s) with the slot {int(lag)} bytes behind: "
-              f"walsender pid {pid_before} kept, {len(ids)} changes delivered")
+              f"walsender pid {pid_before} kept, {len(ids)} changes delivered; {metrics}")

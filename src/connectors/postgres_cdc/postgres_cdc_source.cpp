@@ -48,6 +48,13 @@ Status PostgresCdcSource::Open(SourceContext& ctx) {
   if (settings_.publication.empty()) settings_.publication = settings_.slot;
   if (settings_.topic_prefix.empty()) settings_.topic_prefix = ctx.name;
   lane_ = Lanes::Intern("postgres " + settings_.slot);
+  if (ctx.metrics) {
+    const Labels labels{{"source", ctx.name}, {"slot", settings_.slot}};
+    slot_lag_bytes_ = ctx.metrics->GetGauge("pipe_cdc_slot_lag_bytes", labels,
+                                            "WAL bytes between the server's end of WAL and the slot's confirmed LSN");
+    lag_seconds_ = ctx.metrics->GetGauge("pipe_cdc_lag_seconds", labels,
+                                         "Seconds since the commit of the last transaction read; 0 while caught up");
+  }
   if (auto saved = ctx.LoadCheckpoint()) {
     auto lsn = ParseLsn(*saved);
     if (!lsn) return ConfigError("checkpoint " + ctx.CheckpointFile() + " holds '" + *saved + "', not an LSN");
@@ -104,6 +111,7 @@ Result<ReadStatus> PostgresCdcSource::Read(Batch& out, std::stop_token stop) {
     if (*completed && stream_->pending_bytes() == 0) break;
   }
   if (out.records.empty() && out.progress.empty()) PublishIdleProgress(out);
+  UpdateLag();
   return out.records.empty() ? ReadStatus::kIdle : ReadStatus::kMore;
 }
 
@@ -129,6 +137,7 @@ Result<bool> PostgresCdcSource::Apply(const XLogData& data, Batch& out) {
   if (auto* begin = std::get_if<BeginMessage>(&*message)) {
     txn_ = TransactionInfo{begin->final_lsn, begin->commit_time, begin->xid};
     txn_index_ = 0;
+    last_commit_time_ = begin->commit_time;  // Begin carries the commit time already
     // Delivered before: its commit record lies below a position every sink acknowledged.
     skipping_txn_ = begin->final_lsn < delivered_;
     return false;
@@ -165,6 +174,7 @@ Result<bool> PostgresCdcSource::Apply(const XLogData& data, Batch& out) {
 // LSN can be acknowledged like a transaction's end, and the slot frees WAL other tables wrote meanwhile.
 void PostgresCdcSource::PublishIdleProgress(Batch& out) {
   if (txn_ || stream_->pending_bytes() > 0) return;
+  last_commit_time_ = 0;  // caught up
   const Lsn keepalive = stream_->server_wal_end();
   if (keepalive > progress_) {
     progress_ = keepalive;
@@ -175,6 +185,17 @@ void PostgresCdcSource::PublishIdleProgress(Batch& out) {
       steady_clock::now() - last_heartbeat_ >= settings_.heartbeat_interval) {
     last_heartbeat_ = steady_clock::now();
     if (Status s = stream_->RequestKeepalive(); !s.ok()) Disconnected(s.error());
+  }
+}
+
+void PostgresCdcSource::UpdateLag() {
+  if (slot_lag_bytes_ && stream_) {
+    const Lsn end = stream_->server_wal_end();
+    slot_lag_bytes_->Set(end > confirmed_ ? static_cast<int64_t>(end - confirmed_) : 0);
+  }
+  if (lag_seconds_) {
+    const auto now = ToPgTimestamp(std::chrono::system_clock::now());
+    lag_seconds_->Set(last_commit_time_ > 0 && now > last_commit_time_ ? (now - last_commit_time_) / 1'000'000 : 0);
   }
 }
 
@@ -196,6 +217,7 @@ Status PostgresCdcSource::Commit(const LanePositions& acknowledged) {
 Status PostgresCdcSource::Service(std::stop_token) {
   if (!stream_) return Status::Ok();
   if (Status s = stream_->Service(kServiceWait); !s.ok()) Disconnected(s.error());
+  UpdateLag();
   return Status::Ok();
 }
 

@@ -21,6 +21,7 @@
 #include "connectors/postgres_cdc/change_records.h"
 #include "connectors/postgres_cdc/initial_snapshot.h"
 #include "connectors/postgres_cdc/replication_stream.h"
+#include "observability/metrics.h"
 #include "plugin/source.h"
 
 namespace pipeline::postgres_cdc {
@@ -58,6 +59,7 @@ class PostgresCdcSource : public Source {
   Result<bool> Apply(const XLogData& data, Batch& out);
   void PublishIdleProgress(Batch& out);
   Result<ReadStatus> ReadSnapshot(Batch& out);
+  void UpdateLag();
   // The connection failed: forget it and the transaction in flight (the slot sends it again).
   Error Disconnected(const Error& error);
 
@@ -77,6 +79,11 @@ class PostgresCdcSource : public Source {
   bool skipping_txn_ = false;
   int64_t txn_index_ = 0;
   std::chrono::steady_clock::time_point last_heartbeat_;
+  // pipe_cdc_slot_lag_bytes: the server's end of WAL minus the LSN the slot is confirmed to.
+  // pipe_cdc_lag_seconds: how long ago the last transaction read was committed; 0 while caught up.
+  Counter* slot_lag_bytes_ = nullptr;
+  Counter* lag_seconds_ = nullptr;
+  PgTimestamp last_commit_time_ = 0;
 };
 
 }  // namespace pipeline::postgres_cdc
