@@ -9,6 +9,7 @@ void RegisterBuiltins(Registry& registry) {
   RegisterFileConnectors(registry);
   RegisterGeneratorSource(registry);
   RegisterKafkaConnectors(registry);
+  RegisterPostgresCdcSource(registry);
   RegisterTransforms(registry);
   RegisterSqlStage(registry);
 }

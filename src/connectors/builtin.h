@@ -10,6 +10,7 @@ void RegisterStdioConnectors(Registry& registry);      // connectors/stdio
 void RegisterFileConnectors(Registry& registry);       // connectors/file
 void RegisterGeneratorSource(Registry& registry);      // connectors/generator
 void RegisterKafkaConnectors(Registry& registry);      // connectors/kafka
+void RegisterPostgresCdcSource(Registry& registry);    // connectors/postgres_cdc
 void RegisterTransforms(Registry& registry);           // transforms/
 void RegisterSqlStage(Registry& registry);             // sql/
 }  // namespace pipeline

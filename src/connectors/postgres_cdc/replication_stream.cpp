@@ -92,6 +92,11 @@ Result<std::unique_ptr<ReplicationStream>> ReplicationStream::Open(const Replica
     // A third of the timeout leaves room for two late updates before the server gives up on us.
     stream->status_interval_ = std::min(stream->wal_sender_timeout_ / 3, milliseconds(10'000));
   }
+  stream->options_ = options;
+  if (options.snapshot) {
+    PIPE_RETURN_IF_ERROR(stream->DropSlotAndBeginSnapshot(options));
+    return stream;
+  }
   PIPE_RETURN_IF_ERROR(stream->CreateSlotIfMissing(options));
   PIPE_RETURN_IF_ERROR(stream->StartStreaming(options));
   return stream;
@@ -109,8 +114,9 @@ Error ReplicationStream::ConnectionError(std::string_view what) const {
 
 Status ReplicationStream::Connect() {
   // The DSN is expanded in place of dbname; keys after it override it, keys before it are defaults it may change.
-  const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", "replication", nullptr};
-  const char* values[] = {"10", "pipe", dsn_.dsn().c_str(), "database", nullptr};
+  // DateStyle ISO: pgoutput sends values in the walsender's output format, and the decoder reads ISO dates.
+  const char* keys[] = {"connect_timeout", "fallback_application_name", "options", "dbname", "replication", nullptr};
+  const char* values[] = {"10", "pipe", "-c datestyle=ISO", dsn_.dsn().c_str(), "database", nullptr};
   conn_ = PQconnectdbParams(keys, values, 1);
   if (PQstatus(conn_) != CONNECTION_OK) return ConnectionError("cannot connect");
   return Status::Ok();
@@ -148,6 +154,61 @@ Status ReplicationStream::CreateSlotIfMissing(const ReplicationOptions& options)
   return Status::Ok();
 }
 
+Status ReplicationStream::DropSlotAndBeginSnapshot(const ReplicationOptions& options) {
+  std::string drop = "DROP_REPLICATION_SLOT " + options.slot;
+  PgResult dropped(PQexec(conn_, drop.c_str()));
+  if (PQresultStatus(dropped.get()) != PGRES_COMMAND_OK && SqlState(dropped.get()) != "42704") {  // undefined_object
+    return ConnectionError("cannot drop the replication slot '" + options.slot + "' to take a new snapshot");
+  }
+  PgResult begun(PQexec(conn_, "BEGIN ISOLATION LEVEL REPEATABLE READ"));
+  if (PQresultStatus(begun.get()) != PGRES_COMMAND_OK) return ConnectionError("cannot begin the snapshot");
+  // The slot's snapshot becomes this transaction's: what it reads is exactly what precedes the consistent point.
+  std::string command = "CREATE_REPLICATION_SLOT " + options.slot + (options.temporary_slot ? " TEMPORARY" : "") +
+                        " LOGICAL pgoutput USE_SNAPSHOT";
+  PgResult created(PQexec(conn_, command.c_str()));
+  if (PQresultStatus(created.get()) != PGRES_TUPLES_OK || PQntuples(created.get()) != 1) {
+    return ConnectionError("cannot create the replication slot '" + options.slot + "'");
+  }
+  consistent_point_ = ParseLsn(PQgetvalue(created.get(), 0, 1)).value_or(0);
+  slot_created_ = true;
+  in_snapshot_ = true;
+  flushed_ = received_ = 0;
+  return Status::Ok();
+}
+
+Result<QueryRows> ReplicationStream::Query(const std::string& sql) {
+  PgResult result(PQexec(conn_, sql.c_str()));
+  const auto status = PQresultStatus(result.get());
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+    Error e = ConnectionError("snapshot query failed");
+    // A query error on a live connection is a table or right that is missing, not a network failure.
+    if (PQstatus(conn_) == CONNECTION_OK) return ConfigError(e.message());
+    return e;
+  }
+  QueryRows out;
+  const int fields = PQnfields(result.get());
+  for (int f = 0; f < fields; ++f)
+    out.columns.push_back({PQfname(result.get(), f), PQftype(result.get(), f), PQfmod(result.get(), f), false});
+  const int rows = PQntuples(result.get());
+  out.rows.reserve(static_cast<size_t>(rows));
+  for (int r = 0; r < rows; ++r) {
+    Tuple& row = out.rows.emplace_back(static_cast<size_t>(fields));
+    for (int f = 0; f < fields; ++f) {
+      if (PQgetisnull(result.get(), r, f)) continue;
+      row[f].kind = TupleColumn::Kind::kText;
+      row[f].text.assign(PQgetvalue(result.get(), r, f), static_cast<size_t>(PQgetlength(result.get(), r, f)));
+    }
+  }
+  return out;
+}
+
+Status ReplicationStream::FinishSnapshot() {
+  PgResult committed(PQexec(conn_, "COMMIT"));
+  if (PQresultStatus(committed.get()) != PGRES_COMMAND_OK) return ConnectionError("cannot end the snapshot");
+  in_snapshot_ = false;
+  return StartStreaming(options_);
+}
+
 Status ReplicationStream::StartStreaming(const ReplicationOptions& options) {
   std::string command = "START_REPLICATION SLOT " + options.slot + " LOGICAL " + FormatLsn(options.start) +
                         " (proto_version '1', publication_names " + PublicationNamesLiteral(options.publications) + ")";
@@ -160,6 +221,7 @@ Status ReplicationStream::StartStreaming(const ReplicationOptions& options) {
 }
 
 Status ReplicationStream::Service(milliseconds wait) {
+  if (in_snapshot_) return Status::Ok();  // not streaming yet: the server expects no status updates
   const auto deadline = steady_clock::now() + wait;
   for (;;) {
     // Status first: sending may pull input into libpq's buffer, which the next step takes before any poll.
@@ -232,6 +294,7 @@ Result<std::optional<XLogData>> ReplicationStream::Next(milliseconds wait) {
 
 Status ReplicationStream::SendFeedback(Lsn flushed) {
   flushed_ = std::max(flushed_, flushed);  // a slot never moves back; neither does what we report
+  if (in_snapshot_) return Status::Ok();   // sent once streaming starts
   return SendStatus(false);
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/postgres_cdc/pgoutput_message.h"
 #include "connectors/postgres_cdc/postgres_dsn.h"
 #include "connectors/postgres_cdc/replication_protocol.h"
 #include "core/result.h"
@@ -33,6 +34,16 @@ struct ReplicationOptions {
   // How often a status update goes out unasked; 0: a third of the server's wal_sender_timeout, at most 10 s.
   std::chrono::milliseconds status_interval{0};
   size_t max_pending_bytes = 8 << 20;
+  // Start with a snapshot: drop the slot if it exists, create it inside a REPEATABLE READ transaction with
+  // USE_SNAPSHOT and do not stream yet. Query() then reads the database as of the slot's consistent point, and
+  // FinishSnapshot() commits and starts streaming from there: nothing missed, nothing twice.
+  bool snapshot = false;
+};
+
+// Rows of a query, as text, with their columns' names and types (key flags unset).
+struct QueryRows {
+  std::vector<RelationColumn> columns;
+  std::vector<Tuple> rows;
 };
 
 class ReplicationStream {
@@ -52,6 +63,14 @@ class ReplicationStream {
   Result<std::optional<XLogData>> Next(std::chrono::milliseconds wait);
   // Everything up to `flushed` is durable downstream: the slot may advance there. Sends a status update now.
   Status SendFeedback(Lsn flushed);
+  // A status update that asks the server for a keepalive at once (its reply carries the current end of WAL).
+  Status RequestKeepalive() { return SendStatus(true); }
+
+  // The snapshot phase (options.snapshot): SQL in the slot's snapshot, then streaming.
+  bool in_snapshot() const { return in_snapshot_; }
+  Lsn consistent_point() const { return consistent_point_; }
+  Result<QueryRows> Query(const std::string& sql);
+  Status FinishSnapshot();
 
   const std::string& label() const { return dsn_.label(); }
   bool slot_created() const { return slot_created_; }
@@ -71,6 +90,7 @@ class ReplicationStream {
   Status CreateSlotIfMissing(const ReplicationOptions& options);
   Status ReadWalSenderTimeout();
   Status StartStreaming(const ReplicationOptions& options);
+  Status DropSlotAndBeginSnapshot(const ReplicationOptions& options);
   Status TakeBufferedMessages(bool& took_any);
   Status SendStatus(bool reply_requested);
   Status SendStatusIfDue();
@@ -79,6 +99,9 @@ class ReplicationStream {
   PostgresDsn dsn_;
   pg_conn* conn_ = nullptr;
   bool slot_created_ = false;
+  bool in_snapshot_ = false;
+  Lsn consistent_point_ = 0;
+  ReplicationOptions options_;
   std::deque<XLogData> pending_;
   size_t pending_bytes_ = 0;
   size_t max_pending_bytes_ = 0;

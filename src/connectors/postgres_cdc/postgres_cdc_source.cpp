@@ -1,0 +1,229 @@
+#include "connectors/postgres_cdc/postgres_cdc_source.h"
+
+#include <cstdio>
+#include <functional>
+
+#include "connectors/postgres_cdc/publication.h"
+#include "observability/log.h"
+
+namespace pipeline::postgres_cdc {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+// Read() returns within this when nothing arrives (plugin/source.h); Service() waits at most this for the server.
+constexpr milliseconds kReadWait{100};
+constexpr milliseconds kServiceWait{5};
+
+void SetProgress(Batch& out, Position position) {
+  for (Position& p : out.progress) {
+    if (p.lane == position.lane) {
+      p = position;
+      return;
+    }
+  }
+  out.progress.push_back(position);
+}
+
+std::string DatabaseOf(const std::string& label) { return label.substr(label.rfind('/') + 1); }
+
+}  // namespace
+
+std::string DefaultSlotName(const std::string& stream, const std::string& state_dir) {
+  std::string reduced;
+  for (char c : stream) {
+    char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    bool allowed = (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') || lower == '_';
+    reduced += allowed ? lower : '_';
+  }
+  char hash[16];
+  std::snprintf(hash, sizeof hash, "%08x", static_cast<unsigned>(std::hash<std::string>{}(state_dir)&0xffffffffu));
+  return "pipe_" + reduced.substr(0, 63 - 5 - 9) + "_" + hash;
+}
+
+Status PostgresCdcSource::Open(SourceContext& ctx) {
+  ctx_ = &ctx;
+  if (settings_.slot.empty()) settings_.slot = DefaultSlotName(ctx.name, ctx.state_dir);
+  if (settings_.publication.empty()) settings_.publication = settings_.slot;
+  if (settings_.topic_prefix.empty()) settings_.topic_prefix = ctx.name;
+  lane_ = Lanes::Intern("postgres " + settings_.slot);
+  if (ctx.metrics) {
+    const Labels labels{{"source", ctx.name}, {"slot", settings_.slot}};
+    slot_lag_bytes_ = ctx.metrics->GetGauge("pipe_cdc_slot_lag_bytes", labels,
+                                            "WAL bytes between the server's end of WAL and the slot's confirmed LSN");
+    lag_seconds_ = ctx.metrics->GetGauge("pipe_cdc_lag_seconds", labels,
+                                         "Seconds since the commit of the last transaction read; 0 while caught up");
+  }
+  if (auto saved = ctx.LoadCheckpoint()) {
+    auto lsn = ParseLsn(*saved);
+    if (!lsn) return ConfigError("checkpoint " + ctx.CheckpointFile() + " holds '" + *saved + "', not an LSN");
+    delivered_ = confirmed_ = progress_ = *lsn;
+  }
+  // A checkpoint exists only once a snapshot was delivered whole (see initial_snapshot.h).
+  snapshot_pending_ = settings_.snapshot_initial && confirmed_ == 0;
+  return Connect();
+}
+
+Status PostgresCdcSource::Connect() {
+  auto dsn = PostgresDsn::Parse(settings_.dsn);
+  if (!dsn.ok()) return dsn.error();
+  PIPE_RETURN_IF_ERROR(EnsurePublication(*dsn, settings_.publication, settings_.tables));
+  ReplicationOptions options{.dsn = settings_.dsn, .slot = settings_.slot, .publications = {settings_.publication}};
+  options.snapshot = snapshot_pending_;
+  auto stream = ReplicationStream::Open(options);
+  if (!stream.ok()) return stream.error();
+  stream_ = std::move(stream).value();
+  records_ = std::make_unique<ChangeRecords>(settings_.envelope, settings_.topic_prefix, DatabaseOf(dsn->label()));
+  txn_.reset();
+  if (snapshot_pending_) snapshot_ = std::make_unique<InitialSnapshot>(settings_.publication, settings_.batch_size);
+  // The slot may lag what we committed if the last feedback did not reach the server before a crash.
+  if (confirmed_ > 0) PIPE_RETURN_IF_ERROR(stream_->SendFeedback(confirmed_));
+  last_heartbeat_ = steady_clock::now();
+  LogInfo("postgres_cdc_connected", "streaming changes from slot " + settings_.slot,
+          {{"source", ctx_->name},
+           {"server", stream_->label()},
+           {"slot_created", stream_->slot_created() ? "yes" : "no"},
+           {"resume_lsn", FormatLsn(confirmed_)}});
+  return Status::Ok();
+}
+
+Error PostgresCdcSource::Disconnected(const Error& error) {
+  stream_.reset();
+  txn_.reset();
+  LogWarn("postgres_cdc_disconnected", error.message(), {{"source", ctx_->name}, {"slot", settings_.slot}});
+  return error;
+}
+
+Result<ReadStatus> PostgresCdcSource::Read(Batch& out, std::stop_token stop) {
+  if (!stream_) PIPE_RETURN_IF_ERROR(Connect());
+  if (snapshot_pending_) return ReadSnapshot(out);
+  const auto deadline = steady_clock::now() + kReadWait;
+  while (!stop.stop_requested() && out.records.size() < settings_.batch_size) {
+    const auto now = steady_clock::now();
+    if (now >= deadline) break;
+    auto next = stream_->Next(std::chrono::ceil<milliseconds>(deadline - now));
+    if (!next.ok()) return Disconnected(next.error());
+    if (!*next) break;
+    auto completed = Apply(**next, out);
+    if (!completed.ok()) return completed.error();
+    // A whole transaction and nothing more waiting: hand it on now rather than at the deadline.
+    if (*completed && stream_->pending_bytes() == 0) break;
+  }
+  if (out.records.empty() && out.progress.empty()) PublishIdleProgress(out);
+  UpdateLag();
+  return out.records.empty() ? ReadStatus::kIdle : ReadStatus::kMore;
+}
+
+Result<ReadStatus> PostgresCdcSource::ReadSnapshot(Batch& out) {
+  auto done = snapshot_->Read(*stream_, *records_, lane_, out);
+  if (!done.ok()) return done.error().kind() == ErrorKind::kRetryable ? Disconnected(done.error()) : done.error();
+  if (*done) {
+    if (Status s = stream_->FinishSnapshot(); !s.ok()) return Disconnected(s.error());
+    snapshot_pending_ = false;
+    snapshot_.reset();
+    // Acknowledged once every snapshot row is: the first checkpoint, and the slot may move past it.
+    progress_ = stream_->consistent_point();
+    SetProgress(out, {lane_, static_cast<int64_t>(progress_), 0});
+    LogInfo("postgres_cdc_snapshot_read", "the initial snapshot is read; streaming from " + FormatLsn(progress_),
+            {{"source", ctx_->name}, {"slot", settings_.slot}});
+  }
+  return out.records.empty() ? ReadStatus::kIdle : ReadStatus::kMore;
+}
+
+Result<bool> PostgresCdcSource::Apply(const XLogData& data, Batch& out) {
+  auto message = ParsePgOutput(data.payload);
+  if (!message.ok()) return Error(ErrorKind::kFatal, "slot " + settings_.slot + ": " + message.error().message());
+  if (auto* begin = std::get_if<BeginMessage>(&*message)) {
+    txn_ = TransactionInfo{begin->final_lsn, begin->commit_time, begin->xid};
+    txn_index_ = 0;
+    last_commit_time_ = begin->commit_time;  // Begin carries the commit time already
+    // Delivered before: its commit record lies below a position every sink acknowledged.
+    skipping_txn_ = begin->final_lsn < delivered_;
+    return false;
+  }
+  if (auto* relation = std::get_if<RelationMessage>(&*message)) {
+    records_->AddRelation(std::move(*relation));
+    for (const auto& column : records_->TakeUnmappedColumns())
+      LogWarn("postgres_cdc_unmapped_type", "column " + column + " has no type mapping: its values arrive as text",
+              {{"source", ctx_->name}});
+    return false;
+  }
+  if (std::holds_alternative<IgnoredMessage>(*message)) return false;
+  if (!txn_) return FatalError("slot " + settings_.slot + ": pgoutput sent a change outside a transaction");
+  if (auto* commit = std::get_if<CommitMessage>(&*message)) {
+    if (!skipping_txn_ && commit->end_lsn > progress_) {
+      progress_ = commit->end_lsn;
+      SetProgress(out, {lane_, static_cast<int64_t>(commit->end_lsn), 0});
+    }
+    txn_.reset();
+    return true;
+  }
+  const size_t first = out.records.size();
+  if (auto* change = std::get_if<ChangeMessage>(&*message)) {
+    if (!skipping_txn_) PIPE_RETURN_IF_ERROR(records_->Add(*change, *txn_, out.records));
+  } else if (auto* truncate = std::get_if<TruncateMessage>(&*message)) {
+    if (!skipping_txn_) PIPE_RETURN_IF_ERROR(records_->Add(*truncate, *txn_, out.records));
+  }
+  for (size_t i = first; i < out.records.size(); ++i)
+    out.records[i].position = {lane_, static_cast<int64_t>(txn_->final_lsn), txn_index_++};
+  return false;
+}
+
+// Nothing captured is in flight: everything the server sent below its latest keepalive was handed on, so that
+// LSN can be acknowledged like a transaction's end, and the slot frees WAL other tables wrote meanwhile.
+void PostgresCdcSource::PublishIdleProgress(Batch& out) {
+  if (txn_ || stream_->pending_bytes() > 0) return;
+  last_commit_time_ = 0;  // caught up
+  const Lsn keepalive = stream_->server_wal_end();
+  if (keepalive > progress_) {
+    progress_ = keepalive;
+    SetProgress(out, {lane_, static_cast<int64_t>(keepalive), 0});
+  }
+  // Ask for a keepalive now and then: the server sends them unasked only every wal_sender_timeout / 2.
+  if (settings_.heartbeat_interval.count() > 0 &&
+      steady_clock::now() - last_heartbeat_ >= settings_.heartbeat_interval) {
+    last_heartbeat_ = steady_clock::now();
+    if (Status s = stream_->RequestKeepalive(); !s.ok()) Disconnected(s.error());
+  }
+}
+
+void PostgresCdcSource::UpdateLag() {
+  if (slot_lag_bytes_ && stream_) {
+    const Lsn end = stream_->server_wal_end();
+    slot_lag_bytes_->Set(end > confirmed_ ? static_cast<int64_t>(end - confirmed_) : 0);
+  }
+  if (lag_seconds_) {
+    const auto now = ToPgTimestamp(std::chrono::system_clock::now());
+    lag_seconds_->Set(last_commit_time_ > 0 && now > last_commit_time_ ? (now - last_commit_time_) / 1'000'000 : 0);
+  }
+}
+
+Status PostgresCdcSource::Commit(const LanePositions& acknowledged) {
+  auto it = acknowledged.find(lane_);
+  if (it == acknowledged.end() || it->second.major <= static_cast<int64_t>(confirmed_)) return Status::Ok();
+  const auto lsn = static_cast<Lsn>(it->second.major);
+  // The checkpoint first: the replay filter above must know what the slot may still send again.
+  PIPE_RETURN_IF_ERROR(ctx_->SaveCheckpoint(FormatLsn(lsn)));
+  confirmed_ = lsn;
+  delivered_ = std::max(delivered_, lsn);
+  // A lost connection is not a failed commit: Read() reconnects and sends this LSN first.
+  if (stream_) {
+    if (Status s = stream_->SendFeedback(lsn); !s.ok()) Disconnected(s.error());
+  }
+  return Status::Ok();
+}
+
+Status PostgresCdcSource::Service(std::stop_token) {
+  if (!stream_) return Status::Ok();
+  if (Status s = stream_->Service(kServiceWait); !s.ok()) Disconnected(s.error());
+  UpdateLag();
+  return Status::Ok();
+}
+
+void PostgresCdcSource::Close() {
+  if (stream_ && confirmed_ > 0) (void)stream_->SendFeedback(confirmed_);
+  stream_.reset();
+}
+
+}  // namespace pipeline::postgres_cdc

@@ -1,0 +1,71 @@
+#include "connectors/postgres_cdc/publication.h"
+
+#include <libpq-fe.h>
+
+#include <memory>
+
+namespace pipeline::postgres_cdc {
+namespace {
+
+struct ConnectionCloser {
+  void operator()(PGconn* c) const { PQfinish(c); }
+};
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+std::string Quoted(PGconn* conn, const std::string& name) {
+  char* quoted = PQescapeIdentifier(conn, name.c_str(), name.size());
+  std::string out = quoted ? quoted : "\"\"";
+  PQfreemem(quoted);
+  return out;
+}
+
+std::string QualifiedTable(PGconn* conn, const std::string& table) {
+  size_t dot = table.find('.');
+  if (dot == std::string::npos) return Quoted(conn, "public") + "." + Quoted(conn, table);
+  return Quoted(conn, table.substr(0, dot)) + "." + Quoted(conn, table.substr(dot + 1));
+}
+
+std::string Trimmed(const char* message) {
+  std::string s = message ? message : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+Status EnsurePublication(const PostgresDsn& dsn, const std::string& publication,
+                         const std::vector<std::string>& tables) {
+  const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
+  const char* values[] = {"10", "pipe", dsn.dsn().c_str(), nullptr};
+  std::unique_ptr<PGconn, ConnectionCloser> conn(PQconnectdbParams(keys, values, 1));
+  const std::string who = "postgres connection to " + dsn.label();
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    std::string message = who + ": cannot connect: " + dsn.Redact(Trimmed(PQerrorMessage(conn.get())));
+    bool refused = message.find("password authentication failed") != std::string::npos ||
+                   message.find("does not exist") != std::string::npos;
+    return refused ? Status(ConfigError(message)) : Status(RetryableError(message));
+  }
+  const char* params[] = {publication.c_str()};
+  PgResult found(PQexecParams(conn.get(), "SELECT 1 FROM pg_publication WHERE pubname = $1", 1, nullptr, params,
+                              nullptr, nullptr, 0));
+  if (PQresultStatus(found.get()) != PGRES_TUPLES_OK)
+    return RetryableError(who + ": cannot look up publications: " + dsn.Redact(Trimmed(PQerrorMessage(conn.get()))));
+  if (PQntuples(found.get()) > 0) return Status::Ok();
+  if (tables.empty())
+    return ConfigError("publication '" + publication + "' does not exist in " + dsn.label() +
+                       ": list the captured `tables` so that pipe can create it, or create it yourself");
+  std::string sql = "CREATE PUBLICATION " + Quoted(conn.get(), publication) + " FOR TABLE ";
+  for (size_t i = 0; i < tables.size(); ++i) sql += (i ? ", " : "") + QualifiedTable(conn.get(), tables[i]);
+  PgResult created(PQexec(conn.get(), sql.c_str()));
+  if (PQresultStatus(created.get()) != PGRES_COMMAND_OK) {
+    return ConfigError(who + ": cannot create publication '" + publication +
+                       "': " + dsn.Redact(Trimmed(PQerrorMessage(conn.get()))) +
+                       " (create it yourself, or give the user the right to)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace pipeline::postgres_cdc
