@@ -24,17 +24,16 @@ Result<KafkaClient> NewProducer(const KafkaSinkSettings& settings, void* opaque,
 KafkaSink::~KafkaSink() { Close(); }
 
 Status KafkaSink::Open(SinkContext& ctx) {
-  health_ = ctx.health;
+  outage_.Watch(ctx.health, settings_.bootstrap_servers);
   auto producer = NewProducer(settings_, this, &KafkaSink::OnDelivery, &KafkaSink::OnClientError);
   if (!producer.ok()) return producer.error();
   producer_ = std::move(*producer);
   if (settings_.create_topic) PIPE_RETURN_IF_ERROR(CreateTopic(producer_.get(), settings_));
   records_ = std::make_unique<RecordProducer>(settings_, producer_.get());
   delivery_thread_ = std::thread([this] {
-    std::chrono::steady_clock::time_point last_check;
     while (!stopping_.load()) {
-      rd_kafka_poll(producer_.get(), 100);
-      if (brokers_down_) CheckBrokersBack(last_check);
+      rd_kafka_poll(producer_.get(), 100);  // serves delivery reports and OnClientError, on this thread
+      outage_.Ended(producer_.get());
     }
   });
   return {};
@@ -61,22 +60,10 @@ Status KafkaSink::Write(BatchPtr batch) {
   return s;
 }
 
-void KafkaSink::OnClientError(rd_kafka_t*, int err, const char* reason, void* opaque) {
+void KafkaSink::OnClientError(rd_kafka_t*, int err, const char*, void* opaque) {
   auto* sink = static_cast<KafkaSink*>(opaque);
   // Other errors are logged by the client's log callback and, where they lose a message, by its delivery report.
-  if (err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || sink->brokers_down_.exchange(true)) return;
-  sink->health_.Down("no Kafka broker of " + sink->settings_.bootstrap_servers + " answers (" + reason + ")");
-}
-
-void KafkaSink::CheckBrokersBack(std::chrono::steady_clock::time_point& last_check) {
-  auto now = std::chrono::steady_clock::now();
-  if (now - last_check < std::chrono::seconds(1)) return;
-  last_check = now;
-  const rd_kafka_metadata_t* metadata = nullptr;
-  if (rd_kafka_metadata(producer_.get(), 0, nullptr, &metadata, 100) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
-  rd_kafka_metadata_destroy(metadata);
-  brokers_down_ = false;
-  health_.Up();
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) sink->outage_.Began();
 }
 
 void KafkaSink::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {

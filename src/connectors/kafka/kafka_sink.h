@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "connectors/kafka/broker_outage.h"
 #include "connectors/kafka/kafka_handles.h"
 #include "connectors/kafka/kafka_sink_settings.h"
 #include "connectors/kafka/record_producer.h"
@@ -48,9 +49,6 @@ class KafkaSink : public Sink {
   };
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   static void OnClientError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
-  // Delivery thread: while every broker was reported down, asks for metadata about once a second; an answer
-  // clears the sink's line in /readyz.
-  void CheckBrokersBack(std::chrono::steady_clock::time_point& last_check);
   void Release(InFlightBatch* flight, int64_t count);
   Status FailureStatus();
 
@@ -59,8 +57,7 @@ class KafkaSink : public Sink {
   std::unique_ptr<RecordProducer> records_;
   std::thread delivery_thread_;
   std::atomic<bool> stopping_{false};
-  std::atomic<bool> brokers_down_{false};
-  ConnectorHealth health_;
+  BrokerOutage outage_;  // /readyz while every broker is down; delivery thread only
 
   std::mutex mu_;
   std::condition_variable all_delivered_;

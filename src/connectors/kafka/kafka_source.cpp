@@ -70,6 +70,7 @@ ClientProperties KafkaSource::ConsumerProperties() const {
 
 Status KafkaSource::Open(SourceContext& ctx) {
   ctx_ = ctx;
+  outage_.Watch(ctx.health, settings_.bootstrap_servers);
   const bool json_values = settings_.value_format == KafkaFormat::kJson;
   keep_raw_values_ = json_values && ctx.value_demand.AcceptsRaw("json");
   value_decoder_.Project(json_values ? ctx.value_demand.ForSource("json") : FieldDemand::All());
@@ -119,7 +120,7 @@ Status KafkaSource::Open(SourceContext& ctx) {
 void KafkaSource::OnClientError(rd_kafka_t*, int err, const char* reason, void* opaque) {
   // Served from rd_kafka_consumer_poll, on the source thread.
   auto* self = static_cast<KafkaSource*>(opaque);
-  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) self->NoteBrokersDown();
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) self->outage_.Began();
   std::string text = reason ? reason : rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err));
   if (text != self->last_consumer_error_) {
     self->last_consumer_error_ = text;
@@ -127,29 +128,12 @@ void KafkaSource::OnClientError(rd_kafka_t*, int err, const char* reason, void* 
   }
 }
 
-void KafkaSource::NoteBrokersDown() {
-  if (brokers_down_) return;
-  brokers_down_ = true;
-  last_broker_check_ = std::chrono::steady_clock::now();
-  ctx_.health.Down("no Kafka broker of " + settings_.bootstrap_servers + " answers");
-}
-
-void KafkaSource::CheckBrokersBack() {
-  auto now = std::chrono::steady_clock::now();
-  if (now - last_broker_check_ < std::chrono::seconds(1)) return;
-  last_broker_check_ = now;
-  const rd_kafka_metadata_t* metadata = nullptr;
-  if (rd_kafka_metadata(consumer_.get(), 0, nullptr, &metadata, 100) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
-  rd_kafka_metadata_destroy(metadata);
-  brokers_down_ = false;
-  last_consumer_error_.clear();
-  ctx_.health.Up();
-  LogInfo("kafka_brokers_back", "Kafka brokers answer again", {{"source", settings_.name}});
-}
-
 Result<ReadStatus> KafkaSource::Read(Batch& out, std::stop_token stop) {
   if (!deferred_error_.ok()) return deferred_error_.error();
-  if (brokers_down_) CheckBrokersBack();
+  if (outage_.Ended(consumer_.get())) {
+    last_consumer_error_.clear();  // the next error is news again
+    LogInfo("kafka_brokers_back", "Kafka brokers answer again", {{"source", settings_.name}});
+  }
   rebalanced_during_read_ = false;
   size_t appended = 0;
   int timeout = kPollTimeoutMs;
@@ -298,7 +282,7 @@ Status KafkaSource::HandleMessageError(const rd_kafka_message_t* m) {
   std::string text = rd_kafka_message_errstr(m);
   if (m->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED || m->err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED)
     return FatalError("kafka source '" + settings_.name + "': " + text);
-  if (m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) NoteBrokersDown();
+  if (m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) outage_.Began();
   // Broker down, unknown topic not created yet, ...: librdkafka keeps retrying; say it once.
   if (text != last_consumer_error_) {
     last_consumer_error_ = text;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/kafka/broker_outage.h"
 #include "connectors/kafka/client_config.h"
 #include "connectors/kafka/consumer_directory.h"
 #include "connectors/kafka/consumer_lag.h"
@@ -95,9 +96,6 @@ class KafkaSource : public Source {
   void NoteProgress(LaneId lane, int64_t next_offset);
   void Warn(const std::string& message) const;
   static void OnClientError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
-  void NoteBrokersDown();
-  // While every broker was reported down: about once a second, asks for metadata; an answer clears /readyz.
-  void CheckBrokersBack();
 
   KafkaSourceSettings settings_;
   SourceContext ctx_;
@@ -127,8 +125,7 @@ class KafkaSource : public Source {
   Status Undecodable(const rd_kafka_message_t* m, const std::string& topic, LaneId lane, const char* part,
                      const Status& why);
   std::string last_consumer_error_;  // repeated consumer errors are logged once
-  bool brokers_down_ = false;
-  std::chrono::steady_clock::time_point last_broker_check_;
+  BrokerOutage outage_;  // /readyz while every broker is down
 };
 
 }  // namespace pipeline::kafka
