@@ -1,5 +1,5 @@
-// Pipeline file → PipelineConfig: parse YAML, substitute ${VAR} in its values, check every key against the registry's specs,
-// and collect every error with its file:line:col before giving up.
+// Pipeline file → PipelineConfig: parse YAML, substitute ${VAR} in its values, check every key against the
+// registry's specs, and collect every error with its file:line:col before giving up.
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
