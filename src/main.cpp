@@ -5,6 +5,7 @@
 
 #include "config/pipeline_config.h"
 #include "config/spec_docs.h"
+#include "observability/http_server.h"
 #include "observability/log.h"
 #include "plugin/registry.h"
 #include "runtime/pipeline.h"
@@ -130,6 +131,12 @@ int main(int argc, char** argv) {
     if (*run_cmd) {
       pipeline::SetLogFormat(log_format == "json" ? pipeline::LogFormat::kJson : pipeline::LogFormat::kText);
       run.watch = !no_watch;
+      // Before anything is loaded or locked: a bad address is a usage error, not a different port.
+      if (!run.http_address.empty())
+        if (pipeline::Status s = pipeline::CheckHttpAddress(run.http_address); !s.ok()) {
+          std::cerr << "pipe: " << s.message() << "\n";
+          return 2;
+        }
       return pipeline::RunPipeline(run);
     }
     if (*validate_cmd) return ValidateOrExplain(file, overrides, format, false);

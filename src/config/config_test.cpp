@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "config/env_substitution.h"
 #include "config/pipeline_config.h"
@@ -9,19 +10,36 @@
 using namespace pipeline::config;
 
 TEST_SUITE("config") {
-  TEST_CASE("env substitution with defaults, escapes and located errors") {
+  TEST_CASE("env substitution in values, with defaults, escapes and errors at the scalar") {
+    std::map<std::string, std::string> env = {{"HOST", "db"}, {"EMPTY", ""}, {"PW", "S3CR3T #x"},
+                                              {"NL", "x\n      sasl.username: injected"}, {"STAR", "*anchor"},
+                                              {"BRACE", "{a: 1}"}, {"REF", "${HOST}"}};
     Diagnostics diags;
-    auto lookup = [](const std::string& n) -> std::optional<std::string> {
-      if (n == "HOST") return std::string("db");
-      if (n == "EMPTY") return std::string("");
-      return std::nullopt;
+    auto lookup = [&](const std::string& n) -> std::optional<std::string> {
+      auto it = env.find(n);
+      return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
     };
-    CHECK(SubstituteEnv("a: ${HOST}\nb: ${PORT:-5432}\nc: $${HOST}\nd: ${EMPTY:-x}", "p.yaml", lookup, diags) ==
-          "a: db\nb: 5432\nc: ${HOST}\nd: x");
+    YAML::Node root = YAML::Load("a: ${HOST}\nb: ${PORT:-5432}\nc: $${HOST}\nd: ${EMPTY:-x}\ne: ${PW}\n"
+                                 "f: ${NL}\ng:\n  - ${STAR}\n  - ${BRACE}\nh: ${REF}\n${HOST}: k\n");
+    SubstituteEnvInValues(root, "p.yaml", lookup, diags);
     CHECK(diags.empty());
-    SubstituteEnv("x: 1\ny: ${MISSING}", "p.yaml", lookup, diags);
+    CHECK(root["a"].Scalar() == "db");
+    CHECK(root["a"].Tag() == pipeline::kFromEnvironmentTag);
+    CHECK(root["b"].Scalar() == "5432");
+    CHECK(root["b"].Tag() != pipeline::kFromEnvironmentTag);  // a default is the file's own text
+    CHECK(root["c"].Scalar() == "${HOST}");
+    CHECK(root["d"].Scalar() == "x");
+    CHECK(root["e"].Scalar() == "S3CR3T #x");
+    CHECK(root["f"].Scalar() == "x\n      sasl.username: injected");
+    CHECK(root["g"][0].Scalar() == "*anchor");
+    CHECK(root["g"][1].Scalar() == "{a: 1}");
+    CHECK(root["h"].Scalar() == "${HOST}");  // a value is not substituted again
+    CHECK(root["${HOST}"].Scalar() == "k");  // keys are names
+    CHECK(root.size() == 9);
+    YAML::Node bad = YAML::Load("x: 1\ny:\n  - '${MISSING}'\n");
+    SubstituteEnvInValues(bad, "p.yaml", lookup, diags);
     REQUIRE(diags.errors.size() == 1);
-    CHECK(diags.errors[0].rfind("p.yaml:2:4: environment variable MISSING is not set", 0) == 0);
+    CHECK(diags.errors[0].rfind("p.yaml:3:5: environment variable MISSING is not set", 0) == 0);
   }
   TEST_CASE("did you mean") {
     CHECK(ClosestMatch("pth", {"path", "mode", "format"}) == "path");

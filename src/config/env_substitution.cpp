@@ -1,28 +1,30 @@
 #include "config/env_substitution.h"
 
+#include <vector>
+
 namespace pipeline::config {
 
 namespace {
 
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-Location LocationAt(const std::string& text, size_t offset, const std::string& file) {
-  int line = 1, col = 1;
-  for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {file, line, col};
+Location At(const YAML::Node& n, const std::string& file) {
+  YAML::Mark m = n.Mark();
+  return {file, m.line + 1, m.column + 1};
+}
+
+// A scalar reached twice through YAML aliases is the same node: substituting it again would expand a `${`
+// that a variable's value (or a `$${` escape) put there.
+bool AlreadyDone(const YAML::Node& n, const std::vector<YAML::Node>& done) {
+  for (const auto& d : done)
+    if (d.is(n)) return true;
+  return false;
 }
 
 }  // namespace
 
-std::string SubstituteEnv(const std::string& text, const std::string& file, const EnvLookup& lookup,
-                          Diagnostics& diags) {
+std::string SubstituteEnv(const std::string& text, const Location& at, const EnvLookup& lookup, Diagnostics& diags,
+                          bool& from_environment) {
   std::string out;
   out.reserve(text.size());
   size_t i = 0;
@@ -41,7 +43,7 @@ std::string SubstituteEnv(const std::string& text, const std::string& file, cons
     while (name_end < text.size() && IsNameChar(text[name_end])) ++name_end;
     if (close == std::string::npos || name_end == i + 2 ||
         (name_end != close && text.compare(name_end, 2, ":-") != 0)) {
-      diags.Add(LocationAt(text, i, file), "bad variable reference: expected ${NAME} or ${NAME:-default}");
+      diags.Add(at, "bad variable reference: expected ${NAME} or ${NAME:-default} (write $${ for a literal ${)");
       out.push_back(text[i++]);
       continue;
     }
@@ -51,15 +53,38 @@ std::string SubstituteEnv(const std::string& text, const std::string& file, cons
       if (name_end != close) {
         value = text.substr(name_end + 2, close - name_end - 2);
       } else {
-        diags.Add(LocationAt(text, i, file),
-                  "environment variable " + name + " is not set (write ${" + name + ":-default} to give a default)");
+        diags.Add(at, "environment variable " + name + " is not set (write ${" + name +
+                          ":-default} to give a default)");
         value = "";
       }
+    } else {
+      from_environment = true;
     }
     out += *value;
     i = close + 1;
   }
   return out;
+}
+
+void SubstituteEnvInValues(YAML::Node root, const std::string& file, const EnvLookup& lookup, Diagnostics& diags) {
+  // An explicit stack rather than recursion: the walk must not be what a deeply nested file overflows.
+  std::vector<YAML::Node> pending = {root};
+  std::vector<YAML::Node> done;
+  while (!pending.empty()) {
+    YAML::Node n = pending.back();
+    pending.pop_back();
+    if (n.IsMap()) {
+      for (auto kv : n) pending.push_back(kv.second);  // keys are names, never substituted
+    } else if (n.IsSequence()) {
+      for (auto item : n) pending.push_back(item);
+    } else if (n.IsScalar() && n.Scalar().find("${") != std::string::npos && !AlreadyDone(n, done)) {
+      bool from_environment = false;
+      std::string value = SubstituteEnv(n.Scalar(), At(n, file), lookup, diags, from_environment);
+      n = value;
+      if (from_environment) n.SetTag(kFromEnvironmentTag);
+      done.push_back(n);
+    }
+  }
 }
 
 }  // namespace pipeline::config

@@ -1,5 +1,5 @@
-// Pipeline file → PipelineConfig: substitute ${VAR}, parse YAML, check every key against the registry's specs,
-// and collect every error with its file:line:col before giving up.
+// Pipeline file → PipelineConfig: parse YAML, substitute ${VAR} in its values, check every key against the
+// registry's specs, and collect every error with its file:line:col before giving up.
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -83,7 +83,8 @@ class Loader {
       std::optional<int64_t> capacity = ParseInt64(v);
       if (!capacity || *capacity < 1 || *capacity > kMaxQueueCapacity)
         diags_.Add(At(n["queue_capacity"], file_), "queue_capacity: expected an integer from 1 to " +
-                                                       std::to_string(kMaxQueueCapacity) + ", got '" + v + "'");
+                                                       std::to_string(kMaxQueueCapacity) + ", got " +
+                                                       Shown(n["queue_capacity"]));
       else
         config.queue_capacity = static_cast<size_t>(*capacity);
     }
@@ -215,7 +216,7 @@ class Loader {
       diags_.Warn(At(v, file_), owner + ": " + o.name + " is deprecated; use " + o.deprecated_for + " (same meaning)");
     std::string expected = ExpectedForm(o, v);
     if (!expected.empty()) {
-      diags_.Add(At(v, file_), owner + ": " + o.name + ": expected " + expected + ", got " + Shown(v, o));
+      diags_.Add(At(v, file_), owner + ": " + o.name + ": expected " + expected + ", got " + Shown(v, &o));
       return;
     }
     if (o.type == OptionType::kObject) CheckFields(v, o.fields, owner + ": " + o.name);
@@ -242,8 +243,8 @@ class Loader {
     }
   }
 
-  static std::string Shown(const YAML::Node& v, const OptionSpec& o) {
-    if (o.secret) return "(hidden)";
+  static std::string Shown(const YAML::Node& v, const OptionSpec* o = nullptr) {
+    if (IsHiddenValue(v, o)) return o && o->secret ? "(hidden)" : "(hidden: from the environment)";
     if (v.IsScalar()) return "'" + v.Scalar() + "'";
     return v.IsSequence() ? "a list" : "a mapping";
   }
@@ -312,7 +313,7 @@ class Loader {
       if (auto policy = ParseOnError(v)) c.on_error = *policy;
       else
         diags_.Add(At(p, file_),
-                   c.name + ": on_error: expected one of " + std::string(kOnErrorChoices) + ", got '" + v + "'");
+                   c.name + ": on_error: expected one of " + std::string(kOnErrorChoices) + ", got " + Shown(p));
     }
     if (c.node["dead_letter_path"]) c.dead_letter_path = c.node["dead_letter_path"].Scalar();
     if (c.on_error == OnError::kDeadLetter && c.dead_letter_path.empty())
@@ -464,7 +465,7 @@ Result<PipelineConfig> LoadPipelineText(const std::string& raw_text, const std::
     const char* v = std::getenv(name.c_str());
     return v ? std::optional<std::string>(v) : std::nullopt;
   };
-  config.text = SubstituteEnv(raw_text, file_name, lookup, diags);
+  config.text = raw_text;
   YAML::Node root;
   try {
     root = YAML::Load(config.text);
@@ -473,6 +474,9 @@ Result<PipelineConfig> LoadPipelineText(const std::string& raw_text, const std::
     return ConfigError(diags.Joined());
   }
   try {
+    // After parsing, so that a variable's value is one string whatever it holds; before --set, whose values are
+    // the user's own text.
+    SubstituteEnvInValues(root, file_name, lookup, diags);
     for (const auto& o : options.overrides) ApplyOverride(root, o, file_name, diags);
     Loader(file_name, diags).Load(root, config);
   } catch (const YAML::Exception& e) {

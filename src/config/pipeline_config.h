@@ -55,7 +55,7 @@ struct ComponentConfig {
 struct PipelineConfig {
   std::string file;   // path as given
   std::string dir;    // folder of the file, for relative paths
-  std::string text;   // after ${VAR} substitution (holds secrets: never print it)
+  std::string text;   // as read; ${VAR} is substituted in the parsed values only
   std::vector<ComponentConfig> sources;
   std::vector<ComponentConfig> stages;
   std::vector<ComponentConfig> sinks;

@@ -1,5 +1,10 @@
-// The HTTP endpoint (`--http 127.0.0.1:PORT`): /healthz, /readyz and /metrics (Prometheus text). cpp-httplib,
-// on its own thread.
+// The HTTP endpoint (`--http 127.0.0.1:PORT`): /healthz, /readyz and /metrics (Prometheus text).
+//
+// One thread serves every connection from a poll loop, so a slow client costs a slot, never a thread. Each
+// connection has a fixed deadline from the moment it is accepted (a client that drips header lines cannot extend
+// it), at most kMaxConnections are open (a new one closes the oldest, so probes are never starved by idle
+// connections), every response closes its connection, and Stop closes the listening socket and every client
+// socket at once, without waiting for anyone.
 #pragma once
 
 #include <functional>
@@ -12,6 +17,9 @@
 namespace pipeline {
 
 class MetricsRegistry;
+
+// An error naming the address unless it is HOST:PORT with a host that resolves and a PORT from 0 to 65535.
+Status CheckHttpAddress(const std::string& address);
 
 class HttpServer {
  public:

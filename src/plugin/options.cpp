@@ -13,6 +13,22 @@ std::string Location::ToString() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
 }
 
+bool IsHiddenValue(const YAML::Node& value, const OptionSpec* option) {
+  return (option && option->secret) || value.Tag() == kFromEnvironmentTag;
+}
+
+namespace {
+
+// `message` with every occurrence of `secret` replaced, for messages that quote what they were given.
+std::string Redacted(std::string message, const std::string& secret) {
+  if (secret.empty()) return message;
+  for (size_t at = message.find(secret); at != std::string::npos; at = message.find(secret, at + 10))
+    message.replace(at, secret.size(), "<redacted>");
+  return message;
+}
+
+}  // namespace
+
 Options::Options(const ComponentSpec* spec, YAML::Node node, std::string file)
     : spec_(spec), node_(std::move(node)), file_(std::move(file)) {}
 
@@ -145,8 +161,19 @@ Location Options::LocationOf(const std::string& name) const {
   return Location{file_, m.line + 1, m.column + 1};
 }
 
+// A builder's message may quote the option's value (or, for a mapping such as Kafka's `properties`, one of its
+// values): a secret or a value from the environment is replaced before the message leaves.
 Error Options::ErrorAt(const std::string& name, const std::string& message) const {
-  return ConfigError(LocationOf(name).ToString() + ": " + name + ": " + message);
+  std::string shown = message;
+  YAML::Node n = Raw(name);
+  const OptionSpec* option = Find(name);
+  if (n.IsScalar() && IsHiddenValue(n, option)) shown = Redacted(shown, n.Scalar());
+  if (n.IsMap() || n.IsSequence())
+    for (const auto& item : n) {
+      YAML::Node v = n.IsMap() ? item.second : YAML::Node(item);
+      if (v.IsScalar() && IsHiddenValue(v, option)) shown = Redacted(shown, v.Scalar());
+    }
+  return ConfigError(LocationOf(name).ToString() + ": " + name + ": " + shown);
 }
 
 std::optional<int64_t> ParseDurationMs(const std::string& text) {

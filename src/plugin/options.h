@@ -23,6 +23,13 @@ struct Location {
   std::string ToString() const;  // "file:line:col"
 };
 
+// The tag of a scalar whose value came from the environment (${VAR}, config/env_substitution.h): it may hold a
+// secret, so no message shows it.
+inline constexpr const char* kFromEnvironmentTag = "!pipe-env";
+
+// True when messages must not show `value`: it came from the environment, or `option` is marked secret.
+bool IsHiddenValue(const YAML::Node& value, const OptionSpec* option);
+
 class Options {
  public:
   Options() = default;

@@ -9,14 +9,24 @@
 
 #include "connectors/kafka/kafka_handles.h"
 #include "core/result.h"
+#include "plugin/options.h"
 
 namespace pipeline::kafka {
 
 // Ordered librdkafka properties; later entries override earlier ones, so the user's `properties:` go last.
 using ClientProperties = std::vector<std::pair<std::string, std::string>>;
 
-// True for keys whose values must never be printed (sasl.password, ssl.key.password, *secret*, *jaas*).
+// True for keys whose values must never be printed: names with password, secret, token, key, jaas or
+// credentials in them, and names librdkafka does not know (a misspelled sasl.password is still a password).
 bool IsSecretProperty(const std::string& key);
+
+// Whether librdkafka knows the property (a global or a topic property).
+bool IsKnownProperty(const std::string& key);
+
+// The `properties:` option checked as `pipe validate` should: every name is one librdkafka knows (else an error
+// with the closest known name), every value one it accepts. Messages never show a secret's value or one that
+// came from the environment. Nothing is opened or loaded.
+Status CheckUserProperties(const Options& options);
 
 // True for properties only a consumer takes (session.timeout.ms, heartbeat.*, group.*, fetch.*, ...): a producer
 // given one logs a warning, so clients made from one shared property list leave them out of their producers.

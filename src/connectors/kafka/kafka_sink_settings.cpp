@@ -56,6 +56,7 @@ Result<KafkaSinkSettings> ParseKafkaSinkSettings(const Options& options, const s
   s.exactly_once = options.GetString("guarantee") == "exactly_once";
   s.transaction_max_records = options.GetInt("transaction_max_records");
   if (options.Has("properties")) s.properties = options.GetMap("properties");
+  if (Status checked = CheckUserProperties(options); !checked.ok()) return checked.error();
   if (s.exactly_once) {
     if (options.Has("transaction_source")) {
       s.transaction_source = options.GetString("transaction_source");

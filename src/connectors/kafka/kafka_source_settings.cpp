@@ -49,6 +49,7 @@ Result<KafkaSourceSettings> ParseKafkaSourceSettings(const Options& options, con
   }
   s.rebalance_timeout = std::chrono::milliseconds(options.GetDurationMs("rebalance_timeout"));
   if (options.Has("properties")) s.properties = options.GetMap("properties");
+  if (Status checked = CheckUserProperties(options); !checked.ok()) return checked.error();
   for (const char* owned : {"enable.auto.commit", "enable.auto.offset.store"}) {
     if (s.properties.count(owned))
       return options.ErrorAt("properties", std::string(owned) +
