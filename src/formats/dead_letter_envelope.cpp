@@ -122,6 +122,26 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+std::string_view FailedStageName(FailedStage stage) {
+  switch (stage) {
+    case FailedStage::kDecode: return "decode";
+    case FailedStage::kTransform: return "transform";
+    case FailedStage::kSql: return "sql";
+    case FailedStage::kSink: return "sink";
+  }
+  return "transform";
+}
+
+std::string_view ErrorKindName(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kConfig: return "config";
+    case ErrorKind::kData: return "data";
+    case ErrorKind::kRetryable: return "retryable";
+    case ErrorKind::kFatal: return "fatal";
+  }
+  return "fatal";
+}
+
 void AppendDeadLetterEnvelope(const DeadLetter& letter, std::string& out) {
   out += "{\"time\":\"" + Rfc3339(letter.time_ms ? letter.time_ms : NowMs()) + "\",\"stage\":\"";
   out += FailedStageName(letter.stage);

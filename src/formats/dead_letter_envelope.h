@@ -7,14 +7,35 @@
 // reading live side by side so that what is written can always be read back (the `dead_letter` format).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/record.h"
 #include "core/result.h"
-#include "plugin/dead_letter.h"
 
 namespace pipeline {
+
+// What a dead letter holds (plugin/dead_letter.h writes them): declared with its envelope, so the `dead_letter`
+// format reads back what is written without formats depending on plugin.
+
+// Where in the pipeline the record failed; the envelope's "stage".
+enum class FailedStage { kDecode, kTransform, kSql, kSink };
+std::string_view FailedStageName(FailedStage stage);  // "decode" | "transform" | "sql" | "sink"
+
+struct DeadLetter {
+  FailedStage stage = FailedStage::kTransform;
+  std::string component;  // the source, transform or sink that failed it
+  Error error;            // its kind becomes error.kind ("data", "fatal", ...), its message error.message
+  const Record* record = nullptr;
+  // The input bytes when they could not be decoded: the envelope keeps them as raw_base64 instead of a value.
+  std::optional<std::string_view> undecoded;
+  int64_t time_ms = 0;  // when it failed, ms since epoch; 0 = now
+};
+
+// "data" | "config" | "retryable" | "fatal"
+std::string_view ErrorKindName(ErrorKind kind);
 
 // Appends the envelope of `letter` to `out`, without a newline.
 void AppendDeadLetterEnvelope(const DeadLetter& letter, std::string& out);

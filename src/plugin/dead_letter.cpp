@@ -80,26 +80,6 @@ std::optional<OnError> ParseOnError(std::string_view text) {
   return std::nullopt;
 }
 
-std::string_view FailedStageName(FailedStage stage) {
-  switch (stage) {
-    case FailedStage::kDecode: return "decode";
-    case FailedStage::kTransform: return "transform";
-    case FailedStage::kSql: return "sql";
-    case FailedStage::kSink: return "sink";
-  }
-  return "transform";
-}
-
-std::string_view ErrorKindName(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::kConfig: return "config";
-    case ErrorKind::kData: return "data";
-    case ErrorKind::kRetryable: return "retryable";
-    case ErrorKind::kFatal: return "fatal";
-  }
-  return "fatal";
-}
-
 namespace {
 
 std::mutex targets_mu;

@@ -16,6 +16,7 @@
 
 #include "core/record.h"
 #include "core/result.h"
+#include "formats/dead_letter_envelope.h"  // DeadLetter: what a letter holds
 
 namespace pipeline {
 
@@ -25,20 +26,6 @@ enum class OnError { kFail, kSkip, kDeadLetter };
 // The one parser of the `on_error` option (and of its aliases, such as the kafka source's `on_decode_error`).
 std::optional<OnError> ParseOnError(std::string_view text);
 inline constexpr std::string_view kOnErrorChoices = "fail, skip, dead_letter";
-
-// Where in the pipeline the record failed; the envelope's "stage".
-enum class FailedStage { kDecode, kTransform, kSql, kSink };
-std::string_view FailedStageName(FailedStage stage);  // "decode" | "transform" | "sql" | "sink"
-
-struct DeadLetter {
-  FailedStage stage = FailedStage::kTransform;
-  std::string component;  // the source, transform or sink that failed it
-  Error error;            // its kind becomes error.kind ("data", "fatal", ...), its message error.message
-  const Record* record = nullptr;
-  // The input bytes when they could not be decoded: the envelope keeps them as raw_base64 instead of a value.
-  std::optional<std::string_view> undecoded;
-  int64_t time_ms = 0;  // when it failed, ms since epoch; 0 = now
-};
 
 class DeadLetterQueue {
  public:
@@ -63,8 +50,5 @@ void RegisterDeadLetterTarget(const std::string& scheme, DeadLetterTargetFactory
 // The JSON-lines file target. Components that name the same path share one writer (one descriptor, lines never
 // interleaved). Nothing is opened before the first Write: building a pipeline does no I/O.
 std::shared_ptr<DeadLetterQueue> OpenDeadLetterFile(const std::string& path);
-
-// "data" | "config" | "retryable" | "fatal"
-std::string_view ErrorKindName(ErrorKind kind);
 
 }  // namespace pipeline

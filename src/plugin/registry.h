@@ -1,4 +1,4 @@
-// Registry: the one list of component types pipe knows. Filled by RegisterBuiltins (connectors/builtin.cpp);
+// Registry: the one list of component types pipe knows. Filled by RegisterBuiltins (src/builtin.cpp);
 // read by the config loader, `pipe validate`, `pipe docs` and the runtime.
 #pragma once
 
@@ -58,6 +58,8 @@ class Registry {
   std::map<std::string, Entry<ProcessorFactory>> stages_;
 };
 
+// Registers every built-in component (src/builtin.cpp, the one list of them).
+void RegisterBuiltins(Registry& registry);
 // The process-wide registry with every built-in component registered.
 const Registry& BuiltinRegistry();
 // The same registry, for unit tests that add components of their own (a source that counts its keepalives)

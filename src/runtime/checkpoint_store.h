@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "core/atomic_file.h"  // WriteFileAtomic, how every checkpoint is written
 #include "core/result.h"
 
 namespace pipeline {
@@ -31,9 +32,5 @@ class CheckpointStore {
   bool legacy_names_ = false;  // the folder predates escaped names: fall back to the old ones when reading
   std::mutex mu_;
 };
-
-// Writes `contents` to `path` atomically and durably (temp file + fsync + rename + fsync of the folder). The
-// temp file's name is unique (`<path>.<pid>.<random>.tmp`), so two writers never write into each other's.
-Status WriteFileAtomic(const std::string& path, const std::string& contents);
 
 }  // namespace pipeline

@@ -6,8 +6,8 @@
 #include "observability/metrics.h"
 #include "plugin/registry.h"
 #include "runtime/pipeline.h"
+#include "runtime/pipeline_rewrites.h"
 #include "runtime/smt_stage.h"
-#include "runtime/via_kafka.h"
 
 namespace pipeline {
 
@@ -57,8 +57,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Build(const config::PipelineConfig& 
   std::unique_ptr<Pipeline> p(new Pipeline());
   p->config_ = config;
   p->options_ = options;
-  ExpandViaKafka(p->config_, diags);
-  ExpandSqlScaleOut(p->config_, diags);
+  for (PipelineRewrite rewrite : BuiltinPipelineRewrites()) rewrite(p->config_, diags);
   if (!diags.empty()) return ConfigError(diags.Joined());
   Status s = p->BuildNodes(options, diags);
   if (!s.ok() || !diags.empty()) return ConfigError(diags.Joined());

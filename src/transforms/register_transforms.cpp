@@ -1,5 +1,4 @@
 // The one list of single-message transforms (Kafka Connect names; see README.md).
-#include "connectors/builtin.h"
 #include "transforms/transforms.h"
 
 namespace pipeline {

@@ -4,6 +4,9 @@
 namespace pipeline {
 class Registry;
 
+// All of the below (register_transforms.cpp); called from src/builtin.cpp.
+void RegisterTransforms(Registry& registry);
+
 void RegisterInsertField(Registry& registry);         // insert_field.cpp
 void RegisterReplaceField(Registry& registry);        // replace_field.cpp
 void RegisterMaskField(Registry& registry);           // mask_field.cpp

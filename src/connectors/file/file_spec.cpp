@@ -1,7 +1,7 @@
 // The `file` source and sink: their options (the reference docs come from here) and factories.
 #include <filesystem>
 
-#include "connectors/builtin.h"
+#include "connectors/connectors.h"
 #include "connectors/file/file_sink.h"
 #include "connectors/file/file_source.h"
 #include "plugin/registry.h"

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <random>
 
-#include "connectors/builtin.h"
+#include "connectors/connectors.h"
 #include "connectors/generator/generator_source.h"
 #include "connectors/generator/nexmark_model.h"
 #include "connectors/generator/start_time.h"

@@ -89,7 +89,7 @@ ChangelogStore::~ChangelogStore() {
   if (restore_consumer_) rd_kafka_consumer_close(restore_consumer_.get());
 }
 
-std::string ChangelogStore::Describe(const sql::TaskId& task) const {
+std::string ChangelogStore::Describe(const TaskId& task) const {
   return "Kafka topic " + settings_.topic + " partition " + std::to_string(task.partition) + " (" + task.kind + ")";
 }
 
@@ -99,7 +99,7 @@ void ChangelogStore::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* 
   if (store->delivery_error_.empty()) store->delivery_error_ = rd_kafka_err2str(m->err);
 }
 
-Status ChangelogStore::Produce(const sql::TaskId& task, const std::string& bytes) {
+Status ChangelogStore::Produce(const TaskId& task, const std::string& bytes) {
   const int32_t partition = task.partition;
   std::string id = std::to_string(next_snapshot_id_++);
   size_t chunks = std::max<size_t>(1, (bytes.size() + kChunkBytes - 1) / kChunkBytes);
@@ -125,10 +125,10 @@ Status ChangelogStore::Produce(const sql::TaskId& task, const std::string& bytes
   return {};
 }
 
-Status ChangelogStore::Write(const sql::Snapshot& snapshot) {
+Status ChangelogStore::Write(const Snapshot& snapshot) {
   std::lock_guard lock(mu_);
   delivery_error_.clear();
-  for (const sql::TaskSnapshot& task : snapshot) PIPE_RETURN_IF_ERROR(Produce(task.task, task.bytes));
+  for (const TaskSnapshot& task : snapshot) PIPE_RETURN_IF_ERROR(Produce(task.task, task.bytes));
   if (rd_kafka_flush(producer_.get(), kTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR)
     return RetryableError("changelog " + settings_.topic + ": not delivered within " +
                           std::to_string(kTimeoutMs / 1000) + " s");
@@ -160,7 +160,7 @@ Result<rd_kafka_t*> ChangelogStore::RestoreConsumer() {
 // The newest complete snapshot is the state. It sits at the partition's end, unless other tasks wrote after it
 // (the other kind, another stage): read a window at the end, and a wider one until a snapshot is found or the
 // window covers the partition. So a changelog that is not compacted restores as fast as one that is.
-Result<std::optional<std::string>> ChangelogStore::Load(const sql::TaskId& task) {
+Result<std::optional<std::string>> ChangelogStore::Load(const TaskId& task) {
   std::lock_guard lock(restore_mu_);
   auto consumer = RestoreConsumer();
   if (!consumer.ok()) return consumer.error();
@@ -180,7 +180,7 @@ Result<std::optional<std::string>> ChangelogStore::Load(const sql::TaskId& task)
   }
 }
 
-Status ChangelogStore::ReadRange(rd_kafka_t* rk, const sql::TaskId& task, int64_t start, int64_t end,
+Status ChangelogStore::ReadRange(rd_kafka_t* rk, const TaskId& task, int64_t start, int64_t end,
                                  SnapshotAssembly& assembly) {
   if (start >= end) return {};
   PartitionList list(rd_kafka_topic_partition_list_new(1));

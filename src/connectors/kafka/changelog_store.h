@@ -14,7 +14,7 @@
 #include <string>
 
 #include "connectors/kafka/kafka_handles.h"
-#include "sql/stage/state_snapshots.h"
+#include "plugin/snapshot_store.h"
 
 namespace pipeline::kafka {
 
@@ -27,25 +27,25 @@ struct ChangelogSettings {
   std::map<std::string, std::string> properties;  // librdkafka passthrough (security settings)
 };
 
-class ChangelogStore final : public sql::SnapshotStore {
+class ChangelogStore final : public SnapshotStore {
  public:
   static Result<std::unique_ptr<ChangelogStore>> Open(ChangelogSettings settings);
   ~ChangelogStore() override;
 
-  std::string Describe(const sql::TaskId& task) const override;
-  Result<std::optional<std::string>> Load(const sql::TaskId& task) override;
-  Status Write(const sql::Snapshot& snapshot) override;
+  std::string Describe(const TaskId& task) const override;
+  Result<std::optional<std::string>> Load(const TaskId& task) override;
+  Status Write(const Snapshot& snapshot) override;
 
  private:
   explicit ChangelogStore(ChangelogSettings settings) : settings_(std::move(settings)) {}
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
-  Status Produce(const sql::TaskId& task, const std::string& bytes);
-  std::string KeyPrefix(const sql::TaskId& task) const { return settings_.stage + "/" + task.kind + "/"; }
+  Status Produce(const TaskId& task, const std::string& bytes);
+  std::string KeyPrefix(const TaskId& task) const { return settings_.stage + "/" + task.kind + "/"; }
   // The consumer restores read with, made on the first Load and kept: a process taking over many partitions
   // restores them one after another without a new client (connections, metadata) for each.
   Result<rd_kafka_t*> RestoreConsumer();
   // Reads offsets [start, end) of the task's partition into `assembly`.
-  Status ReadRange(rd_kafka_t* consumer, const sql::TaskId& task, int64_t start, int64_t end,
+  Status ReadRange(rd_kafka_t* consumer, const TaskId& task, int64_t start, int64_t end,
                    SnapshotAssembly& assembly);
 
   ChangelogSettings settings_;

@@ -27,9 +27,9 @@ void ConsumerLink::SetAssignment(std::set<TopicPartition> partitions) {
   ++changes_;
 }
 
-uint64_t ConsumerLink::AssignmentOf(const TopicPartition& tp) const {
+uint64_t ConsumerLink::AssignmentOf(const std::string& topic, int32_t partition) const {
   std::lock_guard lock(mu_);
-  auto it = assigned_.find(tp);
+  auto it = assigned_.find({topic, partition});
   return it == assigned_.end() ? 0 : it->second;
 }
 

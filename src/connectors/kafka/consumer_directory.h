@@ -1,7 +1,9 @@
 // ConsumerDirectory: how an exactly-once kafka sink reaches the kafka source it reads from. The source publishes
 // its consumer under its stream name; the sink looks it up to get the group metadata for
 // send_offsets_to_transaction and the partitions the source owns, and tells the source to leave offset commits
-// to the transactions. Process-wide because sources and sinks are built independently by the runtime.
+// to the transactions. A scaled-out `sql` stage asks it which partitions this process owns (the link is the
+// stage's PartitionOwnership, plugin/scale_out.h). Process-wide because sources, sinks and stages are built
+// independently by the runtime.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -15,11 +17,12 @@
 
 #include "connectors/kafka/kafka_handles.h"
 #include "connectors/kafka/topic_partition.h"
+#include "plugin/scale_out.h"
 
 namespace pipeline::kafka {
 
 // One kafka source's shared state. Either side may create it first.
-class ConsumerLink {
+class ConsumerLink final : public PartitionOwnership {
  public:
   // Source side.
   void Publish(rd_kafka_t* consumer);
@@ -27,12 +30,10 @@ class ConsumerLink {
   void SetAssignment(std::set<TopicPartition> partitions);
   bool offsets_committed_by_sink() const;
 
-  // Stage side (per-partition SQL state). A number that changes each time `tp` is (re)assigned to this process,
-  // 0 while it is not assigned: state kept for the partition is stale once the number changes, as another process
-  // may have owned the partition in between.
-  uint64_t AssignmentOf(const TopicPartition& tp) const;
+  // Stage side (per-partition SQL state): see PartitionOwnership.
+  uint64_t AssignmentOf(const std::string& topic, int32_t partition) const override;
   // Changes with every assignment change: a cheap check before asking AssignmentOf.
-  uint64_t assignment_changes() const { return changes_.load(); }
+  uint64_t assignment_changes() const override { return changes_.load(); }
 
   // Sink side.
   void CommitOffsetsWithTransactions();

@@ -1,5 +1,5 @@
 // RegisterKafkaConnectors: the `kafka` source and sink (see README.md), and the kafka:// dead-letter target.
-#include "connectors/builtin.h"
+#include "connectors/connectors.h"
 #include "connectors/kafka/kafka_dead_letter_queue.h"
 #include "connectors/kafka/kafka_sink.h"
 #include "connectors/kafka/kafka_source.h"

@@ -1,5 +1,5 @@
 // The `postgres_cdc` source: its options (the reference docs come from here) and its factory.
-#include "connectors/builtin.h"
+#include "connectors/connectors.h"
 #include "connectors/postgres_cdc/postgres_cdc_source.h"
 #include "connectors/postgres_cdc/postgres_dsn.h"
 #include "plugin/registry.h"

@@ -1,6 +1,6 @@
 // The `stdin` source and the `stdout` and `blackhole` sinks: options (reference docs come from here) and
 // factories.
-#include "connectors/builtin.h"
+#include "connectors/connectors.h"
 #include "connectors/stdio/blackhole_sink.h"
 #include "connectors/stdio/stdin_source.h"
 #include "connectors/stdio/stdout_sink.h"

@@ -4,7 +4,7 @@
 // statements keep state (tables, aggregates, joins) the stage saves it in the state dir instead and acknowledges
 // its input only once the state holding it is on disk (see state_snapshots.h).
 //
-// Scale-out (`scale_out:`, see scale_out_config.h): the front runs the statements up to each GROUP BY and join and
+// Scale-out (`scale_out:`, plugin/scale_out.h): the front runs the statements up to each GROUP BY and join and
 // writes the changes to the repartition topic keyed by group or join key; the stage reads back the partitions the
 // consumer group gives this process, one "group" task (an engine of the same statements) per partition, and saves
 // each task's state to the partition of the changelog topic with the same number, so a partition that moves to
@@ -17,16 +17,14 @@
 #include <map>
 #include <set>
 
-#include "connectors/builtin.h"
-#include "connectors/kafka/changelog_store.h"
-#include "connectors/kafka/consumer_directory.h"
 #include "core/value_codec.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
 #include "plugin/registry.h"
+#include "plugin/scale_out.h"
 #include "sql/engine.h"
 #include "sql/identifier.h"
-#include "sql/stage/scale_out_config.h"
+#include "sql/stage/sql_stage.h"
 #include "sql/stage/state_snapshots.h"
 
 namespace pipeline {
@@ -41,7 +39,7 @@ struct SqlStageSettings {
   std::string sql;
   sql::EngineOptions engine;
   std::chrono::milliseconds commit_interval{2000};  // ksqlDB's default commit.interval.ms
-  std::optional<sql::ScaleOutConfig> scale_out;     // set only when the runtime added the repartition streams
+  std::unique_ptr<ScaleOut> scale_out;              // set only when the runtime added the repartition streams
   // Each record goes to the SQL topic its Record::topic names (one kafka source reading several topics), not to
   // the topic named after its input stream.
   bool topics_from_records = false;
@@ -61,14 +59,14 @@ std::string Lower(std::string s) {
 
 // The state of the whole stage, or of one partition of a scaled-out one, with the positions it holds.
 struct Task {
-  sql::TaskId id{"whole", kWholeStage};
+  TaskId id{"whole", kWholeStage};
   std::unique_ptr<sql::Engine> engine;
   sql::ReplayFilter replay;
   sql::OriginFilter origins;  // "group" tasks: repartition records counted once
   // Scale-out: the partition whose records the task takes, its source's assignments, and which assignment of the
-  // partition the task was made in (kafka::ConsumerLink::AssignmentOf).
-  kafka::TopicPartition source;
-  std::shared_ptr<kafka::ConsumerLink> link;
+  // partition the task was made in (PartitionOwnership::AssignmentOf).
+  std::string source_topic;
+  std::shared_ptr<PartitionOwnership> owner;
   uint64_t assignment = 0;
   bool dirty = false;  // changed since its last snapshot
 };
@@ -92,9 +90,9 @@ class SqlProcessor final : public Processor {
     if (settings_.scale_out) {
       front_ = std::move(engine);
       front_->SetRepartition();
-      outputs_.push_back(sql::ScaleOutConfig::RepartitionOutput(settings_.name));
+      outputs_.push_back(RepartitionOutput(settings_.name));
       topics_.emplace_back(sql::Engine::kRepartitionTopic);
-      repartitioned_ = std::find(inputs_.begin(), inputs_.end(), sql::ScaleOutConfig::RepartitionInput(settings_.name)) -
+      repartitioned_ = std::find(inputs_.begin(), inputs_.end(), RepartitionInput(settings_.name)) -
                        inputs_.begin();
     } else {
       whole_.engine = std::move(engine);
@@ -195,15 +193,15 @@ class SqlProcessor final : public Processor {
   Status ProcessFront(const std::string& input, BatchPtr batch, const EmitFn& emit) {
     const AckTracker* origin = sql::StableOrigin(batch->acks);
     std::vector<sql::Emitted> out;
-    auto link = input_links_.find(input);
-    if (link == input_links_.end()) {  // a front keeping no state for this input
+    auto owner = input_owners_.find(input);
+    if (owner == input_owners_.end()) {  // a front keeping no state for this input
       PIPE_RETURN_IF_ERROR(PushStamped(*front_, input, batch->records, origin, out));
       Deliver(out, batch->acks, emit);
       return {};
     }
     DropMovedTasks();
     for (auto& [partition, part] : SplitByPartition(*batch)) {
-      auto task = TaskFor({"front:" + input, partition}, part.records.front().topic, link->second);
+      auto task = TaskFor({"front:" + input, partition}, part.records.front().topic, owner->second);
       if (!task.ok()) return task.error();
       Task& t = **task;
       PIPE_RETURN_IF_ERROR(PushStamped(*t.engine, input, t.replay.Admit(part, kept_), origin, out));
@@ -279,7 +277,7 @@ class SqlProcessor final : public Processor {
     std::vector<sql::Emitted> out;
     std::vector<Record> one;
     for (auto& [partition, part] : SplitByPartition(*batch)) {
-      auto task = TaskFor({"group", partition}, settings_.scale_out->repartition_topic(), group_link_);
+      auto task = TaskFor({"group", partition}, settings_.scale_out->repartition_topic(), group_owner_);
       if (!task.ok()) return task.error();
       Task& t = **task;
       std::vector<Record>& admitted = t.replay.Admit(part, kept_);
@@ -297,15 +295,13 @@ class SqlProcessor final : public Processor {
   }
 
   Status OpenChangelog() {
-    const sql::ScaleOutConfig& scale_out = *settings_.scale_out;
-    auto store = kafka::ChangelogStore::Open(
-        {settings_.name, scale_out.bootstrap_servers, scale_out.changelog_topic(), scale_out.properties});
+    auto store = settings_.scale_out->OpenChangelog();
     if (!store.ok()) return store.error();
     snapshots_ = std::make_unique<sql::StateSnapshots>(std::move(*store));
-    group_link_ = kafka::FindConsumerLink(sql::ScaleOutConfig::RepartitionInput(settings_.name));
+    group_owner_ = settings_.scale_out->OwnershipOf(RepartitionInput(settings_.name));
     for (const std::string& input : inputs_)
-      if (input != sql::ScaleOutConfig::RepartitionInput(settings_.name) && FrontKeepsState(input))
-        input_links_[input] = kafka::FindConsumerLink(input);  // its kafka source's (any other never moves partitions)
+      if (input != RepartitionInput(settings_.name) && FrontKeepsState(input))
+        input_owners_[input] = settings_.scale_out->OwnershipOf(input);  // its source's (others never move partitions)
     return {};
   }
 
@@ -319,14 +315,14 @@ class SqlProcessor final : public Processor {
   }
 
   // The task of a partition; one this process just got starts from the partition's changelog.
-  Result<Task*> TaskFor(const sql::TaskId& id, const std::string& topic, const std::shared_ptr<kafka::ConsumerLink>& link) {
+  Result<Task*> TaskFor(const TaskId& id, const std::string& topic, const std::shared_ptr<PartitionOwnership>& owner) {
     auto it = tasks_.find(id);
     if (it != tasks_.end()) return &it->second;
     Task task;
     task.id = id;
-    task.source = {topic, id.partition};
-    task.link = link;
-    task.assignment = link->AssignmentOf(task.source);
+    task.source_topic = topic;
+    task.owner = owner;
+    task.assignment = owner->AssignmentOf(topic, id.partition);
     PIPE_RETURN_IF_ERROR(NewEngine(task));
     PIPE_RETURN_IF_ERROR(Restore(task));
     return &tasks_.emplace(id, std::move(task)).first->second;
@@ -344,20 +340,20 @@ class SqlProcessor final : public Processor {
   // Partitions given up (or given up and got back: another process may have changed their state meanwhile) lose
   // their task; their state is in the changelog, written before the source let them go.
   void DropMovedTasks() {
-    uint64_t changes = group_link_->assignment_changes();
-    for (const auto& [input, link] : input_links_) changes += link->assignment_changes();
+    uint64_t changes = group_owner_->assignment_changes();
+    for (const auto& [input, owner] : input_owners_) changes += owner->assignment_changes();
     if (changes == assignment_changes_seen_) return;
     assignment_changes_seen_ = changes;
-    std::vector<sql::TaskId> moved;
+    std::vector<TaskId> moved;
     bool dirty = false;
     for (const auto& [id, task] : tasks_)
-      if (task.link->AssignmentOf(task.source) != task.assignment) {
+      if (task.owner->AssignmentOf(task.source_topic, id.partition) != task.assignment) {
         moved.push_back(id);
         dirty |= task.dirty;
       }
     if (moved.empty()) return;
     if (dirty) Seal();
-    for (const sql::TaskId& id : moved) {
+    for (const TaskId& id : moved) {
       Task& task = tasks_[id];
       for (const std::string& error : task.engine->TakeProcessingErrors()) taken_errors_.push_back(error);
       retired_.late += task.engine->LateRecords();
@@ -366,7 +362,7 @@ class SqlProcessor final : public Processor {
     }
     LogInfo("sql_partitions_released", "transform " + settings_.name + ": " + std::to_string(moved.size()) +
                                            " partitions moved away; their state stays in " +
-                                           settings_.scale_out->changelog_topic());
+                                           settings_.scale_out->changelog_name());
   }
 
   // Logs the processing errors since the last call, as ksqlDB's processing log does (the first ones each, then
@@ -447,7 +443,7 @@ class SqlProcessor final : public Processor {
   // Ends the epoch with a snapshot of every task it changed.
   void Seal() {
     if (!snapshots_->epoch_open()) return;
-    sql::Snapshot snapshot;
+    Snapshot snapshot;
     auto add = [&](Task& task) {
       if (!task.dirty) return;
       snapshot.push_back({task.id, SaveTask(task)});
@@ -492,10 +488,10 @@ class SqlProcessor final : public Processor {
   // tasks, the input index of the repartition records, and the assignments of the repartition topic and of the
   // inputs whose front keeps state (one "front" task per partition).
   std::unique_ptr<sql::Engine> front_;
-  std::map<sql::TaskId, Task> tasks_;
+  std::map<TaskId, Task> tasks_;
   size_t repartitioned_ = SIZE_MAX;
-  std::shared_ptr<kafka::ConsumerLink> group_link_;
-  std::map<std::string, std::shared_ptr<kafka::ConsumerLink>> input_links_;
+  std::shared_ptr<PartitionOwnership> group_owner_;
+  std::map<std::string, std::shared_ptr<PartitionOwnership>> input_owners_;
   uint64_t assignment_changes_seen_ = 0;
   std::unique_ptr<sql::StateSnapshots> snapshots_;  // null: the statements keep no state, or no state dir
   std::vector<Record> kept_;  // scratch for ReplayFilter::Admit
@@ -517,7 +513,7 @@ class SqlProcessor final : public Processor {
 };
 
 }  // namespace
-void RegisterSqlStage(Registry& registry) {
+void RegisterSqlStage(Registry& registry, ScaleOutFactory make_scale_out) {
   ComponentSpec spec;
   spec.type = "sql";
   spec.kind = ComponentKind::kStage;
@@ -555,7 +551,7 @@ void RegisterSqlStage(Registry& registry) {
       "    sql: |\n"
       "      CREATE STREAM orders (id INT KEY, amount DOUBLE) WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON');\n"
       "      CREATE STREAM big AS SELECT id, amount FROM orders WHERE amount > 100;\n";
-  registry.AddStage(std::move(spec), [](const Options& options, const BuildContext& ctx)
+  registry.AddStage(std::move(spec), [make_scale_out](const Options& options, const BuildContext& ctx)
                                          -> Result<std::unique_ptr<Processor>> {
     SqlStageSettings settings;
     settings.name = ctx.name;
@@ -576,10 +572,13 @@ void RegisterSqlStage(Registry& registry) {
     auto made = MakeEngine(settings);
     if (!made.ok()) return options.ErrorAt("sql", made.error().message());
     auto engine = std::move(*made);
-    auto scale_out = sql::ParseScaleOut(options.Raw("scale_out"), ctx.name);
+    Result<std::unique_ptr<ScaleOut>> scale_out = std::unique_ptr<ScaleOut>();
+    if (make_scale_out) scale_out = make_scale_out(options.Raw("scale_out"), ctx.name);
+    else if (options.Has("scale_out")) return options.ErrorAt("scale_out", "this build cannot scale a stage out");
     if (!scale_out.ok()) return options.ErrorAt("scale_out", scale_out.error().message());
-    const std::string repartitioned = sql::ScaleOutConfig::RepartitionInput(ctx.name);
-    // The runtime adds the repartition stream (runtime/via_kafka.cpp); without it (`pipe test`) the stage runs whole.
+    const std::string repartitioned = RepartitionInput(ctx.name);
+    // The pipeline rewrites add the repartition stream (src/builtin.cpp); without it (`pipe test`) the stage runs
+    // whole.
     if (*scale_out && std::count(ctx.inputs.begin(), ctx.inputs.end(), repartitioned)) {
       settings.scale_out = std::move(*scale_out);
       if (auto problem = engine->ScaleOutProblem()) return options.ErrorAt("scale_out", *problem);

@@ -7,8 +7,8 @@
 #include <sstream>
 #include <thread>
 
+#include "core/atomic_file.h"
 #include "observability/log.h"
-#include "runtime/checkpoint_store.h"
 
 namespace pipeline::sql {
 

@@ -22,36 +22,11 @@
 
 #include "core/record.h"
 #include "core/result.h"
+#include "plugin/snapshot_store.h"
 
 namespace pipeline::sql {
 
-// Which state: the whole stage's (partition -1), or in scale-out one partition's share of one kind of task
-// ("group": after the repartition; "front:<input>": before it, for an input whose front keeps state too).
-struct TaskId {
-  std::string kind;
-  int32_t partition = -1;
-  auto operator<=>(const TaskId&) const = default;
-};
-
-struct TaskSnapshot {
-  TaskId task;
-  std::string bytes;
-};
-using Snapshot = std::vector<TaskSnapshot>;
-
-// Where snapshots are kept: a file in the state dir, or a Kafka changelog topic (connectors/kafka).
-class SnapshotStore {
- public:
-  virtual ~SnapshotStore() = default;
-  // Where a task's state is kept, in words (for log lines).
-  virtual std::string Describe(const TaskId& task) const = 0;
-  // The task's last snapshot written, if any.
-  virtual Result<std::optional<std::string>> Load(const TaskId& task) = 0;
-  // Durable when it returns. Runs on the snapshots' writer thread, while the stage thread may Load.
-  virtual Status Write(const Snapshot& snapshot) = 0;
-};
-
-// The whole stage's state in one file, replaced atomically.
+// The whole stage's state in one file, replaced atomically (a scaled-out stage's: connectors/kafka/changelog_store.h).
 std::unique_ptr<SnapshotStore> MakeFileSnapshotStore(std::string path);
 
 class StateSnapshots {

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "connectors/builtin.h"
 #include "plugin/registry.h"
+#include "transforms/transforms.h"
 
 namespace pipeline::testing {
 

@@ -247,7 +247,7 @@ TEST_SUITE("connectors.kafka") {
     MockCluster mock({{"changelog", 2}});
     auto store = ChangelogStore::Open({"q", mock.bootstrap, "changelog", {}});
     REQUIRE(store.ok());
-    sql::TaskId group0{"group", 0}, front0{"front", 0}, group1{"group", 1};
+    TaskId group0{"group", 0}, front0{"front", 0}, group1{"group", 1};
     auto empty = (*store)->Load(group0);
     REQUIRE(empty.ok());
     CHECK_FALSE(empty->has_value());

@@ -1,10 +1,11 @@
-#include "runtime/via_kafka.h"
+#include "connectors/kafka/pipeline_expansion.h"
 
 #include "connectors/kafka/client_config.h"
+#include "connectors/kafka/scale_out_config.h"
 #include "plugin/registry.h"
-#include "sql/stage/scale_out_config.h"
+#include "plugin/scale_out.h"
 
-namespace pipeline {
+namespace pipeline::kafka {
 
 namespace {
 
@@ -32,13 +33,15 @@ void ExpandViaKafka(config::PipelineConfig& config, config::Diagnostics& diags) 
   auto expand = [&](config::ComponentConfig& c) {
     if (!c.via) return;
     if (c.kind == ComponentKind::kStage && c.type == "sql") {
-      diags.Add(c.location, c.name + ": via: kafka is not supported on a sql stage; put it on a sink-side stream instead");
+      diags.Add(c.location,
+                c.name + ": via: kafka is not supported on a sql stage; put it on a sink-side stream instead");
       return;
     }
     const config::ViaKafka& via = *c.via;
     std::string bootstrap = via.bootstrap_servers;
     if (bootstrap.empty()) {
-      diags.Add(c.location, c.name + ": via: kafka needs bootstrap_servers (e.g. via: {type: kafka, bootstrap_servers: ${KAFKA_BOOTSTRAP}})");
+      diags.Add(c.location, c.name + ": via: kafka needs bootstrap_servers "
+                                     "(e.g. via: {type: kafka, bootstrap_servers: ${KAFKA_BOOTSTRAP}})");
       return;
     }
     std::string stream = c.name;
@@ -67,20 +70,16 @@ void ExpandViaKafka(config::PipelineConfig& config, config::Diagnostics& diags) 
   for (auto& s : added_sinks) config.sinks.push_back(std::move(s));
 }
 
-}  // namespace pipeline
-
-namespace pipeline {
-
 void ExpandSqlScaleOut(config::PipelineConfig& config, config::Diagnostics& diags) {
   std::vector<config::ComponentConfig> added_sources, added_sinks;
   for (auto& c : config.stages) {
     if (c.type != "sql" || !c.node["scale_out"]) continue;
-    auto parsed = sql::ParseScaleOut(c.node["scale_out"], c.name);
+    auto parsed = ParseScaleOut(c.node["scale_out"], c.name);
     if (!parsed.ok()) {
       diags.Add(c.location, c.name + ": " + parsed.error().message());
       continue;
     }
-    const sql::ScaleOutConfig& scale_out = **parsed;
+    const ScaleOutConfig& scale_out = **parsed;
     // Keys and values are pipe's own encoding; the key alone picks the partition (murmur2, as Kafka's Java client).
     auto internal = [&](ComponentKind kind, const std::string& name) {
       config::ComponentConfig k = KafkaComponent(kind, name, scale_out.bootstrap_servers, c.location);
@@ -88,18 +87,18 @@ void ExpandSqlScaleOut(config::PipelineConfig& config, config::Diagnostics& diag
       k.node["value_format"] = "bytes";
       YAML::Node properties(YAML::NodeType::Map);
       for (const auto& [key, value] : scale_out.properties)
-        if (kind == ComponentKind::kSource || !kafka::IsConsumerOnlyProperty(key)) properties[key] = value;
+        if (kind == ComponentKind::kSource || !IsConsumerOnlyProperty(key)) properties[key] = value;
       if (properties.size() > 0) k.node["properties"] = properties;
       return k;
     };
     config::ComponentConfig sink = internal(ComponentKind::kSink, c.name + ".repartition_writer");
-    sink.inputs = {sql::ScaleOutConfig::RepartitionOutput(c.name)};
+    sink.inputs = {RepartitionOutput(c.name)};
     sink.input_locations = {c.location};
     sink.node["topic"] = scale_out.repartition_topic();
     sink.node["partitioner"] = "murmur2";
     added_sinks.push_back(std::move(sink));
 
-    config::ComponentConfig source = internal(ComponentKind::kSource, sql::ScaleOutConfig::RepartitionInput(c.name));
+    config::ComponentConfig source = internal(ComponentKind::kSource, RepartitionInput(c.name));
     source.node["topics"].push_back(scale_out.repartition_topic());
     source.node["group_id"] = scale_out.group_id;
     // Incremental rebalances move only the partitions that change owner: the others keep their task and state
@@ -107,11 +106,11 @@ void ExpandSqlScaleOut(config::PipelineConfig& config, config::Diagnostics& diag
     if (!scale_out.properties.count("partition.assignment.strategy"))
       source.node["properties"]["partition.assignment.strategy"] = "cooperative-sticky";
     added_sources.push_back(std::move(source));
-    c.inputs.push_back(sql::ScaleOutConfig::RepartitionInput(c.name));
+    c.inputs.push_back(RepartitionInput(c.name));
     c.input_locations.push_back(c.location);
   }
   for (auto& s : added_sources) config.sources.push_back(std::move(s));
   for (auto& s : added_sinks) config.sinks.push_back(std::move(s));
 }
 
-}  // namespace pipeline
+}  // namespace pipeline::kafka

@@ -1,6 +1,7 @@
-// `scale_out:` on a `sql` transform: several pipe processes share its GROUP BY state through Kafka, as ksqlDB's
-// persistent queries do. The runtime adds the internal topics' sink and source (runtime/via_kafka.cpp); the stage
-// repartitions, keeps one task per repartition partition and saves each task's state to a changelog topic.
+// `scale_out:` on a `sql` transform: several pipe processes share its GROUP BY and join state through Kafka, as
+// ksqlDB's persistent queries do. The option is Kafka's own (brokers, topics, a consumer group), so it is parsed
+// here; pipeline_expansion.h adds the internal topics' sink and source, kafka_scale_out.h gives the stage what it
+// needs (plugin/scale_out.h) without the stage naming Kafka.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -11,7 +12,7 @@
 
 #include "core/result.h"
 
-namespace pipeline::sql {
+namespace pipeline::kafka {
 
 struct ScaleOutConfig {
   std::string bootstrap_servers;
@@ -21,12 +22,9 @@ struct ScaleOutConfig {
 
   std::string repartition_topic() const { return topic_prefix + "-repartition"; }
   std::string changelog_topic() const { return topic_prefix + "-changelog"; }
-  // The pipeline streams that carry the repartition records out of the stage and back into it.
-  static std::string RepartitionOutput(const std::string& stage) { return stage + ".repartition"; }
-  static std::string RepartitionInput(const std::string& stage) { return stage + ".repartitioned"; }
 };
 
 // The transform's `scale_out` mapping (nullopt without one); errors say which key and what is expected.
 Result<std::optional<ScaleOutConfig>> ParseScaleOut(const YAML::Node& scale_out, const std::string& stage_name);
 
-}  // namespace pipeline::sql
+}  // namespace pipeline::kafka

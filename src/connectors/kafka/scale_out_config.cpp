@@ -1,12 +1,11 @@
-#include "sql/stage/scale_out_config.h"
+#include "connectors/kafka/scale_out_config.h"
 
 #include <algorithm>
-
 #include <vector>
 
 #include "config/suggest.h"
 
-namespace pipeline::sql {
+namespace pipeline::kafka {
 
 Result<std::optional<ScaleOutConfig>> ParseScaleOut(const YAML::Node& node, const std::string& stage_name) {
   if (!node || node.IsNull()) return std::optional<ScaleOutConfig>();
@@ -21,7 +20,8 @@ Result<std::optional<ScaleOutConfig>> ParseScaleOut(const YAML::Node& node, cons
     if (std::find(known.begin(), known.end(), key) == known.end())
       return ConfigError("scale_out: unknown key '" + key + "'" + config::DidYouMean(key, known) + "; " + expected);
     if (key == "properties") {
-      if (!entry.second.IsMap()) return ConfigError("scale_out.properties: expected a mapping of librdkafka properties");
+      if (!entry.second.IsMap())
+        return ConfigError("scale_out.properties: expected a mapping of librdkafka properties");
       for (const auto& p : entry.second) config.properties[p.first.as<std::string>()] = p.second.as<std::string>();
       continue;
     }
@@ -37,4 +37,4 @@ Result<std::optional<ScaleOutConfig>> ParseScaleOut(const YAML::Node& node, cons
   return std::optional<ScaleOutConfig>(std::move(config));
 }
 
-}  // namespace pipeline::sql
+}  // namespace pipeline::kafka

@@ -1,0 +1,45 @@
+// The one list of what pipe has built in, as DuckDB's function_list.cpp: every connector, transform and stage is
+// registered here by the Register function of its folder, and every rewrite of pipeline-level keys a connector
+// owns is listed here. Adding a connector is one line below. This file and main.cpp are the only ones that may
+// include any folder (tests/e2e/test_layers.py).
+#include "connectors/connectors.h"
+#include "connectors/kafka/kafka_scale_out.h"
+#include "connectors/kafka/pipeline_expansion.h"
+#include "plugin/registry.h"
+#include "runtime/pipeline_rewrites.h"
+#include "sql/stage/sql_stage.h"
+#include "transforms/transforms.h"
+
+namespace pipeline {
+
+void RegisterBuiltins(Registry& registry) {
+  RegisterStdioConnectors(registry);
+  RegisterFileConnectors(registry);
+  RegisterGeneratorSource(registry);
+  RegisterKafkaConnectors(registry);
+  RegisterPostgresCdcSource(registry);
+  RegisterTransforms(registry);
+  // `scale_out:` shares a stage's state between processes through Kafka (a consumer group, a changelog topic).
+  RegisterSqlStage(registry, kafka::MakeKafkaScaleOut);
+}
+
+const std::vector<PipelineRewrite>& BuiltinPipelineRewrites() {
+  static const std::vector<PipelineRewrite> rewrites = {
+      kafka::ExpandViaKafka,     // `via: kafka` on a source or stage
+      kafka::ExpandSqlScaleOut,  // the repartition topic's sink and source of a `sql` stage with `scale_out:`
+  };
+  return rewrites;
+}
+
+Registry& RegistryForTests() {
+  static Registry registry = [] {
+    Registry r;
+    RegisterBuiltins(r);
+    return r;
+  }();
+  return registry;
+}
+
+const Registry& BuiltinRegistry() { return RegistryForTests(); }
+
+}  // namespace pipeline

@@ -1,0 +1,14 @@
+// Each connector folder defines the Register function that adds its components to a Registry; src/builtin.cpp is
+// the one list that calls them.
+#pragma once
+
+namespace pipeline {
+class Registry;
+
+void RegisterStdioConnectors(Registry& registry);  // connectors/stdio: stdin, stdout, blackhole
+void RegisterFileConnectors(Registry& registry);   // connectors/file
+void RegisterGeneratorSource(Registry& registry);  // connectors/generator
+void RegisterKafkaConnectors(Registry& registry);  // connectors/kafka: source, sink, kafka:// dead letters
+void RegisterPostgresCdcSource(Registry& registry);  // connectors/postgres_cdc
+
+}  // namespace pipeline
