@@ -100,9 +100,11 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> test_files;
   bool verbose = false;
+  std::string junit_file;
   auto* test_cmd = app.add_subcommand("test", "Run pipeline unit tests (YAML test files; see README)");
   test_cmd->add_option("files", test_files, "Test files")->required();
   test_cmd->add_flag("-v,--verbose", verbose, "Show every record compared");
+  test_cmd->add_option("--junit", junit_file, "Also write the results as JUnit XML to this file (for CI)");
 
   pipeline::testing::ConformanceOptions conf;
   auto* conf_cmd = app.add_subcommand("conformance", "Run ksqlDB's query-validation test vectors against the engine");
@@ -133,7 +135,7 @@ int main(int argc, char** argv) {
     }
     if (*validate_cmd) return ValidateOrExplain(file, overrides, format, false);
     if (*explain_cmd) return ValidateOrExplain(file, overrides, format, true);
-    if (*test_cmd) return pipeline::testing::RunPipeTestCommand(test_files, verbose, std::cout);
+    if (*test_cmd) return pipeline::testing::RunPipeTestCommand(test_files, verbose, junit_file, std::cout);
     if (*conf_cmd) return pipeline::testing::RunConformanceCommand(conf, std::cout);
     if (*functions_cmd) {
       std::cout << pipeline::sql::RenderFunctionReference(markdown);
