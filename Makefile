@@ -73,9 +73,12 @@ deb: deb-deps release
 	bash packaging/debian/build-deb.sh $(RELEASE_DIST)/pipe $(RELEASE_DIST)
 	lintian --fail-on error $(RELEASE_DIST)/pipe_*_amd64.deb
 
-# The packaging tests: the package installs, runs and removes cleanly. They need root (dpkg -i).
+# The packaging tests: the package installs, runs and removes cleanly (as root: dpkg -i); the Kubernetes manifests
+# validate against the API's schemas (npm's kubernetes-models, installed into the release build folder).
 check-packaging: deb
 	$(SUDO) $(PYTHON) tests/packaging/test_deb.py $(RELEASE_DIST)
+	@command -v npm >/dev/null || { echo "make check-packaging needs npm (Node.js) for kubernetes-models"; exit 1; }
+	$(PYTHON) tests/packaging/test_kubernetes.py $(RELEASE_DIST)/pipe $(RELEASE_BUILD)/npm
 
 docs: build
 	$(PIPE) docs --schema > schemas/pipeline.schema.json
