@@ -17,6 +17,7 @@ pkg=$work/src/debian/pipe
 install -D -m 0755 "$binary" "$pkg/usr/bin/pipe"
 install -D -m 0644 "$here/pipe@.service" "$pkg/lib/systemd/system/pipe@.service"
 install -D -m 0644 "$here/pipe.bash-completion" "$pkg/usr/share/bash-completion/completions/pipe"
+install -D -m 0644 "$here/pipe.zsh-completion" "$pkg/usr/share/zsh/vendor-completions/_pipe"
 install -d -m 0755 "$pkg/etc/pipe"
 install -D -m 0644 "$here/copyright" "$pkg/usr/share/doc/pipe/copyright"
 sed -e "s/@VERSION@/$version/" -e "s/@COMMIT@/$commit/" -e "s/@DATE@/$(date -R -u)/" "$here/changelog.in" \

@@ -27,7 +27,8 @@ def installed():
 
 def check_installed_files():
     for path in ["/usr/bin/pipe", "/lib/systemd/system/pipe@.service", "/usr/share/man/man1/pipe.1.gz",
-                 "/usr/share/bash-completion/completions/pipe", f"{EXAMPLES}/quickstart.yaml", "/etc/pipe"]:
+                 "/usr/share/bash-completion/completions/pipe", "/usr/share/zsh/vendor-completions/_pipe",
+                 f"{EXAMPLES}/quickstart.yaml", "/etc/pipe"]:
         assert os.path.exists(path), f"{path} is not installed"
     assert sh("getent", "passwd", "pipe").stdout.split(":")[6].strip() in ("/usr/sbin/nologin", "/bin/false")
     st = os.stat("/var/lib/pipe")
