@@ -45,11 +45,14 @@ conformance: build
 	$(PYTHON) tests/run_all.py --build $(BUILD) --only conformance
 
 # The release build: optimised, no assertions, in its own folder; benchmarks and packages use it. The shipped
-# binary is stripped, its symbols kept in pipe.debug beside it (gdb finds them through the debuglink).
+# binary is stripped, its symbols kept in pipe.debug beside it (gdb finds them through the debuglink). LTO: the
+# stripped binary is 3.4 MB instead of 5.6 MB, file -> filter -> file as fast (README: "Deploy").
 RELEASE_BUILD ?= build-release
 RELEASE_DIST  := $(RELEASE_BUILD)/dist
+RELEASE_OPTIONS := --buildtype=release -Db_ndebug=true -Db_lto=true
 release: deps
-	[ -f $(RELEASE_BUILD)/build.ninja ] || meson setup $(RELEASE_BUILD) --buildtype=release -Db_ndebug=true
+	[ -f $(RELEASE_BUILD)/build.ninja ] || meson setup $(RELEASE_BUILD) $(RELEASE_OPTIONS)
+	meson configure $(RELEASE_BUILD) $(RELEASE_OPTIONS)  # a folder set up before keeps up with these options
 	ninja -C $(RELEASE_BUILD) pipe
 	mkdir -p $(RELEASE_DIST)
 	objcopy --only-keep-debug $(RELEASE_BUILD)/pipe $(RELEASE_DIST)/pipe.debug
