@@ -14,7 +14,8 @@ BUILD_PKGS := g++ meson ninja-build pkg-config libyaml-cpp-dev librdkafka-dev li
 TEST_PKGS  := python3 python3-yaml python3-jsonschema kcat jq postgresql-15 postgresql-15-wal2json mariadb-server \
               mariadb-client
 
-.PHONY: all deps test-deps build run test conformance bench docs format tidy clean
+.PHONY: all deps test-deps build run test conformance bench docs format tidy clean release deb deb-deps \
+        check-packaging
 
 all: build
 
@@ -43,14 +44,44 @@ test: test-deps build
 conformance: build
 	$(PYTHON) tests/run_all.py --build $(BUILD) --only conformance
 
+# The release build: optimised, no assertions, in its own folder; benchmarks and packages use it. The shipped
+# binary is stripped, its symbols kept in pipe.debug beside it (gdb finds them through the debuglink). LTO: the
+# stripped binary is 3.4 MB instead of 5.6 MB, file -> filter -> file as fast (README: "Deploy").
+RELEASE_BUILD ?= build-release
+RELEASE_DIST  := $(RELEASE_BUILD)/dist
+RELEASE_OPTIONS := --buildtype=release -Db_ndebug=true -Db_lto=true
+release: deps
+	[ -f $(RELEASE_BUILD)/build.ninja ] || meson setup $(RELEASE_BUILD) $(RELEASE_OPTIONS)
+	meson configure $(RELEASE_BUILD) $(RELEASE_OPTIONS)  # a folder set up before keeps up with these options
+	ninja -C $(RELEASE_BUILD) pipe
+	mkdir -p $(RELEASE_DIST)
+	objcopy --only-keep-debug $(RELEASE_BUILD)/pipe $(RELEASE_DIST)/pipe.debug
+	cd $(RELEASE_DIST) && objcopy --strip-all --add-gnu-debuglink=pipe.debug ../pipe pipe
+	@ls -l $(RELEASE_DIST)/pipe $(RELEASE_DIST)/pipe.debug
+
 # Benchmarks need npm for the DuckDB peer (@duckdb/node-api); machines here ship Node.js with npm.
-# Benchmarks measure an optimised build without assertions, in its own folder.
-BENCH_BUILD ?= build-release
-bench: test-deps
+bench: test-deps release
 	@command -v npm >/dev/null || { echo "make bench needs npm (Node.js) for the DuckDB peer"; exit 1; }
-	[ -f $(BENCH_BUILD)/build.ninja ] || meson setup $(BENCH_BUILD) --buildtype=release
-	ninja -C $(BENCH_BUILD)
-	bash bench/run.sh $(BENCH_BUILD)
+	bash bench/run.sh $(RELEASE_BUILD)
+
+# The Debian package, built with dpkg-deb from packaging/debian/ (README: "Deploy").
+DEB_PKGS := dpkg-dev fakeroot help2man lintian binutils
+deb-deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "installing packaging tools:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+deb: deb-deps release
+	rm -f $(RELEASE_DIST)/pipe_*_amd64.deb
+	bash packaging/debian/build-deb.sh $(RELEASE_DIST)/pipe $(RELEASE_DIST)
+	lintian --fail-on error $(RELEASE_DIST)/pipe_*_amd64.deb
+
+# The packaging tests: the package installs, runs and removes cleanly (as root: dpkg -i); the Kubernetes manifests
+# validate against the API's schemas (npm's kubernetes-models, installed into the release build folder).
+check-packaging: deb
+	$(SUDO) $(PYTHON) tests/packaging/test_deb.py $(RELEASE_DIST)
+	@command -v npm >/dev/null || { echo "make check-packaging needs npm (Node.js) for kubernetes-models"; exit 1; }
+	$(PYTHON) tests/packaging/test_kubernetes.py $(RELEASE_DIST)/pipe $(RELEASE_BUILD)/npm
 
 docs: build
 	$(PIPE) docs --schema > schemas/pipeline.schema.json

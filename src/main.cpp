@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "cli/build_info.h"
 #include "config/pipeline_config.h"
 #include "config/spec_docs.h"
 #include "observability/http_server.h"
@@ -19,10 +20,6 @@
 #include <mimalloc.h>
 
 #include <cstdlib>
-#endif
-
-#ifndef PIPE_VERSION
-#define PIPE_VERSION "0.1.0"
 #endif
 
 namespace {
@@ -53,6 +50,25 @@ int ValidateOrExplain(const std::string& file, const std::vector<std::string>& o
   return 0;
 }
 
+// CLI11 ends a bad command line with its own exit codes (105 to 114); the README documents 2 for every misuse,
+// which is what scripts and CI check. Help and --version are not errors: CLI11 prints them and they exit 0.
+int ParseCommandLine(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    std::string message = e.what();
+    // `pipe frob` and `pipe --bogus` reach CLI11 as "a subcommand is required": name what was not understood.
+    if (app.get_subcommands().empty() && !app.remaining().empty())
+      message = "unknown command or option '" + app.remaining().front() + "'";
+    for (char& c : message)
+      if (c == '\n') c = ' ';  // one line, so that a CI log shows all of it
+    std::cerr << "pipe: " << message << " (pipe --help lists the commands, pipe COMMAND --help their options)\n";
+    return 2;
+  }
+  return -1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,6 +92,7 @@ int main(int argc, char** argv) {
 #endif
   CLI::App app{"pipe: sources, streaming SQL and single-message transforms, sinks — one binary, one YAML file"};
   app.require_subcommand(1);
+  app.set_version_flag("-V,--version", pipeline::cli::VersionLine(), "Print the version and exit");
   app.footer(
       "Exit codes: 0 success (a finite pipeline ended, or a signal stopped it after draining); 1 the pipeline "
       "failed while running; 2 invalid pipeline file or command line.");
@@ -102,9 +119,11 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> test_files;
   bool verbose = false;
+  std::string junit_file;
   auto* test_cmd = app.add_subcommand("test", "Run pipeline unit tests (YAML test files; see README)");
   test_cmd->add_option("files", test_files, "Test files")->required();
   test_cmd->add_flag("-v,--verbose", verbose, "Show every record compared");
+  test_cmd->add_option("--junit", junit_file, "Also write the results as JUnit XML to this file (for CI)");
 
   pipeline::testing::ConformanceOptions conf;
   auto* conf_cmd = app.add_subcommand("conformance", "Run ksqlDB's query-validation test vectors against the engine");
@@ -123,9 +142,9 @@ int main(int argc, char** argv) {
   auto* docs_cmd = app.add_subcommand("docs", "Print the component reference (markdown) or the JSON Schema");
   docs_cmd->add_flag("--schema", schema, "The JSON Schema of the pipeline file");
 
-  app.add_subcommand("version", "Print the version");
+  app.add_subcommand("version", "Print the version, the commit, the build type and the libraries' versions");
 
-  CLI11_PARSE(app, argc, argv);
+  if (int parsed = ParseCommandLine(app, argc, argv); parsed >= 0) return parsed;
 
   auto run_command = [&]() -> int {
     if (*run_cmd) {
@@ -141,7 +160,7 @@ int main(int argc, char** argv) {
     }
     if (*validate_cmd) return ValidateOrExplain(file, overrides, format, false);
     if (*explain_cmd) return ValidateOrExplain(file, overrides, format, true);
-    if (*test_cmd) return pipeline::testing::RunPipeTestCommand(test_files, verbose, std::cout);
+    if (*test_cmd) return pipeline::testing::RunPipeTestCommand(test_files, verbose, junit_file, std::cout);
     if (*conf_cmd) return pipeline::testing::RunConformanceCommand(conf, std::cout);
     if (*functions_cmd) {
       std::cout << pipeline::sql::RenderFunctionReference(markdown);
@@ -153,7 +172,7 @@ int main(int argc, char** argv) {
                            : pipeline::config::RenderReferenceMarkdown(registry));
       return 0;
     }
-    std::cout << "pipe " << PIPE_VERSION << "\n";
+    std::cout << pipeline::cli::VersionReport();
     return 0;
   };
 

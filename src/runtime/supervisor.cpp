@@ -142,6 +142,9 @@ class SignalWatch {
 class ProgressReporter {
  public:
   explicit ProgressReporter(std::chrono::seconds every) : every_(every), start_(Clock::now()), last_(start_) {}
+  std::string ElapsedSeconds() const {
+    return std::to_string(std::chrono::duration<double>(Clock::now() - start_).count());
+  }
   void Maybe(const Pipeline& p, bool force = false) {
     auto now = Clock::now();
     if (!force && now - last_ < every_) return;
@@ -247,13 +250,18 @@ int RunPipeline(const RunOptions& options) {
     if (reload) continue;
     Status done = running.get();
     current = nullptr;
-    progress.Maybe(*pipeline, true);
     if (!done.ok()) {
+      progress.Maybe(*pipeline, true);
       std::cerr << "pipe: pipeline failed: " << done.message() << "\n";
       return 1;
     }
-    LogInfo("pipeline_finished", stopping ? "stopped after draining; positions committed"
-                                          : "all sources ended and every record was flushed");
+    // One final line with the counts as fields, so that a cron or CI job's log ends with one parseable summary.
+    auto totals = pipeline->totals();
+    LogInfo("pipeline_finished",
+            (stopping ? "stopped after draining; positions committed: " : "finished: all sources ended: ") +
+                std::to_string(totals.read) + " records read, " + std::to_string(totals.written) + " written",
+            {{"records_read", std::to_string(totals.read)}, {"records_written", std::to_string(totals.written)},
+             {"seconds", progress.ElapsedSeconds()}});
     return 0;
   }
 }

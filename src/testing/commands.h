@@ -18,6 +18,8 @@ struct ConformanceOptions {
 };
 
 int RunConformanceCommand(const ConformanceOptions& options, std::ostream& out);
-int RunPipeTestCommand(const std::vector<std::string>& files, bool verbose, std::ostream& out);
+// junit_file: also write the results there as JUnit XML (empty: don't).
+int RunPipeTestCommand(const std::vector<std::string>& files, bool verbose, const std::string& junit_file,
+                       std::ostream& out);
 
 }  // namespace pipeline::testing

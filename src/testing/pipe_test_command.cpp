@@ -6,6 +6,7 @@
 #include "testing/commands.h"
 #include "testing/conformance_judge.h"
 #include "testing/isolated_call.h"
+#include "testing/junit_report.h"
 #include "testing/pipe_test_file.h"
 #include "testing/record_comparison.h"
 #include "testing/sql_scenario.h"
@@ -80,19 +81,26 @@ void PrintIndented(const std::string& text, std::ostream& out) {
 
 }  // namespace
 
-int RunPipeTestCommand(const std::vector<std::string>& files, bool verbose, std::ostream& out) {
+int RunPipeTestCommand(const std::vector<std::string>& files, bool verbose, const std::string& junit_file,
+                       std::ostream& out) {
   int passed = 0, failed = 0;
+  std::vector<JunitSuite> suites;
   for (const std::string& path : files) {
+    JunitSuite& suite = suites.emplace_back(JunitSuite{path, {}});
     auto file = LoadPipeTestFile(path);
     if (!file.ok()) {
       out << "FAIL " << path << "\n    " << file.error().message() << "\n";
+      suite.cases.push_back({"loading " + path, false, file.error().message(), {}, 0});
       ++failed;
       continue;
     }
     for (const PipeTestCase& test : file->tests) {
+      auto started = std::chrono::steady_clock::now();
       auto outcome = RunIsolated([&] { return EncodeVerdict(JudgeTest(*file, test)); }, kTestTimeLimit);
       CaseVerdict verdict =
           outcome.completed ? DecodeVerdict(outcome.payload) : CaseVerdict{false, outcome.failure, {}};
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      suite.cases.push_back({test.name, verdict.passed, verdict.reason, verdict.detail, seconds});
       if (verdict.passed) {
         ++passed;
         out << "PASS " << path << ": " << test.name << "\n";
@@ -105,6 +113,12 @@ int RunPipeTestCommand(const std::vector<std::string>& files, bool verbose, std:
     }
   }
   out << passed << " passed, " << failed << " failed\n";
+  if (!junit_file.empty()) {
+    if (Status written = WriteJunitXml(junit_file, suites); !written.ok()) {
+      out << "pipe: " << written.message() << "\n";
+      return 1;
+    }
+  }
   return failed > 0 ? 1 : 0;
 }
 
