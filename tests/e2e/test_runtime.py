@@ -9,7 +9,7 @@ import subprocess
 import time
 import urllib.request
 
-from harness import free_port, read_lines, run_pipe, start_pipe, tmpdir, wait_until, write
+from harness import append_ids, follow_pipeline, free_port, read_lines, run_pipe, start_pipe, tmpdir, wait_until, write
 
 
 def _ids_in(folder):
@@ -102,37 +102,22 @@ sinks:
     assert "draining" in err
 
 
-def _follow_pipeline(d, out_name):
-    return f"""
-sources:
-  input: {{type: file, path: {d}/in.log, mode: follow, format: json}}
-sinks:
-  out: {{type: file, inputs: [input], path: {d}/{out_name}, format: jsonl, flush_interval: 100ms}}
-"""
-
-
-def _append_ids(path, ids):
-    with open(path, "a") as fh:
-        for i in ids:
-            fh.write(json.dumps({"id": i}) + "\n")
-
-
 def test_reload_swaps_valid_pipeline_and_rejects_invalid_one():
     d = tmpdir()
     write(f"{d}/in.log", "")
-    pipeline = write(f"{d}/p.yaml", _follow_pipeline(d, "a.jsonl"))
+    pipeline = write(f"{d}/p.yaml", follow_pipeline(d, "a.jsonl"))
     proc = start_pipe(["run", pipeline, "--state-dir", f"{d}/state"])
     try:
-        _append_ids(f"{d}/in.log", range(0, 100))
+        append_ids(f"{d}/in.log", range(0, 100))
         wait_until(lambda: len(read_lines(f"{d}/a.jsonl")) >= 100, what="first 100 records in a.jsonl")
-        write(pipeline, _follow_pipeline(d, "b.jsonl"))
+        write(pipeline, follow_pipeline(d, "b.jsonl"))
         wait_until(lambda: os.path.exists(f"{d}/b.jsonl"), what="the reloaded pipeline to open b.jsonl")
-        _append_ids(f"{d}/in.log", range(100, 200))
+        append_ids(f"{d}/in.log", range(100, 200))
         wait_until(lambda: len(read_lines(f"{d}/b.jsonl")) >= 100, what="records 100..199 in b.jsonl")
         write(pipeline, "sources: [oops\n")  # invalid: rejected, the running pipeline goes on
         time.sleep(1.0)
         assert proc.poll() is None, "an invalid reload stopped the pipeline"
-        _append_ids(f"{d}/in.log", range(200, 300))
+        append_ids(f"{d}/in.log", range(200, 300))
         wait_until(lambda: len(read_lines(f"{d}/b.jsonl")) >= 200, what="records 200..299 after a rejected reload")
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -148,18 +133,18 @@ def test_reload_follows_a_configmap_symlink_swap():
     cm = f"{d}/config"
     os.makedirs(f"{cm}/..v1")
     write(f"{d}/in.log", "")
-    write(f"{cm}/..v1/pipeline.yaml", _follow_pipeline(d, "a.jsonl"))
+    write(f"{cm}/..v1/pipeline.yaml", follow_pipeline(d, "a.jsonl"))
     os.symlink("..v1", f"{cm}/..data")
     os.symlink("..data/pipeline.yaml", f"{cm}/pipeline.yaml")
     proc = start_pipe(["run", f"{cm}/pipeline.yaml", "--state-dir", f"{d}/state"])
     try:
-        _append_ids(f"{d}/in.log", range(0, 50))
+        append_ids(f"{d}/in.log", range(0, 50))
         wait_until(lambda: len(read_lines(f"{d}/a.jsonl")) >= 50, what="records in a.jsonl")
         os.makedirs(f"{cm}/..v2")
-        write(f"{cm}/..v2/pipeline.yaml", _follow_pipeline(d, "b.jsonl"))
+        write(f"{cm}/..v2/pipeline.yaml", follow_pipeline(d, "b.jsonl"))
         os.symlink("..v2", f"{cm}/..data_tmp")
         os.rename(f"{cm}/..data_tmp", f"{cm}/..data")  # what the kubelet does
-        _append_ids(f"{d}/in.log", range(50, 100))
+        append_ids(f"{d}/in.log", range(50, 100))
         wait_until(lambda: len(read_lines(f"{d}/b.jsonl")) >= 1, what="the ConfigMap update to be applied")
         wait_until(lambda: len(set(json.loads(l)["id"] for l in read_lines(f"{d}/a.jsonl") + read_lines(f"{d}/b.jsonl"))) >= 100,
                    what="all 100 records")

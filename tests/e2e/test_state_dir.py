@@ -7,22 +7,7 @@ import signal
 import subprocess
 import time
 
-from harness import read_lines, run_pipe, start_pipe, tmpdir, wait_until, write
-
-
-def _follow_pipeline(d, out_name):
-    return f"""
-sources:
-  input: {{type: file, path: {d}/in.log, mode: follow, format: json}}
-sinks:
-  out: {{type: file, inputs: [input], path: {d}/{out_name}, format: jsonl, flush_interval: 100ms}}
-"""
-
-
-def _append_ids(path, ids):
-    with open(path, "a") as fh:
-        for i in ids:
-            fh.write(json.dumps({"id": i}) + "\n")
+from harness import append_ids, follow_pipeline, read_lines, run_pipe, start_pipe, tmpdir, wait_until, write
 
 
 def _second_run_is_refused(pipeline, d, holder):
@@ -38,23 +23,23 @@ def _second_run_is_refused(pipeline, d, holder):
 def test_second_process_on_a_state_dir_fails_at_once_naming_the_holder():
     d = tmpdir()
     write(f"{d}/in.log", "")
-    pipeline = write(f"{d}/p.yaml", _follow_pipeline(d, "a.jsonl"))
+    pipeline = write(f"{d}/p.yaml", follow_pipeline(d, "a.jsonl"))
     log = open(f"{d}/holder.log", "w")
     holder = start_pipe(["run", pipeline, "--state-dir", f"{d}/state"], stdout=log, stderr=subprocess.STDOUT)
     try:
-        _append_ids(f"{d}/in.log", range(0, 100))
+        append_ids(f"{d}/in.log", range(0, 100))
         wait_until(lambda: len(read_lines(f"{d}/a.jsonl")) >= 100, what="first 100 records in a.jsonl")
         message = _second_run_is_refused(pipeline, d, holder)
-        write(pipeline, _follow_pipeline(d, "b.jsonl"))  # a hot reload keeps the lock
+        write(pipeline, follow_pipeline(d, "b.jsonl"))  # a hot reload keeps the lock
         wait_until(lambda: os.path.exists(f"{d}/b.jsonl"), what="the reloaded pipeline to open b.jsonl")
         _second_run_is_refused(pipeline, d, holder)
-        _append_ids(f"{d}/in.log", range(100, 200))
+        append_ids(f"{d}/in.log", range(100, 200))
         wait_until(lambda: len(read_lines(f"{d}/b.jsonl")) >= 100, what="records 100..199 in b.jsonl")
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()
     # The kernel released the killed holder's lock: the next run starts, and loses nothing.
-    _append_ids(f"{d}/in.log", range(200, 300))
+    append_ids(f"{d}/in.log", range(200, 300))
     next_run = start_pipe(["run", pipeline, "--state-dir", f"{d}/state", "--no-watch"])
     try:
         wait_until(lambda: len(read_lines(f"{d}/b.jsonl")) >= 200 or next_run.poll() is not None,
@@ -71,7 +56,7 @@ def test_second_process_on_a_state_dir_fails_at_once_naming_the_holder():
 def test_sources_named_in_dot_a_and_in_underscore_a_resume_separately():
     d = tmpdir()
     for name, first in (("a", 0), ("b", 100_000)):
-        _append_ids(f"{d}/{name}.jsonl", range(first, first + 20_000))
+        append_ids(f"{d}/{name}.jsonl", range(first, first + 20_000))
     write(f"{d}/p.yaml", f"""
 sources:
   in.a: {{type: file, path: {d}/a.jsonl, format: json}}
@@ -82,8 +67,8 @@ sinks:
     counts = []
     for run in range(3):
         if run == 2:  # new input for both: each source reads only its new lines
-            _append_ids(f"{d}/a.jsonl", range(20_000, 25_000))
-            _append_ids(f"{d}/b.jsonl", range(120_000, 125_000))
+            append_ids(f"{d}/a.jsonl", range(20_000, 25_000))
+            append_ids(f"{d}/b.jsonl", range(120_000, 125_000))
         p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"], timeout=120)
         assert p.returncode == 0, p.stderr[-3000:]
         counts.append(len(read_lines(f"{d}/out.jsonl")))

@@ -3,6 +3,7 @@
 A test is a function named test_* in a tests/e2e/test_*.py module. It fails by raising (assert), skips by
 raising Skip("why"). Tests drive the real `pipe` binary (PIPE) as a user would.
 """
+import json
 import os
 import signal
 import socket
@@ -91,3 +92,20 @@ def read_lines(path):
         return []
     with open(path) as f:
         return [l for l in f.read().split("\n") if l]
+
+
+def follow_pipeline(d, out_name):
+    """A pipeline that follows {d}/in.log (JSON lines) into {d}/{out_name}, flushing every 100 ms."""
+    return f"""
+sources:
+  input: {{type: file, path: {d}/in.log, mode: follow, format: json}}
+sinks:
+  out: {{type: file, inputs: [input], path: {d}/{out_name}, format: jsonl, flush_interval: 100ms}}
+"""
+
+
+def append_ids(path, ids):
+    """Appends {"id": i} lines for each id."""
+    with open(path, "a") as fh:
+        for i in ids:
+            fh.write(json.dumps({"id": i}) + "\n")
