@@ -52,6 +52,9 @@ class Pipeline {
   // Graceful stop: sources stop reading, in-flight records drain, sinks flush, positions are committed.
   void Stop();
   bool ready() const { return ready_.load(); }
+  // True once every sink and source opened, for good: a pipeline that failed before could not start at all.
+  bool became_ready() const { return became_ready_.load(); }
+  const config::PipelineConfig& config() const { return config_; }
   // Why /readyz should answer 503: the pipeline is starting, or a connector is down or retrying (one line each,
   // naming it). Empty when ready.
   std::vector<std::string> NotReady() const;
@@ -156,6 +159,7 @@ class Pipeline {
   std::optional<Error> failure_;
   std::atomic<bool> failed_{false};
   std::atomic<bool> ready_{false};
+  std::atomic<bool> became_ready_{false};
   std::atomic<int> sources_open_{0};
   std::atomic<int> sinks_open_{0};
 };

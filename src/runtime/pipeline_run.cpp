@@ -64,7 +64,7 @@ Status Pipeline::Run() {
     for (auto& s : sinks_) threads.emplace_back([this, n = s.get()] { RunSink(*n); });
     for (auto& s : stages_) threads.emplace_back([this, n = s.get()] { RunStage(*n); });
     for (auto& s : sources_) threads.emplace_back([this, n = s.get()] { RunSource(*n, stop_.get_token()); });
-    if (sources_.empty()) ready_ = true;
+    if (sources_.empty()) ready_ = became_ready_ = true;
   }  // joins every thread: sources end, then the end-of-stream markers drain stages and sinks
   ready_ = false;
   std::lock_guard lock(failure_mu_);
@@ -120,7 +120,7 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
     return;
   }
   n.tracker->SetOrigin(name, n.source->StablePositions());
-  if (++sources_open_ == static_cast<int>(sources_.size())) ready_ = true;
+  if (++sources_open_ == static_cast<int>(sources_.size())) ready_ = became_ready_ = true;
 
   // The ledger moves when acknowledgements arrive; Commit() is called at most every kCommitInterval (and once
   // more at the end) with every lane's acknowledged resume position.

@@ -199,6 +199,7 @@ int RunPipeline(const RunOptions& options) {
   }
 
   FileWatch watch(options.file, options.watch);
+  std::unique_ptr<Pipeline> previous;  // the version a reload replaced, until the new one started
   ProgressReporter progress(std::chrono::seconds(10));
   while (true) {
     LogInfo("pipeline_started", "running " + options.file + " (" + std::to_string(pipeline->source_count()) +
@@ -239,6 +240,7 @@ int RunPipeline(const RunOptions& options) {
           std::cerr << "pipe: " << done.message() << "\n";
           return 1;
         }
+        previous = std::move(pipeline);  // kept until the new version is running, to go back to
         pipeline = std::move(next);
         current = pipeline.get();
         reload = true;
@@ -246,10 +248,27 @@ int RunPipeline(const RunOptions& options) {
         break;
       }
       progress.Maybe(*pipeline);
+      if (previous && pipeline->became_ready()) previous.reset();  // the new version runs: no going back
     }
     if (reload) continue;
     Status done = running.get();
     current = nullptr;
+    if (!done.ok() && previous && !pipeline->became_ready()) {
+      // A reloaded version that validated but could not start (a sink path it may not write, a port taken):
+      // the previous version, which ran, runs again from the committed positions instead of ending the process.
+      LogWarn("reload_failed", "the new version of " + options.file + " could not start: " + done.message() +
+                                   "; going back to the previous version");
+      config::Diagnostics diags;
+      auto again = Pipeline::Build(previous->config(), runtime, diags);
+      if (!again.ok()) {
+        std::cerr << "pipe: the previous version cannot be rebuilt either: " << diags.Joined() << "\n";
+        return 1;
+      }
+      pipeline = std::move(*again);
+      current = pipeline.get();
+      previous.reset();
+      continue;
+    }
     if (!done.ok()) {
       progress.Maybe(*pipeline, true);
       std::cerr << "pipe: pipeline failed: " << done.message() << "\n";

@@ -96,7 +96,14 @@ Result<FileSink::OpenFile*> FileSink::OpenPartition(const std::string& partition
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     f->fd = ::open(f->path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   }
-  if (f->fd < 0) return RetryableError("cannot open " + f->path + ": " + std::strerror(errno));
+  if (f->fd < 0) {
+    // A full disk or too many open files may pass; a path that cannot exist or may not be written will not.
+    const int error = errno;
+    std::string message = "cannot open " + f->path + ": " + std::strerror(error);
+    if (error == ENOSPC || error == EDQUOT || error == EMFILE || error == ENFILE || error == EINTR || error == EAGAIN)
+      return RetryableError(message);
+    return FatalError(message);
+  }
   struct stat st{};
   ::fstat(f->fd, &st);
   f->synced = st.st_size;
