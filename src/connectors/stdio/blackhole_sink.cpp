@@ -28,9 +28,18 @@ Status BlackholeSink::Write(BatchPtr batch) {
   records_ += n;
   if (counter_) counter_->Add(n);
   batch.reset();  // acknowledged as soon as it arrives
-  if (print_interval_ms_ > 0 &&
-      std::chrono::steady_clock::now() - reported_at_ >= std::chrono::milliseconds(print_interval_ms_))
-    Report("so far");
+  // The first records are reported at once, later ones every print_interval (and by Flush, which the runtime
+  // calls every flush_interval, so that a count stops changing on screen only when records stop).
+  if (print_interval_ms_ > 0 && (reported_records_ == 0 || IntervalPassed())) Report("so far");
+  return {};
+}
+
+bool BlackholeSink::IntervalPassed() const {
+  return std::chrono::steady_clock::now() - reported_at_ >= std::chrono::milliseconds(print_interval_ms_);
+}
+
+Status BlackholeSink::Flush() {
+  if (print_interval_ms_ > 0 && records_ != reported_records_ && IntervalPassed()) Report("so far");
   return {};
 }
 

@@ -25,7 +25,7 @@ class BlackholeSink : public Sink {
       : print_interval_ms_(print_interval_ms), reject_when_(std::move(reject_when)) {}
   Status Open(SinkContext& ctx) override;
   Status Write(BatchPtr batch) override;
-  Status Flush() override { return {}; }
+  Status Flush() override;
   // Reads nothing (sources may skip decoding), unless it has records to reject.
   FieldDemand Demand() const override { return reject_when_ ? FieldDemand::All() : FieldDemand::None(); }
   void Close() override;
@@ -34,6 +34,7 @@ class BlackholeSink : public Sink {
 
  private:
   void Report(const char* when);
+  bool IntervalPassed() const;
 
   int64_t print_interval_ms_;
   std::optional<Condition> reject_when_;
