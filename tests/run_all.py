@@ -72,7 +72,9 @@ def run_e2e(build, totals, only=None):
     for name in sorted(os.listdir(folder)):
         if not (name.startswith("test_") and name.endswith(".py")):
             continue
-        if only and only not in name:
+        # A filter names files (`kafka`) or single tests, as file.test_name (`kafka.test_kafka_scale_out`).
+        only_file, _, only_test = (only or "").partition(".")
+        if only_file and only_file not in name:
             continue
         print(f"== {name}", flush=True)
         spec = importlib.util.spec_from_file_location(name[:-3], os.path.join(folder, name))
@@ -85,7 +87,7 @@ def run_e2e(build, totals, only=None):
             print(f"FAIL {name} (import)", flush=True)
             continue
         tests = [(n, f) for n, f in inspect.getmembers(module, inspect.isfunction)
-                 if n.startswith("test_") and f.__module__ == module.__name__]
+                 if n.startswith("test_") and f.__module__ == module.__name__ and only_test in n]
         tests.sort(key=lambda t: t[1].__code__.co_firstlineno)
         for test_name, fn in tests:
             label = f"{name[:-3]}.{test_name}"
@@ -152,7 +154,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("--only", choices=["unit", "e2e", "conformance", "connectors"])
-    ap.add_argument("--e2e-filter", help="only e2e files whose name contains this")
+    ap.add_argument("--e2e-filter", help="only e2e files whose name contains this; FILE.TEST also "
+                    "narrows to the tests whose name contains TEST")
     ap.add_argument("--connector", help="connector conformance: only the source and sink of this type")
     args = ap.parse_args()
     build = os.path.abspath(args.build)

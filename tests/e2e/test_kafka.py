@@ -301,7 +301,14 @@ sinks:
         feeder.join()
         assert not errors, errors
         # b takes a's partitions over after the session timeout, restores their state and finishes.
-        wait_until(lambda: last_per_key() == want, timeout=90, interval=2, what="every aggregate right")
+        try:
+            wait_until(lambda: last_per_key() == want, timeout=90, interval=2, what="every aggregate right")
+        except AssertionError:
+            got = last_per_key()
+            wrong = {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v}
+            raise AssertionError(f"{len(wrong)} of {len(want)} aggregates wrong after 90 s, (got, want): "
+                                 f"{dict(list(wrong.items())[:8])}\n--- survivor's log:\n{log('b')[-4000:]}"
+                                 f"\n--- killed process's log:\n{log('a')[-2000:]}")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
             metrics = r.read().decode()
     finally:
