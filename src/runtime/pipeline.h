@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -161,7 +162,10 @@ class Pipeline {
   std::atomic<bool> ready_{false};
   std::atomic<bool> became_ready_{false};
   std::atomic<int> sources_open_{0};
-  std::atomic<int> sinks_open_{0};
+  // Sources wait on this until every sink is open (or the pipeline stops): RunSink counts and notifies.
+  std::mutex sinks_open_mu_;
+  std::condition_variable_any sinks_opened_;
+  int sinks_open_ = 0;
 };
 
 }  // namespace pipeline

@@ -105,8 +105,10 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
   WireSourceContext(n);
   // Sinks open first, as they always did: an exactly-once Kafka sink must claim its source's offsets before the
   // source could commit any itself.
-  while (sinks_open_ < static_cast<int>(sinks_.size()) && !failed_ && !stop.stop_requested())
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  {
+    std::unique_lock lock(sinks_open_mu_);  // Fail() requests stop, which ends the wait too
+    sinks_opened_.wait(lock, stop, [&] { return sinks_open_ == static_cast<int>(sinks_.size()); });
+  }
   if (failed_ || stop.stop_requested()) {
     PublishEnd(*n.out);
     return;
@@ -252,7 +254,11 @@ void Pipeline::RunSink(SinkNode& n) {
     Fail(Error(opened.error().kind(), who + ": " + opened.message()));
     return;
   }
-  ++sinks_open_;
+  {
+    std::lock_guard lock(sinks_open_mu_);
+    ++sinks_open_;
+  }
+  sinks_opened_.notify_all();
   // Records the sink rejected follow its on_error; their batches' tokens drop only once the dead letters are
   // durable. Rejections that failed the pipeline stay here until the end: dropped before Fail() aborts the
   // trackers, their tokens would count as delivered.

@@ -135,6 +135,12 @@ Result<ReadStatus> KafkaSource::Read(Batch& out, std::stop_token stop) {
     LogInfo("kafka_brokers_back", "Kafka brokers answer again", {{"source", settings_.name}});
   }
   rebalanced_during_read_ = false;
+  reading_ = &out.records;
+  reading_from_ = out.records.size();
+  struct EndOfRead {  // on every return: a revoke outside Read (Close) has no batch to take records from
+    std::vector<Record>*& reading;
+    ~EndOfRead() { reading = nullptr; }
+  } end_of_read{reading_};
   size_t appended = 0;
   int timeout = kPollTimeoutMs;
   while (appended < settings_.batch_size && !stop.stop_requested()) {
@@ -155,6 +161,7 @@ Result<ReadStatus> KafkaSource::Read(Batch& out, std::stop_token stop) {
     // Partitions just changed hands: end this batch so its offsets are attributed to the new assignment.
     if (rebalanced_during_read_) break;
   }
+  appended = out.records.size() - reading_from_;  // a revoke may have taken records back
   raw_block_.reset();  // the records hold what they need of it
   if (!deferred_error_.ok()) return deferred_error_.error();
   for (const Position& p : open_progress_) progress_->Advance(partitions_by_lane_.at(p.lane), p.major);
@@ -407,6 +414,7 @@ void KafkaSource::HandleRevoke(rd_kafka_topic_partition_list_t* partitions) {
     return std::find(revoked_lanes.begin(), revoked_lanes.end(), p.lane) != revoked_lanes.end();
   });
   if (ctx_.forget_lanes) ctx_.forget_lanes(revoked_lanes);
+  DropUnpublishedRecordsOf(revoked_lanes);
   progress_->Revoke(revoked);
   for (const auto& tp : revoked) {
     assigned_.erase(tp);
@@ -418,6 +426,21 @@ void KafkaSource::HandleRevoke(rd_kafka_topic_partition_list_t* partitions) {
           {{"source", settings_.name}, {"group", settings_.group_id}});
   if (IsCooperative(rk)) rd_kafka_error_destroy(rd_kafka_incremental_unassign(rk, partitions));
   else rd_kafka_assign(rk, nullptr);
+}
+
+// The batch being read when partitions are revoked holds messages of them that were fetched before: they are not
+// this process's any more (the next owner reads them from the offsets just committed), so they must not go
+// downstream — a scaled-out `sql` stage would count them in a task it no longer owns, beside the new owner.
+void KafkaSource::DropUnpublishedRecordsOf(const std::vector<LaneId>& lanes) {
+  if (!reading_ || lanes.empty()) return;
+  auto revoked = [&](const Record& r) { return std::find(lanes.begin(), lanes.end(), r.position.lane) != lanes.end(); };
+  auto first = reading_->begin() + static_cast<std::ptrdiff_t>(reading_from_);
+  size_t dropped = static_cast<size_t>(std::count_if(first, reading_->end(), revoked));
+  if (dropped == 0) return;
+  reading_->erase(std::remove_if(first, reading_->end(), revoked), reading_->end());
+  LogInfo("kafka_revoked_records_dropped",
+          "left " + std::to_string(dropped) + " records of revoked partitions to their next owner",
+          {{"source", settings_.name}});
 }
 
 void KafkaSource::ApplyStartTimestamp(rd_kafka_topic_partition_list_t* partitions) {

@@ -79,6 +79,7 @@ class KafkaSource : public Source {
   // assignment: all — every partition of the listed topics, without joining the group.
   Status AssignAllPartitions();
   void HandleRevoke(rd_kafka_topic_partition_list_t* partitions);
+  void DropUnpublishedRecordsOf(const std::vector<LaneId>& lanes);
   void ApplyStartTimestamp(rd_kafka_topic_partition_list_t* partitions);
   CommitOffsets EndOffsets(const rd_kafka_topic_partition_list_t* partitions);
   // Handles a message that carries an error instead of data; returns a failure only for fatal errors.
@@ -113,6 +114,10 @@ class KafkaSource : public Source {
   std::set<TopicPartition> assigned_;
   CommitOffsets committed_;  // what this member last committed, per partition
   bool rebalanced_during_read_ = false;
+  // The records Read is appending to (from index reading_from_), so that a revoke inside the poll can take back
+  // the ones of partitions it gave up.
+  std::vector<Record>* reading_ = nullptr;
+  size_t reading_from_ = 0;
   bool keep_raw_values_ = false;  // a sink writes unchanged JSON values as they came (see RawValue)
   std::shared_ptr<RawPayloadBlock> raw_block_;  // the raw values of the batch being read
   bool closing_ = false;
