@@ -8,10 +8,7 @@ namespace {
 
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-Location At(const YAML::Node& n, const std::string& file) {
-  YAML::Mark m = n.Mark();
-  return {file, m.line + 1, m.column + 1};
-}
+Location At(const YAML::Node& n, const std::string& file) { return NodeLocation(n, file); }
 
 // A scalar reached twice through YAML aliases is the same node: substituting it again would expand a `${`
 // that a variable's value (or a `$${` escape) put there.

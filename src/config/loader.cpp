@@ -20,10 +20,7 @@ namespace pipeline::config {
 
 namespace {
 
-Location At(const YAML::Node& n, const std::string& file) {
-  YAML::Mark m = n.Mark();
-  return {file, m.line + 1, m.column + 1};
-}
+Location At(const YAML::Node& n, const std::string& file) { return NodeLocation(n, file); }
 
 std::string Quoted(const std::vector<std::string>& names) {
   std::string out;
@@ -383,6 +380,43 @@ class Loader {
   std::set<std::string> names_;
 };
 
+// yaml-cpp recurses once per level of a flow collection and reports thousands of levels as "bad file": deeper
+// than any pipeline needs is said plainly, at the bracket that goes one level too deep. Brackets inside quotes
+// and comments do not count.
+constexpr int kMaxFlowDepth = 256;
+
+std::optional<Location> TooDeeplyNested(const std::string& text, const std::string& file) {
+  int depth = 0, line = 1, column = 0;
+  char quote = 0;
+  bool comment = false;
+  for (char c : text) {
+    ++column;
+    if (c == '\n') {
+      ++line, column = 0, comment = false;
+      if (quote == 0) continue;
+    }
+    if (comment) continue;
+    if (quote) {
+      if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'') quote = c;
+    else if (c == '#') comment = true;
+    else if ((c == '[' || c == '{') && ++depth > kMaxFlowDepth) return Location{file, line, column};
+    else if ((c == ']' || c == '}') && depth > 0) --depth;
+  }
+  return std::nullopt;
+}
+
+// Every node of a --set value says where it came from (plugin/options.h NodeLocation).
+void TagAsOverride(YAML::Node node, const std::string& assignment) {
+  node.SetTag(kOverrideTagPrefix + assignment);
+  if (node.IsMap())
+    for (auto kv : node) TagAsOverride(kv.second, assignment);
+  else if (node.IsSequence())
+    for (auto item : node) TagAsOverride(item, assignment);
+}
+
 // --set a.b.c=value: walks the mappings (a key may itself contain dots, e.g. static.field) and sets the scalar.
 void ApplyOverride(YAML::Node root, const std::string& assignment, const std::string& file, Diagnostics& diags) {
   size_t eq = assignment.find('=');
@@ -400,6 +434,7 @@ void ApplyOverride(YAML::Node root, const std::string& assignment, const std::st
                            ": the value is not valid YAML: " + e.msg + " (quote it to set a string)");
     return;
   }
+  TagAsOverride(value, assignment);
   std::vector<std::string> parts;
   std::stringstream ss(path);
   for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
@@ -467,6 +502,10 @@ Result<PipelineConfig> LoadPipelineText(const std::string& raw_text, const std::
   };
   config.text = raw_text;
   YAML::Node root;
+  if (auto at = TooDeeplyNested(config.text, file_name)) {
+    diags.Add(*at, "nested more than " + std::to_string(kMaxFlowDepth) + " levels deep");
+    return ConfigError(diags.Joined());
+  }
   try {
     root = YAML::Load(config.text);
   } catch (const YAML::Exception& e) {

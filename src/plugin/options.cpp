@@ -10,7 +10,15 @@
 namespace pipeline {
 
 std::string Location::ToString() const {
+  if (line <= 0) return file;
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+Location NodeLocation(const YAML::Node& n, const std::string& file) {
+  const std::string& tag = n.Tag();
+  if (tag.starts_with(kOverrideTagPrefix)) return {"--set " + tag.substr(std::string_view(kOverrideTagPrefix).size())};
+  YAML::Mark m = n.Mark();
+  return {file, m.line + 1, m.column + 1};
 }
 
 bool IsHiddenValue(const YAML::Node& value, const OptionSpec* option) {
@@ -156,9 +164,7 @@ std::map<std::string, std::string> Options::GetMap(const std::string& name) cons
 }
 
 Location Options::LocationOf(const std::string& name) const {
-  YAML::Node n = Has(name) ? NodeFor(name) : node_;
-  YAML::Mark m = n.Mark();
-  return Location{file_, m.line + 1, m.column + 1};
+  return NodeLocation(Has(name) ? NodeFor(name) : node_, file_);
 }
 
 // A builder's message may quote the option's value (or, for a mapping such as Kafka's `properties`, one of its

@@ -20,8 +20,14 @@ struct Location {
   std::string file;
   int line = 0;    // 1-based, 0 = unknown
   int column = 0;  // 1-based
-  std::string ToString() const;  // "file:line:col"
+  std::string ToString() const;  // "file:line:col", or "file" alone when the line is unknown
 };
+
+// The tag of a value set on the command line (`--set path=value`), followed by the assignment: errors about it
+// point at the assignment, not at the pipeline file.
+inline constexpr const char* kOverrideTagPrefix = "!pipe-set ";
+// Where a node of a pipeline file is: file:line:col, or `--set path=value` for a value given on the command line.
+Location NodeLocation(const YAML::Node& n, const std::string& file);
 
 // The tag of a scalar whose value came from the environment (${VAR}, config/env_substitution.h): it may hold a
 // secret, so no message shows it.

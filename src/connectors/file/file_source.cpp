@@ -52,7 +52,7 @@ Status FileSource::Open(SourceContext& ctx) {
   if (auto saved = ctx.LoadCheckpoint()) {
     auto positions = DecodePositions(*saved);
     if (!positions) {
-      return FatalError("source " + ctx.name + ": the checkpoint " + ctx.CheckpointFile() +
+      return FatalError("the checkpoint " + ctx.CheckpointFile() +
                         " is not a file position (written by another source type?); move it away to start over");
     }
     committed_ = std::move(*positions);
@@ -67,7 +67,7 @@ Status FileSource::Open(SourceContext& ctx) {
                                            "Input lines a source could not decode (skipped or dead-lettered)");
   PIPE_RETURN_IF_ERROR(Scan(/*initial=*/true));
   if (settings_.mode == ReadMode::kRead && files_.empty())
-    return FatalError("source " + ctx.name + ": no file matches " + settings_.path);
+    return FatalError("no file matches " + settings_.path);
   last_rotation_check_ = Clock::now();
   return {};
 }
