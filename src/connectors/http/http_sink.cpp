@@ -100,14 +100,16 @@ Status HttpSink::Deliver(const HttpRequest& prepared, std::optional<std::string>
   }
 }
 
+// A stop (SIGTERM) does not end sending by itself: the runtime drains what is in flight through Write and Flush.
+// Only a wait gives up, as a backoff does.
 bool HttpSink::WaitForRateLimit() {
-  if (settings_.rate_limit <= 0) return !stop_.stop_requested();
+  if (settings_.rate_limit <= 0) return true;
   using namespace std::chrono;
   const auto now = steady_clock::now();
   const auto interval = duration_cast<steady_clock::duration>(duration<double>(1.0 / settings_.rate_limit));
   if (next_request_at_ > now && !SleepUnlessStopped(ceil<milliseconds>(next_request_at_ - now), stop_)) return false;
   next_request_at_ = std::max(now, next_request_at_) + interval;
-  return !stop_.stop_requested();
+  return true;
 }
 
 }  // namespace pipeline::http
