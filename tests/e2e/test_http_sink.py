@@ -3,9 +3,12 @@
 and a receiver down for 10 s losing nothing."""
 import json
 import signal
+import subprocess
 import time
+import urllib.error
+import urllib.request
 
-from harness import append_ids, read_lines, run_pipe, start_pipe, tmpdir, wait_until, write
+from harness import append_ids, free_port, read_lines, run_pipe, start_pipe, tmpdir, wait_until, write
 from webhook_receiver import WebhookReceiver
 
 SLACK_BODY = '{"text": "Unhappy platinum customer {full_name}: {message}"}'
@@ -23,6 +26,16 @@ sinks:
     url: {url}
     retry: {{initial_backoff: 50ms, max_backoff: 500ms}}
 {sink_extra}""")
+
+
+def _readyz(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+    except OSError as e:
+        return 0, str(e)
 
 
 def _write_json_lines(path, rows):
@@ -112,7 +125,8 @@ def test_a_receiver_down_for_10_seconds_loses_nothing():
         write(f"{d}/in.jsonl", "")
         _pipeline(d, receiver, "    format: ndjson\n    batch: {max_records: 20, max_age: 100ms}\n",
                   source_mode="follow")
-        proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state"])
+        port = free_port()
+        proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--http", f"127.0.0.1:{port}"])
 
         def delivered_ids():
             return [json.loads(line)["id"] for r in receiver.delivered() for line in r["body"].splitlines()]
@@ -121,12 +135,15 @@ def test_a_receiver_down_for_10_seconds_loses_nothing():
         receiver.stop()
         down_at = time.time()
         append_ids(f"{d}/in.jsonl", range(100, 300))
-        time.sleep(10)
+        wait_until(lambda: _readyz(port)[0] == 503, timeout=10, interval=0.2, what="/readyz 503 while it is down")
+        assert "sink hook: retrying" in _readyz(port)[1], _readyz(port)
+        time.sleep(max(0.0, 10 - (time.time() - down_at)))
         assert proc.poll() is None, "pipe ended while the receiver was down"
         assert len(set(delivered_ids())) == 100
         receiver.start()
         wait_until(lambda: len(set(delivered_ids())) == 300, timeout=30, what="every record after the receiver is back")
         assert time.time() - down_at >= 10
+        wait_until(lambda: _readyz(port)[0] == 200, timeout=10, interval=0.2, what="/readyz 200 once it is back")
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=30)
         assert proc.returncode == 0, err
@@ -137,4 +154,51 @@ def test_a_receiver_down_for_10_seconds_loses_nothing():
     finally:
         if proc and proc.poll() is None:
             proc.kill()
+        receiver.stop()
+
+
+def _self_signed_certificate(d, name="localhost"):
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={name}",
+                    "-addext", f"subjectAltName=DNS:{name}", "-keyout", f"{d}/key.pem", "-out", f"{d}/cert.pem"],
+                   check=True, capture_output=True)
+    return f"{d}/cert.pem", f"{d}/key.pem"
+
+
+def test_https_with_a_ca_file_and_a_certificate_that_is_not_trusted():
+    d = tmpdir()
+    cert, key = _self_signed_certificate(d)
+    receiver = WebhookReceiver(tls=(cert, key)).start()
+    try:
+        _write_json_lines(f"{d}/in.jsonl", [{"n": 1}, {"n": 2}])
+        write(f"{d}/p.yaml", f"""
+sources:
+  ratings: {{type: file, path: {d}/in.jsonl, mode: read, format: json}}
+sinks:
+  trusted:
+    type: http
+    inputs: [ratings]
+    url: {receiver.url("/trusted", host="localhost")}
+    tls: {{ca_file: {cert}}}
+  by_address:
+    type: http
+    inputs: [ratings]
+    url: {receiver.url("/by-address")}
+    tls: {{ca_file: {cert}, server_name: localhost}}
+""")
+        p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state"], timeout=60)
+        assert p.returncode == 0, p.stderr
+        for path in ("/trusted", "/by-address"):
+            assert [json.loads(r["body"])["n"] for r in receiver.delivered() if r["path"] == path] == [1, 2], path
+        # Without the CA the certificate is refused at once (not retried: a retry cannot fix it).
+        write(f"{d}/q.yaml", f"""
+sources:
+  ratings: {{type: file, path: {d}/in.jsonl, mode: read, format: json}}
+sinks:
+  untrusted: {{type: http, inputs: [ratings], url: "{receiver.url("/untrusted", host="localhost")}"}}
+""")
+        p = run_pipe(["run", f"{d}/q.yaml", "--state-dir", f"{d}/state-q"], timeout=60)
+        assert p.returncode == 1, p.stderr
+        assert "TLS failure" in p.stderr, p.stderr
+        assert not [r for r in receiver.requests if r["path"] == "/untrusted"]
+    finally:
         receiver.stop()

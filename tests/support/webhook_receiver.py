@@ -6,6 +6,7 @@ every request (method, path, headers, body) with the status it answered, and ans
     receiver.reject_containing("poison", status=400, body='{"error": "invalid_payload"}')
     receiver.reject_when("n == 250")    # a Python expression over the fields of a JSON body
     receiver.stop(); ...; receiver.start()                         # down, then up again on the same port
+    WebhookReceiver(tls=(cert_file, key_file))                     # https
 
 Everything else is answered 200 "ok". As a process: `python3 webhook_receiver.py [--port N] [--log FILE]
 [--reject-containing X] [--reject-when EXPR]` prints the port on its first line and serves until SIGTERM; a POST
@@ -17,6 +18,7 @@ import http.server
 import json
 import signal
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -32,9 +34,10 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class WebhookReceiver:
-    def __init__(self, port=0, log_path=None):
+    def __init__(self, port=0, log_path=None, tls=None):
         self.port = port
         self.log_path = log_path
+        self.tls = tls  # (certificate file, key file): serve https
         self.requests = []  # dicts: method, path, headers, body (text), status, time
         self._lock = threading.Lock()
         self._next = []  # [status, headers, body] per scripted request, in order
@@ -78,8 +81,8 @@ class WebhookReceiver:
         with self._lock:
             return [r["body"] for r in self.requests if status is None or r["status"] == status]
 
-    def url(self, path="/hook"):
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path="/hook", host="127.0.0.1"):
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}{path}"
 
     # --- up and down ---
     def start(self):
@@ -110,6 +113,10 @@ class WebhookReceiver:
             do_PUT = do_PATCH = do_POST
 
         self._server = _Server(("127.0.0.1", self.port), Handler)
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.tls)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
