@@ -31,7 +31,9 @@ Result<AuthSettings> ParseAuthOptions(const Options& options, const std::string&
   auth.password = object.GetString("password");
   auth.token = object.GetString("token");
   auth.api_key = object.GetString("api_key");
-  auto missing = [&](const char* field) { return options.ErrorAt(name, std::string("type ") + type + " needs " + field); };
+  auto missing = [&](const char* field) {
+    return options.ErrorAt(name, std::string("type ") + type + " needs " + field);
+  };
   if (type == "basic") {
     auth.type = AuthType::kBasic;
     if (auth.user.empty()) return missing("user");

@@ -58,7 +58,8 @@ TEST_SUITE("plugin.record_template") {
     auto t = RecordTemplate::Parse("[{full_name}|{address.city}|{{}}|{date}]");
     REQUIRE(t.ok());
     std::string out;
-    t->RenderInserting(Sample(), out, [](std::string_view inserted, std::string& o) { o += "<" + std::string(inserted) + ">"; });
+    t->RenderInserting(Sample(), out,
+                       [](std::string_view inserted, std::string& o) { o += "<" + std::string(inserted) + ">"; });
     CHECK(out == "[<Ann Lee>|<Oslo>|{}|<2024-03-05>]");
   }
 }

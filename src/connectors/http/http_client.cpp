@@ -171,7 +171,8 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
   std::string url = request.url;
   HeaderSlist headers;
   HeaderSlist connect_to;
-  if (!settings_.tls.server_name.empty()) ApplyServerName(curl, request.url, settings_.tls.server_name, url, connect_to);
+  if (!settings_.tls.server_name.empty())
+    ApplyServerName(curl, request.url, settings_.tls.server_name, url, connect_to);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: sinks run on threads of their own
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);

@@ -20,7 +20,7 @@ Status HttpSink::Open(SinkContext& ctx) {
     requests_ = ctx.metrics->GetCounter("pipe_http_sink_requests_total", {{"sink", name_}},
                                         "Requests an http sink sent, retries included");
     retries_ = ctx.metrics->GetCounter("pipe_http_sink_retries_total", {{"sink", name_}},
-                                       "Requests an http sink sent again after a 408, 429, 5xx or a connection failure");
+                                       "Requests an http sink sent again after a 408, 429, 5xx or failed connection");
   }
   return {};
 }
