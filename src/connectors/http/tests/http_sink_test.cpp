@@ -139,6 +139,18 @@ TEST_SUITE("connectors.http.sink") {
     CHECK(doubled->Render(r) == R"({"t": "5"})");
   }
 
+  TEST_CASE("retry.max_elapsed ends the retries with the last answer") {
+    ScriptedHttpServer server(std::vector<testing::ScriptedReply>(100, {Answer(503, "maintenance")}));
+    HttpSinkSettings settings = Settings("url: " + server.url());
+    settings.retry.max_elapsed = std::chrono::milliseconds(200);
+    OpenSink s(std::move(settings));
+    Status written = s.sink.Write(BatchOf({R"({"n": 1})"}));
+    REQUIRE_FALSE(written.ok());
+    CHECK(written.error().kind() == ErrorKind::kFatal);
+    CHECK(written.message().find("HTTP 503 from " + server.url() + ": maintenance (gave up after retrying") == 0);
+    CHECK(server.requests().size() >= 2);
+  }
+
   TEST_CASE("verdicts") {
     auto verdict = [](int status) {
       HttpResponse r;
