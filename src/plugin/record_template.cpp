@@ -150,53 +150,74 @@ Result<RecordTemplate> RecordTemplate::Parse(std::string_view text, bool allow_p
   return t;
 }
 
-void RecordTemplate::Render(const Record& r, std::string& out, char (*escape)(char)) const {
+RecordTemplate::EventTime RecordTemplate::EventTimeOf(const Record& r) const {
   using namespace std::chrono;
-  year_month_day ymd{};
-  int hour = 0, minute = 0;
+  EventTime t;
   if (time_bucket_ms_) {
-    sys_time<milliseconds> t{milliseconds{r.timestamp}};
-    auto day = floor<days>(t);
-    ymd = year_month_day{day};
-    hh_mm_ss<milliseconds> tod{t - day};
-    hour = static_cast<int>(tod.hours().count());
-    minute = static_cast<int>(tod.minutes().count());
+    sys_time<milliseconds> at{milliseconds{r.timestamp}};
+    auto day = floor<days>(at);
+    t.ymd = year_month_day{day};
+    hh_mm_ss<milliseconds> tod{at - day};
+    t.hour = static_cast<int>(tod.hours().count());
+    t.minute = static_cast<int>(tod.minutes().count());
   }
+  return t;
+}
+
+void RecordTemplate::Render(const Record& r, std::string& out, char (*escape)(char)) const {
+  const EventTime t = EventTimeOf(r);
+  for (const auto& p : pieces_) AppendPiece(p, r, t, out, escape);
+}
+
+void RecordTemplate::RenderInserting(const Record& r, std::string& out, Inserter insert) const {
+  const EventTime t = EventTimeOf(r);
+  std::string scratch;
+  for (const auto& p : pieces_) {
+    if (p.kind == Kind::kText || p.kind == Kind::kPart) {
+      out += p.text;
+      continue;
+    }
+    scratch.clear();
+    AppendPiece(p, r, t, scratch, nullptr);
+    insert(scratch, out);
+  }
+}
+
+void RecordTemplate::AppendPiece(const Piece& p, const Record& r, const EventTime& t, std::string& out,
+                                 char (*escape)(char)) const {
   char buf[24];
   auto two = [&](unsigned v) {
     std::snprintf(buf, sizeof buf, "%02u", v);
     out += buf;
   };
-  for (const auto& p : pieces_) {
-    switch (p.kind) {
-      case Kind::kText: out += p.text; break;
-      case Kind::kPart: out += p.text; break;
-      case Kind::kTopic: AppendEscaped(r.topic, out, escape); break;
-      case Kind::kTable: {
-        size_t dot = r.topic.rfind('.');
-        AppendEscaped(dot == std::string::npos ? r.topic : std::string_view(r.topic).substr(dot + 1), out, escape);
-        break;
-      }
-      case Kind::kKey: AppendValue(&r.key, out, escape); break;
-      case Kind::kPartition: out += std::to_string(r.partition); break;
-      case Kind::kPosition: AppendEscaped(r.position.ToString(), out, escape); break;
-      case Kind::kTimestamp: out += std::to_string(r.timestamp); break;
-      case Kind::kDate:
-        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-        out += buf;
-        break;
-      case Kind::kYear: out += std::to_string(static_cast<int>(ymd.year())); break;
-      case Kind::kMonth: two(static_cast<unsigned>(ymd.month())); break;
-      case Kind::kDay: two(static_cast<unsigned>(ymd.day())); break;
-      case Kind::kHour: two(static_cast<unsigned>(hour)); break;
-      case Kind::kMinute: two(static_cast<unsigned>(minute)); break;
-      case Kind::kField: {
-        const Value* v = &r.value;
-        for (const auto& name : p.path) v = v && v->is_struct() ? v->Field(name) : nullptr;
-        AppendValue(v, out, escape);
-        break;
-      }
+  switch (p.kind) {
+    case Kind::kText: out += p.text; break;
+    case Kind::kPart: out += p.text; break;
+    case Kind::kTopic: AppendEscaped(r.topic, out, escape); break;
+    case Kind::kTable: {
+      size_t dot = r.topic.rfind('.');
+      AppendEscaped(dot == std::string::npos ? r.topic : std::string_view(r.topic).substr(dot + 1), out, escape);
+      break;
+    }
+    case Kind::kKey: AppendValue(&r.key, out, escape); break;
+    case Kind::kPartition: out += std::to_string(r.partition); break;
+    case Kind::kPosition: AppendEscaped(r.position.ToString(), out, escape); break;
+    case Kind::kTimestamp: out += std::to_string(r.timestamp); break;
+    case Kind::kDate:
+      std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(t.ymd.year()),
+                    static_cast<unsigned>(t.ymd.month()), static_cast<unsigned>(t.ymd.day()));
+      out += buf;
+      break;
+    case Kind::kYear: out += std::to_string(static_cast<int>(t.ymd.year())); break;
+    case Kind::kMonth: two(static_cast<unsigned>(t.ymd.month())); break;
+    case Kind::kDay: two(static_cast<unsigned>(t.ymd.day())); break;
+    case Kind::kHour: two(static_cast<unsigned>(t.hour)); break;
+    case Kind::kMinute: two(static_cast<unsigned>(t.minute)); break;
+    case Kind::kField: {
+      const Value* v = &r.value;
+      for (const auto& name : p.path) v = v && v->is_struct() ? v->Field(name) : nullptr;
+      AppendValue(v, out, escape);
+      break;
     }
   }
 }

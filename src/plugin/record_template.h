@@ -9,6 +9,7 @@
 // when the pipeline is validated, naming the template.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ class RecordTemplate {
   // placeholder puts in (the file sink turns '/' into '_' so that a value cannot make folders).
   void Render(const Record& record, std::string& out, char (*escape)(char) = nullptr) const;
   std::string Render(const Record& record) const;
+  // Appends the text for `record`, each placeholder's text handed to `insert`, which appends it its own way (the
+  // http sink JSON-escapes what goes inside a JSON body); the literal text is copied as is.
+  using Inserter = void (*)(std::string_view inserted, std::string& out);
+  void RenderInserting(const Record& record, std::string& out, Inserter insert) const;
 
   const std::string& text() const { return text_; }
   bool has_part_number() const { return has_part_number_; }
@@ -45,6 +50,13 @@ class RecordTemplate {
     std::string text;                // kText: the text; kPart: "{n}"
     std::vector<std::string> path;   // kField: the field names, outermost first
   };
+  struct EventTime {
+    std::chrono::year_month_day ymd{};
+    int hour = 0;
+    int minute = 0;
+  };
+  EventTime EventTimeOf(const Record& record) const;
+  void AppendPiece(const Piece& p, const Record& r, const EventTime& t, std::string& out, char (*escape)(char)) const;
   static Result<Piece> ParsePlaceholder(std::string_view name, std::string_view whole, bool allow_part_number);
   void Note(Kind kind);
 

@@ -53,4 +53,13 @@ TEST_SUITE("plugin.record_template") {
     REQUIRE(!part.ok());
     CHECK(part.error().message().find("part number") != std::string::npos);
   }
+
+  TEST_CASE("an inserter rewrites what placeholders put in, not the literal text") {
+    auto t = RecordTemplate::Parse("[{full_name}|{address.city}|{{}}|{date}]");
+    REQUIRE(t.ok());
+    std::string out;
+    t->RenderInserting(Sample(), out,
+                       [](std::string_view inserted, std::string& o) { o += "<" + std::string(inserted) + ">"; });
+    CHECK(out == "[<Ann Lee>|<Oslo>|{}|<2024-03-05>]");
+  }
 }
