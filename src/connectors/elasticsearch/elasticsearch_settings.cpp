@@ -167,6 +167,7 @@ Result<ElasticsearchSettings> ParseElasticsearchSettings(const Options& options,
   if (s.external_versions && s.action != WriteAction::kIndex)
     return options.ErrorAt("version_type", "external versions need action: index (Elasticsearch refuses them on "
                                            "create and update)");
+  if (s.external_versions && s.id == IdSource::kKeyOrAuto) s.id = IdSource::kKey;  // a version needs a named id
   if (s.external_versions && s.id != IdSource::kKey && s.id != IdSource::kPosition)
     return options.ErrorAt("version_type", "external versions need id: key or id: position (a version orders the "
                                            "changes of one document)");

@@ -6,13 +6,10 @@
 
 #include "connectors/elasticsearch/bulk_response.h"
 #include "observability/metrics.h"
-#include "plugin/retry.h"
 
 namespace pipeline::elasticsearch {
 
 namespace {
-
-constexpr std::chrono::seconds kLongestRetryAfter{300};
 
 void Bump(Counter* counter, int64_t n = 1) {
   if (counter) counter->Add(n);
@@ -97,12 +94,7 @@ Status ElasticsearchSink::SendChunk(size_t count, std::deque<Pending>& retry_lat
   auto response = Call("POST", "/_bulk", std::move(body), "application/x-ndjson");
   if (!response.ok()) return response.error();
   if (response->status == 413) return TooLarge(count, body_bytes);
-  if (response->status != 200) {
-    Error failed = RequestFailed("POST /_bulk", *response);
-    if (auto wait = http::RetryAfter(*response); wait && failed.kind() == ErrorKind::kRetryable)
-      SleepUnlessStopped(std::min<std::chrono::milliseconds>(*wait, kLongestRetryAfter), ctx_->stop);
-    return failed;
-  }
+  if (response->status != 200) return RequestFailed("POST /_bulk", *response);
   auto results = ReadBulkResponse(response->body, count);
   if (!results.ok()) return Error(results.error().kind(), Who() + ": " + results.error().message());
   for (size_t i = 0; i < count; ++i) {

@@ -65,7 +65,8 @@ class ElasticsearchSink : public Sink {
                                   const std::string& content_type = "application/json");
   Status CheckServer();
   Status PutTemplateIfMissing();
-  Error RequestFailed(const std::string& what, const http::HttpResponse& response) const;
+  // The error for a refused request; before a retryable one, waits the server's Retry-After.
+  Error RequestFailed(const std::string& what, const http::HttpResponse& response);
   std::string Who() const { return "elasticsearch sink '" + settings_.name + "'"; }
 
   ElasticsearchSettings settings_;

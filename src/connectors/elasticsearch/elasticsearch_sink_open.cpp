@@ -1,12 +1,18 @@
 // ElasticsearchSink: opening (which server this is, the index template) and the one way requests are made.
 #include "connectors/elasticsearch/elasticsearch_sink.h"
+
+#include <algorithm>
+
 #include "formats/json.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
+#include "plugin/retry.h"
 
 namespace pipeline::elasticsearch {
 
 namespace {
+
+constexpr std::chrono::seconds kLongestRetryAfter{300};
 
 // The server's own words for a refused request: error.reason (or the start of the body).
 std::string ServerReason(const http::HttpResponse& response) {
@@ -127,7 +133,7 @@ Result<http::HttpResponse> ElasticsearchSink::Call(const std::string& method, co
   return response;
 }
 
-Error ElasticsearchSink::RequestFailed(const std::string& what, const http::HttpResponse& response) const {
+Error ElasticsearchSink::RequestFailed(const std::string& what, const http::HttpResponse& response) {
   const std::string status = std::to_string(response.status);
   const std::string reason = ServerReason(response);
   if (response.status == 401)
@@ -138,8 +144,12 @@ Error ElasticsearchSink::RequestFailed(const std::string& what, const http::Http
                       CredentialsToCheck(settings_.auth));
   std::string message = Who() + ": " + what + " answered " + status + ": " + reason;
   if (response.status == 429 || response.status == 502 || response.status == 503 || response.status == 504 ||
-      response.status == 408)
+      response.status == 408) {
+    // The server said how long to wait: wait that long before the retry policy's own backoff.
+    if (auto wait = http::RetryAfter(response))
+      SleepUnlessStopped(std::min<std::chrono::milliseconds>(*wait, kLongestRetryAfter), ctx_->stop);
     return RetryableError(message);
+  }
   return FatalError(message);
 }
 
