@@ -22,12 +22,13 @@ Status ElasticsearchSink::Write(BatchPtr batch) {
   if (batch != batch_of_failed_write_) Add(batch);
   batch_of_failed_write_.reset();
   if (!LimitReached()) return {};
-  Status sent = SendPending();
+  // Full requests now; a remainder smaller than a request waits for more records, max_age or the flush.
+  Status sent = SendPending(/*everything=*/AgeReached());
   if (!sent.ok()) batch_of_failed_write_ = batch;
   return sent;
 }
 
-Status ElasticsearchSink::Flush() { return pending_.empty() ? Status{} : SendPending(); }
+Status ElasticsearchSink::Flush() { return pending_.empty() ? Status{} : SendPending(/*everything=*/true); }
 
 void ElasticsearchSink::Close() {
   // Whatever was not sent stays held: its records are not acknowledged, and a restart sends them again.
@@ -50,11 +51,15 @@ void ElasticsearchSink::Add(const BatchPtr& batch) {
   }
 }
 
-bool ElasticsearchSink::LimitReached() const {
-  if (pending_.empty()) return false;
-  return pending_.size() >= settings_.batch.max_records || pending_bytes_ >= settings_.batch.max_bytes ||
-         std::chrono::steady_clock::now() - oldest_pending_ >= settings_.batch.max_age;
+bool ElasticsearchSink::FullRequestPending() const {
+  return pending_.size() >= settings_.batch.max_records || pending_bytes_ >= settings_.batch.max_bytes;
 }
+
+bool ElasticsearchSink::AgeReached() const {
+  return !pending_.empty() && std::chrono::steady_clock::now() - oldest_pending_ >= settings_.batch.max_age;
+}
+
+bool ElasticsearchSink::LimitReached() const { return FullRequestPending() || AgeReached(); }
 
 size_t ElasticsearchSink::NextChunkSize() const {
   size_t byte_limit = settings_.batch.max_bytes;
@@ -69,11 +74,12 @@ size_t ElasticsearchSink::NextChunkSize() const {
   return count;
 }
 
-Status ElasticsearchSink::SendPending() {
+Status ElasticsearchSink::SendPending(bool everything) {
   std::deque<Pending> retry_later;
   std::set<std::string> retried_ids;
   Status status;
-  while (!pending_.empty() && status.ok()) status = SendChunk(NextChunkSize(), retry_later, retried_ids);
+  while (!pending_.empty() && status.ok() && (everything || FullRequestPending()))
+    status = SendChunk(NextChunkSize(), retry_later, retried_ids);
   // What is sent again goes first, in its order, before anything not sent yet.
   pending_.insert(pending_.begin(), std::make_move_iterator(retry_later.begin()),
                   std::make_move_iterator(retry_later.end()));
@@ -97,6 +103,7 @@ Status ElasticsearchSink::SendChunk(size_t count, std::deque<Pending>& retry_lat
   if (response->status != 200) return RequestFailed("POST /_bulk", *response);
   auto results = ReadBulkResponse(response->body, count);
   if (!results.ok()) return Error(results.error().kind(), Who() + ": " + results.error().message());
+  for (size_t i = 0; i < count; ++i) pending_bytes_ -= pending_[i].item.lines.size();  // all leave pending_
   for (size_t i = 0; i < count; ++i) {
     Pending& p = pending_[i];
     const std::string document = p.item.index + '\n' + p.item.id;
@@ -128,6 +135,7 @@ Status ElasticsearchSink::TooLarge(size_t count, size_t body_bytes) {
                            DataError("elasticsearch refused the document (413 Request Entity Too Large): its " +
                                      std::to_string(body_bytes) + "-byte bulk item is more than the server accepts"));
   Bump(metrics_.rejected);
+  pending_bytes_ -= p.item.lines.size();
   pending_.pop_front();
   return {};
 }

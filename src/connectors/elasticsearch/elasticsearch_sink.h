@@ -52,9 +52,12 @@ class ElasticsearchSink : public Sink {
   };
 
   void Add(const BatchPtr& batch);
+  bool FullRequestPending() const;
+  bool AgeReached() const;
   bool LimitReached() const;
-  // Sends every pending item, in requests of at most batch.max_records / max_bytes.
-  Status SendPending();
+  // Sends the pending items in requests of at most batch.max_records / max_bytes: all of them, or (not
+  // `everything`) as long as a full request is pending.
+  Status SendPending(bool everything);
   size_t NextChunkSize() const;
   // One bulk request of the first `count` pending items; settled items leave `pending_`, retried ones go to
   // `retry_later`.
