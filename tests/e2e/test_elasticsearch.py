@@ -3,12 +3,13 @@ documents, ids and index names; tombstones delete and an update recreates; a hal
 good items once and dead-letters the rest; 429 items and requests (Retry-After) are retried; a connection cut
 mid-response loses and duplicates nothing; 413 splits; external versions keep the newer document; a refused
 credential fails clearly."""
+import base64
 import json
 import os
 import time
 
 from elasticsearch_standin import Standin
-from harness import read_lines, run_pipe, tmpdir, write
+from harness import free_port, read_lines, run_pipe, tmpdir, write
 
 KEYED = """
     transforms:
@@ -20,6 +21,7 @@ KEYED = """
 
 def _run(d, es, lines, extra="", source_format="json", keyed=True, name="p.yaml", check=True):
     write(f"{d}/in-{name}.json", "".join(json.dumps(x) + "\n" for x in lines))
+    urls = "" if "urls:" in extra else f"\n    urls: [{es.url}]"
     write(f"{d}/{name}", f"""
 sources:
   web:
@@ -29,8 +31,7 @@ sources:
 sinks:
   search:
     type: elasticsearch
-    inputs: [web]
-    urls: [{es.url}]
+    inputs: [web]{urls}
     retry: {{initial_backoff: 20ms, max_backoff: 200ms}}{KEYED if keyed else ""}
 {extra}
 """)
@@ -140,3 +141,17 @@ def test_refused_credentials_fail_clearly_without_showing_the_secret():
         assert es.docs("web") == {}
         _run(d, es, _clicks(1), "    auth: {type: basic, user: elastic, password: right-one}", name="ok.yaml")
         assert list(es.docs("web")) == ["u0"]
+
+
+def test_gzip_api_key_and_a_dead_node_skipped():
+    d = tmpdir()
+    dead = f"http://127.0.0.1:{free_port()}"
+    with Standin("es7", api_key="pipe-id:pipe-key") as es:
+        encoded = base64.b64encode(b"pipe-id:pipe-key").decode()
+        p = _run(d, es, _clicks(30), f"    urls: [{dead}, {es.url}]\n    compression: gzip\n"
+                 f"    auth: {{type: api_key, api_key: {encoded}}}\n    batch: {{max_records: 10}}", name="x.yaml")
+        assert sorted(es.docs("web"), key=lambda k: int(k[1:])) == [f"u{i}" for i in range(30)]
+        assert es.stats()["bulk_requests"] == 3, es.stats()
+        # The dead node was tried once (GET / at open, retried on the next node) and then skipped.
+        assert p.stderr.count(dead) == 1, p.stderr
+        assert es.stats()["bytes_received"] < 30 * 60, "the bodies were compressed"

@@ -57,3 +57,27 @@ TEST_SUITE("connectors.elasticsearch") {
     CHECK_FALSE(ReadServerFlavor("<html>", nullptr).ok());
   }
 }
+
+TEST_SUITE("connectors.elasticsearch") {
+  TEST_CASE("the response reader survives mangled answers: an error or items, never a crash") {
+    const std::string good = R"({"took":3,"errors":true,"items":[{"index":{"_index":"r","_id":"1","status":201,)"
+                             R"("result":"created"}},{"delete":{"_id":"2","status":400,"error":{"type":"t",)"
+                             R"("reason":"r","caused_by":{"reason":"c"}}}}]})";
+    uint64_t state = 42;
+    auto next = [&] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL; };
+    for (int round = 0; round < 5000; ++round) {
+      std::string mangled = good;
+      for (int edits = 1 + static_cast<int>(next() % 4); edits > 0; --edits) {
+        size_t at = next() % mangled.size();
+        switch (next() % 3) {
+          case 0: mangled[at] = static_cast<char>(next() % 256); break;
+          case 1: mangled.erase(at, 1 + next() % 8); break;
+          default: mangled.insert(at, std::string(1, "{}[]\",:0n"[next() % 9])); break;
+        }
+        if (mangled.empty()) mangled = "{";
+      }
+      auto items = ReadBulkResponse(mangled, 2);
+      if (items.ok()) CHECK(items->size() == 2);
+    }
+  }
+}
