@@ -6,6 +6,7 @@ credential fails clearly."""
 import base64
 import json
 import os
+import threading
 import time
 
 from elasticsearch_standin import Standin
@@ -155,3 +156,19 @@ def test_gzip_api_key_and_a_dead_node_skipped():
         # The dead node was tried once (GET / at open, retried on the next node) and then skipped.
         assert p.stderr.count(dead) == 1, p.stderr
         assert es.stats()["bytes_received"] < 30 * 60, "the bodies were compressed"
+
+
+def test_slow_answers_past_request_timeout_are_retried_with_the_same_ids():
+    d = tmpdir()
+    with Standin("es8") as es:
+        es.faults(delay_ms=1500)  # every answer comes after the sink stopped waiting; the requests still apply
+        done = threading.Timer(3.0, lambda: es.faults(delay_ms=0))
+        done.start()
+        started = time.monotonic()
+        try:
+            _run(d, es, _clicks(20), "    request_timeout: 500ms", keyed=False)
+        finally:
+            done.cancel()
+        assert time.monotonic() - started >= 3.0
+        docs = es.docs("web")
+        assert sorted(x["id"] for x in docs.values()) == sorted(f"u{i}" for i in range(20)), len(docs)
