@@ -46,7 +46,10 @@ def _clicks(n, **extra):
 def test_documents_ids_and_index_names_are_exact_and_tombstones_delete():
     d = tmpdir()
     with Standin("es8") as es:
-        _run(d, es, _clicks(3), '    index: "{kind}-events"')
+        # Two records a request: the third waits for the flush, quietly (no retry, no warning).
+        p = _run(d, es, _clicks(3), '    index: "{kind}-events"\n    batch: {max_records: 2}')
+        assert " warn " not in p.stderr, p.stderr
+        assert es.stats()["bulk_requests"] == 2
         assert es.docs("click-events") == {f"u{i}": {"id": f"u{i}", "page": f"/p{i}", "kind": "click"}
                                            for i in range(3)}
         assert list(es.dump()) == ["click-events"]

@@ -81,13 +81,14 @@ Status ElasticsearchSink::SendPending(bool everything) {
   while (!pending_.empty() && status.ok() && (everything || FullRequestPending()))
     status = SendChunk(NextChunkSize(), retry_later, retried_ids);
   // What is sent again goes first, in its order, before anything not sent yet.
+  const size_t to_retry = retry_later.size();
   pending_.insert(pending_.begin(), std::make_move_iterator(retry_later.begin()),
                   std::make_move_iterator(retry_later.end()));
   pending_bytes_ = 0;
   for (const Pending& p : pending_) pending_bytes_ += p.item.lines.size();
   if (!status.ok()) return status;
-  if (!pending_.empty())
-    return RetryableError(Who() + ": " + std::to_string(pending_.size()) +
+  if (to_retry > 0)
+    return RetryableError(Who() + ": " + std::to_string(to_retry) +
                           " documents were answered 429 or 5xx; they are sent again");
   return {};
 }
