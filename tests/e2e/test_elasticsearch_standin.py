@@ -89,7 +89,8 @@ def test_standin_opensearch_variant_and_bulk_edge_cases_by_their_documented_shap
         status, headers, banner = _request(es.url + "/")
         assert status == 200 and banner["version"]["distribution"] == "opensearch", banner
         assert "X-Elastic-Product" not in headers
-        ndjson = b'{"index":{"_id":"a"}}\n{"v":1}\n{"index":{"_id":"b","version":5,"version_type":"external"}}\n{"v":2}\n'
+        ndjson = (b'{"index":{"_id":"a"}}\n{"v":1}\n'
+                  b'{"index":{"_id":"b","version":5,"version_type":"external"}}\n{"v":2}\n')
         status, _, answer = _request(es.url + "/logs/_bulk", "POST", gzip.compress(ndjson),
                                      {"Content-Type": "application/x-ndjson", "Content-Encoding": "gzip"})
         assert status == 200 and answer["errors"] is False, answer
@@ -98,7 +99,8 @@ def test_standin_opensearch_variant_and_bulk_edge_cases_by_their_documented_shap
         stale = b'{"index":{"_index":"logs","_id":"b","version":4,"version_type":"external"}}\n{"v":0}\n'
         status, _, answer = _request(es.url + "/_bulk", "POST", stale, {"Content-Type": "application/x-ndjson"})
         item = answer["items"][0]["index"]
-        assert answer["errors"] and item["status"] == 409 and item["error"]["type"] == "version_conflict_engine_exception"
+        assert answer["errors"] and item["status"] == 409
+        assert item["error"]["type"] == "version_conflict_engine_exception"
         status, _, answer = _request(es.url + "/_bulk", "POST", stale.rstrip(b"\n"))
         assert status == 400 and "terminated by a newline" in answer["error"]["reason"], answer
         typed = b'{"index":{"_index":"logs","_type":"_doc","_id":"c"}}\n{"v":3}\n'

@@ -72,7 +72,8 @@ class Store:
             source = None
             if action != "delete":
                 if i + 1 >= len(lines):
-                    raise BulkError(400, "action_request_validation_exception", "Validation Failed: 1: no requests added;")
+                    raise BulkError(400, "action_request_validation_exception",
+                                    "Validation Failed: 1: no requests added;")
                 source = parse_json(lines[i + 1], i + 2)
                 i += 1
             index = params.get("_index", default_index)
@@ -82,7 +83,8 @@ class Store:
             i += 1
         started = time.monotonic()
         with self.lock:
-            items = [{action: self.apply(action, index, params, source)} for action, index, params, source in operations]
+            items = [{action: self.apply(action, index, params, source)}
+                     for action, index, params, source in operations]
             self.stats["bulk_requests"] += 1
             self.stats["bulk_items"] += len(items)
         took = int((time.monotonic() - started) * 1000)

@@ -161,7 +161,9 @@ Result<ElasticsearchSettings> ParseElasticsearchSettings(const Options& options,
   if (!id.ok()) return id.error();
   s.id = *id;
   const std::string action = options.GetString("action");
-  s.action = action == "create" ? WriteAction::kCreate : action == "update" ? WriteAction::kUpdate : WriteAction::kIndex;
+  s.action = action == "create"   ? WriteAction::kCreate
+             : action == "update" ? WriteAction::kUpdate
+                                  : WriteAction::kIndex;
   s.delete_on_tombstone = options.GetBool("delete_on_tombstone");
   s.external_versions = options.GetString("version_type") == "external";
   if (s.external_versions && s.action != WriteAction::kIndex)

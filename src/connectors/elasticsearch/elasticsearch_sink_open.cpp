@@ -140,8 +140,8 @@ Error ElasticsearchSink::RequestFailed(const std::string& what, const http::Http
     return FatalError(Who() + ": " + what + " was refused (401 Unauthorized: " + reason + "): credentials: " +
                       CredentialsToCheck(settings_.auth));
   if (response.status == 403)
-    return FatalError(Who() + ": " + what + " was forbidden (403: " + reason + "): the credentials need the index's write privileges: " +
-                      CredentialsToCheck(settings_.auth));
+    return FatalError(Who() + ": " + what + " was forbidden (403: " + reason +
+                      "): the credentials need the index's write privileges: " + CredentialsToCheck(settings_.auth));
   std::string message = Who() + ": " + what + " answered " + status + ": " + reason;
   if (response.status == 429 || response.status == 502 || response.status == 503 || response.status == 504 ||
       response.status == 408) {
