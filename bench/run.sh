@@ -43,6 +43,7 @@ run sql-filter-duckdb "$BENCH/sql_filter_duckdb.py"
 run sql-tumbling-duckdb "$BENCH/sql_tumbling_duckdb.py"
 run nexmark "$BENCH/nexmark/run_nexmark.py"
 run nexmark-check "$BENCH/nexmark/check_duckdb.py"
+run elasticsearch "$BENCH/elasticsearch/run_elasticsearch.py"
 
 # The Kafka benchmarks belong to the Kafka connector (bench/kafka/); they print their own lines.
 if [ -f "$BENCH/kafka/run.sh" ] && want kafka; then

@@ -11,5 +11,6 @@ void RegisterGeneratorSource(Registry& registry);  // connectors/generator
 void RegisterKafkaConnectors(Registry& registry);  // connectors/kafka: source, sink, kafka:// dead letters
 void RegisterPostgresCdcSource(Registry& registry);  // connectors/postgres_cdc
 void RegisterHttpSink(Registry& registry);         // connectors/http: the http sink
+void RegisterElasticsearchSink(Registry& registry);  // connectors/elasticsearch
 
 }  // namespace pipeline
