@@ -12,8 +12,9 @@ binary=$(realpath "$1")
 out=$(realpath "$2")
 [ "$(id -u)" = 0 ] || { echo "build-offline-image.sh: run as root (buildah mount)" >&2; exit 1; }
 
-# Storage and isolation that work in a sandbox without overlayfs or user namespaces, set here rather than in
-# the machine's containers.conf (buildah 1.28 ignores STORAGE_DRIVER): the image test uses the same settings.
+# vfs storage and chroot isolation need neither overlay mounts nor user namespaces, which sandboxes may refuse;
+# set here rather than in the machine's containers.conf (buildah 1.28 ignores STORAGE_DRIVER). The image test
+# uses the same settings.
 export BUILDAH_ISOLATION=chroot
 buildah() { command buildah --storage-driver vfs "$@"; }
 
