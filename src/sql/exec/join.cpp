@@ -199,9 +199,15 @@ void JoinOperator::Join(int side, Change change) {
     ForeignKey(side, change);
     return;
   }
-  Value key = (side == 0 ? spec_.left_key : spec_.right_key)->Eval(change.row, ctx->eval);
-  ctx->FlushEvalErrors();
   bool left_table = spec_.left_is_table, right_table = spec_.right_is_table;
+  // A table side joins on its primary key (or a column equal to it: a key alias after an earlier join), which is
+  // slot 0. A delete holds only its key there, the aliases are NULL: an earlier join's delete (EmitDelete) has them
+  // NULL, so the key is read from slot 0 rather than through the join expression.
+  bool table_side = side == 0 ? left_table : right_table;
+  Value key = change.tombstone && table_side && !change.row.values.empty()
+                  ? change.row.values[0]
+                  : (side == 0 ? spec_.left_key : spec_.right_key)->Eval(change.row, ctx->eval);
+  ctx->FlushEvalErrors();
   if (key.is_null()) {
     // Rows without a join key never match; outer stream rows still pass through.
     if (!change.tombstone && !left_table && !right_table && IsOuter(side) && !spec_.grace_ms) {
