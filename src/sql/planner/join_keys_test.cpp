@@ -1,5 +1,5 @@
 // Which column is the key after a join, as ksqlDB names it: a FULL OUTER join's key is the synthetic ROWKEY (either
-// side's column may be NULL).
+// side's column may be NULL), and PARTITION BY after a join keeps both sides' columns of one name.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -41,4 +41,14 @@ TEST_CASE("a FULL OUTER join is keyed by ROWKEY and keeps both join columns as v
   CHECK(Show(out) ==
         "x {\"L_K\":null,\"R_K\":\"x\",\"A\":null,\"C\":\"c1\"}\n"
         "x {\"L_K\":\"x\",\"R_K\":\"x\",\"A\":\"a1\",\"C\":\"c1\"}\n");
+}
+
+TEST_CASE("PARTITION BY after a join on values keeps each side's key column") {
+  Engine e;
+  REQUIRE(e.Execute(std::string(kStreams) + "CREATE STREAM o AS SELECT l.b, l.k, r.k FROM l JOIN r WITHIN 10 SECONDS "
+                                            "ON l.b = r.d PARTITION BY l.b;").ok());
+  std::vector<Emitted> out;
+  REQUIRE(e.Push("l", Rec(Value("a"), MakeStruct({{"A", Value("a")}, {"B", Value("join")}}), 0), out).ok());
+  REQUIRE(e.Push("r", Rec(Value("c"), MakeStruct({{"C", Value("c")}, {"D", Value("join")}}), 0), out).ok());
+  CHECK(Show(out) == "join {\"L_K\":\"a\",\"R_K\":\"c\"}\n");
 }
