@@ -30,6 +30,9 @@ class Processor {
   virtual Status Tick(int64_t now_ms, const EmitFn& emit) { (void)now_ms; (void)emit; return {}; }
   // All inputs ended (finite pipelines): emit what is pending.
   virtual Status Finish(const EmitFn& emit) { (void)emit; return {}; }
+  // Before Finish, when the inputs ended because every source was exhausted (not because the pipeline stops):
+  // no more input will ever come, so what waits for it (SQL windows before EMIT FINAL) may be closed now.
+  virtual Status EndOfInput(const EmitFn& emit) { (void)emit; return {}; }
   // Which outputs no stage or sink reads (by output_index), once the pipeline is connected: what is emitted to
   // them is dropped, so a processor may skip producing it.
   virtual void SetUnreadOutputs(const std::vector<bool>& unread) { (void)unread; }

@@ -234,7 +234,9 @@ void Pipeline::RunStage(StageNode& n) {
       [&](Envelope& e) { return n.processor->Process(e.input, std::move(e.batch), emit); },
       [&] { return n.processor->Tick(NowMs(), emit); });
   if (drained) {
-    Status s = n.processor->Finish(emit);
+    // Ends seen without a stop request come from exhausted sources: the input is complete.
+    Status s = stop_.stop_requested() ? Status{} : n.processor->EndOfInput(emit);
+    if (s.ok()) s = n.processor->Finish(emit);
     if (!s.ok()) Fail(Error(s.error().kind(), who + ": " + s.message()));
   }
   for (Stream* out : n.outs) PublishEnd(*out);

@@ -434,6 +434,21 @@ Status Engine::Advance(int64_t now_ms, std::vector<Emitted>& out) {
   return {};
 }
 
+Status Engine::EndOfInput(std::vector<Emitted>& out) {
+  impl_->Bind(out);
+  const size_t first = out.size();
+  // Query by query in plan order, each one's results fed on at once: a query reading another's EMIT FINAL results
+  // gets them before its own windows close.
+  for (auto& q : impl_->queries) {
+    const size_t from = out.size();
+    for (auto& [topic, reader] : q->readers)
+      if (reader->next) reader->next->EndOfInput();
+    impl_->FeedChained(from, out);
+  }
+  impl_->EncodeWritten(out, first);
+  return {};
+}
+
 bool Engine::HasState() const {
   for (const auto& q : impl_->queries) {
     for (const auto& [topic, reader] : q->readers)

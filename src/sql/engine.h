@@ -75,6 +75,11 @@ class Engine {
 
   // Stream time advanced to `now_ms` without a record (EMIT FINAL / window close on idle).
   Status Advance(int64_t now_ms, std::vector<Emitted>& out);
+  // Every input ended for good (`pipe run` of finite inputs, a test's flush_at_end): every open window closes and
+  // EMIT FINAL results come out, as at the end of bounded input in Flink, instead of waiting for stream time that
+  // will never come (ksqlDB's rule, which Push keeps). Outer stream-stream join rows waiting for their window
+  // come out alone.
+  Status EndOfInput(std::vector<Emitted>& out);
 
   // State snapshots: everything the queries keep between records (table rows, aggregates, join buffers, stream
   // time) as one Value. RestoreState takes what SaveState gave into an engine that executed the same statements

@@ -34,7 +34,8 @@ void NameOutputsAsTheTestDoes(const PipeTestCase& test, ScenarioRun& run) {
 }
 
 CaseVerdict JudgeTest(const PipeTestFile& file, const PipeTestCase& test) {
-  Scenario scenario{file.properties, file.stages, test.expected_error ? std::vector<InputRecord>{} : test.inputs};
+  Scenario scenario{file.properties, file.stages, test.expected_error ? std::vector<InputRecord>{} : test.inputs,
+                    file.flush_at_end};
   ScenarioRun run = RunScenario(scenario);
   CaseVerdict verdict;
   if (test.expected_error) {

@@ -221,7 +221,8 @@ Result<PipeTestFile> LoadPipeTestFile(const std::string& path) {
   }
   try {
     PIPE_RETURN_IF_ERROR(ctx.CheckKeys(
-        root, {"pipeline", "statements", "properties", "tests", "name", "inputs", "outputs", "error"}, "a test file"));
+        root, {"pipeline", "statements", "properties", "flush_at_end", "tests", "name", "inputs", "outputs", "error"},
+        "a test file"));
     PipeTestFile file;
     file.path = path;
     if (root["pipeline"] && root["statements"])
@@ -249,6 +250,7 @@ Result<PipeTestFile> LoadPipeTestFile(const std::string& path) {
         }
       }
     }
+    if (YAML::Node flush = root["flush_at_end"]) file.flush_at_end = flush.as<bool>();
     if (YAML::Node tests = root["tests"]) {
       if (root["inputs"] || root["outputs"] || root["error"])
         return ctx.At(root, "give either `tests:` or one test's `inputs:`/`outputs:` at the top, not both");

@@ -27,6 +27,7 @@ struct PipeTestFile {
   std::vector<SqlStage> stages;
   std::map<std::string, std::string> properties;
   ComparisonOptions comparison;
+  bool flush_at_end = false;  // windows close when the inputs end, as in `pipe run` (Scenario::flush_at_end)
   std::vector<PipeTestCase> tests;
 };
 

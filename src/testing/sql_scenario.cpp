@@ -53,13 +53,8 @@ ScenarioRun RunScenario(const Scenario& scenario) {
   const bool single_stage = stages.size() == 1;
   // Inputs without an offset get the next of their topic partition, as a Kafka topic would give them (ROWOFFSET).
   std::map<std::pair<std::string, int32_t>, int64_t> next_offset;
-  for (const InputRecord& input : scenario.inputs) {
-    // (record, topic, index of the stage that emitted it or -1 for an input)
-    std::deque<std::pair<sql::Emitted, int>> pending;
-    pending.push_back({sql::Emitted{input.topic, input.record}, -1});
-    int64_t& offset = next_offset[{input.topic, std::max(input.record.partition, 0)}];
-    if (pending.front().first.record.offset < 0) pending.front().first.record.offset = offset;
-    offset = pending.front().first.record.offset + 1;
+  // Takes each record to every stage that reads it, and what that emits on, until nothing is left.
+  auto run_through = [&](std::deque<std::pair<sql::Emitted, int>> pending) {
     while (!pending.empty()) {
       auto [item, from] = std::move(pending.front());
       pending.pop_front();
@@ -75,7 +70,26 @@ ScenarioRun RunScenario(const Scenario& scenario) {
         for (auto& e : out) pending.push_back({std::move(e), int(i)});
       }
     }
+  };
+  for (const InputRecord& input : scenario.inputs) {
+    // (record, topic, index of the stage that emitted it or -1 for an input)
+    std::deque<std::pair<sql::Emitted, int>> pending;
+    pending.push_back({sql::Emitted{input.topic, input.record}, -1});
+    int64_t& offset = next_offset[{input.topic, std::max(input.record.partition, 0)}];
+    if (pending.front().first.record.offset < 0) pending.front().first.record.offset = offset;
+    offset = pending.front().first.record.offset + 1;
+    run_through(std::move(pending));
   }
+  // Stage by stage in order, so that what one stage's closing windows emit reaches the later ones first.
+  if (scenario.flush_at_end)
+    for (size_t i = 0; i < stages.size(); ++i) {
+      std::vector<sql::Emitted> out;
+      Status s = stages[i].engine->EndOfInput(out);
+      if (!s.ok()) run.errors.push_back("end of input: " + s.message());
+      std::deque<std::pair<sql::Emitted, int>> pending;
+      for (auto& e : out) pending.push_back({std::move(e), int(i)});
+      run_through(std::move(pending));
+    }
   for (const RunningStage& stage : stages)
     for (const std::string& e : stage.engine->processing_errors()) run.errors.push_back(e);
   return run;

@@ -22,6 +22,9 @@ struct Scenario {
   std::map<std::string, std::string> properties;  // sql::EngineOptions::properties for every stage
   std::vector<SqlStage> stages;
   std::vector<InputRecord> inputs;
+  // After the inputs, every stage closes its open windows (sql::Engine::EndOfInput), as `pipe run` does at the end
+  // of finite input; without it stream time alone closes windows, as in ksqlDB.
+  bool flush_at_end = false;
 };
 
 struct ScenarioRun {

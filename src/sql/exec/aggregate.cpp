@@ -320,6 +320,30 @@ void AggregateOperator::Advance(int64_t stream_time) {
     RetireSessions();
 }
 
+// The end of bounded input, as Flink treats it (a final watermark): every open window closes now and EMIT FINAL
+// gives its result, in window order. Stream time moves to the last closed window's end plus grace, so the windows
+// stay closed: a record for one of them in a later run (the file grew) is late, as an emitted final result is final.
+void AggregateOperator::EndOfInput() {
+  if (window_.type != WindowType::kNone && !by_end_.empty()) {
+    int64_t last_end = by_end_.rbegin()->first;
+    if (last_end > INT64_MAX - window_.grace_ms) stream_time_ = INT64_MAX;
+    else stream_time_ = std::max(stream_time_, last_end + window_.grace_ms);
+    std::vector<std::string> open;
+    open.reserve(by_end_.size());
+    for (auto& [end, id] : by_end_) open.push_back(std::move(id));
+    by_end_.clear();
+    if (emit_final_) EmitFinal(open);
+    if (window_.type != WindowType::kSession) {
+      for (const auto& id : open) groups_.erase(id);
+    } else {
+      groups_.clear();  // no late record can merge a session any more
+      sessions_.clear();
+      session_ends_.clear();
+    }
+  }
+  if (next) next->EndOfInput();
+}
+
 // Groups keep their accumulators' own saved form; the window-end index and the sessions are saved in their order,
 // so a restored operator closes and merges windows exactly as the one that was saved.
 Value AggregateOperator::SaveState() const {

@@ -5,7 +5,7 @@
 // HOPPING window's state is dropped once it closes: later records for it are dropped as late, and no query reads
 // the state back (so RETENTION changes nothing here). A session is kept while a late record may still merge it, and
 // dropped once its end falls behind stream time by the retention (RETENTION, else gap + grace, as Kafka Streams'
-// session store keeps them).
+// session store keeps them). At the end of finite input (EndOfInput) every open window closes at once.
 #pragma once
 
 #include <functional>
@@ -40,6 +40,7 @@ class AggregateOperator final : public Operator {
   AggregateOperator(std::vector<BoundExprPtr> group_by, std::vector<AggregateCall> calls, WindowConfig window, bool emit_final);
   void Push(Change change) override;
   void Advance(int64_t stream_time) override;
+  void EndOfInput() override;
   // Scale-out (Engine::SetRepartition), as ksqlDB's GROUP BY repartition topic: the changes this operator gets are
   // handed to `fn` with their encoded group key instead of being aggregated here, and come back, in the process
   // that owns the key's partition, through Aggregate. A table change that moves a row to another group is split

@@ -51,11 +51,11 @@ void JoinOperator::EmitDelete(const Value& key, int64_t ts) {
   next->Push(std::move(out));
 }
 
-void JoinOperator::FlushClosedOuter() {
+void JoinOperator::FlushClosedOuter(int64_t until) {
   if (!spec_.grace_ms) return;
   for (int side = 0; side < 2; ++side) {
     if (!IsOuter(side)) continue;
-    buffers_[side].TakeClosedOuter(stream_time_, [&](const JoinWindowBuffer::Buffered& b) {
+    buffers_[side].TakeClosedOuter(until, [&](const JoinWindowBuffer::Buffered& b) {
       Value key = (side == 0 ? spec_.left_key : spec_.right_key)->Eval(b.row, ctx->eval);
       EmitJoined(key, side == 0 ? &b.row : nullptr, side == 1 ? &b.row : nullptr, b.row.rowtime);
     });
@@ -67,7 +67,7 @@ void JoinOperator::StreamStream(int side, Change& c, const Value& key) {
   int64_t ts = row.rowtime;
   bool first_advance = ts > stream_time_;
   if (first_advance) stream_time_ = ts;
-  FlushClosedOuter();
+  FlushClosedOuter(stream_time_);
   // After the flush: a row waiting as an outer row has waited less than its retention.
   buffers_[0].Expire(stream_time_);
   buffers_[1].Expire(stream_time_);
@@ -199,9 +199,15 @@ void JoinOperator::Join(int side, Change change) {
     ForeignKey(side, change);
     return;
   }
-  Value key = (side == 0 ? spec_.left_key : spec_.right_key)->Eval(change.row, ctx->eval);
-  ctx->FlushEvalErrors();
   bool left_table = spec_.left_is_table, right_table = spec_.right_is_table;
+  // A table side joins on its primary key (or a column equal to it: a key alias after an earlier join), which is
+  // slot 0. A delete holds only its key there, the aliases are NULL: an earlier join's delete (EmitDelete) has them
+  // NULL, so the key is read from slot 0 rather than through the join expression.
+  bool table_side = side == 0 ? left_table : right_table;
+  Value key = change.tombstone && table_side && !change.row.values.empty()
+                  ? change.row.values[0]
+                  : (side == 0 ? spec_.left_key : spec_.right_key)->Eval(change.row, ctx->eval);
+  ctx->FlushEvalErrors();
   if (key.is_null()) {
     // Rows without a join key never match; outer stream rows still pass through.
     if (!change.tombstone && !left_table && !right_table && IsOuter(side) && !spec_.grace_ms) {
@@ -223,6 +229,13 @@ void JoinOperator::Join(int side, Change change) {
 
 void JoinOperator::Advance(int64_t stream_time) {
   if (next) next->Advance(stream_time);
+}
+
+// No row can come to match an outer row still waiting for its window to close: it comes out alone now. Called
+// once per side; the second call finds nothing waiting.
+void JoinOperator::EndOfInput() {
+  FlushClosedOuter(INT64_MAX);
+  if (next) next->EndOfInput();
 }
 
 Value JoinOperator::SaveState() const {

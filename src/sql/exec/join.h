@@ -41,6 +41,7 @@ class JoinOperator final : public Operator {
   void Push(Change change) override { PushSide(0, std::move(change)); }
   void PushSide(int side, Change change);
   void Advance(int64_t stream_time) override;
+  void EndOfInput() override;
   // Scale-out (Engine::SetRepartition), as ksqlDB repartitions a join's sides by the join key: the changes either
   // side gets are handed to `fn` with their encoded join key instead of being joined here, and come back, in the
   // process that owns the key's partition, through Join. Both sides go through the same topic, so they meet in the
@@ -60,6 +61,7 @@ class JoinOperator final : public Operator {
     Port(JoinOperator* join, int side) : join_(join), side_(side) {}
     void Push(Change c) override { join_->PushSide(side_, std::move(c)); }
     void Advance(int64_t t) override { join_->Advance(t); }
+    void EndOfInput() override { join_->EndOfInput(); }
 
    private:
     JoinOperator* join_;
@@ -72,7 +74,7 @@ class JoinOperator final : public Operator {
   void StreamTable(int side, Change& c, const Value& key);
   void TableTable(int side, Change& c, const Value& key);
   void ForeignKey(int side, Change& c);
-  void FlushClosedOuter();
+  void FlushClosedOuter(int64_t until);
   bool IsOuter(int side) const;
 
   JoinSpec spec_;

@@ -65,6 +65,9 @@ class Operator {
   virtual void Push(Change change) = 0;
   // Stream time moved forward (EMIT FINAL, window close); default: pass on.
   virtual void Advance(int64_t stream_time) { if (next) next->Advance(stream_time); }
+  // Every input ended for good (Engine::EndOfInput): close what waits for stream time (windows, outer join rows)
+  // and emit it, then pass on; default: pass on.
+  virtual void EndOfInput() { if (next) next->EndOfInput(); }
   // State for snapshots (Engine::SaveState): an operator that keeps state between records gives it as one Value
   // and takes it back into a freshly planned operator of the same query.
   virtual bool HasState() const { return false; }

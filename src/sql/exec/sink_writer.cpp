@@ -1,6 +1,7 @@
 #include "sql/exec/sink_writer.h"
 
 #include "sql/exec/row_key.h"
+#include "sql/functions/scalar/java_time_format.h"
 
 namespace pipeline::sql {
 
@@ -25,22 +26,39 @@ void SinkWriter::Push(Change change) {
 
 void SinkWriter::EndBatch() { latest_written_.clear(); }
 
-int64_t SinkWriter::RecordTime(const Change& change) const {
-  if (timestamp_slot_ >= 0 && !change.tombstone) {
-    const Value& t = change.row.values[timestamp_slot_];
-    if (t.is_int()) return t.as_int();
-    if (t.kind() == Value::Kind::kTimestamp) return t.as_timestamp().millis;
+SinkWriter::SinkWriter(const SourceDef& def) : def_(def), encoder_(def) {
+  if (!def.timestamp_column.empty()) timestamp_slot_ = def.FindColumn(def.timestamp_column);
+  if (!def.timestamp_format.empty())
+    if (auto format = scalar::CachedTimeFormat(def.timestamp_format); format.ok()) timestamp_format_ = *format;
+}
+
+// WITH (TIMESTAMP=...) on a created stream or table: the record time is the column's, as ksqlDB's sink sets it. A
+// value that gives no valid time (one that does not parse, or a negative one) drops the row with a processing
+// error, as ksqlDB does; NULL keeps the row's own time.
+std::optional<int64_t> SinkWriter::RecordTime(const Change& change) {
+  if (timestamp_slot_ < 0 || change.tombstone) return change.row.rowtime;
+  const Value& v = change.row.values[timestamp_slot_];
+  if (v.is_null()) return change.row.rowtime;
+  std::string error;
+  std::optional<int64_t> t =
+      TimestampFromColumn(v, def_.timestamp_column, def_.timestamp_format, timestamp_format_.get(), error);
+  if (t && *t < 0) error = "timestamp column " + def_.timestamp_column + " is negative: " + std::to_string(*t);
+  if (!error.empty()) {
+    ctx->ReportError(error + ": the row is dropped");
+    return std::nullopt;
   }
-  return change.row.rowtime;
+  return t;
 }
 
 // The record goes out now; its key and value are filled in by Encode (see WrittenRow).
 // Both are built in place: an Emitted is a whole Record, and moving one costs more than filling it.
 void SinkWriter::Write(Change&& change) {
+  std::optional<int64_t> time = RecordTime(change);
+  if (!time) return;
   Emitted& e = ctx->out->emplace_back();
   e.topic = def_.topic;
   e.record.topic = def_.topic;
-  e.record.timestamp = RecordTime(change);
+  e.record.timestamp = *time;
   e.record.window = change.row.window;
   if (change.row.headers) e.record.headers = *change.row.headers;
   const size_t index = ctx->out->size() - 1;

@@ -17,9 +17,7 @@ namespace pipeline::sql {
 
 class SinkWriter final : public Operator {
  public:
-  explicit SinkWriter(const SourceDef& def) : def_(def), encoder_(def) {
-    if (!def.timestamp_column.empty()) timestamp_slot_ = def.FindColumn(def.timestamp_column);
-  }
+  explicit SinkWriter(const SourceDef& def);
   void Push(Change change) override;
   void Advance(int64_t) override {}
   // The end of a pushed batch: the next change of a key no longer supersedes one written before.
@@ -36,7 +34,7 @@ class SinkWriter final : public Operator {
 
  private:
   void Write(Change&& change);
-  int64_t RecordTime(const Change& change) const;
+  std::optional<int64_t> RecordTime(const Change& change);
 
   SourceDef def_;
   // Coalescing table changes: per key (and window), where in ctx->written its latest change of the batch is.
@@ -44,6 +42,7 @@ class SinkWriter final : public Operator {
   std::string id_;  // scratch: the key of the change being pushed
   RowEncoder encoder_;
   int timestamp_slot_ = -1;  // WITH (TIMESTAMP='col'): the record time comes from this output column
+  std::shared_ptr<const scalar::JavaTimeFormat> timestamp_format_;  // WITH (TIMESTAMP_FORMAT=...), compiled once
   std::vector<std::pair<const SourceReader*, std::optional<RowMapping>>> mappings_;  // per reader fed so far
 };
 

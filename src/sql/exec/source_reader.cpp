@@ -13,32 +13,36 @@ SourceReader::SourceReader(const SourceDef& def) : def_(def), decoder_(def), key
     if (auto format = scalar::CachedTimeFormat(def.timestamp_format); format.ok()) timestamp_format_ = *format;
 }
 
-bool SourceReader::ExtractTimestamp(Row& row, std::string& error) const {
-  if (timestamp_slot_ < 0) return true;
-  const Value& v = row.values[timestamp_slot_];
+std::optional<int64_t> TimestampFromColumn(const Value& v, const std::string& column, const std::string& format_text,
+                                           const scalar::JavaTimeFormat* format, std::string& error) {
   if (v.is_null()) {
-    error = "timestamp column " + def_.timestamp_column + " is null";
-    return false;
+    error = "timestamp column " + column + " is null";
+    return std::nullopt;
   }
-  if (v.is_int()) { row.rowtime = v.as_int(); return true; }
-  if (v.kind() == Value::Kind::kTimestamp) { row.rowtime = v.as_timestamp().millis; return true; }
+  if (v.is_int()) return v.as_int();
+  if (v.kind() == Value::Kind::kTimestamp) return v.as_timestamp().millis;
   if (v.is_string()) {
     std::optional<int64_t> t;
-    if (def_.timestamp_format.empty()) {
+    if (format_text.empty()) {
       t = ParseTimestamp(v.as_string());
-    } else if (timestamp_format_) {
+    } else if (format) {
       // ksqlDB reads TIMESTAMP_FORMAT with java.time's DateTimeFormatter, in UTC unless the text has a zone.
-      if (auto millis = timestamp_format_->ParseEpochMillis(v.as_string(), *scalar::UtcTimeZone()); millis.ok()) t = *millis;
+      if (auto millis = format->ParseEpochMillis(v.as_string(), *scalar::UtcTimeZone()); millis.ok()) t = *millis;
     }
-    if (!t) {
-      error = "cannot parse timestamp '" + v.as_string() + "' with format '" + def_.timestamp_format + "'";
-      return false;
-    }
-    row.rowtime = *t;
-    return true;
+    if (!t) error = "cannot parse timestamp '" + v.as_string() + "' with format '" + format_text + "'";
+    return t;
   }
   error = "unsupported timestamp column value " + v.ToString();
-  return false;
+  return std::nullopt;
+}
+
+bool SourceReader::ExtractTimestamp(Row& row, std::string& error) const {
+  if (timestamp_slot_ < 0) return true;
+  auto t = TimestampFromColumn(row.values[timestamp_slot_], def_.timestamp_column, def_.timestamp_format,
+                               timestamp_format_.get(), error);
+  if (!t) return false;
+  row.rowtime = *t;
+  return true;
 }
 
 template <typename R>

@@ -3,6 +3,7 @@
 // tables keeps the latest row per key so that changes carry the row they replace.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -16,6 +17,12 @@ class JavaTimeFormat;
 }
 
 namespace pipeline::sql {
+
+// The record time a TIMESTAMP column's value gives (WITH (TIMESTAMP=..., TIMESTAMP_FORMAT=...)): a BIGINT or
+// TIMESTAMP as is, a string parsed with `format` (or as an ISO timestamp when `format_text` is empty); nullopt with
+// `error` set for a NULL, a string that does not parse, or another type. Shared by sources and sinks.
+std::optional<int64_t> TimestampFromColumn(const Value& v, const std::string& column, const std::string& format_text,
+                                           const scalar::JavaTimeFormat* format, std::string& error);
 
 class SourceReader {
  public:

@@ -171,7 +171,10 @@ Status PlanJoin(PlanBuilder& b) {
     joined.has_row_meta = false;
     joined.windowed = left_windowed;
     SqlType key_type = spec.foreign_key ? left.columns[0].type : (*lk)->type();
-    bool synthetic = !spec.foreign_key && lslot < 0 && rslot < 0;
+    // ksqlDB's synthetic key: a join on expressions has no source column equal to the key, and in a FULL OUTER join
+    // either side's column may be NULL, so neither is the key: the key is a new column, ROWKEY, and both sides'
+    // columns stay values.
+    bool synthetic = !spec.foreign_key && ((lslot < 0 && rslot < 0) || j.type == JoinType::kFull);
     joined.columns.push_back({"", synthetic ? "ROWKEY" : "__JOIN_KEY", key_type, 0, true});
     for (auto c : left.columns) {
       if (c.name == "__JOIN_KEY" || (c.slot == 0 && c.name == "ROWKEY")) continue;
@@ -189,13 +192,13 @@ Status PlanJoin(PlanBuilder& b) {
     // Joining on the key the relation already has keeps the columns equal to it as key aliases (an n-way join
     // on one key: any side's key column may be projected as the key, as in ksqlDB).
     std::vector<int> kept_aliases;
-    if (!spec.foreign_key && lslot >= 0 &&
+    if (!spec.foreign_key && !synthetic && lslot >= 0 &&
         std::find(b.key_aliases.begin(), b.key_aliases.end(), lslot) != b.key_aliases.end())
       for (int alias : b.key_aliases) kept_aliases.push_back(alias + 1);
     b.key_aliases.clear();
     if (spec.foreign_key) {
       b.key_aliases.push_back(left_pk_slot + 1);
-    } else {
+    } else if (!synthetic) {
       if (lslot >= 0) b.key_aliases.push_back(lslot + 1);
       if (rslot >= 0) b.key_aliases.push_back(rslot + 1 + static_cast<int>(left_width));
       for (int alias : kept_aliases)

@@ -76,8 +76,9 @@ Status PlanPartitionBy(PlanBuilder& b) {
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& c : b.scope.columns) {
       if (c.key != (pass == 1) || moved(c.slot)) continue;
+      // A value may not share a new key column's name; values of two joined sources may share one (L.K, R.K).
       bool clash = false;
-      for (const auto& k : next.columns) clash |= k.name == c.name;
+      for (const auto& k : next.columns) clash |= k.name == c.name && (k.key || k.qualifier == c.qualifier);
       if (clash) continue;
       next.columns.push_back({c.qualifier, c.name, c.type, static_cast<int>(exprs.size()), false});
       exprs.push_back(MakeColumnRef(c.slot, c.type));

@@ -143,6 +143,22 @@ class SqlProcessor final : public Processor {
     return MaybeSeal();
   }
 
+  // Finite inputs, all read: windows close and EMIT FINAL results come out (sql::Engine::EndOfInput). A scaled-out
+  // stage reads Kafka, which never ends.
+  Status EndOfInput(const EmitFn& emit) override {
+    if (settings_.scale_out) return {};
+    std::vector<sql::Emitted>& out = out_;
+    out.clear();
+    PIPE_RETURN_IF_ERROR(whole_.engine->EndOfInput(out));
+    if (!snapshots_) {
+      Deliver(out, {}, emit);
+      return {};
+    }
+    whole_.dirty = true;  // windows closed
+    Deliver(out, {snapshots_->EpochToken()}, emit);
+    return {};
+  }
+
   Status Finish(const EmitFn&) override {
     Report();
     if (snapshots_) Seal();
