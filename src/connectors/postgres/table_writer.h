@@ -1,0 +1,45 @@
+// TableWriter: a flush's changes for one table applied inside the sink's open transaction, in PostgreSQL's
+// dialect: COPY (text format) for inserts, multi-row INSERT … ON CONFLICT (key) DO UPDATE for upserts, UPDATE per
+// row, DELETE by key. Upserts and updates are first collapsed to the last change per key (row_changes.h).
+//
+// Each statement runs under a savepoint. When the table refuses it for a row's sake (SQLSTATE class 22 or 23),
+// the statement is undone and its rows go again one by one, each under its own savepoint: the rows refused
+// alone are rejected, the others stay in the transaction. Any other failure fails the flush.
+#pragma once
+
+#include <vector>
+
+#include "connectors/postgres/pg_session.h"
+#include "connectors/postgres/row_changes.h"
+#include "connectors/postgres/table_catalog.h"
+
+namespace pipeline::postgres {
+
+struct RowRejection {
+  BatchPtr batch;
+  size_t index = 0;
+  Error error;
+};
+
+class TableWriter {
+ public:
+  TableWriter(PgSession& session, WriteMode mode) : session_(session), mode_(mode) {}
+
+  Status Apply(const TargetTable& table, std::vector<RowChange> changes, std::vector<RowRejection>& rejected);
+
+ private:
+  enum class Statement { kCopy, kInsert, kUpsert, kUpdate, kDelete };
+  using Rows = std::vector<const RowChange*>;
+
+  Status ApplyGroup(const TargetTable& table, Statement statement, const Rows& rows,
+                    std::vector<RowRejection>& rejected);
+  // Runs the statement for `rows` under a savepoint; a row-data failure is returned after rolling back to it.
+  Status UnderSavepoint(const TargetTable& table, Statement statement, const Rows& rows,
+                        std::vector<RowRejection>& rejected);
+  Status Run(const TargetTable& table, Statement statement, const Rows& rows, std::vector<RowRejection>& rejected);
+
+  PgSession& session_;
+  WriteMode mode_;
+};
+
+}  // namespace pipeline::postgres
