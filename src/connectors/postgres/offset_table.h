@@ -1,4 +1,5 @@
-// OffsetTable: `exactly_once: true`. The `pipe_offsets` table holds, per sink and source lane, the position of
+// OffsetTable: `exactly_once: true`. The `pipe_offsets` table holds, per sink (its name and the state dir, whose
+// source checkpoints the positions belong to) and source lane, the position of
 // the last record the sink committed; each flush writes it in the same transaction as the rows. After a restart
 // the sink skips records at or below the stored position of their lane, so a replayed record is written once
 // even in insert mode (the source's positions must be stable, as a file's or a Kafka partition's are).

@@ -14,7 +14,11 @@ Status PgSession::Connect() {
   const char* keys[] = {"connect_timeout", "fallback_application_name", "options", "dbname", nullptr};
   const char* values[] = {"10", "pipe", "-c datestyle=ISO -c timezone=UTC", dsn_.dsn().c_str(), nullptr};
   conn_.reset(PQconnectdbParams(keys, values, 1));
-  if (PQstatus(conn_.get()) == CONNECTION_OK) return Status::Ok();
+  if (PQstatus(conn_.get()) == CONNECTION_OK) {
+    // The server's notices (CREATE TABLE IF NOT EXISTS "already exists, skipping") are not pipe's to print.
+    PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
+    return Status::Ok();
+  }
   std::string message = "postgres connection to " + dsn_.label() + ": cannot connect: " +
                         dsn_.Redact(Trimmed(PQerrorMessage(conn_.get())));
   conn_.reset();

@@ -14,7 +14,9 @@ Status PostgresSink::Open(SinkContext& ctx) {
   auto dsn = PostgresDsn::Parse(settings_.dsn);
   if (!dsn.ok()) return dsn.error();
   session_ = std::make_unique<PgSession>(std::move(*dsn));
-  if (settings_.exactly_once) offsets_.emplace(name_);
+  // Positions mean something only next to the source checkpoints of one state dir: two pipelines with a sink of
+  // the same name writing to one database must not skip each other's records.
+  if (settings_.exactly_once) offsets_.emplace(name_ + "@" + ctx.state_dir);
   return Connect();
 }
 
