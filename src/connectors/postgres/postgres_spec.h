@@ -9,5 +9,7 @@ namespace pipeline::postgres {
 
 ComponentSpec PostgresSinkSpec();
 Result<std::unique_ptr<Sink>> BuildPostgresSink(const Options& options, const BuildContext& ctx);
+ComponentSpec PostgresQuerySourceSpec();
+Result<std::unique_ptr<Source>> BuildPostgresQuerySource(const Options& options, const BuildContext& ctx);
 
 }  // namespace pipeline::postgres

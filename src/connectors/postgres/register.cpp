@@ -6,6 +6,7 @@
 namespace pipeline {
 
 void RegisterPostgresConnectors(Registry& registry) {
+  registry.AddSource(postgres::PostgresQuerySourceSpec(), postgres::BuildPostgresQuerySource);
   registry.AddSink(postgres::PostgresSinkSpec(), postgres::BuildPostgresSink);
 }
 
