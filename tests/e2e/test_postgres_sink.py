@@ -175,12 +175,20 @@ def test_values_keep_their_precision():
     assert rows[1][1:3] == ("NaN", "NaN") and rows[2][1:3] == ("-Infinity", "Infinity"), rows
 
 
-def test_a_missing_table_fails_with_what_to_change_and_no_password():
+def test_a_missing_table_or_a_wrong_password_fails_at_once_without_showing_the_password():
     pg = databases.postgres()
     pg.sql("DROP TABLE IF EXISTS sink_nowhere;")
     p = _run_finite(tmpdir(), pg, [_change(None, {"a": 1}, "x.sink_nowhere")], "", expect_exit=1)
     assert "table sink_nowhere does not exist" in p.stderr and "auto_create: true" in p.stderr, p.stderr
     assert pg.password not in p.stderr + p.stdout
+    wrong = pg.url.replace(f":{pg.password}@", ":not-the-Pa55word@")
+    d = tmpdir()
+    write(f"{d}/in.jsonl", _change(None, {"a": 1}, "x.sink_nowhere") + "\n")
+    write(f"{d}/p.yaml", f"sources:\n  in: {{type: file, path: {d}/in.jsonl, format: dead_letter}}\n"
+                         f"sinks:\n  out: {{type: postgres, inputs: [in], dsn: '{wrong}'}}\n")
+    p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"], timeout=60)
+    assert p.returncode != 0 and "password authentication failed" in p.stderr, p.stderr
+    assert "not-the-Pa55word" not in p.stderr + p.stdout, p.stderr
 
 
 def _count(pg, table):
