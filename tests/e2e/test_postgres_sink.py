@@ -162,7 +162,8 @@ def test_values_keep_their_precision():
     lines = [
         _change({"id": 1}, {"id": 1, "big": wide, "f": 0.1, "ts": "2024-02-29T13:14:15.123456Z",
                             "t": "2024-02-29T13:14:15.654321", "u": "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-                            "j": {"a": [1, 2], "b": "x"}, "js": '{"keep":  "spacing"}', "d": "2024-02-29"}, "t.sink_types"),
+                            "j": {"a": [1, 2], "b": "x"}, "js": '{"keep":  "spacing"}', "d": "2024-02-29"},
+                "t.sink_types"),
         _change({"id": 2}, {"id": 2, "big": "NaN", "f": "NaN"}, "t.sink_types"),
         _change({"id": 3}, {"id": 3, "big": "-Infinity", "f": "Infinity"}, "t.sink_types"),
     ]

@@ -34,7 +34,9 @@ PollQuery BuildPollQuery(const PollQuerySettings& settings, const Position& last
   if (UsesIncrementing(settings.mode)) order.push_back(inc);
   if (last.valid() && settings.mode != PollMode::kBulk) {
     // Timestamps compared as µs after the epoch: integer arithmetic on both sides, nothing rounded.
-    auto after_epoch = [&](int64_t us) { return "(timestamptz 'epoch' + " + param(us) + " * interval '1 microsecond')"; };
+    auto after_epoch = [&](int64_t us) {
+      return "(timestamptz 'epoch' + " + param(us) + " * interval '1 microsecond')";
+    };
     switch (settings.mode) {
       case PollMode::kBulk: break;
       case PollMode::kIncrementing: where.push_back(inc + " > " + param(last.major)); break;

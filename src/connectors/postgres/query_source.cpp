@@ -26,7 +26,8 @@ Status PostgresQuerySource::Open(SourceContext& ctx) {
   if (settings_.poll.mode != PollMode::kBulk) {
     if (auto saved = ctx.LoadCheckpoint()) {
       auto position = Position::Parse(*saved);
-      if (!position) return ConfigError("checkpoint " + ctx.CheckpointFile() + " holds '" + *saved + "', not a position");
+      if (!position)
+        return ConfigError("checkpoint " + ctx.CheckpointFile() + " holds '" + *saved + "', not a position");
       last_ = {lane_, position->major, position->minor};
     }
   }

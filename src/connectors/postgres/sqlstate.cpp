@@ -9,7 +9,8 @@ std::string SchemaHint(std::string_view sqlstate) {
   if (sqlstate == "42703") return "add the column to the table, or set auto_evolve: true";
   if (sqlstate == "42P10")
     return "primary_key must name the columns of the table's primary key or of a unique index (upsert needs one)";
-  if (sqlstate == "42501") return "grant the sink's user INSERT, UPDATE and DELETE on the table (CREATE for auto_create)";
+  if (sqlstate == "42501")
+    return "grant the sink's user INSERT, UPDATE and DELETE on the table (CREATE for auto_create)";
   if (sqlstate == "42804" || sqlstate == "42846")
     return "change the column's type, or convert the field (for instance with the Cast transform) before the sink";
   return "change the table or the sink's options to match the records";

@@ -133,7 +133,8 @@ Status TableWriter::UnderSavepoint(const TargetTable& table, Statement statement
     for (auto& r : found) rejected.push_back(std::move(r));
     return s;
   }
-  if (s.error().kind() == ErrorKind::kData) PIPE_RETURN_IF_ERROR(session_.Exec("ROLLBACK TO SAVEPOINT pipe_rows", what));
+  if (s.error().kind() == ErrorKind::kData)
+    PIPE_RETURN_IF_ERROR(session_.Exec("ROLLBACK TO SAVEPOINT pipe_rows", what));
   return s;
 }
 

@@ -1,6 +1,7 @@
-// A column's value from the server's text form (pgoutput's, or a query result's), typed by the column's type OID. Precision is never lost: a numeric
-// that fits 38 digits is a Decimal, a wider one and NaN/±Infinity stay strings; timestamps keep their microseconds
-// as ISO 8601 text (the core's Timestamp holds milliseconds). Types without a mapping arrive as their text.
+// A column's value from the server's text form (pgoutput's, or a query result's), typed by the column's type OID.
+// Precision is never lost: a numeric that fits 38 digits is a Decimal, a wider one and NaN/±Infinity stay strings;
+// timestamps keep their microseconds as ISO 8601 text (the core's Timestamp holds milliseconds). Types without a
+// mapping arrive as their text.
 #pragma once
 
 #include <cstdint>
