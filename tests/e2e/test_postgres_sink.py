@@ -77,6 +77,22 @@ def test_insert_mode_copies_text_with_tabs_newlines_and_backslashes_exactly():
         [(i, b, "t") for i, b in enumerate(bodies)]
 
 
+def test_insert_mode_keeps_the_order_of_inserts_and_deletes_and_rejects_tombstones_it_may_not_apply():
+    pg = databases.postgres()
+    pg.sql("DROP TABLE IF EXISTS sink_log; CREATE TABLE sink_log (id int PRIMARY KEY, v text);")
+    rows = [(1, "a"), (2, "b"), (2, None), (2, "b2"), (1, None), (3, "c")]  # None: a tombstone
+    changes = [_change({"id": i}, None if v is None else {"id": i, "v": v}, "l.sink_log") for i, v in rows]
+    _run_finite(tmpdir(), pg, changes, "delete_on_tombstone: true")
+    assert pg.sql("SELECT id, v FROM sink_log ORDER BY id") == [("2", "b2"), ("3", "c")]
+    pg.sql("TRUNCATE sink_log")
+    d = tmpdir()
+    _run_finite(d, pg, changes[:3], f"on_error: dead_letter\ndead_letter_path: {d}/dead.jsonl")
+    assert pg.sql("SELECT id, v FROM sink_log ORDER BY id") == [("1", "a"), ("2", "b")]
+    dead = [json.loads(l) for l in read_lines(f"{d}/dead.jsonl")]
+    assert [(l["record"]["key"], l["record"]["value"]) for l in dead] == [({"id": 2}, None)], dead
+    assert "delete_on_tombstone is false" in dead[0]["error"]["message"], dead
+
+
 def test_update_mode_changes_existing_rows_and_rejects_a_missing_one():
     pg = databases.postgres()
     pg.sql("DROP TABLE IF EXISTS sink_stock; CREATE TABLE sink_stock (sku text PRIMARY KEY, qty int);"
