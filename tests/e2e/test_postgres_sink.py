@@ -294,6 +294,13 @@ def test_the_postgres_cdc_example_keeps_an_equal_copy_through_sigkills():
     writer = threading.Thread(target=write_changes)
     kills = 0
     try:
+        # The snapshot first, to its end: postgres_cdc takes a snapshot cut short again from scratch, and cannot see
+        # what was deleted in between (its README: resuming a snapshot is not there yet).
+        proc = start_pipe(args, env=env, stdout=subprocess.DEVNULL)
+        wait_until(lambda: pg.value("SELECT count(*) FROM customers", dst) == "500", timeout=60, what="the snapshot")
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err
         writer.start()
         for _ in range(8):
             proc = start_pipe(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
