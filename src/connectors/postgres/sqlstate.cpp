@@ -24,7 +24,9 @@ FailureClass ClassifySqlState(std::string_view sqlstate) {
   if (sqlstate == "40001" || sqlstate == "40P01" || cls == "08" || cls == "53" || sqlstate == "57P01" ||
       sqlstate == "57P02" || sqlstate == "57P03")
     return FailureClass::kRetry;
-  if (cls == "22" || cls == "23") return FailureClass::kRowData;
+  // Class 21 (a statement touching one row twice: keys that differ as text but not as the column's type) also goes
+  // row by row, where each change applies alone and in order.
+  if (cls == "21" || cls == "22" || cls == "23") return FailureClass::kRowData;
   if (cls == "42") return FailureClass::kSchema;
   return FailureClass::kOther;
 }

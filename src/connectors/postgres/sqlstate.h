@@ -12,7 +12,7 @@ namespace pipeline::postgres {
 
 enum class FailureClass {
   kRetry,    // 40001 serialization failure, 40P01 deadlock, class 08 connection, 57P0x shutdown, 53 resources
-  kRowData,  // class 22 data exception, class 23 integrity constraint violation: this row is bad
+  kRowData,  // class 22 data exception, 23 integrity constraint violation: this row is bad; 21: rows go one by one
   kSchema,   // class 42 syntax error or access rule violation: the table or the options must change
   kOther,    // anything else: fatal
 };

@@ -11,6 +11,7 @@ namespace {
 using postgres_client::QuotedIdentifier;
 
 constexpr size_t kMaxRowsPerStatement = 1000;
+constexpr size_t kMaxRowsPerCopy = 10000;  // COPY takes no parameters: only the savepoint's redo bounds it
 constexpr size_t kMaxParamsPerStatement = 30000;  // PostgreSQL allows 65535 parameters per statement
 
 bool IsKey(const RowChange& row, const std::string& column) {
@@ -74,7 +75,7 @@ Status TableWriter::Apply(const TargetTable& table, std::vector<RowChange> chang
   if (!table.exists) return Status::Ok();  // only deletes for a table that is not there (auto_create)
   if (mode_ != WriteMode::kInsert) changes = CollapseToLastPerKey(std::move(changes));
   const Statement write = mode_ == WriteMode::kInsert   ? Statement::kCopy
-                          : mode_ == WriteMode::kUpsert ? Statement::kUpsert
+                          : mode_ == WriteMode::kUpsert ? Statement::kStagedUpsert
                                                         : Statement::kUpdate;
   // Runs of one statement and one column list, in order. After collapsing each key appears once, so the order
   // between runs no longer matters and every run of a signature could merge; in order is simply enough.
@@ -97,7 +98,14 @@ Status TableWriter::Apply(const TargetTable& table, std::vector<RowChange> chang
 Status TableWriter::ApplyGroup(const TargetTable& table, Statement statement, const Rows& rows,
                                std::vector<RowRejection>& rejected) {
   const size_t per_row = std::max<size_t>(1, rows[0]->columns.size());
-  const size_t chunk = std::min(kMaxRowsPerStatement, std::max<size_t>(1, kMaxParamsPerStatement / per_row));
+  const bool copies = statement == Statement::kCopy || statement == Statement::kStagedUpsert;
+  const size_t chunk =
+      copies ? kMaxRowsPerCopy : std::min(kMaxRowsPerStatement, std::max<size_t>(1, kMaxParamsPerStatement / per_row));
+  // The stage is created outside the savepoints, so that undoing a refused statement does not drop it.
+  if (statement == Statement::kStagedUpsert) {
+    auto stage = StageFor(table, *rows[0]);
+    if (!stage.ok()) return stage.error();
+  }
   for (size_t at = 0; at < rows.size(); at += chunk) {
     Rows part(rows.begin() + static_cast<ptrdiff_t>(at),
               rows.begin() + static_cast<ptrdiff_t>(std::min(rows.size(), at + chunk)));
@@ -110,7 +118,9 @@ Status TableWriter::ApplyGroup(const TargetTable& table, Statement statement, co
     }
     // One of them is refused: each row again alone, so only the refused ones are rejected. COPY has no
     // per-row form; a row of it goes as an INSERT.
-    const Statement alone = statement == Statement::kCopy ? Statement::kInsert : statement;
+    const Statement alone = statement == Statement::kCopy           ? Statement::kInsert
+                            : statement == Statement::kStagedUpsert ? Statement::kUpsert
+                                                                    : statement;
     for (const RowChange* row : part) {
       Status one = UnderSavepoint(table, alone, {row}, rejected);
       if (one.ok()) continue;
@@ -160,6 +170,25 @@ Status TableWriter::Run(const TargetTable& table, Statement statement, const Row
       if (statement == Statement::kUpsert) sql += OnConflictSql(*rows[0]);
       return session_.Run(sql, params, what).status();
     }
+    case Statement::kStagedUpsert: {
+      auto stage = StageFor(table, *rows[0]);
+      if (!stage.ok()) return stage.error();
+      std::string data;
+      std::vector<const Value*> values;
+      for (const RowChange* row : rows) {
+        values.clear();
+        for (const Value& v : row->values) values.push_back(&v);
+        AppendCopyLine(values, data);
+      }
+      const std::string columns = ColumnList(*rows[0]);
+      PIPE_RETURN_IF_ERROR(session_.Exec("TRUNCATE " + *stage, what));
+      PIPE_RETURN_IF_ERROR(session_.Copy("COPY " + *stage + " " + columns + " FROM STDIN", data,
+                                         what + " (COPY of " + RowsText(rows.size()) + " to upsert)"));
+      const std::string list = columns.substr(1, columns.size() - 2);
+      return session_.Exec("INSERT INTO " + table.quoted + " " + columns + " SELECT " + list + " FROM " + *stage +
+                               OnConflictSql(*rows[0]),
+                           what);
+    }
     case Statement::kDelete: {
       std::string sql = "DELETE FROM " + table.quoted + " WHERE ";
       for (size_t r = 0; r < rows.size(); ++r) sql += (r ? " OR " : "") + KeyCondition(*rows[r], params);
@@ -185,6 +214,24 @@ Status TableWriter::Run(const TargetTable& table, Statement statement, const Row
       return Status::Ok();
   }
   return Status::Ok();
+}
+
+Result<std::string> TableWriter::StageFor(const TargetTable& table, const RowChange& row) {
+  auto [it, added] = stages_.emplace(table.quoted + '\x1e' + row.signature, "");
+  if (!added) return it->second;
+  const std::string name = "pipe_stage_" + std::to_string(stages_.size());
+  const std::string columns = ColumnList(row);
+  // The target's column types without its constraints: a value the type refuses fails the COPY (class 22), a
+  // constraint the INSERT; either way the rows then go one by one.
+  Status created = session_.Exec("CREATE TEMPORARY TABLE " + name + " ON COMMIT DROP AS SELECT " +
+                                     columns.substr(1, columns.size() - 2) + " FROM " + table.quoted + " WITH NO DATA",
+                                 "table " + table.name);
+  if (!created.ok()) {
+    stages_.erase(it);
+    return created.error();
+  }
+  it->second = name;
+  return name;
 }
 
 }  // namespace pipeline::postgres

@@ -14,6 +14,7 @@ TEST_CASE("postgres sink: SQLSTATEs are classified into retry, row data, schema 
   CHECK(ClassifySqlState("23505") == FailureClass::kRowData);  // unique_violation
   CHECK(ClassifySqlState("23514") == FailureClass::kRowData);  // check_violation
   CHECK(ClassifySqlState("22P02") == FailureClass::kRowData);  // invalid_text_representation
+  CHECK(ClassifySqlState("21000") == FailureClass::kRowData);  // cardinality_violation: ON CONFLICT touched a row twice
   CHECK(ClassifySqlState("42P01") == FailureClass::kSchema);   // undefined_table
   CHECK(ClassifySqlState("40002") == FailureClass::kOther);    // integrity violation at commit
   CHECK(ClassifySqlState("XX000") == FailureClass::kOther);
