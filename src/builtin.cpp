@@ -20,6 +20,7 @@ void RegisterBuiltins(Registry& registry) {
   RegisterPostgresCdcSource(registry);
   RegisterHttpSink(registry);
   RegisterElasticsearchSink(registry);
+  RegisterPostgresConnectors(registry);
   RegisterTransforms(registry);
   // `scale_out:` shares a stage's state between processes through Kafka (a consumer group, a changelog topic).
   RegisterSqlStage(registry, kafka::MakeKafkaScaleOut);

@@ -12,5 +12,6 @@ void RegisterKafkaConnectors(Registry& registry);  // connectors/kafka: source, 
 void RegisterPostgresCdcSource(Registry& registry);  // connectors/postgres_cdc
 void RegisterHttpSink(Registry& registry);         // connectors/http: the http sink
 void RegisterElasticsearchSink(Registry& registry);  // connectors/elasticsearch
+void RegisterPostgresConnectors(Registry& registry);  // connectors/postgres: sink and query source
 
 }  // namespace pipeline

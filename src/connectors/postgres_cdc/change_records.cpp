@@ -2,9 +2,14 @@
 
 #include <chrono>
 
-#include "connectors/postgres_cdc/column_value.h"
+#include "connectors/postgres_client/column_value.h"
 
 namespace pipeline::postgres_cdc {
+
+using postgres_client::ColumnValue;
+using postgres_client::HasTypeMapping;
+namespace pg_type = postgres_client::pg_type;
+
 namespace {
 
 FieldNamesPtr Names(std::vector<std::string> names) {

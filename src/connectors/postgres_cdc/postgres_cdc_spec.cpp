@@ -1,7 +1,7 @@
 // The `postgres_cdc` source: its options (the reference docs come from here) and its factory.
 #include "connectors/connectors.h"
 #include "connectors/postgres_cdc/postgres_cdc_source.h"
-#include "connectors/postgres_cdc/postgres_dsn.h"
+#include "connectors/postgres_client/postgres_dsn.h"
 #include "plugin/registry.h"
 
 namespace pipeline {
@@ -73,7 +73,7 @@ Result<std::unique_ptr<Source>> BuildPostgresCdc(const Options& options, const B
   using namespace postgres_cdc;
   PostgresCdcSettings settings;
   settings.dsn = options.GetString("dsn");
-  if (auto parsed = PostgresDsn::Parse(settings.dsn); !parsed.ok())
+  if (auto parsed = postgres_client::PostgresDsn::Parse(settings.dsn); !parsed.ok())
     return options.ErrorAt("dsn", parsed.error().message());
   settings.slot = options.GetString("slot");
   settings.publication = options.GetString("publication");

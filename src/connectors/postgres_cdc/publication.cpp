@@ -4,16 +4,14 @@
 
 #include <memory>
 
+#include "connectors/postgres_client/pg_handles.h"
+
 namespace pipeline::postgres_cdc {
 namespace {
 
-struct ConnectionCloser {
-  void operator()(PGconn* c) const { PQfinish(c); }
-};
-struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+using postgres_client::ConnectionCloser;
+using postgres_client::PgResult;
+using postgres_client::Trimmed;
 
 std::string Quoted(PGconn* conn, const std::string& name) {
   char* quoted = PQescapeIdentifier(conn, name.c_str(), name.size());
@@ -26,12 +24,6 @@ std::string QualifiedTable(PGconn* conn, const std::string& table) {
   size_t dot = table.find('.');
   if (dot == std::string::npos) return Quoted(conn, "public") + "." + Quoted(conn, table);
   return Quoted(conn, table.substr(0, dot)) + "." + Quoted(conn, table.substr(dot + 1));
-}
-
-std::string Trimmed(const char* message) {
-  std::string s = message ? message : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
 }
 
 }  // namespace

@@ -5,10 +5,12 @@
 #include <string>
 #include <vector>
 
-#include "connectors/postgres_cdc/postgres_dsn.h"
+#include "connectors/postgres_client/postgres_dsn.h"
 #include "core/result.h"
 
 namespace pipeline::postgres_cdc {
+
+using postgres_client::PostgresDsn;
 
 // `tables` are "schema.table" or "table" (schema public). An existing publication is used as it is. Retryable
 // when the server cannot be reached; Config when the tables do not exist or the user may not create it.

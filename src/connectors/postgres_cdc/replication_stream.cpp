@@ -7,27 +7,17 @@
 #include <cerrno>
 #include <thread>
 
+#include "connectors/postgres_client/pg_handles.h"
+
 namespace pipeline::postgres_cdc {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
-
-std::string Trimmed(const char* message) {
-  std::string s = message ? message : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-std::string SqlState(const PGresult* r) {
-  const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-  return state ? state : "";
-}
+using postgres_client::PgResult;
+using postgres_client::SqlState;
+using postgres_client::Trimmed;
 
 // Slot names are what the server allows: lower-case letters, digits and underscores, at most 63 of them. Checking
 // here lets the name go into a replication command unquoted.

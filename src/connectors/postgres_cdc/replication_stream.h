@@ -17,13 +17,15 @@
 #include <vector>
 
 #include "connectors/postgres_cdc/pgoutput_message.h"
-#include "connectors/postgres_cdc/postgres_dsn.h"
+#include "connectors/postgres_client/postgres_dsn.h"
 #include "connectors/postgres_cdc/replication_protocol.h"
 #include "core/result.h"
 
 struct pg_conn;
 
 namespace pipeline::postgres_cdc {
+
+using postgres_client::PostgresDsn;
 
 struct ReplicationOptions {
   std::string dsn;                        // postgres://user:password@host:port/database

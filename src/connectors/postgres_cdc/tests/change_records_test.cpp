@@ -4,10 +4,15 @@
 
 #include <doctest/doctest.h>
 
-#include "connectors/postgres_cdc/column_value.h"
+#include "connectors/postgres_client/column_value.h"
 #include "connectors/postgres_cdc/pgoutput_message.h"
 
 namespace pipeline::postgres_cdc {
+
+using postgres_client::ColumnValue;
+using postgres_client::HasTypeMapping;
+namespace pg_type = postgres_client::pg_type;
+
 namespace {
 
 std::string Int(uint64_t v, int width) {

@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "connectors/postgres_cdc/postgres_dsn.h"
+#include "connectors/postgres_client/postgres_dsn.h"
 #include "connectors/postgres_cdc/replication_stream.h"
 
 namespace pipeline::postgres_cdc {

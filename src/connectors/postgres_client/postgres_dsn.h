@@ -7,7 +7,7 @@
 
 #include "core/result.h"
 
-namespace pipeline::postgres_cdc {
+namespace pipeline::postgres_client {
 
 class PostgresDsn {
  public:
@@ -26,4 +26,4 @@ class PostgresDsn {
   std::string password_;
 };
 
-}  // namespace pipeline::postgres_cdc
+}  // namespace pipeline::postgres_client

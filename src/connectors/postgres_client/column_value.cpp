@@ -1,4 +1,4 @@
-#include "connectors/postgres_cdc/column_value.h"
+#include "connectors/postgres_client/column_value.h"
 
 #include <cctype>
 #include <charconv>
@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-namespace pipeline::postgres_cdc {
+namespace pipeline::postgres_client {
 namespace {
 
 // Days from 1970-01-01 to y-m-d and back: std::chrono's proleptic Gregorian calendar.
@@ -194,4 +194,4 @@ Value ColumnValue(Oid type, int32_t type_modifier, std::string_view text) {
   }
 }
 
-}  // namespace pipeline::postgres_cdc
+}  // namespace pipeline::postgres_client

@@ -1,10 +1,10 @@
-#include "connectors/postgres_cdc/postgres_dsn.h"
+#include "connectors/postgres_client/postgres_dsn.h"
 
 #include <libpq-fe.h>
 
 #include <map>
 
-namespace pipeline::postgres_cdc {
+namespace pipeline::postgres_client {
 
 Result<PostgresDsn> PostgresDsn::Parse(std::string dsn) {
   char* error = nullptr;
@@ -41,4 +41,4 @@ std::string PostgresDsn::Redact(std::string_view text) const {
   return out;
 }
 
-}  // namespace pipeline::postgres_cdc
+}  // namespace pipeline::postgres_client

@@ -1,14 +1,17 @@
-// A column's value from pgoutput's text form, typed by the column's type OID. Precision is never lost: a numeric
-// that fits 38 digits is a Decimal, a wider one and NaN/±Infinity stay strings; timestamps keep their microseconds
-// as ISO 8601 text (the core's Timestamp holds milliseconds). Types without a mapping arrive as their text.
+// A column's value from the server's text form (pgoutput's, or a query result's), typed by the column's type OID.
+// Precision is never lost: a numeric that fits 38 digits is a Decimal, a wider one and NaN/±Infinity stay strings;
+// timestamps keep their microseconds as ISO 8601 text (the core's Timestamp holds milliseconds). Types without a
+// mapping arrive as their text.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
-#include "connectors/postgres_cdc/pgoutput_message.h"
 #include "core/value.h"
 
-namespace pipeline::postgres_cdc {
+namespace pipeline::postgres_client {
+
+using Oid = uint32_t;  // a PostgreSQL type's object id
 
 // Built-in type OIDs (pg_type.dat); they never change between server versions.
 namespace pg_type {
@@ -23,4 +26,4 @@ bool HasTypeMapping(Oid type);
 // `text` is the server's output with DateStyle ISO (the source sets it on its connection).
 Value ColumnValue(Oid type, int32_t type_modifier, std::string_view text);
 
-}  // namespace pipeline::postgres_cdc
+}  // namespace pipeline::postgres_client

@@ -1,0 +1,65 @@
+// PostgresSink: records into PostgreSQL tables (README.md). Write() holds batches until `batch.max_records` or
+// `batch.max_age` (or the runtime's flush); Flush() applies everything held in one transaction and drops the
+// batches only after COMMIT, which acknowledges them. Rows the table refuses are rejected alone after COMMIT
+// (plugin/record_rejections.h), so a retried flush never reports one twice. Threading: the sink thread.
+//
+// Failures: SQLSTATE 40001, 40P01, class 08 and a broken connection are Retryable — the transaction is gone, the
+// connection is dropped and the runtime's retry policy calls Flush again, which reconnects and writes the whole
+// flush again; class 42 is a Config error saying what to change; anything else is Fatal.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connectors/postgres/offset_table.h"
+#include "connectors/postgres/pg_session.h"
+#include "connectors/postgres/row_changes.h"
+#include "connectors/postgres/table_catalog.h"
+#include "connectors/postgres/table_writer.h"
+#include "plugin/record_template.h"
+#include "plugin/sink.h"
+
+namespace pipeline::postgres {
+
+struct PostgresSinkSettings {
+  std::string dsn;
+  RecordTemplate table;
+  ChangePlan plan;
+  bool auto_create = false;
+  bool auto_evolve = false;
+  bool exactly_once = false;
+  size_t max_records = 5000;           // flush once this many records are held
+  std::chrono::milliseconds max_age{1000};  // or once the oldest held record waited this long
+};
+
+class PostgresSink : public Sink {
+ public:
+  explicit PostgresSink(PostgresSinkSettings settings);
+
+  Status Open(SinkContext& ctx) override;
+  Status Write(BatchPtr batch) override;
+  Status Flush() override;
+  void Close() override;
+
+ private:
+  Status Connect();
+  // BEGIN, every held record, the offsets, COMMIT; the rejections it found go to `rejected`.
+  Status WriteHeldInOneTransaction(std::vector<RowRejection>& rejected);
+  Status Failed(Error error);
+
+  PostgresSinkSettings settings_;
+  std::string name_;
+  std::shared_ptr<RecordRejections> rejections_;
+  std::unique_ptr<PgSession> session_;
+  TableCatalog catalog_;
+  std::optional<OffsetTable> offsets_;
+  bool offsets_loaded_ = false;
+  std::vector<BatchPtr> held_;
+  size_t held_records_ = 0;
+  std::chrono::steady_clock::time_point oldest_held_;
+};
+
+}  // namespace pipeline::postgres

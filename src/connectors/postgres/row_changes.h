@@ -1,0 +1,51 @@
+// Records turned into row changes for a database table, and a flush collapsed to the last change per key. This
+// part knows no SQL dialect: the MySQL sink shares it with the PostgreSQL one.
+//
+// A record's value (a struct, or a map with string keys) gives one column per field; the primary-key columns come
+// from the key (a struct key's fields, or a scalar key under the one name of `primary_key`) when the value lacks
+// them. A tombstone (null value) is a delete by key when delete_on_tombstone is set.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/record.h"
+#include "core/result.h"
+
+namespace pipeline::postgres {
+
+enum class WriteMode { kInsert, kUpsert, kUpdate };
+
+struct ChangePlan {
+  WriteMode mode = WriteMode::kInsert;
+  std::vector<std::string> primary_key;  // empty: the record key's field names
+  bool delete_on_tombstone = false;
+};
+
+struct RowChange {
+  enum class Kind { kWrite, kDelete };
+  Kind kind = Kind::kWrite;
+  BatchPtr batch;     // the record's batch and index: what a rejection names
+  size_t index = 0;
+  std::vector<std::string> key_columns;  // the primary key's columns; empty when there is none (insert mode)
+  std::vector<std::string> columns;      // kWrite: every column written; kDelete: key_columns
+  std::vector<Value> values;             // one per column
+  std::string key;                       // the key's values as one text, for collapsing; "" without a key
+  std::string signature;                 // the columns joined: rows with one signature share a statement
+
+  const Record& record() const { return batch->records[index]; }
+  // The values of key_columns, in their order.
+  std::vector<const Value*> KeyValues() const;
+};
+
+// One record as a change: a DataError for a record the table cannot take (not a struct, a key column without a
+// value, a tombstone that is not to be deleted), a ConfigError when the options cannot work for it (a scalar key
+// without primary_key in a mode that needs a key).
+Result<RowChange> MakeRowChange(const BatchPtr& batch, size_t index, const ChangePlan& plan);
+
+// Only the last change of each key, in the order of those last changes; changes without a key all stay. A table
+// statement may then touch each key once, as PostgreSQL's INSERT … ON CONFLICT requires, and the outcome is the
+// one applying every change in order would have had.
+std::vector<RowChange> CollapseToLastPerKey(std::vector<RowChange> changes);
+
+}  // namespace pipeline::postgres

@@ -1,0 +1,28 @@
+// exactly_once's bookkeeping without a server: what counts as committed, and that a rolled-back flush's positions
+// do not (tests/e2e/test_postgres_sink.py checks the table itself through SIGKILLs).
+#include "connectors/postgres/offset_table.h"
+
+#include <doctest/doctest.h>
+
+namespace pipeline::postgres {
+
+TEST_CASE("postgres sink: exactly_once skips only what a committed flush wrote, per lane") {
+  const LaneId a = Lanes::Intern("offset test a"), b = Lanes::Intern("offset test b");
+  OffsetTable offsets("out@/state");
+  offsets.Note({a, 10, 0});
+  offsets.Note({a, 7, 0});  // out of order within a flush: the highest counts
+  offsets.Note({b, 3, 1});
+  offsets.Finish(false);    // rolled back: nothing was written
+  CHECK_FALSE(offsets.Committed({a, 1, 0}));
+  offsets.Note({a, 10, 0});
+  offsets.Note({b, 3, 1});
+  offsets.Finish(true);
+  CHECK(offsets.Committed({a, 10, 0}));
+  CHECK(offsets.Committed({a, 9, 5}));
+  CHECK_FALSE(offsets.Committed({a, 10, 1}));
+  CHECK(offsets.Committed({b, 3, 1}));
+  CHECK_FALSE(offsets.Committed({b, 4, 0}));
+  CHECK_FALSE(offsets.Committed(Position{}));  // no position: never taken for a repeat
+}
+
+}  // namespace pipeline::postgres
