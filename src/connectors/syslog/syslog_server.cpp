@@ -81,9 +81,9 @@ void SyslogServer::Stop() {
   listen_fd_ = wake_fd_ = -1;
 }
 
-bool SyslogServer::QueueFull() {
+bool SyslogServer::QueueFull(size_t pending) {
   std::lock_guard lock(mu_);
-  waiting_for_room_ = queue_.size() >= settings_.queue_frames;
+  waiting_for_room_ = queue_.size() + pending >= settings_.queue_frames;
   return waiting_for_room_;
 }
 
@@ -155,7 +155,7 @@ void SyslogServer::ReadDatagrams(std::vector<Frame>& frames) {
   for (int i = 0; i < 1024; ++i) {  // bounded, so that a flood cannot keep the loop from anything else
     ssize_t n = ::recv(listen_fd_, buffer.data(), buffer.size(), MSG_TRUNC);
     if (n < 0) return;
-    if (QueueFull()) {
+    if (QueueFull(frames.size())) {
       dropped_datagrams_.fetch_add(1, std::memory_order_relaxed);
       if (settings_.dropped_datagrams) settings_.dropped_datagrams->Add();
       continue;

@@ -59,7 +59,8 @@ class SyslogServer {
   bool ReadConnection(Connection& c, std::vector<Frame>& frames);
   void ReadDatagrams(std::vector<Frame>& frames);
   void Publish(std::vector<Frame>& frames);
-  bool QueueFull();
+  // True when the queue and `pending` frames not yet published fill it; the loop then waits for Take.
+  bool QueueFull(size_t pending = 0);
 
   ServerSettings settings_;
   int listen_fd_ = -1;

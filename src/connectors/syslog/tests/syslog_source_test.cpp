@@ -133,6 +133,29 @@ TEST_SUITE("connectors.syslog.source") {
     source.Close();
   }
 
+  TEST_CASE("udp under overload: datagrams beyond the queue are dropped and counted") {
+    ServerSettings settings;
+    settings.port = 0;
+    settings.udp = true;
+    settings.queue_frames = 4;
+    Counter dropped;
+    settings.dropped_datagrams = &dropped;
+    SyslogServer server(settings);
+    REQUIRE(server.Start().ok());
+    int fd = Connect(server.port(), true);
+    for (int i = 0; i < 50; ++i) Send(fd, "<13>1 - h a - - - n" + std::to_string(i));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (server.dropped_datagrams() < 46 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK(server.dropped_datagrams() == 46);
+    CHECK(dropped.value() == 46);
+    std::vector<Frame> frames;
+    server.Take(frames, 100, std::chrono::milliseconds(100));
+    CHECK(frames.size() == 4);
+    ::close(fd);
+    server.Stop();
+  }
+
   TEST_CASE("a port in use is retryable") {
     SyslogSource first(OnAnyPort());
     SourceContext ctx;
