@@ -44,6 +44,9 @@ run sql-tumbling-duckdb "$BENCH/sql_tumbling_duckdb.py"
 run nexmark "$BENCH/nexmark/run_nexmark.py"
 run nexmark-check "$BENCH/nexmark/check_duckdb.py"
 
+# The syslog benchmark belongs to the syslog source (bench/syslog/): pipe against rsyslog's imtcp -> omfile.
+run syslog "$BENCH/syslog/run_syslog.py"
+
 # The Kafka benchmarks belong to the Kafka connector (bench/kafka/); they print their own lines.
 if [ -f "$BENCH/kafka/run.sh" ] && want kafka; then
   bash "$BENCH/kafka/run.sh" "$BUILD"
