@@ -19,6 +19,7 @@ void RegisterBuiltins(Registry& registry) {
   RegisterKafkaConnectors(registry);
   RegisterPostgresCdcSource(registry);
   RegisterSyslogSource(registry);
+  RegisterHttpSource(registry);
   RegisterTransforms(registry);
   // `scale_out:` shares a stage's state between processes through Kafka (a consumer group, a changelog topic).
   RegisterSqlStage(registry, kafka::MakeKafkaScaleOut);

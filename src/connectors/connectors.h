@@ -11,5 +11,6 @@ void RegisterGeneratorSource(Registry& registry);  // connectors/generator
 void RegisterKafkaConnectors(Registry& registry);  // connectors/kafka: source, sink, kafka:// dead letters
 void RegisterPostgresCdcSource(Registry& registry);  // connectors/postgres_cdc
 void RegisterSyslogSource(Registry& registry);       // connectors/syslog
+void RegisterHttpSource(Registry& registry);         // connectors/http: the http source
 
 }  // namespace pipeline
