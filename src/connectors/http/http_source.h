@@ -59,7 +59,7 @@ class HttpSource : public Source {
     int64_t sequence;
     std::vector<Value> values;
   };
-  void Handle(const httplib::Request& req, httplib::Response& res);
+  void Handle(const httplib::Request& req, const std::string& body, httplib::Response& res);
   // The request's number, or 0 when the queue is full.
   int64_t Enqueue(std::vector<Value> values);
   bool WaitDelivered(int64_t sequence);
