@@ -9,18 +9,18 @@ const std::vector<std::string> kFields = {"timestamp", "host",          "app",  
                                           "msgid",     "facility",      "severity", "facility_name",
                                           "severity_name", "message",   "structured_data"};
 
-Value OptionalString(const std::optional<std::string>& s) { return s ? Value(*s) : Value(); }
+Value OptionalString(std::optional<std::string>& s) { return s ? Value(std::move(*s)) : Value(); }
 
 // {"exampleSDID@32473": {"iut": "3", ...}, ...}; null when the message has none.
-Value StructuredData(const std::vector<StructuredElement>& elements) {
+Value StructuredData(std::vector<StructuredElement>& elements) {
   if (elements.empty()) return Value();
   Map out;
   out.reserve(elements.size());
-  for (const auto& element : elements) {
+  for (auto& element : elements) {
     Map params;
     params.reserve(element.params.size());
-    for (const auto& [name, value] : element.params) params.emplace_back(Value(name), Value(value));
-    out.emplace_back(Value(element.id), Value(std::move(params)));
+    for (auto& [name, value] : element.params) params.emplace_back(Value(std::move(name)), Value(std::move(value)));
+    out.emplace_back(Value(std::move(element.id)), Value(std::move(params)));
   }
   return Value(std::move(out));
 }
@@ -34,7 +34,7 @@ SyslogRecordBuilder::SyslogRecordBuilder() {
   malformed_names_ = std::make_shared<const FieldNames>(FieldNames{std::move(with_error)});
 }
 
-void SyslogRecordBuilder::Build(const SyslogMessage& m, int64_t received_ms, Record& out) const {
+void SyslogRecordBuilder::Build(SyslogMessage&& m, int64_t received_ms, Record& out) const {
   const int64_t time = m.timestamp_ms.value_or(received_ms);
   Struct s{names_, {}};
   s.values.reserve(kFields.size());
@@ -47,7 +47,7 @@ void SyslogRecordBuilder::Build(const SyslogMessage& m, int64_t received_ms, Rec
   s.values.emplace_back(int64_t{m.severity});
   s.values.emplace_back(FacilityName(m.facility));
   s.values.emplace_back(SeverityName(m.severity));
-  s.values.emplace_back(m.message);
+  s.values.emplace_back(std::move(m.message));
   s.values.push_back(StructuredData(m.structured_data));
   out.value = Value(std::move(s));
   out.timestamp = time;

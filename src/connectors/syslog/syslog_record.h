@@ -14,7 +14,8 @@ namespace pipeline::syslog {
 class SyslogRecordBuilder {
  public:
   SyslogRecordBuilder();
-  void Build(const SyslogMessage& m, int64_t received_ms, Record& out) const;
+  // Moves the message's strings into the record.
+  void Build(SyslogMessage&& m, int64_t received_ms, Record& out) const;
   void BuildMalformed(std::string_view raw, const std::string& parse_error, int64_t received_ms, Record& out) const;
 
  private:

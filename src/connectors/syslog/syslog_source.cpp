@@ -73,7 +73,7 @@ Result<ReadStatus> SyslogSource::Read(Batch& out, std::stop_token) {
                                                 std::to_string(settings_.server.max_message_bytes) + "): cut there",
                                      now_ms, out));
     } else if (SyslogParse parsed = ParseSyslog(frame.bytes, settings_.format, reception); parsed.ok()) {
-      builder_.Build(*parsed.message, now_ms, out.records.emplace_back());
+      builder_.Build(std::move(*parsed.message), now_ms, out.records.emplace_back());
     } else {
       PIPE_RETURN_IF_ERROR(Malformed(frame, parsed.error.ToString(), now_ms, out));
     }
