@@ -6,7 +6,8 @@ rsyslog:  imtcp -> omfile (a JSON template of the same fields pipe writes), Debi
           foreground as an unprivileged user with its own config, work dir and a private port (no system service)
 Each receiver is pinned to one core and started first; the clock runs from the first byte sent until every line
 is in the receiver's output file (its newlines counted as the file grows). The fastest of BENCH_REPEAT runs
-counts. Results: the line counts, and the (host, message) of the lines, as multisets (rsyslog's queue may reorder), must agree.
+counts. Results: the line counts, and the (host, message) of the lines, as multisets (rsyslog's queue may
+reorder), must agree.
 """
 import argparse
 import json
@@ -36,7 +37,8 @@ def generate(path, lines):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path + ".tmp", "w") as f:
         for i in range(lines):
-            f.write(f"<{(i % 24) * 8 + i % 8}>1 2026-12-05T06:{i // 60000 % 60:02d}:{i // 1000 % 60:02d}.{i % 1000:03d}Z "
+            stamp = f"2026-12-05T06:{i // 60000 % 60:02d}:{i // 1000 % 60:02d}.{i % 1000:03d}Z"
+            f.write(f"<{(i % 24) * 8 + i % 8}>1 {stamp} "
                     f"host-{i % 97} app-{i % 13} {1000 + i % 5000} ID{i % 50} [meta@32473 seq=\"{i}\"] "
                     f"user {i % 977} did something number {i} with status {200 + i % 300}\n")
     os.rename(path + ".tmp", path)
@@ -182,7 +184,8 @@ def main():
     work = tempfile.mkdtemp(prefix="pipe-bench-syslog-")
     best = {}
     for _ in range(b.REPEAT):
-        for side, once in (("pipe", lambda: run_pipe_once(args.build, work)), ("rsyslog", lambda: run_rsyslog_once(work))):
+        sides = (("pipe", lambda: run_pipe_once(args.build, work)), ("rsyslog", lambda: run_rsyslog_once(work)))
+        for side, once in sides:
             try:
                 seconds, output = once()
             except RuntimeError as e:

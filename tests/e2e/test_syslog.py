@@ -128,7 +128,8 @@ def test_a_malformed_line_is_kept_with_parse_error():
     run = SyslogRun("tcp")
     try:
         with socket.create_connection(("127.0.0.1", run.port)) as s:
-            s.sendall(b"<13>1 2026-12-05T06:00:00Z h a - - - fine\nthis is not syslog\n<13>1 2026-13-05T06:00:00Z h a - - - x\n")
+            s.sendall(b"<13>1 2026-12-05T06:00:00Z h a - - - fine\nthis is not syslog\n"
+                      b"<13>1 2026-13-05T06:00:00Z h a - - - x\n")
         records = run.records(3)
         malformed = run.metric("pipe_syslog_malformed_total")
     finally:
@@ -168,7 +169,8 @@ def test_syslog_alerts_pipeline_with_logger():
     d = tmpdir()
     port, http = free_port(), free_port()
     text = open(os.path.join(ROOT, "pipelines", "syslog-alerts.yaml")).read()
-    text = text.replace("127.0.0.1:5514", f"127.0.0.1:{port}").replace("syslog-invalid-users.jsonl", f"{d}/alerts.jsonl")
+    text = text.replace("127.0.0.1:5514", f"127.0.0.1:{port}")
+    text = text.replace("syslog-invalid-users.jsonl", f"{d}/alerts.jsonl")
     write(f"{d}/p.yaml", text)
     proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--http", f"127.0.0.1:{http}"])
     try:

@@ -120,9 +120,9 @@ int64_t HttpSource::Enqueue(std::vector<Value> values) {
 
 bool HttpSource::WaitDelivered(int64_t sequence) {
   std::unique_lock lock(mu_);
-  return changed_.wait_for(lock, settings_.delivery_timeout,
-                           [&] { return delivered_through_ >= sequence || closing_; }) &&
-         delivered_through_ >= sequence;
+  return changed_.wait_for(lock, settings_.delivery_timeout, [&] {
+    return delivered_through_ >= sequence || closing_;
+  }) && delivered_through_ >= sequence;
 }
 
 Result<ReadStatus> HttpSource::Read(Batch& out, std::stop_token stop) {

@@ -23,13 +23,20 @@ class JsonLocator {
   bool Value(int depth) {
     if (depth > 512 || pos_ >= s_.size()) return false;
     switch (s_[pos_]) {
-      case '{': return Container(depth, '}', true);
-      case '[': return Container(depth, ']', false);
-      case '"': return String();
-      case 't': return Word("true");
-      case 'f': return Word("false");
-      case 'n': return Word("null");
-      default: return Number();
+      case '{':
+        return Container(depth, '}', true);
+      case '[':
+        return Container(depth, ']', false);
+      case '"':
+        return String();
+      case 't':
+        return Word("true");
+      case 'f':
+        return Word("false");
+      case 'n':
+        return Word("null");
+      default:
+        return Number();
     }
   }
   bool Container(int depth, char close, bool object) {
@@ -115,7 +122,8 @@ Result<std::vector<Value>> DecodeJson(std::string_view body) {
     return out;
   }
   for (const Value& item : parsed->as_array()) {
-    if (!item.is_struct()) return DataError("item " + std::to_string(out.size() + 1) + " of the array: expected a JSON object");
+    if (!item.is_struct())
+      return DataError("item " + std::to_string(out.size() + 1) + " of the array: expected a JSON object");
     out.push_back(item);
   }
   return out;

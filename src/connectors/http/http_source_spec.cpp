@@ -21,23 +21,46 @@ ComponentSpec HttpSourceSpec() {
   spec.options = {
       {"address", OptionType::kString, "HOST:PORT to listen on (0.0.0.0 for every interface).", "127.0.0.1:8080"},
       {"path", OptionType::kString, "The path requests are posted to; others get 404.", "/"},
-      {"format", OptionType::kEnum,
+      {"format",
+       OptionType::kEnum,
        "json: the body is one JSON object or an array of them; ndjson: one object per line; lines: each line is a "
-       "record {\"message\": line}.", "ndjson", false, {"json", "ndjson", "lines"}},
-      {"auth", OptionType::kObject, "Authentication of senders; none by default.", "", false, {}, false,
-       {{"type", OptionType::kEnum, "bearer: requests must carry `Authorization: Bearer <token>`.", "bearer", false,
+       "record {\"message\": line}.",
+       "ndjson",
+       false,
+       {"json", "ndjson", "lines"}},
+      {"auth",
+       OptionType::kObject,
+       "Authentication of senders; none by default.",
+       "",
+       false,
+       {},
+       false,
+       {{"type",
+         OptionType::kEnum,
+         "bearer: requests must carry `Authorization: Bearer <token>`.",
+         "bearer",
+         false,
          {"bearer"}},
-        {"token", OptionType::kString, "The token; take it from the environment: token: ${INGEST_TOKEN}.", "", true,
-         {}, true}}},
+        {"token",
+         OptionType::kString,
+         "The token; take it from the environment: token: ${INGEST_TOKEN}.",
+         "",
+         true,
+         {},
+         true}}},
       {"max_body_bytes", OptionType::kInt, "Largest body accepted; a larger one is answered 413.", "10485760"},
       {"max_concurrent_requests", OptionType::kInt, "Requests served at once; one more is answered 429.", "64"},
-      {"ack", OptionType::kEnum,
+      {"ack",
+       OptionType::kEnum,
        "accepted: answer 200 once the records are queued in the pipeline (a crash can lose them); delivered: once "
-       "every sink acknowledged them (at-least-once for a sender that retries until it gets 200).", "accepted",
-       false, {"accepted", "delivered"}},
+       "every sink acknowledged them (at-least-once for a sender that retries until it gets 200).",
+       "accepted",
+       false,
+       {"accepted", "delivered"}},
   };
-  spec.example = "sources:\n  events:\n    type: http\n    address: 0.0.0.0:8080\n    path: /events\n    format: ndjson\n"
-                 "    ack: delivered\n";
+  spec.example =
+      "sources:\n  events:\n    type: http\n    address: 0.0.0.0:8080\n    path: /events\n    format: ndjson\n"
+      "    ack: delivered\n";
   return spec;
 }
 
@@ -56,7 +79,9 @@ Result<std::unique_ptr<Source>> BuildHttpSource(const Options& options, const Bu
   s.path = options.GetString("path");
   if (s.path.empty() || s.path[0] != '/') return options.ErrorAt("path", "must start with /");
   const std::string format = options.GetString("format");
-  s.format = format == "json" ? http::BodyFormat::kJson : format == "lines" ? http::BodyFormat::kLines : http::BodyFormat::kNdjson;
+  s.format = format == "json"    ? http::BodyFormat::kJson
+             : format == "lines" ? http::BodyFormat::kLines
+                                 : http::BodyFormat::kNdjson;
   if (options.Has("auth")) {
     Options auth = options.Object("auth");
     s.bearer_token = auth.GetString("token");

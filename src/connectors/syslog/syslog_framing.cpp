@@ -8,8 +8,10 @@ void FrameSplitter::Feed(std::string_view bytes, std::vector<Frame>& out) {
   if (bytes.empty()) return;
   if (mode_ == Mode::kUndecided) mode_ = bytes[0] >= '0' && bytes[0] <= '9' ? Mode::kOctetCount : Mode::kNewline;
   buffer_.append(bytes);
-  if (mode_ == Mode::kNewline) SplitLines(out);
-  else SplitCounted(out);
+  if (mode_ == Mode::kNewline)
+    SplitLines(out);
+  else
+    SplitCounted(out);
   Compact();
 }
 
@@ -56,7 +58,8 @@ void FrameSplitter::SplitCounted(std::vector<Frame>& out) {
     size_t space = buffer_.find(' ', start_);
     size_t digits_end = space == std::string::npos ? buffer_.size() : space;
     bool digits = digits_end > start_ && digits_end - start_ <= 9 &&
-                  std::all_of(buffer_.begin() + start_, buffer_.begin() + digits_end, [](char c) { return c >= '0' && c <= '9'; });
+                  std::all_of(buffer_.begin() + start_, buffer_.begin() + digits_end,
+                              [](char c) { return c >= '0' && c <= '9'; });
     if (!digits && (space != std::string::npos || buffer_.size() - start_ > 9)) {
       // Not a length: the sender does not count octets after all; read the rest of the stream as lines.
       mode_ = Mode::kNewline;

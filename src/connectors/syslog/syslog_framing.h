@@ -38,9 +38,9 @@ class FrameSplitter {
   size_t max_;
   Mode mode_ = Mode::kUndecided;
   std::string buffer_;
-  size_t start_ = 0;        // buffer_[start_..] is not consumed yet
-  size_t scanned_ = 0;      // newline mode: no '\n' in buffer_[start_..scanned_)
-  size_t discard_ = 0;      // octet counting: bytes of a cut message still to drop
+  size_t start_ = 0;           // buffer_[start_..] is not consumed yet
+  size_t scanned_ = 0;         // newline mode: no '\n' in buffer_[start_..scanned_)
+  size_t discard_ = 0;         // octet counting: bytes of a cut message still to drop
   bool discard_line_ = false;  // newline mode: drop up to the next newline (the rest of a cut message)
 };
 

@@ -7,10 +7,10 @@ namespace pipeline::syslog {
 namespace {
 
 constexpr std::array<std::string_view, 24> kFacilities = {
-    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp",
-    "ntp", "security", "console", "solaris-cron", "local0", "local1", "local2", "local3", "local4", "local5",
-    "local6", "local7"};
-constexpr std::array<std::string_view, 8> kSeverities = {"emerg", "alert", "crit", "err",
+    "kern",   "user",   "mail",     "daemon", "auth",   "syslog",   "lpr",     "news",
+    "uucp",   "cron",   "authpriv", "ftp",    "ntp",    "security", "console", "solaris-cron",
+    "local0", "local1", "local2",   "local3", "local4", "local5",   "local6",  "local7"};
+constexpr std::array<std::string_view, 8> kSeverities = {"emerg",   "alert",  "crit", "err",
                                                          "warning", "notice", "info", "debug"};
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
@@ -30,7 +30,8 @@ class Cursor {
   int Digits(size_t min, size_t max) {
     size_t start = pos_;
     int value = 0;
-    while (pos_ - start < max && !done() && in_[pos_] >= '0' && in_[pos_] <= '9') value = value * 10 + (in_[pos_++] - '0');
+    while (pos_ - start < max && !done() && in_[pos_] >= '0' && in_[pos_] <= '9')
+      value = value * 10 + (in_[pos_++] - '0');
     if (pos_ - start < min) {
       pos_ = start;
       return -1;
@@ -66,13 +67,15 @@ int64_t EpochMs(int year, int month, int day, int hour, int minute, int second, 
   using namespace std::chrono;
   const sys_days date{std::chrono::year{year} / std::chrono::month{static_cast<unsigned>(month)} /
                       std::chrono::day{static_cast<unsigned>(day)}};
-  const int64_t seconds = date.time_since_epoch().count() * 86400LL + hour * 3600 + minute * 60 + second - offset_seconds;
+  const int64_t seconds =
+      date.time_since_epoch().count() * 86400LL + hour * 3600 + minute * 60 + second - offset_seconds;
   return seconds * 1000 + millis;
 }
 
 bool ValidDate(int year, int month, int day) {
   return std::chrono::year_month_day{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
-                                     std::chrono::day{static_cast<unsigned>(day)}}.ok();
+                                     std::chrono::day{static_cast<unsigned>(day)}}
+      .ok();
 }
 
 // Digits after a '.', as milliseconds (more digits are read and dropped: RFC 5424 allows six).
@@ -103,7 +106,8 @@ std::optional<Failure> ParseRfc3339(Cursor& c, SyslogMessage& m) {
   int year = c.Digits(4, 4);
   int month = c.Take('-') ? c.Digits(2, 2) : -1;
   int day = c.Take('-') ? c.Digits(2, 2) : -1;
-  if (year < 0 || month < 1 || day < 1 || !ValidDate(year, month, day)) return Failure{start, "expected a date YYYY-MM-DD"};
+  if (year < 0 || month < 1 || day < 1 || !ValidDate(year, month, day))
+    return Failure{start, "expected a date YYYY-MM-DD"};
   if (!c.Take('T')) return Failure{c.pos(), "expected 'T' between date and time"};
   int hour = c.Digits(2, 2);
   int minute = c.Take(':') ? c.Digits(2, 2) : -1;
@@ -289,14 +293,15 @@ std::string_view SeverityName(int severity) {
 }
 
 SyslogParse ParseSyslog(std::string_view input, SyslogFormat format, const ReceptionTime& reception) {
-  while (!input.empty() && (input.back() == '\n' || input.back() == '\r' || input.back() == '\0')) input.remove_suffix(1);
+  while (!input.empty() && (input.back() == '\n' || input.back() == '\r' || input.back() == '\0'))
+    input.remove_suffix(1);
   SyslogParse out;
   SyslogMessage m;
   Cursor c(input);
   std::optional<Failure> failed = ParsePri(c, m);
   if (!failed) {
-    const bool rfc5424 = format == SyslogFormat::kRfc5424 ||
-                         (format == SyslogFormat::kAuto && c.peek() == '1' && c.peek(1) == ' ');
+    const bool rfc5424 =
+        format == SyslogFormat::kRfc5424 || (format == SyslogFormat::kAuto && c.peek() == '1' && c.peek(1) == ' ');
     failed = rfc5424 ? ParseRfc5424(c, m) : ParseRfc3164(c, m, reception);
   }
   if (failed) {

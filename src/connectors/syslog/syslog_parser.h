@@ -22,13 +22,13 @@ namespace pipeline::syslog {
 enum class SyslogFormat { kAuto, kRfc3164, kRfc5424 };
 
 struct StructuredElement {
-  std::string id;                                          // "exampleSDID@32473"
+  std::string id;                                           // "exampleSDID@32473"
   std::vector<std::pair<std::string, std::string>> params;  // in order; escapes (\" \\ \]) resolved
 };
 
 struct SyslogMessage {
-  int facility = 1;  // user
-  int severity = 5;  // notice
+  int facility = 1;                     // user
+  int severity = 5;                     // notice
   std::optional<int64_t> timestamp_ms;  // UTC; absent for NILVALUE
   std::optional<std::string> host, app, procid, msgid;
   std::vector<StructuredElement> structured_data;

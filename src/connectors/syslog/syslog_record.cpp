@@ -5,9 +5,9 @@
 namespace pipeline::syslog {
 namespace {
 
-const std::vector<std::string> kFields = {"timestamp", "host",          "app",      "procid",
-                                          "msgid",     "facility",      "severity", "facility_name",
-                                          "severity_name", "message",   "structured_data"};
+const std::vector<std::string> kFields = {"timestamp",      "host",     "app",           "procid",        "msgid",
+                                          "facility",       "severity", "facility_name", "severity_name", "message",
+                                          "structured_data"};
 
 Value OptionalString(std::optional<std::string>& s) { return s ? Value(std::move(*s)) : Value(); }
 

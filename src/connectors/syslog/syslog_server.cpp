@@ -105,8 +105,10 @@ void SyslogServer::Serve() {
     }
     if (stopping_) break;
     if (fds[1].revents & POLLIN) {
-      if (settings_.udp) ReadDatagrams(frames);
-      else Accept();
+      if (settings_.udp)
+        ReadDatagrams(frames);
+      else
+        Accept();
     }
     for (size_t i = connections_.size(); i-- > 0;) {
       if (!(fds[i + 2].revents & (POLLIN | POLLHUP | POLLERR))) continue;

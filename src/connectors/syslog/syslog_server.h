@@ -30,8 +30,8 @@ struct ServerSettings {
   bool udp = false;
   size_t max_message_bytes = 65536;
   int max_connections = 256;
-  size_t queue_frames = 8192;  // frames waiting for the source at most
-  Counter* dropped_datagrams = nullptr;    // /metrics, when there is a registry
+  size_t queue_frames = 8192;            // frames waiting for the source at most
+  Counter* dropped_datagrams = nullptr;  // /metrics, when there is a registry
   Counter* refused_connections = nullptr;
 };
 

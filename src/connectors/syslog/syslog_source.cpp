@@ -51,9 +51,12 @@ Status SyslogSource::Malformed(const Frame& frame, const std::string& why, int64
       builder_.BuildMalformed(frame.bytes, why, now_ms, r);
       return {};
     }
-    case MalformedPolicy::kFail: return DataError(error);
-    case MalformedPolicy::kSkip: return {};
-    case MalformedPolicy::kDeadLetter: return dead_letter_.Append({lane_, sequence_, 0}, error, frame.bytes);
+    case MalformedPolicy::kFail:
+      return DataError(error);
+    case MalformedPolicy::kSkip:
+      return {};
+    case MalformedPolicy::kDeadLetter:
+      return dead_letter_.Append({lane_, sequence_, 0}, error, frame.bytes);
   }
   return {};
 }
@@ -69,9 +72,10 @@ Result<ReadStatus> SyslogSource::Read(Batch& out, std::stop_token) {
     ++sequence_;
     const size_t before = out.records.size();
     if (frame.truncated) {
-      PIPE_RETURN_IF_ERROR(Malformed(frame, "longer than max_message_bytes (" +
-                                                std::to_string(settings_.server.max_message_bytes) + "): cut there",
-                                     now_ms, out));
+      PIPE_RETURN_IF_ERROR(Malformed(
+          frame,
+          "longer than max_message_bytes (" + std::to_string(settings_.server.max_message_bytes) + "): cut there",
+          now_ms, out));
     } else if (SyslogParse parsed = ParseSyslog(frame.bytes, settings_.format, reception); parsed.ok()) {
       builder_.Build(std::move(*parsed.message), now_ms, out.records.emplace_back());
     } else {

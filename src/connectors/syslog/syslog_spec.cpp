@@ -24,16 +24,24 @@ ComponentSpec SyslogSpec() {
   spec.options = {
       {"address", OptionType::kString, "HOST:PORT to listen on ([::1]:PORT for IPv6; 0.0.0.0 for every interface).",
        "127.0.0.1:5514"},
-      {"protocol", OptionType::kEnum, "tcp (with backpressure) or udp (datagrams; dropped and counted when full).",
-       "tcp", false, {"tcp", "udp"}},
-      {"format", OptionType::kEnum,
-       "auto (RFC 5424 when the version 1 follows the priority, else RFC 3164), rfc3164 or rfc5424.", "auto", false,
+      {"protocol",
+       OptionType::kEnum,
+       "tcp (with backpressure) or udp (datagrams; dropped and counted when full).",
+       "tcp",
+       false,
+       {"tcp", "udp"}},
+      {"format",
+       OptionType::kEnum,
+       "auto (RFC 5424 when the version 1 follows the priority, else RFC 3164), rfc3164 or rfc5424.",
+       "auto",
+       false,
        {"auto", "rfc3164", "rfc5424"}},
       {"max_message_bytes", OptionType::kInt,
        "Longest message kept; a longer one is cut there and kept with a parse_error saying so.", "65536"},
       {"max_connections", OptionType::kInt,
        "Most TCP connections open at once; one more is closed at once (counted in "
-       "pipe_syslog_refused_connections_total).", "256"},
+       "pipe_syslog_refused_connections_total).",
+       "256"},
   };
   spec.example = "sources:\n  syslog:\n    type: syslog\n    address: 0.0.0.0:5514\n    protocol: tcp\n";
   return spec;
@@ -72,8 +80,12 @@ Result<std::unique_ptr<Source>> BuildSyslog(const Options& options, const BuildC
   // follows on_error as in every other source. The loader checked the value.
   if (options.Has("on_error")) {
     switch (ParseOnError(options.GetString("on_error")).value_or(OnError::kFail)) {
-      case OnError::kFail: s.on_malformed = syslog::MalformedPolicy::kFail; break;
-      case OnError::kSkip: s.on_malformed = syslog::MalformedPolicy::kSkip; break;
+      case OnError::kFail:
+        s.on_malformed = syslog::MalformedPolicy::kFail;
+        break;
+      case OnError::kSkip:
+        s.on_malformed = syslog::MalformedPolicy::kSkip;
+        break;
       case OnError::kDeadLetter:
         s.on_malformed = syslog::MalformedPolicy::kDeadLetter;
         s.dead_letter_path = options.GetString("dead_letter_path");

@@ -1,9 +1,10 @@
+#include "connectors/http/http_source.h"
+
 #include <doctest/doctest.h>
 #include <httplib.h>
 
 #include <thread>
 
-#include "connectors/http/http_source.h"
 #include "connectors/http/http_source_body.h"
 
 namespace pipeline::http {

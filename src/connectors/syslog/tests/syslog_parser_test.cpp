@@ -22,7 +22,9 @@ SyslogMessage Parsed(std::string_view input, SyslogFormat format = SyslogFormat:
 
 TEST_SUITE("connectors.syslog.parser") {
   TEST_CASE("RFC 5424 example 1: no structured data, a BOM before the message") {
-    auto m = Parsed("<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - \xEF\xBB\xBF'su root' failed for lonvick on /dev/pts/8");
+    auto m = Parsed(
+        "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - \xEF\xBB\xBF'su root' failed for lonvick on "
+        "/dev/pts/8");
     CHECK(m.rfc5424);
     CHECK(m.facility == 4);
     CHECK(m.severity == 2);
@@ -38,7 +40,8 @@ TEST_SUITE("connectors.syslog.parser") {
   }
 
   TEST_CASE("RFC 5424 example 2: microseconds and a negative offset, no MSGID") {
-    auto m = Parsed("<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - %% It's time to make the do-nuts.");
+    auto m =
+        Parsed("<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - %% It's time to make the do-nuts.");
     CHECK(m.facility == 20);
     CHECK(FacilityName(m.facility) == "local4");
     CHECK(SeverityName(m.severity) == "notice");
@@ -59,7 +62,8 @@ TEST_SUITE("connectors.syslog.parser") {
     CHECK(m.structured_data[0].params[1] == std::pair<std::string, std::string>{"eventSource", "Application"});
     CHECK(m.structured_data[1].params[1].second == "a \"b\" ] c");
     CHECK(m.message == "An application event log entry...");
-    auto only_sd = Parsed("<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut=\"3\"]");
+    auto only_sd =
+        Parsed("<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut=\"3\"]");
     CHECK(only_sd.message.empty());
     CHECK(only_sd.structured_data.size() == 1);
   }
@@ -126,7 +130,8 @@ TEST_SUITE("connectors.syslog.parser") {
     // The seed of a fuzz harness until `make fuzz` exists: the same mutations through the parser and the framing.
     const std::vector<std::string> seeds = {
         "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut=\"3\" "
-        "eventSource=\"App\\\"lication\"][x@1 a=\"b\"] \xEF\xBB\xBF" "An application event",
+        "eventSource=\"App\\\"lication\"][x@1 a=\"b\"] \xEF\xBB\xBF"
+        "An application event",
         "<34>Oct 11 22:14:15 mymachine su[12]: 'su root' failed for lonvick on /dev/pts/8",
         "<13>2024 Jan  1 2024 00:00:00.123: h t: x"};
     std::mt19937 rng(26);
@@ -136,14 +141,22 @@ TEST_SUITE("connectors.syslog.parser") {
       for (int k = 0, edits = 1 + static_cast<int>(rng() % 4); k < edits && !m.empty(); ++k) {
         size_t at = rng() % m.size();
         switch (rng() % 3) {
-          case 0: m[at] = static_cast<char>(rng() % 256); break;
-          case 1: m.resize(at); break;
-          default: m.insert(at, 1, "<>[]\" 0-: 9Z"[rng() % 13]); break;
+          case 0:
+            m[at] = static_cast<char>(rng() % 256);
+            break;
+          case 1:
+            m.resize(at);
+            break;
+          default:
+            m.insert(at, 1, "<>[]\" 0-: 9Z"[rng() % 13]);
+            break;
         }
       }
       SyslogParse p = ParseSyslog(m, SyslogFormat::kAuto, kUtc2026);
-      if (p.ok()) ++parsed;
-      else CHECK(p.error.offset <= m.size());
+      if (p.ok())
+        ++parsed;
+      else
+        CHECK(p.error.offset <= m.size());
       FrameSplitter splitter(64);
       std::vector<Frame> frames;
       splitter.Feed(m, frames);
