@@ -156,6 +156,28 @@ TEST_SUITE("connectors.syslog.source") {
     server.Stop();
   }
 
+  TEST_CASE("max_connections: one more connection is closed at once and counted") {
+    ServerSettings settings;
+    settings.port = 0;
+    settings.max_connections = 1;
+    SyslogServer server(settings);
+    REQUIRE(server.Start().ok());
+    int first = Connect(server.port(), false);
+    Send(first, "<13>1 - h a - - - one\n");
+    std::vector<Frame> frames;
+    server.Take(frames, 10, std::chrono::milliseconds(2000));  // the first connection is being served
+    REQUIRE(frames.size() == 1);
+    int second = Connect(server.port(), false);
+    timeval five_seconds{5, 0};  // a failure must not hang the test run
+    ::setsockopt(second, SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
+    char byte;
+    CHECK(::recv(second, &byte, 1, 0) == 0);  // closed by the server
+    CHECK(server.refused_connections() == 1);
+    ::close(first);
+    ::close(second);
+    server.Stop();
+  }
+
   TEST_CASE("a port in use is retryable") {
     SyslogSource first(OnAnyPort());
     SourceContext ctx;
