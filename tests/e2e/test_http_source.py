@@ -3,13 +3,16 @@ line and column, 413 beyond max_body_bytes, 401 without the bearer token (taken 
 concurrent clients gets 429s and memory stays bounded; with ack: delivered every record answered 200 is in the
 output after a SIGKILL and a restart."""
 import json
+import shutil
 import signal
+import ssl
+import subprocess
 import threading
 import time
 import urllib.error
 import urllib.request
 
-from harness import free_port, read_lines, start_pipe, tmpdir, wait_until, write
+from harness import Skip, free_port, read_lines, start_pipe, tmpdir, wait_until, write
 
 
 class HttpRun:
@@ -170,3 +173,43 @@ def test_ack_delivered_survives_sigkill():
     missing = sorted(set(acked_before_kill) - delivered)
     assert not missing, f"{len(missing)} records answered 200 are missing, e.g. {missing[:5]}"
     assert -1 in delivered
+
+
+def test_tls_serves_https():
+    if shutil.which("openssl") is None:
+        raise Skip("openssl is not installed")
+    d = tmpdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", f"{d}/key.pem", "-out", f"{d}/cert.pem"],
+                   check=True, capture_output=True)
+    port = free_port()
+    write(f"{d}/p.yaml", f"""
+sources:
+  events:
+    type: http
+    address: 127.0.0.1:{port}
+    path: /events
+    tls: {{cert_file: {d}/cert.pem, key_file: {d}/key.pem}}
+sinks:
+  out: {{type: file, inputs: [events], path: {d}/out.jsonl, format: jsonl, flush_interval: 50ms}}
+""")
+    proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state"])
+    context = ssl.create_default_context(cafile=f"{d}/cert.pem")
+
+    def post_tls():
+        req = urllib.request.Request(f"https://127.0.0.1:{port}/events", data=b'{"n": 1}\n', method="POST",
+                                     headers={"Content-Type": "application/x-ndjson"})
+        try:
+            with urllib.request.urlopen(req, timeout=5, context=context) as r:
+                return r.status
+        except OSError:
+            return 0
+
+    try:
+        wait_until(lambda: post_tls() == 200, timeout=20, what="an HTTPS request answered 200")
+        assert post(port, "/events", b'{"n": 2}\n')[0] != 200  # plain HTTP is not served
+        wait_until(lambda: len(read_lines(f"{d}/out.jsonl")) >= 1, what="the record")
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+    assert json.loads(read_lines(f"{d}/out.jsonl")[0]) == {"n": 1}

@@ -42,7 +42,17 @@ Status HttpSource::Open(SourceContext& ctx) {
     std::lock_guard lock(mu_);
     closing_ = false;
   }
-  server_ = std::make_unique<httplib::Server>();
+  if (settings_.tls.configured) {
+    const std::string& ca = settings_.tls.ca_file;
+    auto tls = std::make_unique<httplib::SSLServer>(settings_.tls.cert_file.c_str(), settings_.tls.key_file.c_str(),
+                                                    ca.empty() ? nullptr : ca.c_str());
+    if (!tls->is_valid())
+      return ConfigError("tls: cannot use cert_file " + settings_.tls.cert_file + " with key_file " +
+                         settings_.tls.key_file + (ca.empty() ? "" : " and ca_file " + ca));
+    server_ = std::move(tls);
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
   // A few threads more than requests served at once, so that the ones beyond the limit are answered 429 at once.
   const int threads = settings_.max_concurrent_requests + 4;
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
@@ -87,9 +97,9 @@ void HttpSource::Handle(const httplib::Request& req, const std::string& body, ht
     res.set_header("Retry-After", std::to_string(settings_.retry_after_seconds));
     return Answer(res, 429, "too many requests at once (max_concurrent_requests); retry later");
   }
-  if (!settings_.bearer_token.empty() && req.get_header_value("Authorization") != "Bearer " + settings_.bearer_token) {
-    res.set_header("WWW-Authenticate", "Bearer");
-    return Answer(res, 401, "missing or wrong bearer token");
+  if (!settings_.authorization.empty() && req.get_header_value("Authorization") != settings_.authorization) {
+    res.set_header("WWW-Authenticate", settings_.authorization.substr(0, settings_.authorization.find(' ')));
+    return Answer(res, 401, "missing or wrong credentials");
   }
   auto values = DecodeBody(body, settings_.format);
   if (!values.ok()) return Answer(res, 400, Plain(values.error().message()));

@@ -21,6 +21,7 @@
 #include "connectors/http/http_source_body.h"
 #include "observability/metrics.h"
 #include "plugin/source.h"
+#include "plugin/tls_options.h"
 
 namespace httplib {
 class Server;
@@ -35,7 +36,8 @@ struct HttpSourceSettings {
   int port = 8080;
   std::string path = "/";
   BodyFormat format = BodyFormat::kNdjson;
-  std::string bearer_token;  // empty: no authentication
+  std::string authorization;  // the Authorization header every request must carry; empty: no authentication
+  TlsSettings tls;            // configured: HTTPS with cert_file and key_file (ca_file: clients need a certificate)
   size_t max_body_bytes = 10 << 20;
   int max_concurrent_requests = 64;
   bool ack_delivered = false;

@@ -3,7 +3,9 @@
 
 #include "connectors/connectors.h"
 #include "connectors/http/http_source.h"
+#include "plugin/auth_options.h"
 #include "plugin/registry.h"
+#include "plugin/tls_options.h"
 
 namespace pipeline {
 namespace {
@@ -28,26 +30,10 @@ ComponentSpec HttpSourceSpec() {
        "ndjson",
        false,
        {"json", "ndjson", "lines"}},
-      {"auth",
-       OptionType::kObject,
-       "Authentication of senders; none by default.",
-       "",
-       false,
-       {},
-       false,
-       {{"type",
-         OptionType::kEnum,
-         "bearer: requests must carry `Authorization: Bearer <token>`.",
-         "bearer",
-         false,
-         {"bearer"}},
-        {"token",
-         OptionType::kString,
-         "The token; take it from the environment: token: ${INGEST_TOKEN}.",
-         "",
-         true,
-         {},
-         true}}},
+      AuthOption("Credentials every request must carry (`Authorization: Bearer <token>`, Basic or ApiKey); "
+                 "none by default. Write secrets as ${VAR}."),
+      TlsOption("Serve HTTPS: cert_file and key_file are the server's certificate and key; ca_file makes clients "
+                "present a certificate signed by it."),
       {"max_body_bytes", OptionType::kInt, "Largest body accepted; a larger one is answered 413.", "10485760"},
       {"max_concurrent_requests", OptionType::kInt, "Requests served at once; one more is answered 429.", "64"},
       {"ack",
@@ -82,11 +68,14 @@ Result<std::unique_ptr<Source>> BuildHttpSource(const Options& options, const Bu
   s.format = format == "json"    ? http::BodyFormat::kJson
              : format == "lines" ? http::BodyFormat::kLines
                                  : http::BodyFormat::kNdjson;
-  if (options.Has("auth")) {
-    Options auth = options.Object("auth");
-    s.bearer_token = auth.GetString("token");
-    if (s.bearer_token.empty()) return options.ErrorAt("auth", "bearer needs a token (token: ${YOUR_TOKEN_VARIABLE})");
-  }
+  auto auth = ParseAuthOptions(options);
+  if (!auth.ok()) return auth.error();
+  s.authorization = AuthorizationHeader(*auth);
+  auto tls = ParseTlsOptions(options);
+  if (!tls.ok()) return tls.error();
+  if (tls->configured && (tls->cert_file.empty() || tls->key_file.empty()))
+    return options.ErrorAt("tls", "a server needs cert_file and key_file");
+  s.tls = *tls;
   if (options.GetInt("max_body_bytes") <= 0) return options.ErrorAt("max_body_bytes", "must be positive");
   s.max_body_bytes = static_cast<size_t>(options.GetInt("max_body_bytes"));
   if (options.GetInt("max_concurrent_requests") <= 0 || options.GetInt("max_concurrent_requests") > 4096)

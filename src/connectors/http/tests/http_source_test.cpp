@@ -44,7 +44,7 @@ TEST_SUITE("connectors.http.source") {
     HttpSourceSettings settings;
     settings.port = 0;
     settings.path = "/events";
-    settings.bearer_token = "s3cret";
+    settings.authorization = "Bearer s3cret";
     settings.queue_records = 3;
     HttpSource source(settings);
     SourceContext ctx;
