@@ -62,8 +62,12 @@ release: deps
 	@ls -l $(RELEASE_DIST)/pipe $(RELEASE_DIST)/pipe.debug
 
 # Benchmarks need npm for the DuckDB peer (@duckdb/node-api); machines here ship Node.js with npm.
+# rsyslog is the syslog source's peer (bench/syslog), installed without starting its service.
+BENCH_PKGS := rsyslog
 bench: test-deps release
 	@command -v npm >/dev/null || { echo "make bench needs npm (Node.js) for the DuckDB peer"; exit 1; }
+	@missing=$$(for p in $(BENCH_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) sh tests/support/install_without_services.sh $$missing; fi
 	bash bench/run.sh $(RELEASE_BUILD)
 
 # The Debian package, built with dpkg-deb from packaging/debian/ (README: "Deploy").

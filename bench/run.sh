@@ -45,6 +45,9 @@ run nexmark "$BENCH/nexmark/run_nexmark.py"
 run nexmark-check "$BENCH/nexmark/check_duckdb.py"
 run elasticsearch "$BENCH/elasticsearch/run_elasticsearch.py"
 
+# The syslog benchmark belongs to the syslog source (bench/syslog/): pipe against rsyslog's imtcp -> omfile.
+run syslog "$BENCH/syslog/run_syslog.py"
+
 # The Kafka benchmarks belong to the Kafka connector (bench/kafka/); they print their own lines.
 if [ -f "$BENCH/kafka/run.sh" ] && want kafka; then
   bash "$BENCH/kafka/run.sh" "$BUILD"

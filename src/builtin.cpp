@@ -21,6 +21,8 @@ void RegisterBuiltins(Registry& registry) {
   RegisterHttpSink(registry);
   RegisterElasticsearchSink(registry);
   RegisterPostgresConnectors(registry);
+  RegisterSyslogSource(registry);
+  RegisterHttpSource(registry);
   RegisterTransforms(registry);
   // `scale_out:` shares a stage's state between processes through Kafka (a consumer group, a changelog topic).
   RegisterSqlStage(registry, kafka::MakeKafkaScaleOut);

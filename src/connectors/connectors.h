@@ -13,5 +13,7 @@ void RegisterPostgresCdcSource(Registry& registry);  // connectors/postgres_cdc
 void RegisterHttpSink(Registry& registry);         // connectors/http: the http sink
 void RegisterElasticsearchSink(Registry& registry);  // connectors/elasticsearch
 void RegisterPostgresConnectors(Registry& registry);  // connectors/postgres: sink and query source
+void RegisterSyslogSource(Registry& registry);       // connectors/syslog
+void RegisterHttpSource(Registry& registry);         // connectors/http: the http source
 
 }  // namespace pipeline

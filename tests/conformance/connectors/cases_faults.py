@@ -14,7 +14,8 @@ def sigkill_loop_conserves_records(pair, docs):
 
     A replayable source is fed in pieces while runs come and go (as in production) and must deliver every number at
     least once over all runs. A source without positions starts over in every run: each run's output must be a
-    gap-free prefix, and a clean finite run delivers everything."""
+    gap-free prefix, and a clean run delivers everything (a finite one ends by itself; a listener's is stopped
+    once everything arrived)."""
     rng = random.Random(f"{pair.fixture.kind}-{pair.fixture.name}")
     if pair.source.replayable:
         kills = _kill_replayable(pair, rng)
@@ -23,8 +24,13 @@ def sigkill_loop_conserves_records(pair, docs):
         code, _ = run.terminate()
     else:
         kills = _kill_restarting(pair, rng)
-        run = pair.start("finite")
-        code = run.wait(timeout=90)
+        if pair.source.finite:
+            run = pair.start("finite")
+            code = run.wait(timeout=90)
+        else:  # a listener (syslog) never ends by itself: the clean run is stopped once everything arrived
+            run = pair.start("continuous")
+            pair.wait_delivered(pair.fed, timeout=90, run=run)
+            code, _ = run.terminate()
     pair.finish(run)
     assert code == 0, f"the clean run after the kills exited {code}:\n{run.tail()}"
     delivered = pair.delivered()
