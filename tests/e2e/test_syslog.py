@@ -10,6 +10,7 @@ import time
 import urllib.request
 
 from harness import ROOT, Skip, free_port, read_lines, run_pipe, start_pipe, tmpdir, wait_until, write
+from webhook_receiver import WebhookReceiver
 
 
 class SyslogRun:
@@ -168,11 +169,13 @@ def test_syslog_alerts_pipeline_with_logger():
         raise Skip("util-linux logger is not installed")
     d = tmpdir()
     port, http = free_port(), free_port()
+    receiver = WebhookReceiver().start()
     text = open(os.path.join(ROOT, "pipelines", "syslog-alerts.yaml")).read()
     text = text.replace("127.0.0.1:5514", f"127.0.0.1:{port}")
-    text = text.replace("syslog-invalid-users.jsonl", f"{d}/alerts.jsonl")
+    text = text.replace("syslog-alerts.dlq.jsonl", f"{d}/alerts.dlq.jsonl")
     write(f"{d}/p.yaml", text)
-    proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--http", f"127.0.0.1:{http}"])
+    proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--http", f"127.0.0.1:{http}"],
+                      env={**os.environ, "SLACK_WEBHOOK_URL": receiver.url()})
     try:
         def ready():
             assert proc.poll() is None, proc.communicate()[1]
@@ -187,11 +190,12 @@ def test_syslog_alerts_pipeline_with_logger():
         for line in lines:
             subprocess.run(["logger", "--server", "127.0.0.1", "--port", str(port), "--tcp", "-t", "sshd", line],
                            check=True, timeout=10)
-        wait_until(lambda: len(read_lines(f"{d}/alerts.jsonl")) >= 2, what="two alerts")
+        wait_until(lambda: len(receiver.delivered()) >= 2, what="two alerts posted to the webhook")
         time.sleep(0.5)  # nothing else follows
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
-    alerts = [json.loads(l) for l in read_lines(f"{d}/alerts.jsonl")]
-    assert [a["MESSAGE"] for a in alerts] == [lines[0], lines[2]], alerts
-    assert all(a["HOST"] in _hostnames() for a in alerts), alerts
+        receiver.stop()
+    alerts = [json.loads(r["body"])["text"] for r in receiver.delivered()]
+    assert len(alerts) == 2 and alerts[0].endswith(": " + lines[0]) and alerts[1].endswith(": " + lines[2]), alerts
+    assert all(a.split(": ", 1)[0].removeprefix("Invalid user on ") in _hostnames() for a in alerts), alerts
