@@ -52,6 +52,12 @@ class Encoder {
 Result<std::unique_ptr<Decoder>> MakeDecoder(const std::string& format);
 // format: json | pretty | csv | lines
 Result<std::unique_ptr<Encoder>> MakeEncoder(const std::string& format);
+// The whole record, as the dead-letter envelope's "record" object ({key, value, headers, topic, partition,
+// position, timestamp, window}): what `metadata: true` on the stdout and file sinks writes. format: json | pretty.
+Result<std::unique_ptr<Encoder>> MakeWholeRecordEncoder(const std::string& format);
+// `inner`, given a SQL table's rows as ksqlDB's CLI shows them: the key columns (`key_columns` names a scalar key;
+// a struct key names its own), WINDOWSTART and WINDOWEND of a windowed key, then the value columns.
+std::unique_ptr<Encoder> MakeTableRowEncoder(std::unique_ptr<Encoder> inner, std::vector<std::string> key_columns);
 std::vector<std::string> DecoderNames();
 std::vector<std::string> EncoderNames();
 

@@ -30,6 +30,9 @@ class Processor {
   virtual Status Tick(int64_t now_ms, const EmitFn& emit) { (void)now_ms; (void)emit; return {}; }
   // All inputs ended (finite pipelines): emit what is pending.
   virtual Status Finish(const EmitFn& emit) { (void)emit; return {}; }
+  // The names of the key columns of output `output_index`'s records when they are a SQL table's rows, so that a
+  // sink showing records to people can label a bare key as ksqlDB's CLI does; empty otherwise.
+  virtual std::vector<std::string> OutputKeyColumns(size_t output_index) const { (void)output_index; return {}; }
   // Which outputs no stage or sink reads (by output_index), once the pipeline is connected: what is emitted to
   // them is dropped, so a processor may skip producing it.
   virtual void SetUnreadOutputs(const std::vector<bool>& unread) { (void)unread; }

@@ -134,6 +134,9 @@ class Pipeline {
   bool PublishFromSource(SourceNode& node, BatchPtr batch, const std::function<bool()>& while_blocked);
   void RunStage(StageNode& node);
   void RunSink(SinkNode& node);
+  // The key columns of the SQL table rows in these streams (SinkContext::key_columns): empty unless the streams
+  // that are tables agree on them.
+  std::vector<std::string> KeyColumnsOf(const std::vector<std::string>& streams) const;
   // Pops `queue` until each of its producers ended or the pipeline failed: every batch goes to on_batch, and
   // on_interval runs every `interval`. The first error of either fails the pipeline, named after `who`; then false.
   bool Consume(BatchQueue& queue, size_t producers, const StageMetrics& metrics, std::chrono::milliseconds interval,

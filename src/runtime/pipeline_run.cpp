@@ -238,13 +238,29 @@ void Pipeline::RunStage(StageNode& n) {
   for (Stream* out : n.outs) PublishEnd(*out);
 }
 
+std::vector<std::string> Pipeline::KeyColumnsOf(const std::vector<std::string>& streams) const {
+  std::vector<std::string> agreed;
+  for (const std::string& name : streams) {
+    for (const auto& stage : stages_) {
+      for (size_t i = 0; i < stage->outs.size(); ++i) {
+        if (stage->outs[i]->name != name) continue;
+        std::vector<std::string> keys = stage->processor->OutputKeyColumns(i);
+        if (keys.empty()) continue;
+        if (!agreed.empty() && agreed != keys) return {};
+        agreed = std::move(keys);
+      }
+    }
+  }
+  return agreed;
+}
+
 void Pipeline::RunSink(SinkNode& n) {
   const std::string who = "sink " + n.config->name;
   const std::stop_token stop = stop_.get_token();
   RetryObserver observer = HealthObserver(who);
   auto retried = [&](const std::function<Status()>& op) { return RunWithRetry(n.config->retry, who, stop, op, &observer); };
   SinkContext ctx{n.config->name, options_.state_dir, options_.metrics, stop, ConnectorHealth(health_, who),
-                  n.rejections};
+                  n.rejections, KeyColumnsOf(n.config->inputs)};
   // A target down at start is retried like one that goes down later; sources read meanwhile until the queues
   // are full.
   Status opened = retried([&] { return n.sink->Open(ctx); });

@@ -87,6 +87,10 @@ ComponentSpec FileSinkSpec() {
        "jsonl (json is the same): one JSON object per line; csv: a header line then one line per record; lines: "
        "the `message` field (or the value) as text.",
        "jsonl", false, {"jsonl", "json", "csv", "lines"}},
+      {"metadata", OptionType::kBool,
+       "Write whole records, one JSON object per line: {key, value, headers, topic, partition, position, "
+       "timestamp, window}, the fields of a dead letter's record (format jsonl). Otherwise only the value.",
+       "false"},
       {"max_bytes", OptionType::kInt, "Roll to the next part once a file holds this many bytes (0 = no limit).", "0"},
       {"max_records", OptionType::kInt, "Roll to the next part after this many records (0 = no limit).", "0"},
       {"max_age", OptionType::kDuration, "Roll to the next part once a file is this old (0 = no limit).", "0"},
@@ -139,6 +143,8 @@ Result<std::unique_ptr<Sink>> BuildFileSink(const Options& options, const BuildC
   FileSinkSettings s{std::move(*path)};
   const std::string format = options.GetString("format");
   s.format = format == "jsonl" ? "json" : format;
+  s.metadata = options.GetBool("metadata");
+  if (s.metadata && s.format != "json") return options.ErrorAt("metadata", "whole records are JSON: use format jsonl");
   s.max_bytes = options.GetInt("max_bytes");
   s.max_records = options.GetInt("max_records");
   s.max_age_ms = options.GetDurationMs("max_age");

@@ -41,6 +41,11 @@ ComponentSpec StdoutSpec() {
        "`message` field (or the value) as text.",
        "json", false, {"json", "pretty", "csv", "lines"}},
       {"target", OptionType::kEnum, "Where to print.", "stdout", false, {"stdout", "stderr"}},
+      {"metadata", OptionType::kBool,
+       "Print whole records: {key, value, headers, topic, partition, position, timestamp, window}, the fields of "
+       "a dead letter's record (format json or pretty). Without it a SQL table's rows show their key columns and "
+       "WINDOWSTART, WINDOWEND beside the value columns, as ksqlDB's CLI does; other records show their value.",
+       "false"},
   };
   spec.example = "sinks:\n  console:\n    type: stdout\n    inputs: [clicks]\n    format: json\n";
   return spec;
@@ -80,6 +85,9 @@ Result<std::unique_ptr<Sink>> BuildStdout(const Options& options, const BuildCon
   stdio::StdoutSettings s;
   s.format = options.GetString("format");
   s.fd = options.GetString("target") == "stderr" ? 2 : 1;
+  s.metadata = options.GetBool("metadata");
+  if (s.metadata && s.format != "json" && s.format != "pretty")
+    return options.ErrorAt("metadata", "whole records are JSON: use format json or pretty");
   return std::unique_ptr<Sink>(std::make_unique<stdio::StdoutSink>(std::move(s)));
 }
 
