@@ -102,11 +102,18 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run a pipeline until its sources end or a signal stops it");
   run_cmd->add_option("file", run.file, "Pipeline YAML file")->required();
   run_cmd->add_option("--set", run.overrides, "Override a setting: path=value (e.g. sources.clicks.rate=5)");
-  run_cmd->add_option("--state-dir", run.state_dir, "Where checkpoints and state live (default ./.pipe-state/NAME)");
+  run_cmd->add_option("--state-dir", run.state_dir,
+                      "Where checkpoints and state live (default $PIPE_STATE_DIR, else ~/.local/state/pipe/NAME-HASH)");
+  run_cmd->add_flag("--reset", run.reset, "Start over: delete the checkpoints and state first");
   run_cmd->add_option("--http", run.http_address, "Serve /healthz, /readyz and /metrics on HOST:PORT");
   run_cmd->add_option("--log-format", log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
   bool no_watch = false;
   run_cmd->add_flag("--no-watch", no_watch, "Do not reload when the file changes");
+
+  pipeline::RunOptions reset;
+  auto* reset_cmd = app.add_subcommand("reset", "Delete a pipeline's checkpoints and state: its next run starts over");
+  reset_cmd->add_option("file", reset.file, "Pipeline YAML file")->required();
+  reset_cmd->add_option("--state-dir", reset.state_dir, "The state dir, when the pipeline runs with --state-dir");
 
   std::string file, format = "text";
   std::vector<std::string> overrides;
@@ -158,6 +165,7 @@ int main(int argc, char** argv) {
         }
       return pipeline::RunPipeline(run);
     }
+    if (*reset_cmd) return pipeline::ResetPipelineState(reset);
     if (*validate_cmd) return ValidateOrExplain(file, overrides, format, false);
     if (*explain_cmd) return ValidateOrExplain(file, overrides, format, true);
     if (*test_cmd) return pipeline::testing::RunPipeTestCommand(test_files, verbose, junit_file, std::cout);

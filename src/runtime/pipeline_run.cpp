@@ -147,6 +147,9 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
   };
 
   RetryLoop read_retry(n.config->retry, who, &observer);
+  // A bad record (a DataError from Read) ends the source, but the records read before it are delivered first:
+  // the batch Read filled up to it goes on, the stream ends, and the pipeline fails once they are acknowledged.
+  std::optional<Error> bad_record;
   while (!stop.stop_requested() && !failed_) {
     Batch batch;
     Result<ReadStatus> r = n.source->Read(batch, stop);
@@ -157,7 +160,9 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
       break;
     }
     read_retry.Succeeded();
-    if (!r.ok()) {
+    if (!r.ok() && r.error().kind() == ErrorKind::kData) {
+      bad_record = Error(ErrorKind::kData, "source " + name + ": " + r.error().message());
+    } else if (!r.ok()) {
       Fail(Error(r.error().kind(), "source " + name + ": " + r.error().message()));
       break;
     }
@@ -179,7 +184,7 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
         break;
     }
     commit(false);
-    if (*r == ReadStatus::kEnd) break;
+    if (bad_record || *r == ReadStatus::kEnd) break;
   }
   PublishEnd(*n.out);
   // Drain: what the sinks acknowledge meanwhile is committed as it comes (a sink that fails later must not take
@@ -189,6 +194,7 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
     if (!failed_) commit(false);
   }
   if (!failed_) commit(true);
+  if (bad_record) Fail(*bad_record);
   n.source->Close();
 }
 
