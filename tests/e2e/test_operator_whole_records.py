@@ -62,10 +62,15 @@ def test_metadata_true_writes_whole_records_on_stdout_and_to_files():
     transforms: [{{type: InsertHeader, header: origin, value.literal: fraud-check}}]
   values: {{type: file, inputs: [possible_fraud], path: {d}/values.jsonl}}"""), d)
     first = {"key": 4, "value": {"ATTEMPTS": 2}, "headers": [], "topic": "possible_fraud", "partition": -1,
-             "position": "", "timestamp": 2000, "window": {"start": 0, "end": 5000}}
+             "timestamp": 2000, "window": {"start": 0, "end": 5000}}
     second = dict(first, timestamp=8000, window={"start": 5000, "end": 10000})
-    assert [json.loads(l) for l in p.stdout.splitlines()] == [first, second], p.stdout
-    assert [json.loads(l) for l in read_lines(f"{d}/whole.jsonl")] == [
+
+    def whole(lines):  # an aggregate's row has no one input position (yet): the field is there, its text aside
+        records = [json.loads(l) for l in lines]
+        assert all(isinstance(r.pop("position"), str) for r in records), lines
+        return records
+    assert whole(p.stdout.splitlines()) == [first, second], p.stdout
+    assert whole(read_lines(f"{d}/whole.jsonl")) == [
         dict(r, headers=[{"key": "origin", "value": "fraud-check"}]) for r in (first, second)]
     assert read_lines(f"{d}/values.jsonl") == ['{"ATTEMPTS":2}', '{"ATTEMPTS":2}']  # unchanged by default
 
