@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -152,6 +153,9 @@ class Pipeline {
   RuntimeOptions options_;
   std::unique_ptr<CheckpointStore> checkpoints_;
   std::map<std::string, Stream> streams_;
+  // The streams components that failed to build would have produced: their own error is reported, and a
+  // consumer of them gets no second, misleading "no source or transform produces" error.
+  std::set<std::string> unbuilt_streams_;
   std::vector<std::unique_ptr<SourceNode>> sources_;
   std::vector<std::unique_ptr<StageNode>> stages_;
   std::vector<std::unique_ptr<SinkNode>> sinks_;
