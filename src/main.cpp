@@ -1,11 +1,13 @@
 // pipe: the command line. Each subcommand is a thin call into its module.
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <iostream>
 
 #include "cli/build_info.h"
 #include "config/pipeline_config.h"
 #include "config/spec_docs.h"
+#include "config/suggest.h"
 #include "observability/http_server.h"
 #include "observability/log.h"
 #include "plugin/registry.h"
@@ -107,6 +109,9 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--reset", run.reset, "Start over: delete the checkpoints and state first");
   run_cmd->add_option("--http", run.http_address, "Serve /healthz, /readyz and /metrics on HOST:PORT");
   run_cmd->add_option("--log-format", log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  std::string log_level = "info";
+  run_cmd->add_option("--log-level", log_level, "debug, info, warn or error: the least severe lines shown")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   bool no_watch = false;
   run_cmd->add_flag("--no-watch", no_watch, "Do not reload when the file changes");
 
@@ -144,6 +149,8 @@ int main(int argc, char** argv) {
   bool markdown = false;
   auto* functions_cmd = app.add_subcommand("functions", "List the SQL functions with their signatures");
   functions_cmd->add_flag("--markdown", markdown, "Markdown table");
+  std::string function_name;
+  functions_cmd->add_option("name", function_name, "Show only this function (e.g. pipe functions substring)");
 
   bool schema = false;
   auto* docs_cmd = app.add_subcommand("docs", "Print the component reference (markdown) or the JSON Schema");
@@ -156,6 +163,10 @@ int main(int argc, char** argv) {
   auto run_command = [&]() -> int {
     if (*run_cmd) {
       pipeline::SetLogFormat(log_format == "json" ? pipeline::LogFormat::kJson : pipeline::LogFormat::kText);
+      pipeline::SetLogLevel(log_level == "debug"  ? pipeline::LogLevel::kDebug
+                            : log_level == "warn" ? pipeline::LogLevel::kWarn
+                            : log_level == "error" ? pipeline::LogLevel::kError
+                                                   : pipeline::LogLevel::kInfo);
       run.watch = !no_watch;
       // Before anything is loaded or locked: a bad address is a usage error, not a different port.
       if (!run.http_address.empty())
@@ -171,8 +182,20 @@ int main(int argc, char** argv) {
     if (*test_cmd) return pipeline::testing::RunPipeTestCommand(test_files, verbose, junit_file, std::cout);
     if (*conf_cmd) return pipeline::testing::RunConformanceCommand(conf, std::cout);
     if (*functions_cmd) {
-      std::cout << pipeline::sql::RenderFunctionReference(markdown);
-      return 0;
+      if (function_name.empty()) {
+        std::cout << pipeline::sql::RenderFunctionReference(markdown);
+        return 0;
+      }
+      if (auto one = pipeline::sql::RenderFunction(function_name)) {
+        std::cout << *one;
+        return 0;
+      }
+      std::string upper;
+      for (char c : function_name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      std::cerr << "pipe: unknown function '" << function_name << "'"
+                << pipeline::config::DidYouMean(upper, pipeline::sql::FunctionNames())
+                << " (pipe functions lists them all)\n";
+      return 2;
     }
     if (*docs_cmd) {
       const auto& registry = pipeline::BuiltinRegistry();

@@ -37,6 +37,13 @@ std::string ReadAll(const std::string& path) {
   return text.ok() ? std::move(*text) : std::string();
 }
 
+// An error on stderr: the "pipe: ..." line a terminal user reads, or under --log-format json one JSON object like
+// every other line, so that a log pipeline parses all of them (reload errors and failures included).
+void ReportError(const std::string& event, const std::string& message, bool prefixed = true) {
+  if (CurrentLogFormat() == LogFormat::kJson) return LogError(event, message);
+  std::cerr << (prefixed ? "pipe: " : "") << message << "\n";
+}
+
 // "2026-12-05T05:30:00Z": the checkpoint time a finite run that read nothing names.
 std::string UtcText(std::chrono::system_clock::time_point t) {
   std::time_t seconds = std::chrono::system_clock::to_time_t(t);
@@ -55,12 +62,12 @@ std::string OpenStateDir(const RunOptions& options, StateDirLock& lock, int& exi
   std::error_code ec;
   fs::create_directories(choice.path, ec);
   if (ec) {
-    std::cerr << "pipe: cannot create the state dir " << choice.path << ": " << ec.message() << "\n";
+    ReportError("state_dir_error", "cannot create the state dir " + choice.path + ": " + ec.message());
     exit_code = 2;
     return {};
   }
   if (Status locked = lock.Acquire(choice.path); !locked.ok()) {
-    std::cerr << "pipe: " << locked.message() << "\n";
+    ReportError("state_dir_locked", locked.message());
     exit_code = 1;
     return {};
   }
@@ -82,7 +89,7 @@ std::unique_ptr<Pipeline> LoadAndBuild(const RunOptions& options, const RuntimeO
   } catch (const std::exception& e) {  // a bug, since every input error is a Result: refuse the file, say so
     diags.errors.push_back(options.file + ": internal error while loading: " + e.what());
   }
-  for (const auto& e : diags.errors) std::cerr << e << "\n";
+  for (const auto& e : diags.errors) ReportError("config_error", e, false);
   return nullptr;
 }
 
@@ -199,7 +206,7 @@ int RunPipeline(const RunOptions& options) {
   if (runtime.state_dir.empty()) return exit_code;
   if (options.reset) {
     if (Status reset = ResetStateDir(runtime.state_dir); !reset.ok()) {
-      std::cerr << "pipe: --reset: " << reset.message() << "\n";
+      ReportError("state_reset_failed", "--reset: " + reset.message());
       return 1;
     }
     LogInfo("state_reset", "--reset: deleted the checkpoints and state in " + runtime.state_dir +
@@ -220,7 +227,7 @@ int RunPipeline(const RunOptions& options) {
   if (!options.http_address.empty()) {
     Status s = http.Start(options.http_address);
     if (!s.ok()) {
-      std::cerr << "pipe: " << s.message() << "\n";
+      ReportError("http_error", s.message());
       return 2;
     }
     LogInfo("http_listening", "serving /healthz, /readyz and /metrics on " + options.http_address);
@@ -265,7 +272,7 @@ int RunPipeline(const RunOptions& options) {
         pipeline->Stop();
         Status done = running.get();
         if (!done.ok()) {
-          std::cerr << "pipe: " << done.message() << "\n";
+          ReportError("pipeline_failed", done.message());
           return 1;
         }
         previous = std::move(pipeline);  // kept until the new version is running, to go back to
@@ -289,7 +296,7 @@ int RunPipeline(const RunOptions& options) {
       config::Diagnostics diags;
       auto again = Pipeline::Build(previous->config(), runtime, diags);
       if (!again.ok()) {
-        std::cerr << "pipe: the previous version cannot be rebuilt either: " << diags.Joined() << "\n";
+        ReportError("reload_failed", "the previous version cannot be rebuilt either: " + diags.Joined());
         return 1;
       }
       pipeline = std::move(*again);
@@ -299,19 +306,19 @@ int RunPipeline(const RunOptions& options) {
     }
     if (!done.ok()) {
       progress.Maybe(*pipeline, true);
-      std::cerr << "pipe: pipeline failed: " << done.message() << "\n";
+      ReportError("pipeline_failed", "pipeline failed: " + done.message());
       return 1;
     }
-    // One final line with the counts as fields, so that a cron or CI job's log ends with one parseable summary.
     auto totals = pipeline->totals();
+    if (!stopping && totals.read == 0 && checkpoint_before)
+      LogInfo("nothing_new", "nothing new since the checkpoint of " + UtcText(*checkpoint_before) +
+                                 "; --reset starts over", {{"checkpoint_time", UtcText(*checkpoint_before)}});
+    // One final line with the counts as fields, so that a cron or CI job's log ends with one parseable summary.
     LogInfo("pipeline_finished",
             (stopping ? "stopped after draining; positions committed: " : "finished: all sources ended: ") +
                 std::to_string(totals.read) + " records read, " + std::to_string(totals.written) + " written",
             {{"records_read", std::to_string(totals.read)}, {"records_written", std::to_string(totals.written)},
              {"seconds", progress.ElapsedSeconds()}});
-    if (!stopping && totals.read == 0 && checkpoint_before)
-      LogInfo("nothing_new", "nothing new since the checkpoint of " + UtcText(*checkpoint_before) +
-                                 "; --reset starts over", {{"checkpoint_time", UtcText(*checkpoint_before)}});
     return 0;
   }
 }
