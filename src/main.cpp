@@ -1,11 +1,13 @@
 // pipe: the command line. Each subcommand is a thin call into its module.
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <iostream>
 
 #include "cli/build_info.h"
 #include "config/pipeline_config.h"
 #include "config/spec_docs.h"
+#include "config/suggest.h"
 #include "observability/http_server.h"
 #include "observability/log.h"
 #include "plugin/registry.h"
@@ -102,11 +104,21 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Run a pipeline until its sources end or a signal stops it");
   run_cmd->add_option("file", run.file, "Pipeline YAML file")->required();
   run_cmd->add_option("--set", run.overrides, "Override a setting: path=value (e.g. sources.clicks.rate=5)");
-  run_cmd->add_option("--state-dir", run.state_dir, "Where checkpoints and state live (default ./.pipe-state/NAME)");
+  run_cmd->add_option("--state-dir", run.state_dir,
+                      "Where checkpoints and state live (default $PIPE_STATE_DIR, else ~/.local/state/pipe/NAME-HASH)");
+  run_cmd->add_flag("--reset", run.reset, "Start over: delete the checkpoints and state first");
   run_cmd->add_option("--http", run.http_address, "Serve /healthz, /readyz and /metrics on HOST:PORT");
   run_cmd->add_option("--log-format", log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  std::string log_level = "info";
+  run_cmd->add_option("--log-level", log_level, "debug, info, warn or error: the least severe lines shown")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   bool no_watch = false;
   run_cmd->add_flag("--no-watch", no_watch, "Do not reload when the file changes");
+
+  pipeline::RunOptions reset;
+  auto* reset_cmd = app.add_subcommand("reset", "Delete a pipeline's checkpoints and state: its next run starts over");
+  reset_cmd->add_option("file", reset.file, "Pipeline YAML file")->required();
+  reset_cmd->add_option("--state-dir", reset.state_dir, "The state dir, when the pipeline runs with --state-dir");
 
   std::string file, format = "text";
   std::vector<std::string> overrides;
@@ -137,6 +149,8 @@ int main(int argc, char** argv) {
   bool markdown = false;
   auto* functions_cmd = app.add_subcommand("functions", "List the SQL functions with their signatures");
   functions_cmd->add_flag("--markdown", markdown, "Markdown table");
+  std::string function_name;
+  functions_cmd->add_option("name", function_name, "Show only this function (e.g. pipe functions substring)");
 
   bool schema = false;
   auto* docs_cmd = app.add_subcommand("docs", "Print the component reference (markdown) or the JSON Schema");
@@ -149,6 +163,10 @@ int main(int argc, char** argv) {
   auto run_command = [&]() -> int {
     if (*run_cmd) {
       pipeline::SetLogFormat(log_format == "json" ? pipeline::LogFormat::kJson : pipeline::LogFormat::kText);
+      pipeline::SetLogLevel(log_level == "debug"  ? pipeline::LogLevel::kDebug
+                            : log_level == "warn" ? pipeline::LogLevel::kWarn
+                            : log_level == "error" ? pipeline::LogLevel::kError
+                                                   : pipeline::LogLevel::kInfo);
       run.watch = !no_watch;
       // Before anything is loaded or locked: a bad address is a usage error, not a different port.
       if (!run.http_address.empty())
@@ -158,13 +176,26 @@ int main(int argc, char** argv) {
         }
       return pipeline::RunPipeline(run);
     }
+    if (*reset_cmd) return pipeline::ResetPipelineState(reset);
     if (*validate_cmd) return ValidateOrExplain(file, overrides, format, false);
     if (*explain_cmd) return ValidateOrExplain(file, overrides, format, true);
     if (*test_cmd) return pipeline::testing::RunPipeTestCommand(test_files, verbose, junit_file, std::cout);
     if (*conf_cmd) return pipeline::testing::RunConformanceCommand(conf, std::cout);
     if (*functions_cmd) {
-      std::cout << pipeline::sql::RenderFunctionReference(markdown);
-      return 0;
+      if (function_name.empty()) {
+        std::cout << pipeline::sql::RenderFunctionReference(markdown);
+        return 0;
+      }
+      if (auto one = pipeline::sql::RenderFunction(function_name)) {
+        std::cout << *one;
+        return 0;
+      }
+      std::string upper;
+      for (char c : function_name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      std::cerr << "pipe: unknown function '" << function_name << "'"
+                << pipeline::config::DidYouMean(upper, pipeline::sql::FunctionNames())
+                << " (pipe functions lists them all)\n";
+      return 2;
     }
     if (*docs_cmd) {
       const auto& registry = pipeline::BuiltinRegistry();

@@ -1,5 +1,8 @@
-// `csv`: RFC 4180 fields on one line; the first line is the header. Cells are typed: empty → null,
-// integers → int, other numbers → double, true/false → boolean, anything else → string.
+// `csv`: RFC 4180 fields on one line (a delimiter and quote of choice); the first line is the header unless
+// `header: false`. Cells are strings, as Vector and Redpanda Connect read them, unless `columns` declares a type or
+// `infer_types` is on; the cell null_value (by default the empty one) is null. Typing by guess took the leading
+// zero off zip codes and phone numbers (01234 -> 1234), so it is asked for, and never applies to such text.
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -10,20 +13,24 @@ namespace pipeline {
 
 namespace {
 
-Status SplitCsvLine(std::string_view line, std::vector<std::string>& cells) {
+// One line's cells; `quoted[i]` says whether cell i was quoted (a quoted cell is never null_value).
+Status SplitCsvLine(std::string_view line, char delimiter, char quote, std::vector<std::string>& cells,
+                    std::vector<bool>& quoted) {
   cells.clear();
+  quoted.clear();
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   std::string cell;
   size_t i = 0;
   while (true) {
     cell.clear();
-    if (i < line.size() && line[i] == '"') {
+    const bool is_quoted = i < line.size() && line[i] == quote;
+    if (is_quoted) {
       ++i;
       while (true) {
         if (i >= line.size()) return DataError("unterminated quoted CSV field");
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            cell.push_back('"');
+        if (line[i] == quote) {
+          if (i + 1 < line.size() && line[i + 1] == quote) {
+            cell.push_back(quote);
             i += 2;
             continue;
           }
@@ -32,24 +39,33 @@ Status SplitCsvLine(std::string_view line, std::vector<std::string>& cells) {
         }
         cell.push_back(line[i++]);
       }
-      if (i < line.size() && line[i] != ',') return DataError("unexpected character after a quoted CSV field at column " + std::to_string(i + 1));
+      if (i < line.size() && line[i] != delimiter)
+        return DataError("unexpected character after a quoted CSV field at column " + std::to_string(i + 1));
     } else {
-      size_t end = line.find(',', i);
+      size_t end = line.find(delimiter, i);
       if (end == std::string_view::npos) end = line.size();
       cell.assign(line.substr(i, end - i));
       i = end;
     }
     cells.push_back(cell);
+    quoted.push_back(is_quoted);
     if (i >= line.size()) break;
-    ++i;  // the comma
+    ++i;  // the delimiter
   }
   return {};
 }
 
-Value TypedCell(const std::string& cell) {
-  if (cell.empty()) return Value();
+// A number whose text has a leading zero (01234, -007) is an identifier, not a number: it stays a string.
+bool HasLeadingZero(const std::string& cell) {
+  size_t digits = cell[0] == '-' ? 1 : 0;
+  return cell.size() > digits + 1 && cell[digits] == '0' && cell[digits + 1] != '.';
+}
+
+// infer_types: int, double, boolean by their text, anything else a string.
+Value InferredCell(const std::string& cell) {
   if (cell == "true") return Value(true);
   if (cell == "false") return Value(false);
+  if (cell.empty() || HasLeadingZero(cell)) return Value(cell);
   int64_t n;
   auto [p, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), n);
   if (ec == std::errc() && p == cell.data() + cell.size()) return Value(n);
@@ -59,31 +75,81 @@ Value TypedCell(const std::string& cell) {
   return Value(cell);
 }
 
+// A cell of a declared type; the error names the column.
+Result<Value> TypedCell(const std::string& cell, const std::string& type, const std::string& column) {
+  if (type == "string") return Value(cell);
+  if (type == "boolean") {
+    if (cell == "true" || cell == "TRUE" || cell == "True") return Value(true);
+    if (cell == "false" || cell == "FALSE" || cell == "False") return Value(false);
+  } else if (type == "int") {
+    int64_t n;
+    auto [p, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), n);
+    if (ec == std::errc() && p == cell.data() + cell.size()) return Value(n);
+  } else if (type == "double") {
+    double d;
+    auto [p, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), d);
+    if (ec == std::errc() && p == cell.data() + cell.size()) return Value(d);
+  }
+  return DataError("CSV column " + column + ": '" + cell + "' is not a" + (type == "int" ? "n " : " ") + type);
+}
+
 class CsvDecoder : public Decoder {
  public:
+  explicit CsvDecoder(CsvOptions options) : options_(std::move(options)) {
+    if (!options_.header) SetColumns(Names(options_.columns));
+  }
   bool ExpectsHeader() const override { return names_ == nullptr; }
   Status Decode(std::string_view bytes, Record& record) override {
-    PIPE_RETURN_IF_ERROR(SplitCsvLine(bytes, cells_));
+    PIPE_RETURN_IF_ERROR(SplitCsvLine(bytes, options_.delimiter, options_.quote, cells_, quoted_));
     if (!names_) {
-      auto names = std::make_shared<FieldNames>();
-      names->names = cells_;
-      names_ = std::move(names);
+      SetColumns(cells_);
       return {};
     }
     if (cells_.size() != names_->names.size())
-      return DataError("CSV line has " + std::to_string(cells_.size()) + " fields, the header has " +
+      return DataError("CSV line has " + std::to_string(cells_.size()) + " fields, " +
+                       (options_.header ? "the header has " : "columns declares ") +
                        std::to_string(names_->names.size()));
     Struct s;
     s.names = names_;
     s.values.reserve(cells_.size());
-    for (const auto& c : cells_) s.values.push_back(TypedCell(c));
+    for (size_t i = 0; i < cells_.size(); ++i) {
+      const std::string& cell = cells_[i];
+      if (!quoted_[i] && cell == options_.null_value) {
+        s.values.emplace_back();
+      } else if (!types_[i].empty()) {
+        auto typed = TypedCell(cell, types_[i], names_->names[i]);
+        if (!typed.ok()) return typed.error();
+        s.values.push_back(std::move(*typed));
+      } else {
+        s.values.push_back(options_.infer_types ? InferredCell(cell) : Value(cell));
+      }
+    }
     record.value = Value(std::move(s));
     return {};
   }
 
  private:
+  static std::vector<std::string> Names(const std::vector<CsvColumn>& columns) {
+    std::vector<std::string> names;
+    for (const auto& c : columns) names.push_back(c.name);
+    return names;
+  }
+  // The names of the columns (from the header or `columns`) and the declared type of each ("" = undeclared).
+  void SetColumns(const std::vector<std::string>& names) {
+    auto shared = std::make_shared<FieldNames>();
+    shared->names = names;
+    names_ = std::move(shared);
+    types_.assign(names.size(), "");
+    for (size_t i = 0; i < names.size(); ++i)
+      for (const auto& c : options_.columns)
+        if (c.name == names[i]) types_[i] = c.type;
+  }
+
+  CsvOptions options_;
   FieldNamesPtr names_;
+  std::vector<std::string> types_;
   std::vector<std::string> cells_;
+  std::vector<bool> quoted_;
 };
 
 void AppendCsvCell(const Value& v, std::string& out) {
@@ -128,7 +194,20 @@ class CsvEncoder : public Encoder {
 
 }  // namespace
 
-std::unique_ptr<Decoder> MakeCsvDecoder() { return std::make_unique<CsvDecoder>(); }
+std::vector<std::string> CsvColumnTypes() { return {"string", "int", "double", "boolean"}; }
+
+Result<std::unique_ptr<Decoder>> MakeCsvDecoder(const CsvOptions& options) {
+  if (!options.header && options.columns.empty())
+    return ConfigError("csv with header: false needs columns: to name them");
+  if (options.delimiter == options.quote) return ConfigError("csv: the delimiter and the quote must differ");
+  for (const auto& c : options.columns) {
+    const auto types = CsvColumnTypes();
+    if (std::find(types.begin(), types.end(), c.type) == types.end())
+      return ConfigError("csv column " + c.name + ": unknown type '" + c.type + "', expected string, int, double or "
+                         "boolean");
+  }
+  return std::unique_ptr<Decoder>(std::make_unique<CsvDecoder>(options));
+}
 std::unique_ptr<Encoder> MakeCsvEncoder() { return std::make_unique<CsvEncoder>(); }
 
 }  // namespace pipeline

@@ -49,9 +49,9 @@ void AppendHeaders(const std::vector<Header>& headers, std::string& out) {
 
 // "value": its JSON, or "raw_base64" for bytes never decoded or a value whose text is not UTF-8 (a string value
 // keeps its own bytes then, anything else its JSON text).
-void AppendValue(const DeadLetter& letter, const Record& r, std::string& out) {
-  if (letter.undecoded) {
-    out += ",\"raw_base64\":\"" + EncodeBase64(*letter.undecoded) + "\"";
+void AppendValue(const std::optional<std::string_view>& undecoded, const Record& r, std::string& out) {
+  if (undecoded) {
+    out += ",\"raw_base64\":\"" + EncodeBase64(*undecoded) + "\"";
     return;
   }
   const Value& value = r.value;
@@ -64,21 +64,30 @@ void AppendValue(const DeadLetter& letter, const Record& r, std::string& out) {
   out += ",\"raw_base64\":\"" + EncodeBase64(value.is_string() ? std::string_view(value.as_string()) : json) + "\"";
 }
 
-void AppendRecord(const DeadLetter& letter, std::string& out) {
-  static const Record kNoRecord;
-  const Record& r = letter.record ? *letter.record : kNoRecord;
+void AppendWindow(const std::optional<WindowBounds>& window, std::string& out) {
+  if (!window) {
+    out += "null";
+    return;
+  }
+  out += "{\"start\":" + std::to_string(window->start) + ",\"end\":" + std::to_string(window->end);
+  out += window->session ? ",\"session\":true}" : "}";
+}
+
+void AppendRecordObject(const Record& r, const std::optional<std::string_view>& undecoded, std::string& out) {
   out += "{\"key\":";
   std::string key;
   AppendJson(r.key, key);
   out += IsValidUtf8(key) ? key : "null";
-  AppendValue(letter, r, out);
+  AppendValue(undecoded, r, out);
   out += ",\"headers\":";
   AppendHeaders(r.headers, out);
   out += ",\"topic\":";
   AppendJsonString(r.topic, out);
   out += ",\"partition\":" + std::to_string(r.partition) + ",\"position\":";
   AppendJsonString(r.position.ToString(), out);
-  out += ",\"timestamp\":" + std::to_string(r.timestamp) + "}";
+  out += ",\"timestamp\":" + std::to_string(r.timestamp) + ",\"window\":";
+  AppendWindow(r.window, out);
+  out += '}';
 }
 
 Status Missing(std::string_view field) {
@@ -100,6 +109,16 @@ Status ReadHeaders(const Value* headers, Record& record) {
     }
     record.headers.push_back(std::move(header));
   }
+  return {};
+}
+
+Status ReadWindow(const Value* window, Record& record) {
+  if (!window || window->is_null()) return {};
+  const Value* start = window->Field("start");
+  const Value* end = window->Field("end");
+  if (!start || !start->is_int() || !end || !end->is_int()) return Missing("window");
+  const Value* session = window->Field("session");
+  record.window = WindowBounds{start->as_int(), end->as_int(), session && session->is_bool() && session->as_bool()};
   return {};
 }
 
@@ -152,9 +171,12 @@ void AppendDeadLetterEnvelope(const DeadLetter& letter, std::string& out) {
   out += "\",\"message\":";
   AppendJsonString(letter.error.message(), out);
   out += "},\"record\":";
-  AppendRecord(letter, out);
+  static const Record kNoRecord;
+  AppendRecordObject(letter.record ? *letter.record : kNoRecord, letter.undecoded, out);
   out += '}';
 }
+
+void AppendRecordEnvelope(const Record& record, std::string& out) { AppendRecordObject(record, std::nullopt, out); }
 
 Status RecordFromDeadLetterEnvelope(const Value& envelope, Record& record) {
   const Value* r = envelope.Field("record");
@@ -170,6 +192,7 @@ Status RecordFromDeadLetterEnvelope(const Value& envelope, Record& record) {
     return Missing("value");
   }
   PIPE_RETURN_IF_ERROR(ReadHeaders(r->Field("headers"), record));
+  PIPE_RETURN_IF_ERROR(ReadWindow(r->Field("window"), record));
   if (const Value* topic = r->Field("topic"); topic && topic->is_string()) record.topic = topic->as_string();
   if (const Value* partition = r->Field("partition"); partition && partition->is_int())
     record.partition = static_cast<int32_t>(partition->as_int());

@@ -2,7 +2,8 @@
 //   {"time": "2026-12-05T02:30:00.123Z", "stage": "sink", "component": "orders_out",
 //    "error": {"kind": "data", "message": "..."},
 //    "record": {"key": ..., "value": ..., "headers": [{"key": "k", "value": "v"}], "topic": "orders",
-//               "partition": 0, "position": "orders/0@42", "timestamp": 1764901800000}}
+//               "partition": 0, "position": "orders/0@42", "timestamp": 1764901800000,
+//               "window": null | {"start": ms, "end": ms[, "session": true]}}}
 // `raw_base64` replaces `value` for input that was never decoded, or whose JSON text is not UTF-8. Writing and
 // reading live side by side so that what is written can always be read back (the `dead_letter` format).
 #pragma once
@@ -40,8 +41,12 @@ std::string_view ErrorKindName(ErrorKind kind);
 // Appends the envelope of `letter` to `out`, without a newline.
 void AppendDeadLetterEnvelope(const DeadLetter& letter, std::string& out);
 
+// The envelope's "record" object alone, for `record`: what sinks with `metadata: true` write, so that a whole
+// record reads the same wherever people see it.
+void AppendRecordEnvelope(const Record& record, std::string& out);
+
 // The original record of an envelope: key, value (a string of the raw bytes for raw_base64), headers, topic,
-// partition, timestamp. Not its position: a replayed record sits where the source replaying it reads it.
+// partition, timestamp, window. Not its position: a replayed record sits where the source replaying it reads it.
 // A DataError names the field that is missing or malformed.
 Status RecordFromDeadLetterEnvelope(const Value& envelope, Record& record);
 

@@ -17,9 +17,9 @@ std::string Join(const std::vector<std::string>& names) {
 std::vector<std::string> DecoderNames() { return {"json", "csv", "lines", "dead_letter"}; }
 std::vector<std::string> EncoderNames() { return {"json", "jsonl", "pretty", "csv", "lines"}; }
 
-Result<std::unique_ptr<Decoder>> MakeDecoder(const std::string& format) {
+Result<std::unique_ptr<Decoder>> MakeDecoder(const std::string& format, const CsvOptions& csv) {
   if (format == "json" || format == "jsonl") return MakeJsonDecoder();
-  if (format == "csv") return MakeCsvDecoder();
+  if (format == "csv") return MakeCsvDecoder(csv);
   if (format == "lines" || format == "text") return MakeLinesDecoder();
   if (format == "dead_letter") return MakeDeadLetterDecoder();
   return ConfigError("unknown format '" + format + "', expected one of: " + Join(DecoderNames()));

@@ -1,4 +1,4 @@
-// Record formats: bytes <-> Record value. `json` (simdjson), `csv` (header line, typed columns), `lines` (the
+// Record formats: bytes <-> Record value. `json` (simdjson), `csv` (CsvOptions), `lines` (the
 // raw text as a string field named `message`, as Vector and Logstash do), `dead_letter` (dead-letter envelopes
 // read back as the records they hold; decoding only).
 #pragma once
@@ -48,10 +48,33 @@ class Encoder {
   virtual void Encode(const Record& record, std::string& out) = 0;
 };
 
+// How `csv` reads: cells are strings unless `columns` declares a type or `infer_types` is on, so that a zip code
+// 01234 or a phone number 0049123 keeps its leading zero.
+struct CsvColumn {
+  std::string name;
+  std::string type = "string";  // string | int | double | boolean
+};
+struct CsvOptions {
+  char delimiter = ',';
+  char quote = '"';
+  // true: the first line (of each file) names the columns. false: `columns` does, in order.
+  bool header = true;
+  std::vector<CsvColumn> columns;  // with a header, types by column name (undeclared ones are strings)
+  bool infer_types = false;        // undeclared cells: int, double, boolean by their text (never with a leading 0)
+  std::string null_value;          // a cell with this text (unquoted) is null; by default the empty cell
+};
+std::vector<std::string> CsvColumnTypes();  // the `type` choices
+
 // format: json | csv | lines | dead_letter. Unknown names give a ConfigError listing the choices.
-Result<std::unique_ptr<Decoder>> MakeDecoder(const std::string& format);
+Result<std::unique_ptr<Decoder>> MakeDecoder(const std::string& format, const CsvOptions& csv = {});
 // format: json | pretty | csv | lines
 Result<std::unique_ptr<Encoder>> MakeEncoder(const std::string& format);
+// The whole record, as the dead-letter envelope's "record" object ({key, value, headers, topic, partition,
+// position, timestamp, window}): what `metadata: true` on the stdout and file sinks writes. format: json | pretty.
+Result<std::unique_ptr<Encoder>> MakeWholeRecordEncoder(const std::string& format);
+// `inner`, given a SQL table's rows as ksqlDB's CLI shows them: the key columns (`key_columns` names a scalar key;
+// a struct key names its own), WINDOWSTART and WINDOWEND of a windowed key, then the value columns.
+std::unique_ptr<Encoder> MakeTableRowEncoder(std::unique_ptr<Encoder> inner, std::vector<std::string> key_columns);
 std::vector<std::string> DecoderNames();
 std::vector<std::string> EncoderNames();
 

@@ -9,7 +9,7 @@ namespace pipeline {
 std::unique_ptr<Decoder> MakeJsonDecoder();
 std::unique_ptr<Encoder> MakeJsonEncoder();
 std::unique_ptr<Encoder> MakePrettyEncoder();
-std::unique_ptr<Decoder> MakeCsvDecoder();
+Result<std::unique_ptr<Decoder>> MakeCsvDecoder(const CsvOptions& options);
 std::unique_ptr<Encoder> MakeCsvEncoder();
 std::unique_ptr<Decoder> MakeLinesDecoder();
 std::unique_ptr<Encoder> MakeLinesEncoder();

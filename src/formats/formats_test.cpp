@@ -106,14 +106,32 @@ TEST_SUITE("formats") {
     REQUIRE_FALSE(v.ok());
     CHECK(v.error().kind() == ErrorKind::kData);
   }
+  TEST_CASE("csv cells are strings unless typed; leading zeros stay") {
+    auto plain = MakeDecoder("csv");
+    REQUIRE(plain.ok());
+    Record r;
+    REQUIRE((*plain)->Decode("zip,n,empty", r).ok());
+    REQUIRE((*plain)->Decode("01234,7,", r).ok());
+    CHECK(ToJson(r.value) == R"({"zip":"01234","n":"7","empty":null})");
+    CsvOptions inferred{.delimiter = '|', .quote = '\'', .infer_types = true, .null_value = "NULL"};
+    auto dec = MakeDecoder("csv", inferred);
+    REQUIRE(dec.ok());
+    REQUIRE((*dec)->Decode("zip|n|x|d|z|q", r).ok());
+    REQUIRE((*dec)->Decode("01234|-7|NULL|0.5|0|'NULL'", r).ok());
+    CHECK(ToJson(r.value) == R"({"zip":"01234","n":-7,"x":null,"d":0.5,"z":0,"q":"NULL"})");
+  }
   TEST_CASE("csv header then typed cells, quoted fields") {
-    auto dec = MakeDecoder("csv");
+    CsvOptions typed{.columns = {{"id", "int"}, {"score", "double"}, {"ok", "boolean"}}};
+    auto dec = MakeDecoder("csv", typed);
     REQUIRE(dec.ok());
     Record r;
     CHECK((*dec)->ExpectsHeader());
     REQUIRE((*dec)->Decode("id,name,score,ok", r).ok());
     REQUIRE((*dec)->Decode("7,\"a, \"\"b\"\"\",1.5,true", r).ok());
     CHECK(ToJson(r.value) == R"({"id":7,"name":"a, \"b\"","score":1.5,"ok":true})");
+    auto wrong = (*dec)->Decode("x,n,1,true", r);
+    REQUIRE_FALSE(wrong.ok());
+    CHECK(wrong.message() == "CSV column id: 'x' is not an int");
     CHECK_FALSE((*dec)->Decode("1,2", r).ok());
     auto enc = MakeEncoder("csv");
     REQUIRE(enc.ok());

@@ -36,9 +36,27 @@ std::string Now() {
   return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                      tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
 }
+// JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?, so that "007" or "1e" stay strings.
+bool IsJsonNumber(const std::string& s) {
+  size_t i = s.size() > 0 && s[0] == '-' ? 1 : 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i - start;
+  };
+  const size_t first = i;
+  const size_t whole = digits();
+  if (whole == 0 || (whole > 1 && s[first] == '0')) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (digits() == 0) return false;
+  }
+  return i == s.size();
+}
 }  // namespace
 
 void SetLogFormat(LogFormat format) { g_format = format; }
+LogFormat CurrentLogFormat() { return g_format.load(); }
 void SetLogLevel(LogLevel level) { g_level = level; }
 
 void Log(LogLevel level, const std::string& event, const std::string& message, const LogFields& fields) {
@@ -53,7 +71,8 @@ void Log(LogLevel level, const std::string& event, const std::string& message, c
       line += ",";
       AppendJsonString(k, line);
       line += ":";
-      AppendJsonString(v, line);
+      if (IsJsonNumber(v)) line += v;  // counts and durations stay numbers for jq and log pipelines
+      else AppendJsonString(v, line);
     }
     line += "}\n";
   } else {

@@ -14,6 +14,7 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError };
 using LogFields = std::vector<std::pair<std::string, std::string>>;
 
 void SetLogFormat(LogFormat format);
+LogFormat CurrentLogFormat();
 void SetLogLevel(LogLevel level);
 void Log(LogLevel level, const std::string& event, const std::string& message, const LogFields& fields = {});
 

@@ -33,6 +33,9 @@ class Processor {
   // Before Finish, when the inputs ended because every source was exhausted (not because the pipeline stops):
   // no more input will ever come, so what waits for it (SQL windows before EMIT FINAL) may be closed now.
   virtual Status EndOfInput(const EmitFn& emit) { (void)emit; return {}; }
+  // The names of the key columns of output `output_index`'s records when they are a SQL table's rows, so that a
+  // sink showing records to people can label a bare key as ksqlDB's CLI does; empty otherwise.
+  virtual std::vector<std::string> OutputKeyColumns(size_t output_index) const { (void)output_index; return {}; }
   // Which outputs no stage or sink reads (by output_index), once the pipeline is connected: what is emitted to
   // them is dropped, so a processor may skip producing it.
   virtual void SetUnreadOutputs(const std::vector<bool>& unread) { (void)unread; }

@@ -35,6 +35,9 @@ struct SinkContext {
   ConnectorHealth health;
   // Where the sink reports records its target refused; shared, so the sink may keep it past Open().
   std::shared_ptr<RecordRejections> rejections = std::make_shared<RecordRejections>();
+  // When the sink reads a SQL table's rows: the table's key columns (Processor::OutputKeyColumns), for sinks
+  // that show rows to people as ksqlDB's CLI does. Empty otherwise, or when its inputs disagree.
+  std::vector<std::string> key_columns;
 };
 
 class Sink {

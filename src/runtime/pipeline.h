@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -135,6 +136,9 @@ class Pipeline {
   bool PublishFromSource(SourceNode& node, BatchPtr batch, const std::function<bool()>& while_blocked);
   void RunStage(StageNode& node);
   void RunSink(SinkNode& node);
+  // The key columns of the SQL table rows in these streams (SinkContext::key_columns): empty unless the streams
+  // that are tables agree on them.
+  std::vector<std::string> KeyColumnsOf(const std::vector<std::string>& streams) const;
   // Pops `queue` until each of its producers ended or the pipeline failed: every batch goes to on_batch, and
   // on_interval runs every `interval`. The first error of either fails the pipeline, named after `who`; then false.
   bool Consume(BatchQueue& queue, size_t producers, const StageMetrics& metrics, std::chrono::milliseconds interval,
@@ -150,6 +154,9 @@ class Pipeline {
   RuntimeOptions options_;
   std::unique_ptr<CheckpointStore> checkpoints_;
   std::map<std::string, Stream> streams_;
+  // The streams components that failed to build would have produced: their own error is reported, and a
+  // consumer of them gets no second, misleading "no source or transform produces" error.
+  std::set<std::string> unbuilt_streams_;
   std::vector<std::unique_ptr<SourceNode>> sources_;
   std::vector<std::unique_ptr<StageNode>> stages_;
   std::vector<std::unique_ptr<SinkNode>> sinks_;

@@ -1,6 +1,8 @@
 // Building the stage graph from a validated PipelineConfig: components from the registry, streams, queues.
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <regex>
 
 #include "config/suggest.h"
 #include "observability/metrics.h"
@@ -12,6 +14,24 @@
 namespace pipeline {
 
 namespace {
+
+// What a stage that failed to build would have produced: its own name (an SMT stage), and the streams and tables
+// its SQL creates, found by their CREATE statements (the SQL may not parse, which is why it failed).
+std::vector<std::string> StreamsNamedIn(const config::ComponentConfig& c) {
+  std::vector<std::string> names{c.name};
+  const YAML::Node sql = c.node["sql"];
+  if (!sql || !sql.IsScalar()) return names;
+  static const std::regex kCreate(
+      R"(create\s+(?:or\s+replace\s+)?(?:source\s+)?(?:stream|table)\s+(?:if\s+not\s+exists\s+)?[`"]?(\w+))",
+      std::regex::icase);
+  const std::string text = sql.Scalar();
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kCreate); it != std::sregex_iterator(); ++it) {
+    std::string name = (*it)[1].str();
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    names.push_back(std::move(name));
+  }
+  return names;
+}
 
 BuildContext ContextFor(const config::ComponentConfig& c, const config::PipelineConfig& pipeline) {
   return BuildContext{c.name, pipeline.dir, c.inputs};
@@ -75,12 +95,14 @@ Status Pipeline::BuildNodes(const RuntimeOptions& options, config::Diagnostics& 
     auto made = (*registry.FindSource(c.type))(Options(c.spec, c.node, cfg.file), ContextFor(c, cfg));
     if (!made.ok()) {
       diags.errors.push_back(Located(c, made.error()));
+      unbuilt_streams_.insert(c.name);
       continue;
     }
     node->source = std::move(*made);
     auto chain = BuildChain(c, c.transforms, cfg);
     if (!chain.ok()) {
       diags.errors.push_back(chain.error().message());
+      unbuilt_streams_.insert(c.name);
       continue;
     }
     node->chain = std::move(*chain);
@@ -99,6 +121,7 @@ Status Pipeline::BuildNodes(const RuntimeOptions& options, config::Diagnostics& 
       auto made = (*f)(Options(c.spec, c.node, cfg.file), ContextFor(c, cfg));
       if (!made.ok()) {
         diags.errors.push_back(Located(c, made.error()));
+        for (const std::string& name : StreamsNamedIn(c)) unbuilt_streams_.insert(name);
         continue;
       }
       node->processor = std::move(*made);
@@ -107,6 +130,7 @@ Status Pipeline::BuildNodes(const RuntimeOptions& options, config::Diagnostics& 
       auto chain = BuildChain(c, {t}, cfg);
       if (!chain.ok()) {
         diags.errors.push_back(chain.error().message());
+        unbuilt_streams_.insert(c.name);
         continue;
       }
       node->processor = std::make_unique<SmtStage>(c.name, c.inputs, std::move(*chain));
@@ -202,9 +226,11 @@ void Pipeline::Connect(const std::string& consumer, const std::vector<std::strin
                        config::Diagnostics& diags) {
   std::vector<std::string> known;
   for (const auto& [name, _] : streams_) known.push_back(name);
+  known.insert(known.end(), unbuilt_streams_.begin(), unbuilt_streams_.end());
   for (size_t i = 0; i < inputs.size(); ++i) {
     auto it = streams_.find(inputs[i]);
     Location at = i < locations.size() ? locations[i] : Location{config_.file, 0, 0};
+    if (it == streams_.end() && unbuilt_streams_.count(inputs[i])) continue;  // its producer's error says why
     if (it == streams_.end()) {
       diags.Add(at, consumer + ": reads the stream '" + inputs[i] + "', which no source or transform produces" +
                         config::DidYouMean(inputs[i], known));

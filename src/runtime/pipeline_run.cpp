@@ -149,6 +149,9 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
   };
 
   RetryLoop read_retry(n.config->retry, who, &observer);
+  // A bad record (a DataError from Read) ends the source, but the records read before it are delivered first:
+  // the batch Read filled up to it goes on, the stream ends, and the pipeline fails once they are acknowledged.
+  std::optional<Error> bad_record;
   while (!stop.stop_requested() && !failed_) {
     Batch batch;
     Result<ReadStatus> r = n.source->Read(batch, stop);
@@ -159,7 +162,9 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
       break;
     }
     read_retry.Succeeded();
-    if (!r.ok()) {
+    if (!r.ok() && r.error().kind() == ErrorKind::kData) {
+      bad_record = Error(ErrorKind::kData, "source " + name + ": " + r.error().message());
+    } else if (!r.ok()) {
       Fail(Error(r.error().kind(), "source " + name + ": " + r.error().message()));
       break;
     }
@@ -181,7 +186,7 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
         break;
     }
     commit(false);
-    if (*r == ReadStatus::kEnd) break;
+    if (bad_record || *r == ReadStatus::kEnd) break;
   }
   PublishEnd(*n.out);
   // Drain: what the sinks acknowledge meanwhile is committed as it comes (a sink that fails later must not take
@@ -191,6 +196,7 @@ void Pipeline::RunSource(SourceNode& n, std::stop_token stop) {
     if (!failed_) commit(false);
   }
   if (!failed_) commit(true);
+  if (bad_record) Fail(*bad_record);
   n.source->Close();
 }
 
@@ -242,13 +248,29 @@ void Pipeline::RunStage(StageNode& n) {
   for (Stream* out : n.outs) PublishEnd(*out);
 }
 
+std::vector<std::string> Pipeline::KeyColumnsOf(const std::vector<std::string>& streams) const {
+  std::vector<std::string> agreed;
+  for (const std::string& name : streams) {
+    for (const auto& stage : stages_) {
+      for (size_t i = 0; i < stage->outs.size(); ++i) {
+        if (stage->outs[i]->name != name) continue;
+        std::vector<std::string> keys = stage->processor->OutputKeyColumns(i);
+        if (keys.empty()) continue;
+        if (!agreed.empty() && agreed != keys) return {};
+        agreed = std::move(keys);
+      }
+    }
+  }
+  return agreed;
+}
+
 void Pipeline::RunSink(SinkNode& n) {
   const std::string who = "sink " + n.config->name;
   const std::stop_token stop = stop_.get_token();
   RetryObserver observer = HealthObserver(who);
   auto retried = [&](const std::function<Status()>& op) { return RunWithRetry(n.config->retry, who, stop, op, &observer); };
   SinkContext ctx{n.config->name, options_.state_dir, options_.metrics, stop, ConnectorHealth(health_, who),
-                  n.rejections};
+                  n.rejections, KeyColumnsOf(n.config->inputs)};
   // A target down at start is retried like one that goes down later; sources read meanwhile until the queues
   // are full.
   Status opened = retried([&] { return n.sink->Open(ctx); });

@@ -20,6 +20,7 @@
 #include "observability/log.h"
 #include "observability/metrics.h"
 #include "runtime/pipeline.h"
+#include "runtime/state_dir.h"
 #include "runtime/state_dir_lock.h"
 
 namespace pipeline {
@@ -36,9 +37,41 @@ std::string ReadAll(const std::string& path) {
   return text.ok() ? std::move(*text) : std::string();
 }
 
-std::string DefaultStateDir(const std::string& file) {
-  if (const char* env = std::getenv("PIPE_STATE_DIR")) return env;
-  return (fs::path(".pipe-state") / fs::path(file).stem()).string();
+// An error on stderr: the "pipe: ..." line a terminal user reads, or under --log-format json one JSON object like
+// every other line, so that a log pipeline parses all of them (reload errors and failures included).
+void ReportError(const std::string& event, const std::string& message, bool prefixed = true) {
+  if (CurrentLogFormat() == LogFormat::kJson) return LogError(event, message);
+  std::cerr << (prefixed ? "pipe: " : "") << message << "\n";
+}
+
+// "2026-12-05T05:30:00Z": the checkpoint time a finite run that read nothing names.
+std::string UtcText(std::chrono::system_clock::time_point t) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+// Picks the state dir (logging why when it is the old default), creates and locks it. Empty on failure, said,
+// with `exit_code` 2 when it cannot be created (a wrong path), 1 when another process holds it.
+std::string OpenStateDir(const RunOptions& options, StateDirLock& lock, int& exit_code) {
+  StateDirChoice choice = ChooseStateDir(options.file, options.state_dir);
+  if (!choice.note.empty()) LogInfo("state_dir_old_default", choice.note, {{"state_dir", choice.path}});
+  std::error_code ec;
+  fs::create_directories(choice.path, ec);
+  if (ec) {
+    ReportError("state_dir_error", "cannot create the state dir " + choice.path + ": " + ec.message());
+    exit_code = 2;
+    return {};
+  }
+  if (Status locked = lock.Acquire(choice.path); !locked.ok()) {
+    ReportError("state_dir_locked", locked.message());
+    exit_code = 1;
+    return {};
+  }
+  return choice.path;
 }
 
 // Loads, validates and builds; prints every error. nullptr when the file is invalid.
@@ -56,7 +89,7 @@ std::unique_ptr<Pipeline> LoadAndBuild(const RunOptions& options, const RuntimeO
   } catch (const std::exception& e) {  // a bug, since every input error is a Result: refuse the file, say so
     diags.errors.push_back(options.file + ": internal error while loading: " + e.what());
   }
-  for (const auto& e : diags.errors) std::cerr << e << "\n";
+  for (const auto& e : diags.errors) ReportError("config_error", e, false);
   return nullptr;
 }
 
@@ -167,18 +200,20 @@ class ProgressReporter {
 int RunPipeline(const RunOptions& options) {
   SignalWatch signals;
   MetricsRegistry metrics;
-  RuntimeOptions runtime{options.state_dir.empty() ? DefaultStateDir(options.file) : options.state_dir, &metrics};
-  std::error_code ec;
-  fs::create_directories(runtime.state_dir, ec);
-  if (ec) {
-    std::cerr << "pipe: cannot create the state dir " << runtime.state_dir << ": " << ec.message() << "\n";
-    return 2;
-  }
   StateDirLock lock;  // held until the process ends, across reloads
-  if (Status locked = lock.Acquire(runtime.state_dir); !locked.ok()) {
-    std::cerr << "pipe: " << locked.message() << "\n";
-    return 1;
+  int exit_code = 0;
+  RuntimeOptions runtime{OpenStateDir(options, lock, exit_code), &metrics};
+  if (runtime.state_dir.empty()) return exit_code;
+  if (options.reset) {
+    if (Status reset = ResetStateDir(runtime.state_dir); !reset.ok()) {
+      ReportError("state_reset_failed", "--reset: " + reset.message());
+      return 1;
+    }
+    LogInfo("state_reset", "--reset: deleted the checkpoints and state in " + runtime.state_dir +
+                               "; every source starts over");
   }
+  // A finite run that reads nothing says why: its sources resumed at the end of what an earlier run read.
+  const auto checkpoint_before = LastCheckpointTime(runtime.state_dir);
 
   std::unique_ptr<Pipeline> pipeline = LoadAndBuild(options, runtime);
   if (!pipeline) return 2;
@@ -192,7 +227,7 @@ int RunPipeline(const RunOptions& options) {
   if (!options.http_address.empty()) {
     Status s = http.Start(options.http_address);
     if (!s.ok()) {
-      std::cerr << "pipe: " << s.message() << "\n";
+      ReportError("http_error", s.message());
       return 2;
     }
     LogInfo("http_listening", "serving /healthz, /readyz and /metrics on " + options.http_address);
@@ -237,7 +272,7 @@ int RunPipeline(const RunOptions& options) {
         pipeline->Stop();
         Status done = running.get();
         if (!done.ok()) {
-          std::cerr << "pipe: " << done.message() << "\n";
+          ReportError("pipeline_failed", done.message());
           return 1;
         }
         previous = std::move(pipeline);  // kept until the new version is running, to go back to
@@ -261,7 +296,7 @@ int RunPipeline(const RunOptions& options) {
       config::Diagnostics diags;
       auto again = Pipeline::Build(previous->config(), runtime, diags);
       if (!again.ok()) {
-        std::cerr << "pipe: the previous version cannot be rebuilt either: " << diags.Joined() << "\n";
+        ReportError("reload_failed", "the previous version cannot be rebuilt either: " + diags.Joined());
         return 1;
       }
       pipeline = std::move(*again);
@@ -271,11 +306,14 @@ int RunPipeline(const RunOptions& options) {
     }
     if (!done.ok()) {
       progress.Maybe(*pipeline, true);
-      std::cerr << "pipe: pipeline failed: " << done.message() << "\n";
+      ReportError("pipeline_failed", "pipeline failed: " + done.message());
       return 1;
     }
-    // One final line with the counts as fields, so that a cron or CI job's log ends with one parseable summary.
     auto totals = pipeline->totals();
+    if (!stopping && totals.read == 0 && checkpoint_before)
+      LogInfo("nothing_new", "nothing new since the checkpoint of " + UtcText(*checkpoint_before) +
+                                 "; --reset starts over", {{"checkpoint_time", UtcText(*checkpoint_before)}});
+    // One final line with the counts as fields, so that a cron or CI job's log ends with one parseable summary.
     LogInfo("pipeline_finished",
             (stopping ? "stopped after draining; positions committed: " : "finished: all sources ended: ") +
                 std::to_string(totals.read) + " records read, " + std::to_string(totals.written) + " written",
@@ -283,6 +321,26 @@ int RunPipeline(const RunOptions& options) {
              {"seconds", progress.ElapsedSeconds()}});
     return 0;
   }
+}
+
+int ResetPipelineState(const RunOptions& options) {
+  StateDirChoice choice = ChooseStateDir(options.file, options.state_dir);
+  std::error_code ec;
+  if (!fs::is_directory(choice.path, ec)) {
+    std::cout << "nothing to reset: no state in " << choice.path << "\n";
+    return 0;
+  }
+  StateDirLock lock;
+  if (Status locked = lock.Acquire(choice.path); !locked.ok()) {
+    std::cerr << "pipe: " << locked.message() << "\n";
+    return 1;
+  }
+  if (Status reset = ResetStateDir(choice.path); !reset.ok()) {
+    std::cerr << "pipe: " << reset.message() << "\n";
+    return 1;
+  }
+  std::cout << "deleted the checkpoints and state in " << choice.path << "; the next run starts over\n";
+  return 0;
 }
 
 }  // namespace pipeline

@@ -323,7 +323,9 @@ std::vector<OutputTopic> Engine::OutputTopics() const {
     bool seen = false;
     for (const auto& o : out) seen |= o.topic == q->output.topic;
     if (seen) continue;
-    out.push_back({q->output.topic, q->output.name, q->output.is_table, q->output.window_type != WindowType::kNone});
+    out.push_back({q->output.topic, q->output.name, q->output.is_table, q->output.window_type != WindowType::kNone, {}});
+    for (const auto& c : q->output.columns)
+      if (c.key) out.back().key_columns.push_back(c.name);
   }
   return out;
 }

@@ -33,6 +33,7 @@ struct OutputTopic {
   std::string source_name;   // the STREAM/TABLE name
   bool is_table = false;
   bool windowed = false;
+  std::vector<std::string> key_columns;  // in declaration order
 };
 
 // An emitted record with the topic it goes to.

@@ -37,6 +37,7 @@ namespace pipeline::file {
 struct FileSinkSettings {
   PathTemplate path;
   std::string format = "json";    // encoder name: json | csv | lines
+  bool metadata = false;          // whole records (formats/format.h, MakeWholeRecordEncoder); json only
   int64_t max_bytes = 0;          // 0 = no limit
   int64_t max_records = 0;
   int64_t max_age_ms = 0;
@@ -68,7 +69,7 @@ class FileSink : public Sink {
   void Close() override;
   // jsonl is written from a record's raw JSON when it has it (see RawValue).
   FieldDemand Demand() const override {
-    return settings_.format == "json" ? FieldDemand::AllOrRaw("json") : FieldDemand::All();
+    return settings_.format == "json" && !settings_.metadata ? FieldDemand::AllOrRaw("json") : FieldDemand::All();
   }
 
  private:

@@ -120,7 +120,7 @@ Status FileSource::Track(const std::string& path, bool initial) {
 }
 
 Status FileSource::StartDecoder(TrackedFile& f, int64_t offset) {
-  auto decoder = MakeDecoder(settings_.format);
+  auto decoder = MakeDecoder(settings_.format, settings_.csv);
   if (!decoder.ok()) return decoder.error();
   f.decoder = std::move(*decoder);
   if (ctx_) f.decoder->Project(ctx_->value_demand.ForSource(settings_.format));
@@ -158,6 +158,7 @@ Result<bool> FileSource::DecodeLine(TrackedFile& f, std::string_view line, int64
         r.topic = topic_;
         r.timestamp = now_ms;
       }
+      settings_.key_fields.Apply(r);
       return true;
     }
     out.records.pop_back();

@@ -21,6 +21,7 @@
 #include "connectors/file/file_position.h"
 #include "connectors/file/line_reader.h"
 #include "formats/format.h"
+#include "formats/key_fields.h"
 #include "plugin/dead_letter.h"
 #include "plugin/source.h"
 
@@ -38,6 +39,8 @@ struct FileSourceSettings {
   ReadMode mode = ReadMode::kRead;
   bool start_at_end = false;   // files found at startup without a checkpoint start at their end
   std::string format = "lines";
+  KeyFields key_fields;        // key_fields: the record key from value fields
+  CsvOptions csv;              // format: csv
   ErrorPolicy on_error = ErrorPolicy::kFail;
   std::string dead_letter_path;
   size_t batch_size = 1024;

@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "connectors/connectors.h"
+#include "connectors/file/csv_options.h"
 #include "connectors/file/file_sink.h"
 #include "connectors/file/file_source.h"
 #include "plugin/registry.h"
@@ -41,11 +42,17 @@ ComponentSpec FileSourceSpec() {
       {.name = "start_at", .type = OptionType::kEnum, .description = "The older name of start.",
        .choices = {"beginning", "end"}, .deprecated_for = "start"},
       {"format", OptionType::kEnum,
-       "How each line is decoded: json (one object per line), csv (first line of each file is the header), lines "
-       "(the text in field `message`), dead_letter (dead-letter envelopes read back as the records they hold, to "
+       "How each line is decoded: json (one object per line), csv (a header line first in each file; cells are "
+       "strings unless the csv option types them), lines (the text in field `message`), dead_letter (dead-letter "
+       "envelopes read back as the records they hold, to "
        "replay them: key, value, headers, topic, partition and timestamp come from the envelope). Blank lines are "
        "skipped.",
        "json", false, {"json", "csv", "lines", "dead_letter"}},
+      file::CsvOptionSpec(),
+      {"key_fields", OptionType::kStringList,
+       "Set each record's key from these value fields: one field gives its value as the key, several a struct "
+       "of them by name (what a SQL table over this stream needs: its rows are keyed). A field the value lacks "
+       "gives null."},
       {"batch_size", OptionType::kInt, "Most records per batch.", "1024"},
       {"max_line_bytes", OptionType::kInt,
        "Longest accepted line; a longer one is an error handled by on_error (its first max_line_bytes are kept).",
@@ -87,6 +94,10 @@ ComponentSpec FileSinkSpec() {
        "jsonl (json is the same): one JSON object per line; csv: a header line then one line per record; lines: "
        "the `message` field (or the value) as text.",
        "jsonl", false, {"jsonl", "json", "csv", "lines"}},
+      {"metadata", OptionType::kBool,
+       "Write whole records, one JSON object per line: {key, value, headers, topic, partition, position, "
+       "timestamp, window}, the fields of a dead letter's record (format jsonl). Otherwise only the value.",
+       "false"},
       {"max_bytes", OptionType::kInt, "Roll to the next part once a file holds this many bytes (0 = no limit).", "0"},
       {"max_records", OptionType::kInt, "Roll to the next part after this many records (0 = no limit).", "0"},
       {"max_age", OptionType::kDuration, "Roll to the next part once a file is this old (0 = no limit).", "0"},
@@ -116,6 +127,10 @@ Result<std::unique_ptr<Source>> BuildFileSource(const Options& options, const Bu
   s.mode = options.GetString("mode") == "follow" ? ReadMode::kFollow : ReadMode::kRead;
   s.start_at_end = options.GetString("start") == "end";
   s.format = options.GetString("format");
+  s.key_fields = KeyFields(options.GetStringList("key_fields"));
+  auto csv = file::ReadCsvOptions(options);
+  if (!csv.ok()) return csv.error();
+  s.csv = std::move(*csv);
   // on_error and dead_letter_path are keys every source accepts (config/common_keys.h); for a file source they
   // also cover lines that cannot be decoded.
   s.on_error = ParseOnError(options.GetString("on_error")).value_or(OnError::kFail);  // the loader checked it
@@ -139,6 +154,8 @@ Result<std::unique_ptr<Sink>> BuildFileSink(const Options& options, const BuildC
   FileSinkSettings s{std::move(*path)};
   const std::string format = options.GetString("format");
   s.format = format == "jsonl" ? "json" : format;
+  s.metadata = options.GetBool("metadata");
+  if (s.metadata && s.format != "json") return options.ErrorAt("metadata", "whole records are JSON: use format jsonl");
   s.max_bytes = options.GetInt("max_bytes");
   s.max_records = options.GetInt("max_records");
   s.max_age_ms = options.GetDurationMs("max_age");

@@ -13,7 +13,7 @@ StdinSource::StdinSource(StdinSettings settings) : settings_(std::move(settings)
 Status StdinSource::Open(SourceContext& ctx) {
   topic_ = ctx.name;
   lane_ = Lanes::Intern("stdin");
-  auto decoder = MakeDecoder(settings_.format);
+  auto decoder = MakeDecoder(settings_.format, settings_.csv);
   if (!decoder.ok()) return decoder.error();
   decoder_ = std::move(*decoder);
   if (!settings_.dead_letter_path.empty()) return dead_letter_.Open(settings_.dead_letter_path, ctx.name);
@@ -33,6 +33,7 @@ Status StdinSource::DecodeLine(std::string_view line, int64_t offset, Batch& out
       r.topic = topic_;
       r.timestamp = now_ms;
     }
+    settings_.key_fields.Apply(r);
     return {};
   }
   if (!header) out.records.pop_back();

@@ -9,12 +9,15 @@
 #include "connectors/file/dead_letter_file.h"
 #include "connectors/file/line_reader.h"
 #include "formats/format.h"
+#include "formats/key_fields.h"
 #include "plugin/source.h"
 
 namespace pipeline::stdio {
 
 struct StdinSettings {
   std::string format = "json";
+  KeyFields key_fields;       // key_fields: the record key from value fields
+  CsvOptions csv;             // format: csv
   bool skip_errors = false;   // on_error: skip or dead_letter; otherwise a bad line fails the pipeline
   std::string dead_letter_path;  // on_error: dead_letter: where bad lines go (see file/dead_letter_file.h)
   size_t batch_size = 1024;

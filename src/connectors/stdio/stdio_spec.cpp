@@ -1,6 +1,7 @@
 // The `stdin` source and the `stdout` and `blackhole` sinks: options (reference docs come from here) and
 // factories.
 #include "connectors/connectors.h"
+#include "connectors/file/csv_options.h"
 #include "connectors/stdio/blackhole_sink.h"
 #include "connectors/stdio/stdin_source.h"
 #include "connectors/stdio/stdout_sink.h"
@@ -21,9 +22,15 @@ ComponentSpec StdinSpec() {
                  "(a dead-letter envelope with stage decode and the line in raw_base64, appended to dead_letter_path).";
   spec.options = {
       {"format", OptionType::kEnum,
-       "How each line is decoded: json, csv (first line is the header), lines (text in field `message`) or "
-       "dead_letter (dead-letter envelopes read back as the records they hold).",
+       "How each line is decoded: json, csv (the header line first; cells are strings unless the csv option types "
+       "them), lines (text in field `message`) or dead_letter (dead-letter envelopes read back as the records "
+       "they hold).",
        "json", false, {"json", "csv", "lines", "dead_letter"}},
+      file::CsvOptionSpec(),
+      {"key_fields", OptionType::kStringList,
+       "Set each record's key from these value fields: one field gives its value as the key, several a struct "
+       "of them by name (what a SQL table over this stream needs: its rows are keyed). A field the value lacks "
+       "gives null."},
       {"batch_size", OptionType::kInt, "Most records per batch.", "1024"},
   };
   spec.example = "sources:\n  input:\n    type: stdin\n    format: lines\n";
@@ -41,6 +48,11 @@ ComponentSpec StdoutSpec() {
        "`message` field (or the value) as text.",
        "json", false, {"json", "pretty", "csv", "lines"}},
       {"target", OptionType::kEnum, "Where to print.", "stdout", false, {"stdout", "stderr"}},
+      {"metadata", OptionType::kBool,
+       "Print whole records: {key, value, headers, topic, partition, position, timestamp, window}, the fields of "
+       "a dead letter's record (format json or pretty). Without it a SQL table's rows show their key columns and "
+       "WINDOWSTART, WINDOWEND beside the value columns, as ksqlDB's CLI does; other records show their value.",
+       "false"},
   };
   spec.example = "sinks:\n  console:\n    type: stdout\n    inputs: [clicks]\n    format: json\n";
   return spec;
@@ -66,6 +78,10 @@ ComponentSpec BlackholeSpec() {
 Result<std::unique_ptr<Source>> BuildStdin(const Options& options, const BuildContext&) {
   stdio::StdinSettings s;
   s.format = options.GetString("format");
+  s.key_fields = KeyFields(options.GetStringList("key_fields"));
+  auto csv = file::ReadCsvOptions(options);
+  if (!csv.ok()) return csv.error();
+  s.csv = std::move(*csv);
   // on_error and dead_letter_path are keys every source accepts (config/common_keys.h).
   // The loader checked the value.
   const OnError policy = ParseOnError(options.GetString("on_error")).value_or(OnError::kFail);
@@ -80,6 +96,9 @@ Result<std::unique_ptr<Sink>> BuildStdout(const Options& options, const BuildCon
   stdio::StdoutSettings s;
   s.format = options.GetString("format");
   s.fd = options.GetString("target") == "stderr" ? 2 : 1;
+  s.metadata = options.GetBool("metadata");
+  if (s.metadata && s.format != "json" && s.format != "pretty")
+    return options.ErrorAt("metadata", "whole records are JSON: use format json or pretty");
   return std::unique_ptr<Sink>(std::make_unique<stdio::StdoutSink>(std::move(s)));
 }
 

@@ -7,10 +7,13 @@
 
 namespace pipeline::stdio {
 
-Status StdoutSink::Open(SinkContext&) {
-  auto encoder = MakeEncoder(settings_.format);
+Status StdoutSink::Open(SinkContext& ctx) {
+  auto encoder = settings_.metadata ? MakeWholeRecordEncoder(settings_.format) : MakeEncoder(settings_.format);
   if (!encoder.ok()) return encoder.error();
   encoder_ = std::move(*encoder);
+  // `lines` prints text, not columns: it stays as it is.
+  if (!settings_.metadata && !ctx.key_columns.empty() && settings_.format != "lines")
+    encoder_ = MakeTableRowEncoder(std::move(encoder_), ctx.key_columns);
   return {};
 }
 

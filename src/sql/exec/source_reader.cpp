@@ -1,5 +1,7 @@
 #include "sql/exec/source_reader.h"
 
+#include <cctype>
+
 #include "sql/exec/row_key.h"
 #include "sql/exec/row_state.h"
 #include "sql/functions/scalar/java_time_format.h"
@@ -85,7 +87,15 @@ void SourceReader::IngestDecoded(Change c) {
     bool null_key = true;
     for (int i = 0; i < key_count_; ++i) null_key &= c.row.values[i].is_null();
     if (null_key && key_count_ > 0) {
-      ctx->ReportError("table row with a NULL key is dropped");
+      // Records from files and stdin have no key: say how to give them one, in the source or in transforms.
+      std::string fields;
+      for (int i = 0; i < key_count_; ++i) {
+        if (i) fields += ", ";
+        for (char ch : def_.columns[i].name) fields += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      }
+      ctx->ReportError("table row with a NULL key is dropped: a table's rows need keys; a file or stdin source "
+                       "sets them with key_fields: [" + fields + "] (elsewhere: transforms ValueToKey and "
+                       "ExtractField$Key)");
       return;
     }
     std::string key = KeyOf(c.row.values, 0, key_count_);

@@ -1,5 +1,6 @@
 #include "sql/functions/function_docs.h"
 
+#include <cctype>
 #include <map>
 #include <sstream>
 #include <vector>
@@ -87,6 +88,29 @@ std::string RenderFunctionReference(bool markdown) {
     }
   }
   return out.str();
+}
+
+std::optional<std::string> RenderFunction(const std::string& name) {
+  std::string upper;
+  for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const auto& [category, entries] : CollectEntries()) {
+    for (const DocEntry& e : entries) {
+      if (e.name != upper) continue;
+      std::ostringstream out;
+      out << e.name << " (" << category << ")\n";
+      for (const std::string& sig : e.signatures) out << "  " << sig << "\n";
+      out << "  " << e.description << "\n";
+      return out.str();
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> FunctionNames() {
+  std::vector<std::string> names;
+  for (const auto& [category, entries] : CollectEntries())
+    for (const DocEntry& e : entries) names.push_back(e.name);
+  return names;
 }
 
 }  // namespace pipeline::sql

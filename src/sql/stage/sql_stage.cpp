@@ -86,6 +86,7 @@ class SqlProcessor final : public Processor {
     for (const auto& o : engine->OutputTopics()) {
       outputs_.push_back(Lower(o.source_name));
       topics_.push_back(o.topic);
+      key_columns_.push_back(o.is_table ? o.key_columns : std::vector<std::string>{});
     }
     if (settings_.scale_out) {
       front_ = std::move(engine);
@@ -101,6 +102,9 @@ class SqlProcessor final : public Processor {
 
   std::vector<std::string> inputs() const override { return inputs_; }
   std::vector<std::string> outputs() const override { return outputs_; }
+  std::vector<std::string> OutputKeyColumns(size_t output_index) const override {
+    return output_index < key_columns_.size() ? key_columns_[output_index] : std::vector<std::string>{};
+  }
   // Derived streams nobody reads (such as those only other statements read) need not be encoded.
   void SetUnreadOutputs(const std::vector<bool>& unread) override {
     unread_topics_.clear();
@@ -498,6 +502,7 @@ class SqlProcessor final : public Processor {
   std::vector<std::string> inputs_;
   std::vector<std::string> outputs_;
   std::vector<std::string> topics_;  // the engine topic behind each output
+  std::vector<std::vector<std::string>> key_columns_;  // of each output that is a table (OutputKeyColumns)
   std::vector<std::string> unread_topics_;
   Task whole_;                          // without scale-out: the stage's one task
   // Scale-out: the statements up to each GROUP BY and join (fed with the inputs whose front keeps no state), the
