@@ -18,6 +18,7 @@ void RegisterBuiltins(Registry& registry) {
   RegisterGeneratorSource(registry);
   RegisterKafkaConnectors(registry);
   RegisterPostgresCdcSource(registry);
+  RegisterMysqlCdcSource(registry);
   RegisterTransforms(registry);
   // `scale_out:` shares a stage's state between processes through Kafka (a consumer group, a changelog topic).
   RegisterSqlStage(registry, kafka::MakeKafkaScaleOut);

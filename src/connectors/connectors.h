@@ -10,5 +10,6 @@ void RegisterFileConnectors(Registry& registry);   // connectors/file
 void RegisterGeneratorSource(Registry& registry);  // connectors/generator
 void RegisterKafkaConnectors(Registry& registry);  // connectors/kafka: source, sink, kafka:// dead letters
 void RegisterPostgresCdcSource(Registry& registry);  // connectors/postgres_cdc
+void RegisterMysqlCdcSource(Registry& registry);     // connectors/mysql_cdc
 
 }  // namespace pipeline

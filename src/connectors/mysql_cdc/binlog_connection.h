@@ -1,0 +1,85 @@
+// BinlogConnection: a connection to a MariaDB/MySQL server that checks the server's binlog settings and then reads
+// its binlog as a replica does (Connector/C's replication API, mariadb_rpl.h), one event at a time.
+//
+// Next() waits on the socket with poll() before asking Connector/C for an event, so that the source's Read()
+// returns within its ~100 ms even though mariadb_rpl_fetch() blocks; data Connector/C already holds in its read
+// cache is taken first. Before the dump starts the session sets @master_heartbeat_period (the server then sends a
+// heartbeat with its binlog position whenever it has sent nothing for that long), @master_binlog_checksum (the
+// checksum is verified by Connector/C) and @mariadb_slave_capability=4 (MariaDB GTID events, not BEGIN queries).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <memory>
+#include <string>
+
+#include "connectors/mysql_cdc/mysql_dsn.h"
+#include "connectors/mysql_cdc/row_decoder.h"
+#include "connectors/mysql_cdc/table_map.h"
+#include "core/result.h"
+
+namespace pipeline::mysql_cdc {
+
+struct BinlogPoint {
+  std::string file;  // e.g. "binlog.000003"
+  uint32_t offset = 4;
+};
+
+// The event kinds the source acts on; everything else is kOther.
+enum class EventKind { kOther, kRotate, kGtid, kQuery, kTableMap, kRows, kXid, kHeartbeat, kCompressed };
+enum class RowsKind { kWrite, kUpdate, kDelete };
+
+// One binlog event as the source needs it; the views point into the connection's current event, valid until the
+// next call to Next().
+struct BinlogEvent {
+  EventKind kind = EventKind::kOther;
+  uint32_t timestamp = 0;      // seconds since the epoch; 0 for the server's artificial events
+  uint32_t end_offset = 0;     // where the next event starts in the current file; 0 for artificial events
+  uint32_t length = 0;
+  std::string_view file;       // rotate: the file that follows; heartbeat: the current file
+  uint64_t rotate_offset = 0;  // rotate: where reading continues in `file`
+  bool standalone = false;     // gtid: a statement without BEGIN/COMMIT (DDL)
+  std::string gtid;            // gtid: domain-server-sequence
+  std::string_view statement;  // query
+  TableMapBytes table_map;
+  uint64_t table_id = 0;       // rows
+  RowsKind rows_kind = RowsKind::kWrite;
+  RowsEventBytes rows;
+};
+
+// Each setting mysql_cdc needs and does not find, as one line naming the variable and the value to set; Ok when
+// all are there. `variables` maps lower-case names to values (SHOW GLOBAL VARIABLES).
+Status CheckServerSettings(const std::map<std::string, std::string>& variables);
+
+class BinlogConnection {
+ public:
+  // Connects and checks the server settings. Config errors for settings, credentials and grants; Retryable for
+  // an unreachable server.
+  static Result<std::unique_ptr<BinlogConnection>> Open(const MysqlDsn& dsn);
+  ~BinlogConnection();
+
+  // The server's current end of binlog (SHOW MASTER STATUS).
+  Result<BinlogPoint> EndOfBinlog();
+  // Registers as replica `server_id` and starts reading at `from`.
+  Status StartDump(uint32_t server_id, const BinlogPoint& from, std::chrono::milliseconds heartbeat);
+  // The next event, or nullopt when none arrives within `wait`. Retryable when the connection is lost; Fatal when
+  // the server cannot send the binlog asked for (purged).
+  Result<std::optional<BinlogEvent>> Next(std::chrono::milliseconds wait);
+
+  // True when Connector/C already holds received bytes: the next event may be complete without waiting.
+  bool HasBuffered() const;
+  const std::string& server_version() const { return server_version_; }
+
+ private:
+  struct Handles;
+  explicit BinlogConnection(const MysqlDsn& dsn);
+  Error Failed(const std::string& what) const;
+
+  MysqlDsn dsn_;
+  std::unique_ptr<Handles> handles_;
+  std::string server_version_;
+};
+
+}  // namespace pipeline::mysql_cdc
