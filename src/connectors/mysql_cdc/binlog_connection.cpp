@@ -73,6 +73,7 @@ BinlogEvent Convert(const MARIADB_RPL_EVENT& ev, bool checksum) {
   out.timestamp = ev.timestamp;
   out.end_offset = ev.next_event_pos;
   out.length = ev.event_length;
+  out.server_id = ev.server_id;
   switch (ev.event_type) {
     case ROTATE_EVENT:
       out.kind = EventKind::kRotate;

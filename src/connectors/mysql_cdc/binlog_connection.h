@@ -38,6 +38,7 @@ struct BinlogEvent {
   uint32_t timestamp = 0;      // seconds since the epoch; 0 for the server's artificial events
   uint32_t end_offset = 0;     // where the next event starts in the current file; 0 for artificial events
   uint32_t length = 0;
+  uint32_t server_id = 0;      // the server that wrote the event
   std::string_view file;       // rotate: the file that follows; heartbeat: the current file
   uint64_t rotate_offset = 0;  // rotate: where reading continues in `file`
   bool standalone = false;     // gtid: a statement without BEGIN/COMMIT (DDL)

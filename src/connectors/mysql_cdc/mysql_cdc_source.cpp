@@ -213,6 +213,7 @@ void MysqlCdcSource::StartTransaction(const BinlogEvent& event) {
   transaction_index_ = 0;
   origin_.file = file_;
   origin_.transaction_offset = transaction_offset_;
+  origin_.server_id = event.server_id;
   origin_.gtid.clear();
   origin_.ts_ms = int64_t{event.timestamp} * 1000;
 }
