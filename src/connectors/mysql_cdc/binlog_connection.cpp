@@ -182,6 +182,38 @@ Result<std::unique_ptr<BinlogConnection>> BinlogConnection::Open(const MysqlDsn&
   return c;
 }
 
+Result<QueryResult> BinlogConnection::Query(const std::string& sql) {
+  MYSQL* mysql = handles_->mysql;
+  if (mysql_real_query(mysql, sql.data(), sql.size())) return Failed("query failed (" + sql.substr(0, 80) + ")");
+  QueryResult out;
+  MYSQL_RES* result = mysql_store_result(mysql);
+  if (!result) {
+    if (mysql_field_count(mysql) == 0) return out;
+    return Failed("reading a result failed");
+  }
+  const unsigned count = mysql_num_fields(result);
+  const MYSQL_FIELD* fields = mysql_fetch_fields(result);
+  for (unsigned i = 0; i < count; ++i)
+    out.columns.push_back({fields[i].name, static_cast<uint8_t>(fields[i].type), (fields[i].flags & UNSIGNED_FLAG) != 0,
+                           fields[i].charsetnr == 63, fields[i].decimals, fields[i].length});
+  while (MYSQL_ROW row = mysql_fetch_row(result)) {
+    const unsigned long* lengths = mysql_fetch_lengths(result);
+    auto& values = out.rows.emplace_back();
+    for (unsigned i = 0; i < count; ++i)
+      values.push_back(row[i] ? std::optional<std::string>(std::string(row[i], lengths[i])) : std::nullopt);
+  }
+  mysql_free_result(result);
+  return out;
+}
+
+std::string BinlogConnection::Quote(std::string_view text) {
+  std::string out(text.size() * 2 + 3, '\0');
+  out[0] = '\'';
+  const unsigned long n = mysql_real_escape_string(handles_->mysql, out.data() + 1, text.data(), text.size());
+  out.resize(n + 1);
+  return out + "'";
+}
+
 Result<BinlogPoint> BinlogConnection::EndOfBinlog() {
   MYSQL* mysql = handles_->mysql;
   if (mysql_query(mysql, "SHOW MASTER STATUS")) return Failed("SHOW MASTER STATUS failed");

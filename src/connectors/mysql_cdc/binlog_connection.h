@@ -14,6 +14,7 @@
 #include <optional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "connectors/mysql_cdc/mysql_dsn.h"
 #include "connectors/mysql_cdc/row_decoder.h"
@@ -50,6 +51,20 @@ struct BinlogEvent {
   RowsEventBytes rows;
 };
 
+// A query's result as text (the text protocol), with what the snapshot needs of each column's description.
+struct QueryColumn {
+  std::string name;
+  uint8_t type = 0;  // enum_field_types
+  bool is_unsigned = false;
+  bool is_binary = false;  // the binary character set: bytes, not text
+  uint32_t decimals = 0;
+  uint64_t length = 0;  // bit: the number of bits
+};
+struct QueryResult {
+  std::vector<QueryColumn> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;  // nullopt: NULL
+};
+
 // Each setting mysql_cdc needs and does not find, as one line naming the variable and the value to set; Ok when
 // all are there. `variables` maps lower-case names to values (SHOW GLOBAL VARIABLES).
 Status CheckServerSettings(const std::map<std::string, std::string>& variables);
@@ -63,6 +78,10 @@ class BinlogConnection {
 
   // The server's current end of binlog (SHOW MASTER STATUS).
   Result<BinlogPoint> EndOfBinlog();
+  // Runs SQL on the connection (before StartDump): the snapshot's transaction and its queries.
+  Result<QueryResult> Query(const std::string& sql);
+  // `text` as a quoted SQL string literal.
+  std::string Quote(std::string_view text);
   // Registers as replica `server_id` and starts reading at `from`.
   Status StartDump(uint32_t server_id, const BinlogPoint& from, std::chrono::milliseconds heartbeat);
   // The next event, or nullopt when none arrives within `wait`. Retryable when the connection is lost; Fatal when

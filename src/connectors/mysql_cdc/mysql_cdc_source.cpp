@@ -34,16 +34,6 @@ bool IEquals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// "binlog.000003" -> 3.
-std::optional<uint32_t> FileNumber(std::string_view file) {
-  const size_t dot = file.rfind('.');
-  if (dot == std::string_view::npos) return std::nullopt;
-  uint32_t n = 0;
-  auto [end, ec] = std::from_chars(file.data() + dot + 1, file.data() + file.size(), n);
-  if (ec != std::errc() || end != file.data() + file.size()) return std::nullopt;
-  return n;
-}
-
 // "<file>:<offset>:<records>".
 std::optional<std::tuple<std::string, uint32_t, int64_t>> ParseCheckpoint(const std::string& text) {
   const size_t second = text.rfind(':');
@@ -63,6 +53,15 @@ uint32_t DefaultServerId(const std::string& stream, const std::string& state_dir
   uint32_t hash = 2166136261u;
   for (char c : stream + '\0' + state_dir) hash = (hash ^ static_cast<uint8_t>(c)) * 16777619u;
   return 0x40000000u | (hash & 0x3fffffffu);
+}
+
+std::optional<uint32_t> FileNumberOf(std::string_view file) {
+  const size_t dot = file.rfind('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  uint32_t n = 0;
+  auto [end, ec] = std::from_chars(file.data() + dot + 1, file.data() + file.size(), n);
+  if (ec != std::errc() || end != file.data() + file.size()) return std::nullopt;
+  return n;
 }
 
 int64_t PackPosition(uint32_t file_number, uint32_t offset) {
@@ -87,8 +86,52 @@ Status MysqlCdcSource::Open(SourceContext& ctx) {
     skip_major_ = PackPosition(file_number_, offset);
     skip_records_ = records;
     committed_ = progress_ = {lane_, skip_major_, records};
+  } else if (settings_.snapshot_initial) {
+    snapshot_pending_ = true;
+    return BeginSnapshot();
   }
   return Connect();
+}
+
+Status MysqlCdcSource::BeginSnapshot() {
+  auto captured = [this](const std::string& database, const std::string& table) { return Captured(database, table); };
+  auto snapshot = InitialSnapshot::Begin(settings_.dsn, captured, settings_.batch_size);
+  if (!snapshot.ok()) return snapshot.error();
+  snapshot_ = std::move(snapshot).value();
+  LogInfo("mysql_cdc_snapshot_started", "reading the captured tables as of " + snapshot_->point().file + ":" +
+          std::to_string(snapshot_->point().offset), {{"source", ctx_->name}, {"server", settings_.dsn.label()}});
+  return Status::Ok();
+}
+
+Result<ReadStatus> MysqlCdcSource::ReadSnapshot(Batch& out) {
+  if (!snapshot_) PIPE_RETURN_IF_ERROR(BeginSnapshot());
+  std::set<std::string> zero_dates;
+  auto done = snapshot_->Read(*records_, lane_, out.records, zero_dates);
+  WarnZeroDates(zero_dates);
+  if (!done.ok()) {
+    snapshot_.reset();  // a new snapshot next time: this one died with its connection
+    return done.error();
+  }
+  if (*done) {
+    const BinlogPoint point = snapshot_->point();
+    snapshot_.reset();
+    snapshot_pending_ = false;
+    PIPE_RETURN_IF_ERROR(SetFile(point.file));
+    next_offset_ = point.offset;
+    // Acknowledged once every snapshot row is: the first checkpoint.
+    progress_ = {lane_, PackPosition(file_number_, next_offset_), 0};
+    SetProgress(out, progress_);
+    LogInfo("mysql_cdc_snapshot_read", "the initial snapshot is read; streaming from " + point.file + ":" +
+            std::to_string(point.offset), {{"source", ctx_->name}});
+  }
+  return out.records.empty() ? ReadStatus::kIdle : ReadStatus::kMore;
+}
+
+void MysqlCdcSource::WarnZeroDates(const std::set<std::string>& columns) {
+  for (const std::string& name : columns)
+    if (zero_date_warned_.insert(name).second)
+      LogWarn("mysql_cdc_zero_date", "column " + name + " holds a zero date (0000-00-00): it arrives as null",
+              {{"source", ctx_->name}});
 }
 
 Status MysqlCdcSource::Connect() {
@@ -129,6 +172,7 @@ void MysqlCdcSource::Disconnected(const std::string& why) {
 }
 
 Result<ReadStatus> MysqlCdcSource::Read(Batch& out, std::stop_token stop) {
+  if (snapshot_pending_) return ReadSnapshot(out);
   if (!connection_) PIPE_RETURN_IF_ERROR(Connect());
   last_read_ = steady_clock::now();
   const auto deadline = steady_clock::now() + kReadWait;
@@ -250,12 +294,10 @@ Status MysqlCdcSource::AddRows(const BinlogEvent& event, Batch& out) {
   std::set<size_t> zero_dates;
   auto images = DecodeRowImages(table.map, event.rows, event.rows_kind == RowsKind::kUpdate, zero_dates);
   if (!images.ok()) return Error(images.error().kind(), "binlog " + file_ + ": " + images.error().message());
-  for (size_t column : zero_dates) {
-    const std::string name = table.map.database + "." + table.map.table + "." + table.map.columns[column].name;
-    if (zero_date_warned_.insert(name).second)
-      LogWarn("mysql_cdc_zero_date", "column " + name + " holds a zero date (0000-00-00): it arrives as null",
-              {{"source", ctx_->name}});
-  }
+  std::set<std::string> names;
+  for (size_t column : zero_dates)
+    names.insert(table.map.database + "." + table.map.table + "." + table.map.columns[column].name);
+  WarnZeroDates(names);
   if (event.timestamp) origin_.ts_ms = int64_t{event.timestamp} * 1000;
   std::vector<Record> records;
   records_->Add(table, event.rows_kind, *images, origin_, records);
@@ -280,7 +322,7 @@ bool MysqlCdcSource::Captured(const std::string& database, const std::string& ta
 }
 
 Status MysqlCdcSource::SetFile(std::string_view file) {
-  auto number = FileNumber(file);
+  auto number = FileNumberOf(file);
   if (!number) return FatalError("binlog file name '" + std::string(file) + "' does not end in a number");
   file_ = std::string(file);
   file_number_ = *number;

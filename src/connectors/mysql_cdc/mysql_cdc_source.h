@@ -27,6 +27,7 @@
 
 #include "connectors/mysql_cdc/binlog_connection.h"
 #include "connectors/mysql_cdc/change_records.h"
+#include "connectors/mysql_cdc/initial_snapshot.h"
 #include "connectors/mysql_cdc/mysql_dsn.h"
 #include "observability/metrics.h"
 #include "plugin/source.h"
@@ -41,6 +42,7 @@ struct MysqlCdcSettings {
   std::string topic_prefix;  // empty: the stream name
   std::chrono::milliseconds heartbeat_interval{10'000};
   size_t batch_size = 1024;
+  bool snapshot_initial = false;  // snapshot: initial (initial_snapshot.h)
 };
 
 // 0x40000000 | 30 bits of an FNV-1a hash of the stream name and the state dir: two pipelines do not collide, and
@@ -49,6 +51,8 @@ uint32_t DefaultServerId(const std::string& stream, const std::string& state_dir
 
 // (file number << 32 | offset): the major of a position.
 int64_t PackPosition(uint32_t file_number, uint32_t offset);
+// "binlog.000003" -> 3; nullopt for a name that does not end in a number.
+std::optional<uint32_t> FileNumberOf(std::string_view file);
 
 class MysqlCdcSource : public Source {
  public:
@@ -59,10 +63,16 @@ class MysqlCdcSource : public Source {
   Status Commit(const LanePositions& acknowledged) override;
   Status Service(std::stop_token) override;
   bool StablePositions() const override { return true; }
-  void Close() override { connection_.reset(); }
+  void Close() override {
+    snapshot_.reset();
+    connection_.reset();
+  }
 
  private:
   Status Connect();
+  Status BeginSnapshot();
+  Result<ReadStatus> ReadSnapshot(Batch& out);
+  void WarnZeroDates(const std::set<std::string>& columns);
   // The connection is gone: the transaction in flight is read again, its records handed on skipped.
   void Disconnected(const std::string& why);
   // Returns true when the event completed a transaction.
@@ -81,6 +91,9 @@ class MysqlCdcSource : public Source {
   SourceContext* ctx_ = nullptr;
   LaneId lane_ = kNoLane;
   std::unique_ptr<BinlogConnection> connection_;
+  // Until the snapshot's last chunk is read; a run that stops before reads a new one (initial_snapshot.h).
+  bool snapshot_pending_ = false;
+  std::unique_ptr<InitialSnapshot> snapshot_;
   std::unique_ptr<ChangeRecords> records_;
   std::map<uint64_t, std::optional<CapturedTable>> tables_;  // by table id; nullopt: not captured
 
