@@ -8,6 +8,8 @@ import json
 import os
 import signal
 import subprocess
+import threading
+import time
 
 import databases
 from harness import read_lines, run_pipe, start_pipe, tmpdir, wait_until, write
@@ -226,3 +228,57 @@ def test_a_server_without_the_binlog_settings_is_one_line_naming_each():
     assert "binlog_row_metadata is 'MINIMAL', set binlog_row_metadata=FULL" in lines[0], lines[0]
     assert "binlog_row_image" not in lines[0] and server.password not in p.stderr, p.stderr
     print(f"    {lines[0].strip()[:160]}")
+
+
+def test_snapshot_taken_while_writes_continue_loses_and_repeats_nothing():
+    db = databases.mariadb()
+    db.sql("DROP TABLE IF EXISTS mcdc_snap; CREATE TABLE mcdc_snap (id INT PRIMARY KEY, v INT);"
+           "INSERT INTO mcdc_snap SELECT seq, 0 FROM seq_1_to_3000;")
+    d = tmpdir()
+    text = ("sources:" + _source("db", db, ["mcdc_snap"]) + "\n    snapshot: initial\n    batch_size: 50" +
+            f"\nsinks:\n  out: {{type: file, inputs: [db], path: '{d}/out.jsonl'}}\n")
+    stop = threading.Event()
+    writes = [0]
+
+    def write_meanwhile():
+        while not stop.is_set():
+            n = writes[0]
+            db.sql(f"INSERT INTO mcdc_snap VALUES ({5000 + n}, 1); UPDATE mcdc_snap SET v = v + 1 WHERE id = {n % 3000 + 1};"
+                   f"DELETE FROM mcdc_snap WHERE id = {2999 - n % 2000}")
+            writes[0] += 1
+
+    writer = threading.Thread(target=write_meanwhile)
+    writer.start()
+    proc = _run(d, text, stdout=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: writes[0] >= 40, timeout=30, what="writes")
+        wait_until(lambda: os.path.exists(f"{d}/state/checkpoints/db.json"), timeout=30, what="the snapshot acknowledged")
+        time.sleep(0.5)
+        stop.set()
+        writer.join()
+        expected = {int(r[0]): int(r[1]) for r in db.sql("SELECT id, v FROM mcdc_snap")}
+        wait_until(lambda: _replay(f"{d}/out.jsonl")[0] == expected, timeout=30, what="the captured table equal")
+        _stop(proc)
+    finally:
+        stop.set()
+        writer.join()
+        _finish(proc)
+        db.sql("DROP TABLE IF EXISTS mcdc_snap")
+    table, snapshot_ids = _replay(f"{d}/out.jsonl")
+    assert len(snapshot_ids) == len(set(snapshot_ids)), "a row read twice by the snapshot"
+    assert table == expected
+    print(f"    {len(snapshot_ids)} rows in the snapshot, {writes[0]} write transactions meanwhile; "
+          f"{len(expected)} rows equal to the table")
+
+
+def _replay(path):
+    """The table the change events describe, applied in order, and the ids the snapshot read."""
+    table, snapshot_ids = {}, []
+    for r in _lines(path):
+        if r["op"] == "d":
+            table.pop(r["before"]["id"], None)
+        else:
+            table[r["after"]["id"]] = r["after"]["v"]
+        if r["op"] == "r":
+            snapshot_ids.append(r["after"]["id"])
+    return table, snapshot_ids
