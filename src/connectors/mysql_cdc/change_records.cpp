@@ -1,30 +1,14 @@
 #include "connectors/mysql_cdc/change_records.h"
 
-#include <chrono>
-
 namespace pipeline::mysql_cdc {
 namespace {
 
-FieldNamesPtr Names(std::vector<std::string> names) {
-  auto shape = std::make_shared<FieldNames>();
-  shape->names = std::move(names);
-  return shape;
-}
-
-const FieldNamesPtr& EnvelopeNames() {
-  static const FieldNamesPtr names = Names({"before", "after", "source", "op", "ts_ms", "transaction"});
-  return names;
-}
+using cdc::MakeFieldNames;
 
 const FieldNamesPtr& SourceNames() {
-  static const FieldNamesPtr names = Names({"version", "connector", "name", "ts_ms", "snapshot", "db", "table",
+  static const FieldNamesPtr names = MakeFieldNames({"version", "connector", "name", "ts_ms", "snapshot", "db", "table",
                                             "server_id", "gtid", "file", "pos", "row"});
   return names;
-}
-
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -35,8 +19,8 @@ CapturedTable ChangeRecords::Describe(TableMap map) const {
   std::vector<std::string> names, key_names;
   for (const TableColumn& column : map.columns) names.push_back(column.name);
   for (size_t i : map.key_columns) key_names.push_back(map.columns[i].name);
-  table.columns = Names(std::move(names));
-  table.key_names = Names(std::move(key_names));
+  table.columns = MakeFieldNames(std::move(names));
+  table.key_names = MakeFieldNames(std::move(key_names));
   table.map = std::move(map);
   return table;
 }
@@ -76,20 +60,8 @@ Value ChangeRecords::Source(const CapturedTable& table, const ChangeOrigin& orig
 
 Record ChangeRecords::Make(const CapturedTable& table, const ChangeOrigin& origin, size_t row, Value key, char op,
                            Value before, Value after) const {
-  Record r;
-  r.topic = table.topic;
-  r.timestamp = origin.ts_ms;
-  r.key = std::move(key);
-  if (envelope_ == Envelope::kRow) {
-    r.value = op == 'd' ? Value() : std::move(after);
-    return r;
-  }
-  Struct s;
-  s.names = EnvelopeNames();
-  s.values = {std::move(before), std::move(after), Source(table, origin, row), Value(std::string(1, op)),
-              Value(NowMillis()), Value()};
-  r.value = Value(std::move(s));
-  return r;
+  cdc::Change change{table.topic, origin.ts_ms, std::move(key), op, std::move(before), std::move(after)};
+  return cdc::ChangeEvent(envelope_, std::move(change), [&] { return Source(table, origin, row); });
 }
 
 void ChangeRecords::Add(const CapturedTable& table, RowsKind kind, std::vector<RowImage>& images,

@@ -1,8 +1,6 @@
-// ChangeRecords: turns decoded row images into records, in the envelope the pipeline asked for.
-//   row       the row's columns as the value; a delete is a tombstone (null value) with the key, so the stream
-//             works directly as a ksqlDB table.
-//   debezium  Debezium's change event: {before, after, source, op, ts_ms, transaction}, `source` as Debezium's
-//             MySQL connector fills it (file, pos, row, gtid, server_id, db, table, ts_ms).
+// ChangeRecords: turns decoded row images into records, in the envelope the pipeline asked for (row or debezium,
+// connectors/cdc_event), `source` as Debezium's MySQL connector fills it (file, pos, row, gtid, server_id, db,
+// table, ts_ms).
 // Topic `<topic_prefix>.<database>.<table>`, key the primary-key columns (null for a table without one), event
 // time the binlog event's timestamp. An update that changes the key becomes a delete of the old key and a create
 // of the new one, as Debezium does, so a keyed consumer never keeps the old row.
@@ -12,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/cdc_event/change_event.h"
 #include "connectors/mysql_cdc/binlog_connection.h"
 #include "connectors/mysql_cdc/row_decoder.h"
 #include "connectors/mysql_cdc/table_map.h"
@@ -19,7 +18,7 @@
 
 namespace pipeline::mysql_cdc {
 
-enum class Envelope { kRow, kDebezium };
+using cdc::Envelope;
 
 // A captured table's current shape, rebuilt from each table map that differs from the one before.
 struct CapturedTable {
