@@ -282,3 +282,51 @@ def _replay(path):
         if r["op"] == "r":
             snapshot_ids.append(r["after"]["id"])
     return table, snapshot_ids
+
+
+def test_binlog_connection_survives_a_sink_blocked_for_4x_the_servers_net_write_timeout():
+    """The server's net_write_timeout is 5 s; nobody reads pipe's stdout for 20 s."""
+    server = databases.start_mariadb({"net_write_timeout": "5"})
+    try:
+        server.sql("CREATE TABLE mcdc_blocked (id INT PRIMARY KEY, pad TEXT)")
+        d = tmpdir()
+        write(f"{d}/p.yaml", "sources:" + _source("db", server, ["mcdc_blocked"]) +
+              "\nsinks:\n  out: {type: stdout, inputs: [db], format: json}\nsettings:\n  queue_capacity: 1\n")
+        proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"],
+                          stderr=open(f"{d}/stderr.log", "w"))
+        drained = []
+        reader = threading.Thread(target=lambda: drained.extend(json.loads(l) for l in proc.stdout))
+        dump = "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'"
+        try:
+            _streaming(d, "db")
+            wait_until(lambda: server.value(dump) is not None, timeout=30, what="the binlog dump running")
+            dump_before = server.value(dump)
+            # 40 MB, far more than the pipe buffer, one queued batch and both sockets' buffers: the sink blocks in write(),
+            # the source behind it, and the server's dump thread behind the source.
+            server.sql("INSERT INTO mcdc_blocked SELECT seq, REPEAT('p', 2000) FROM seq_1_to_20000")
+            for second in range(20):
+                if second % 5 == 2:  # changes while blocked, too
+                    first = 20001 + second * 100
+                    server.sql(f"INSERT INTO mcdc_blocked SELECT seq, 'during' FROM seq_{first}_to_{first + 99}")
+                time.sleep(1)
+            dump_during = server.value(dump)
+        finally:
+            reader.start()  # reading stdout unblocks the sink
+        try:
+            wait_until(lambda: len(drained) >= 20400, timeout=60, what="every change on stdout")
+            dump_after = server.value(dump)
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+            reader.join(timeout=30)
+        finally:
+            _finish(proc)
+    finally:
+        server.stop()
+    log = open(f"{d}/stderr.log").read()
+    ids = [r["after"]["id"] for r in drained]
+    assert dump_before == dump_during == dump_after, (dump_before, dump_during, dump_after, log)
+    assert log.count("reading the binlog from") == 1 and "disconnected" not in log and "retrying" not in log, log
+    assert sorted(ids) == list(range(1, 20001)) + [i for s in (2, 7, 12, 17)
+                                                   for i in range(20001 + s * 100, 20101 + s * 100)]
+    print(f"    blocked 20 s (4x net_write_timeout 5 s): binlog dump thread {dump_before} kept, "
+          f"{len(ids)} changes delivered once")

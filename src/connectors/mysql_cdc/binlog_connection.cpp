@@ -233,9 +233,12 @@ Result<BinlogPoint> BinlogConnection::EndOfBinlog() {
 
 Status BinlogConnection::StartDump(uint32_t server_id, const BinlogPoint& from, std::chrono::milliseconds heartbeat) {
   MYSQL* mysql = handles_->mysql;
+  // net_write_timeout: how long the server's dump thread waits on a replica that does not read (a full
+  // downstream) before it drops the connection; this session's own value, so the server's default is left alone.
   const std::string setup = "SET @master_binlog_checksum = @@global.binlog_checksum, @mariadb_slave_capability = 4, "
                             "@master_heartbeat_period = " +
-                            std::to_string(static_cast<int64_t>(heartbeat.count()) * 1'000'000);
+                            std::to_string(static_cast<int64_t>(heartbeat.count()) * 1'000'000) +
+                            ", SESSION net_write_timeout = " + std::to_string(kWriteTimeout.count());
   if (mysql_query(mysql, setup.c_str())) return Failed("cannot prepare the binlog dump");
   handles_->rpl = mariadb_rpl_init(mysql);
   if (!handles_->rpl) return Failed("mariadb_rpl_init failed");

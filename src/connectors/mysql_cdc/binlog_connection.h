@@ -5,7 +5,9 @@
 // returns within its ~100 ms even though mariadb_rpl_fetch() blocks; data Connector/C already holds in its read
 // cache is taken first. Before the dump starts the session sets @master_heartbeat_period (the server then sends a
 // heartbeat with its binlog position whenever it has sent nothing for that long), @master_binlog_checksum (the
-// checksum is verified by Connector/C) and @mariadb_slave_capability=4 (MariaDB GTID events, not BEGIN queries).
+// checksum is verified by Connector/C), @mariadb_slave_capability=4 (MariaDB GTID events, not BEGIN queries) and
+// its session's net_write_timeout to kWriteTimeout, so that a replica held back by a full downstream is waited for
+// instead of dropped after the server's default (60 s).
 #pragma once
 
 #include <chrono>
@@ -22,6 +24,8 @@
 #include "core/result.h"
 
 namespace pipeline::mysql_cdc {
+
+constexpr std::chrono::seconds kWriteTimeout{3600};
 
 struct BinlogPoint {
   std::string file;  // e.g. "binlog.000003"

@@ -14,8 +14,9 @@ using std::chrono::steady_clock;
 
 // Read() returns within this when nothing arrives (plugin/source.h).
 constexpr milliseconds kReadWait{100};
-// Well below the servers' default net_write_timeout (60 s), after which a server drops a replica it cannot write to.
-constexpr std::chrono::seconds kStalledReaderLimit{20};
+// Half the net_write_timeout the dump connection sets (binlog_connection.h), after which the server would drop a
+// replica it cannot write to.
+constexpr std::chrono::seconds kStalledReaderLimit = kWriteTimeout / 2;
 
 void SetProgress(Batch& out, Position position) {
   for (Position& p : out.progress) {

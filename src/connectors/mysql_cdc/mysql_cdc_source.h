@@ -11,9 +11,10 @@
 // "<file>:<offset>:<records>"; a restart reads from that transaction's start and skips its first <records>.
 // Heartbeats and transactions of tables not captured move the position forward as progress alone.
 //
-// Threading: the source's thread only. While downstream is full the source does not read: Service() closes the
-// binlog connection after kStalledReaderLimit without a read, before the server's net_write_timeout would drop
-// it, and the next Read() reconnects at the transaction in flight (its records already handed on are skipped).
+// Threading: the source's thread only. While downstream is full the source does not read, and TCP holds the
+// server back: the dump connection's session net_write_timeout is an hour (the server's default, 60 s, would drop
+// a replica blocked that long), and Service() closes the connection itself after half of that, before the server
+// would; the next Read() reconnects at the transaction in flight (its records already handed on are skipped).
 // Buffering instead would only move the limit: a reader that stops reading must eventually stop the server.
 #pragma once
 
