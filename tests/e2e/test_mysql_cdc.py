@@ -243,7 +243,8 @@ def test_snapshot_taken_while_writes_continue_loses_and_repeats_nothing():
     def write_meanwhile():
         while not stop.is_set():
             n = writes[0]
-            db.sql(f"INSERT INTO mcdc_snap VALUES ({5000 + n}, 1); UPDATE mcdc_snap SET v = v + 1 WHERE id = {n % 3000 + 1};"
+            db.sql(f"INSERT INTO mcdc_snap VALUES ({5000 + n}, 1);"
+                   f"UPDATE mcdc_snap SET v = v + 1 WHERE id = {n % 3000 + 1};"
                    f"DELETE FROM mcdc_snap WHERE id = {2999 - n % 2000}")
             writes[0] += 1
 
@@ -252,7 +253,8 @@ def test_snapshot_taken_while_writes_continue_loses_and_repeats_nothing():
     proc = _run(d, text, stdout=subprocess.DEVNULL)
     try:
         wait_until(lambda: writes[0] >= 40, timeout=30, what="writes")
-        wait_until(lambda: os.path.exists(f"{d}/state/checkpoints/db.json"), timeout=30, what="the snapshot acknowledged")
+        wait_until(lambda: os.path.exists(f"{d}/state/checkpoints/db.json"), timeout=30,
+                   what="the snapshot acknowledged")
         time.sleep(0.5)
         stop.set()
         writer.join()
@@ -301,8 +303,8 @@ def test_binlog_connection_survives_a_sink_blocked_for_4x_the_servers_net_write_
             _streaming(d, "db")
             wait_until(lambda: server.value(dump) is not None, timeout=30, what="the binlog dump running")
             dump_before = server.value(dump)
-            # 40 MB, far more than the pipe buffer, one queued batch and both sockets' buffers: the sink blocks in write(),
-            # the source behind it, and the server's dump thread behind the source.
+            # 40 MB, far more than the pipe buffer, one queued batch and both sockets' buffers: the sink blocks in
+            # write(), the source behind it, and the server's dump thread behind the source.
             server.sql("INSERT INTO mcdc_blocked SELECT seq, REPEAT('p', 2000) FROM seq_1_to_20000")
             for second in range(20):
                 if second % 5 == 2:  # changes while blocked, too

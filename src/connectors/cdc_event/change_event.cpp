@@ -18,8 +18,12 @@ Value DebeziumValue(Change& change, Value source) {
           .count();
   Struct s;
   s.names = names;
-  s.values = {std::move(change.before), std::move(change.after),  std::move(source),
-              Value(std::string(1, change.op)), Value(now), Value()};
+  s.values = {std::move(change.before),
+              std::move(change.after),
+              std::move(source),
+              Value(std::string(1, change.op)),
+              Value(now),
+              Value()};
   return Value(std::move(s));
 }
 

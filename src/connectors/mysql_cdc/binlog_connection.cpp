@@ -1,10 +1,13 @@
 #include "connectors/mysql_cdc/binlog_connection.h"
 
+// mysql.h first: Connector/C's other headers use its types without including it.
+// clang-format off
 #include <mysql.h>
-#include <mysqld_error.h>
 #include <errmsg.h>
-#include <mariadb_rpl.h>
 #include <ma_pvio.h>
+#include <mariadb_rpl.h>
+#include <mysqld_error.h>
+// clang-format on
 #include <poll.h>
 
 #include <cstring>
@@ -47,7 +50,8 @@ void FillRows(const MARIADB_RPL_EVENT& ev, BinlogEvent& out) {
   const size_t bitmap = (rows.column_count + 7) / 8;
   out.rows.column_count = rows.column_count;
   out.rows.columns = {reinterpret_cast<const char*>(rows.column_bitmap), bitmap};
-  if (rows.column_update_bitmap) out.rows.columns_after = {reinterpret_cast<const char*>(rows.column_update_bitmap), bitmap};
+  if (rows.column_update_bitmap)
+    out.rows.columns_after = {reinterpret_cast<const char*>(rows.column_update_bitmap), bitmap};
   out.rows.data = {static_cast<const char*>(rows.row_data), rows.row_data_size};
 }
 
@@ -100,12 +104,20 @@ BinlogEvent Convert(const MARIADB_RPL_EVENT& ev, bool checksum) {
     case TABLE_MAP_EVENT:
       FillTableMap(ev, checksum, out);
       break;
-    case WRITE_ROWS_EVENT_V1: case UPDATE_ROWS_EVENT_V1: case DELETE_ROWS_EVENT_V1:
-    case WRITE_ROWS_EVENT: case UPDATE_ROWS_EVENT: case DELETE_ROWS_EVENT:
+    case WRITE_ROWS_EVENT_V1:
+    case UPDATE_ROWS_EVENT_V1:
+    case DELETE_ROWS_EVENT_V1:
+    case WRITE_ROWS_EVENT:
+    case UPDATE_ROWS_EVENT:
+    case DELETE_ROWS_EVENT:
       FillRows(ev, out);
       break;
-    case WRITE_ROWS_COMPRESSED_EVENT_V1: case UPDATE_ROWS_COMPRESSED_EVENT_V1: case DELETE_ROWS_COMPRESSED_EVENT_V1:
-    case WRITE_ROWS_COMPRESSED_EVENT: case UPDATE_ROWS_COMPRESSED_EVENT: case DELETE_ROWS_COMPRESSED_EVENT:
+    case WRITE_ROWS_COMPRESSED_EVENT_V1:
+    case UPDATE_ROWS_COMPRESSED_EVENT_V1:
+    case DELETE_ROWS_COMPRESSED_EVENT_V1:
+    case WRITE_ROWS_COMPRESSED_EVENT:
+    case UPDATE_ROWS_COMPRESSED_EVENT:
+    case DELETE_ROWS_COMPRESSED_EVENT:
     case QUERY_COMPRESSED_EVENT:
     case 40:  // MySQL 8's TRANSACTION_PAYLOAD_EVENT: a compressed transaction
       out.kind = EventKind::kCompressed;
@@ -125,8 +137,9 @@ Status CheckServerSettings(const std::map<std::string, std::string>& variables) 
     const std::string value = it == variables.end() ? "" : Upper(it->second);
     if (value == r.value || (std::string_view(r.value) == "ON" && value == "1")) continue;
     if (!missing.empty()) missing += "; ";
-    missing += std::string(r.variable) + " is " + (it == variables.end() ? "not a variable of this server" : "'" + it->second + "'") +
-               ", set " + r.variable + "=" + r.value;
+    missing += std::string(r.variable) + " is " +
+               (it == variables.end() ? "not a variable of this server" : "'" + it->second + "'") + ", set " +
+               r.variable + "=" + r.value;
   }
   if (missing.empty()) return Status::Ok();
   return ConfigError("the server's binlog cannot be captured: " + missing +
@@ -153,7 +166,8 @@ Error BinlogConnection::Failed(const std::string& what) const {
     case ER_SPECIFIC_ACCESS_DENIED_ERROR:
       return ConfigError(message + " (the user needs the REPLICATION SLAVE and REPLICATION CLIENT grants)");
     case ER_MASTER_FATAL_ERROR_READING_BINLOG:
-      return FatalError(message + " (the binlog position in the checkpoint is no longer on the server: purged? "
+      return FatalError(message +
+                        " (the binlog position in the checkpoint is no longer on the server: purged? "
                         "remove the checkpoint to start again from the server's current position)");
     default:
       return code >= 2000 && code < 3000 ? RetryableError(message) : FatalError(message);
@@ -170,8 +184,9 @@ Result<std::unique_ptr<BinlogConnection>> BinlogConnection::Open(const MysqlDsn&
                           dsn.database.empty() ? nullptr : dsn.database.c_str(), dsn.port, nullptr, 0))
     return c->Failed("cannot connect");
   c->server_version_ = mysql_get_server_info(mysql);
-  if (mysql_query(mysql, "SHOW GLOBAL VARIABLES WHERE Variable_name IN "
-                         "('log_bin', 'binlog_format', 'binlog_row_image', 'binlog_row_metadata')"))
+  if (mysql_query(mysql,
+                  "SHOW GLOBAL VARIABLES WHERE Variable_name IN "
+                  "('log_bin', 'binlog_format', 'binlog_row_image', 'binlog_row_metadata')"))
     return c->Failed("cannot read the server's settings");
   std::map<std::string, std::string> variables;
   MYSQL_RES* result = mysql_store_result(mysql);
@@ -235,10 +250,11 @@ Status BinlogConnection::StartDump(uint32_t server_id, const BinlogPoint& from, 
   MYSQL* mysql = handles_->mysql;
   // net_write_timeout: how long the server's dump thread waits on a replica that does not read (a full
   // downstream) before it drops the connection; this session's own value, so the server's default is left alone.
-  const std::string setup = "SET @master_binlog_checksum = @@global.binlog_checksum, @mariadb_slave_capability = 4, "
-                            "@master_heartbeat_period = " +
-                            std::to_string(static_cast<int64_t>(heartbeat.count()) * 1'000'000) +
-                            ", SESSION net_write_timeout = " + std::to_string(kWriteTimeout.count());
+  const std::string setup =
+      "SET @master_binlog_checksum = @@global.binlog_checksum, @mariadb_slave_capability = 4, "
+      "@master_heartbeat_period = " +
+      std::to_string(static_cast<int64_t>(heartbeat.count()) * 1'000'000) +
+      ", SESSION net_write_timeout = " + std::to_string(kWriteTimeout.count());
   if (mysql_query(mysql, setup.c_str())) return Failed("cannot prepare the binlog dump");
   handles_->rpl = mariadb_rpl_init(mysql);
   if (!handles_->rpl) return Failed("mariadb_rpl_init failed");

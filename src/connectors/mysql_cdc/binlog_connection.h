@@ -13,8 +13,8 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,8 +40,8 @@ enum class RowsKind { kWrite, kUpdate, kDelete };
 // next call to Next().
 struct BinlogEvent {
   EventKind kind = EventKind::kOther;
-  uint32_t timestamp = 0;      // seconds since the epoch; 0 for the server's artificial events
-  uint32_t end_offset = 0;     // where the next event starts in the current file; 0 for artificial events
+  uint32_t timestamp = 0;   // seconds since the epoch; 0 for the server's artificial events
+  uint32_t end_offset = 0;  // where the next event starts in the current file; 0 for artificial events
   uint32_t length = 0;
   uint32_t server_id = 0;      // the server that wrote the event
   std::string_view file;       // rotate: the file that follows; heartbeat: the current file
@@ -50,7 +50,7 @@ struct BinlogEvent {
   std::string gtid;            // gtid: domain-server-sequence
   std::string_view statement;  // query
   TableMapBytes table_map;
-  uint64_t table_id = 0;       // rows
+  uint64_t table_id = 0;  // rows
   RowsKind rows_kind = RowsKind::kWrite;
   RowsEventBytes rows;
 };

@@ -6,8 +6,8 @@ namespace {
 using cdc::MakeFieldNames;
 
 const FieldNamesPtr& SourceNames() {
-  static const FieldNamesPtr names = MakeFieldNames({"version", "connector", "name", "ts_ms", "snapshot", "db", "table",
-                                            "server_id", "gtid", "file", "pos", "row"});
+  static const FieldNamesPtr names = MakeFieldNames(
+      {"version", "connector", "name", "ts_ms", "snapshot", "db", "table", "server_id", "gtid", "file", "pos", "row"});
   return names;
 }
 
@@ -70,7 +70,8 @@ void ChangeRecords::Add(const CapturedTable& table, RowsKind kind, std::vector<R
     for (size_t i = 0; i < images.size(); ++i) {
       Value key = Key(table, images[i]);
       if (kind == RowsKind::kWrite)
-        out.push_back(Make(table, origin, i, std::move(key), origin.snapshot ? 'r' : 'c', Value(), Row(table, images[i])));
+        out.push_back(
+            Make(table, origin, i, std::move(key), origin.snapshot ? 'r' : 'c', Value(), Row(table, images[i])));
       else
         out.push_back(Make(table, origin, i, std::move(key), 'd', Row(table, images[i]), Value()));
     }

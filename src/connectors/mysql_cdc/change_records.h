@@ -40,7 +40,8 @@ struct ChangeOrigin {
 
 class ChangeRecords {
  public:
-  ChangeRecords(Envelope envelope, std::string topic_prefix) : envelope_(envelope), topic_prefix_(std::move(topic_prefix)) {}
+  ChangeRecords(Envelope envelope, std::string topic_prefix)
+      : envelope_(envelope), topic_prefix_(std::move(topic_prefix)) {}
 
   CapturedTable Describe(TableMap map) const;
   // Appends the records of one rows event's images (updates: before/after pairs).

@@ -73,7 +73,14 @@ std::string Latin1ToUtf8(std::string_view s) {
 
 bool IsLatin1(uint32_t collation) {
   switch (collation) {
-    case 5: case 8: case 15: case 31: case 47: case 48: case 49: case 94:
+    case 5:
+    case 8:
+    case 15:
+    case 31:
+    case 47:
+    case 48:
+    case 49:
+    case 94:
       return true;
     default:
       return false;
@@ -89,10 +96,17 @@ Value Text(const TableColumn& column, std::string_view bytes) {
 bool DecodeString(const TableColumn& column, std::string_view data, size_t& at, Value& out) {
   size_t prefix = 1;
   switch (column.type) {
-    case kVarchar: case kVarString: case kString:
+    case kVarchar:
+    case kVarString:
+    case kString:
       prefix = column.meta > 255 ? 2 : 1;
       break;
-    case kJson: case kGeometry: case kBlob: case kTinyBlob: case kMediumBlob: case kLongBlob:
+    case kJson:
+    case kGeometry:
+    case kBlob:
+    case kTinyBlob:
+    case kMediumBlob:
+    case kLongBlob:
       prefix = column.meta;  // the number of length bytes: 1 to 4
       break;
   }
@@ -150,11 +164,16 @@ bool DecodeColumn(const TableColumn& column, std::string_view data, size_t& at, 
     return true;
   };
   switch (column.type) {
-    case kTiny: return integer(1);
-    case kShort: return integer(2);
-    case kInt24: return integer(3);
-    case kLong: return integer(4);
-    case kLongLong: return integer(8);
+    case kTiny:
+      return integer(1);
+    case kShort:
+      return integer(2);
+    case kInt24:
+      return integer(3);
+    case kLong:
+      return integer(4);
+    case kLongLong:
+      return integer(8);
     case kFloat: {
       if (at + 4 > data.size()) return false;
       float f;
@@ -171,11 +190,22 @@ bool DecodeColumn(const TableColumn& column, std::string_view data, size_t& at, 
       out = Value(d);
       return true;
     }
-    case kNewDecimal: return DecodeDecimal(column, data, at, out);
-    case kBit: return DecodeBit(column, data, at, out);
-    case kEnum: case kSet: return DecodeEnumOrSet(column, data, at, out);
-    case kVarchar: case kVarString: case kString: case kBlob: case kTinyBlob: case kMediumBlob: case kLongBlob:
-    case kJson: case kGeometry:
+    case kNewDecimal:
+      return DecodeDecimal(column, data, at, out);
+    case kBit:
+      return DecodeBit(column, data, at, out);
+    case kEnum:
+    case kSet:
+      return DecodeEnumOrSet(column, data, at, out);
+    case kVarchar:
+    case kVarString:
+    case kString:
+    case kBlob:
+    case kTinyBlob:
+    case kMediumBlob:
+    case kLongBlob:
+    case kJson:
+    case kGeometry:
       return DecodeString(column, data, at, out);
     default:
       return DecodeTemporal(column, data, at, out, zero_date);

@@ -79,8 +79,9 @@ Status InitialSnapshot::FindTables(const TableFilter& captured) {
     Table table{*row[0], *row[1], {}};
     auto key = connection_->Query(
         "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE CONSTRAINT_NAME = 'PRIMARY' AND "
-        "TABLE_SCHEMA = " + connection_->Quote(table.database) + " AND TABLE_NAME = " +
-        connection_->Quote(table.name) + " ORDER BY ORDINAL_POSITION");
+        "TABLE_SCHEMA = " +
+        connection_->Quote(table.database) + " AND TABLE_NAME = " + connection_->Quote(table.name) +
+        " ORDER BY ORDINAL_POSITION");
     if (!key.ok()) return key.error();
     for (const auto& k : key->rows)
       if (k[0]) table.key.push_back(*k[0]);
@@ -130,8 +131,9 @@ Result<bool> InitialSnapshot::Read(const ChangeRecords& records, LaneId lane, st
     }
   }
   ChangeOrigin origin{.file = point_.file, .transaction_offset = point_.offset, .snapshot = true};
-  origin.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch()).count();
+  origin.ts_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   const size_t first = out.size();
   records.Add(captured, RowsKind::kWrite, images, origin, out);
   const int64_t major = PackPosition(*FileNumberOf(point_.file), point_.offset) - 1;

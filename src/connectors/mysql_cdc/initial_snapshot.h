@@ -29,8 +29,7 @@ class InitialSnapshot {
  public:
   using TableFilter = std::function<bool(const std::string& database, const std::string& table)>;
 
-  static Result<std::unique_ptr<InitialSnapshot>> Begin(const MysqlDsn& dsn, const TableFilter& captured,
-                                                        size_t chunk);
+  static Result<std::unique_ptr<InitialSnapshot>> Begin(const MysqlDsn& dsn, const TableFilter& captured, size_t chunk);
 
   // Where the binlog continues after the snapshot.
   const BinlogPoint& point() const { return point_; }

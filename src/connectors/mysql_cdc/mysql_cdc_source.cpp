@@ -65,9 +65,7 @@ std::optional<uint32_t> FileNumberOf(std::string_view file) {
   return n;
 }
 
-int64_t PackPosition(uint32_t file_number, uint32_t offset) {
-  return static_cast<int64_t>(file_number) << 32 | offset;
-}
+int64_t PackPosition(uint32_t file_number, uint32_t offset) { return static_cast<int64_t>(file_number) << 32 | offset; }
 
 Status MysqlCdcSource::Open(SourceContext& ctx) {
   ctx_ = &ctx;
@@ -80,7 +78,8 @@ Status MysqlCdcSource::Open(SourceContext& ctx) {
                                          "Seconds since the binlog event last read was written; 0 while caught up");
   if (auto saved = ctx.LoadCheckpoint()) {
     auto parsed = ParseCheckpoint(*saved);
-    if (!parsed) return ConfigError("checkpoint " + ctx.CheckpointFile() + " holds '" + *saved + "', not file:offset:records");
+    if (!parsed)
+      return ConfigError("checkpoint " + ctx.CheckpointFile() + " holds '" + *saved + "', not file:offset:records");
     auto [file, offset, records] = *parsed;
     PIPE_RETURN_IF_ERROR(SetFile(file));
     next_offset_ = offset;
@@ -99,8 +98,10 @@ Status MysqlCdcSource::BeginSnapshot() {
   auto snapshot = InitialSnapshot::Begin(settings_.dsn, captured, settings_.batch_size);
   if (!snapshot.ok()) return snapshot.error();
   snapshot_ = std::move(snapshot).value();
-  LogInfo("mysql_cdc_snapshot_started", "reading the captured tables as of " + snapshot_->point().file + ":" +
-          std::to_string(snapshot_->point().offset), {{"source", ctx_->name}, {"server", settings_.dsn.label()}});
+  LogInfo(
+      "mysql_cdc_snapshot_started",
+      "reading the captured tables as of " + snapshot_->point().file + ":" + std::to_string(snapshot_->point().offset),
+      {{"source", ctx_->name}, {"server", settings_.dsn.label()}});
   return Status::Ok();
 }
 
@@ -122,8 +123,9 @@ Result<ReadStatus> MysqlCdcSource::ReadSnapshot(Batch& out) {
     // Acknowledged once every snapshot row is: the first checkpoint.
     progress_ = {lane_, PackPosition(file_number_, next_offset_), 0};
     SetProgress(out, progress_);
-    LogInfo("mysql_cdc_snapshot_read", "the initial snapshot is read; streaming from " + point.file + ":" +
-            std::to_string(point.offset), {{"source", ctx_->name}});
+    LogInfo("mysql_cdc_snapshot_read",
+            "the initial snapshot is read; streaming from " + point.file + ":" + std::to_string(point.offset),
+            {{"source", ctx_->name}});
   }
   return out.records.empty() ? ReadStatus::kIdle : ReadStatus::kMore;
 }
@@ -225,7 +227,8 @@ Result<bool> MysqlCdcSource::Apply(const BinlogEvent& event, Batch& out) {
         if (!in_transaction_) StartTransaction(event);
         return false;
       }
-      if (!in_transaction_ || standalone_ || IEquals(event.statement, "COMMIT") || IEquals(event.statement, "ROLLBACK")) {
+      if (!in_transaction_ || standalone_ || IEquals(event.statement, "COMMIT") ||
+          IEquals(event.statement, "ROLLBACK")) {
         EndTransaction(event);
         return true;
       }
@@ -241,7 +244,8 @@ Result<bool> MysqlCdcSource::Apply(const BinlogEvent& event, Batch& out) {
       PIPE_RETURN_IF_ERROR(AddRows(event, out));
       return false;
     case EventKind::kCompressed:
-      return FatalError("binlog " + file_ + ": a compressed event at " + std::to_string(event.end_offset - event.length) +
+      return FatalError("binlog " + file_ + ": a compressed event at " +
+                        std::to_string(event.end_offset - event.length) +
                         ", which Connector/C cannot read; set log_bin_compress=OFF (MariaDB) or "
                         "binlog_transaction_compression=OFF (MySQL)");
     case EventKind::kOther:
@@ -341,8 +345,8 @@ std::string MysqlCdcSource::FileName(uint32_t number) const {
 
 void MysqlCdcSource::UpdateLag(uint32_t event_time) {
   if (!lag_seconds_) return;
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   lag_seconds_->Set(event_time > 0 && now > event_time ? now - event_time : 0);
 }
 
@@ -352,8 +356,8 @@ Status MysqlCdcSource::Commit(const LanePositions& acknowledged) {
   const Position& p = it->second;
   const auto number = static_cast<uint32_t>(p.major >> 32);
   const auto offset = static_cast<uint32_t>(p.major & 0xffffffff);
-  PIPE_RETURN_IF_ERROR(ctx_->SaveCheckpoint(FileName(number) + ":" + std::to_string(offset) + ":" +
-                                            std::to_string(p.minor)));
+  PIPE_RETURN_IF_ERROR(
+      ctx_->SaveCheckpoint(FileName(number) + ":" + std::to_string(offset) + ":" + std::to_string(p.minor)));
   committed_ = p;
   return Status::Ok();
 }

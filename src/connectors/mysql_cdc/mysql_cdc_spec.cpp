@@ -77,7 +77,8 @@ Result<std::unique_ptr<Source>> BuildMysqlCdc(const Options& options, const Buil
   if (settings.tables.empty() && settings.dsn.database.empty())
     return options.ErrorAt("tables", "name the tables to capture, or a database in the dsn");
   const int64_t server_id = options.GetInt("server_id");
-  if (server_id < 0 || server_id > 0xffffffffLL) return options.ErrorAt("server_id", "must be between 1 and 4294967295");
+  if (server_id < 0 || server_id > 0xffffffffLL)
+    return options.ErrorAt("server_id", "must be between 1 and 4294967295");
   settings.server_id = static_cast<uint32_t>(server_id);
   settings.envelope = options.GetString("envelope") == "row" ? Envelope::kRow : Envelope::kDebezium;
   settings.topic_prefix = options.GetString("topic_prefix");

@@ -51,9 +51,7 @@ Result<MysqlDsn> MysqlDsn::Parse(std::string_view dsn) {
   return out;
 }
 
-std::string MysqlDsn::label() const {
-  return user + "@" + host + ":" + std::to_string(port) + "/" + database;
-}
+std::string MysqlDsn::label() const { return user + "@" + host + ":" + std::to_string(port) + "/" + database; }
 
 std::string MysqlDsn::Redact(std::string_view text) const {
   std::string out(text);

@@ -24,8 +24,7 @@ Result<RowImage> DecodeImage(const TableMap& table, std::string_view data, size_
     if (!Bit(present, i)) continue;
     const bool is_null = Bit(nulls, image_index++);
     if (is_null) continue;
-    if (i >= table.columns.size())
-      return FatalError("binlog: a row" + where + " has more columns than its table map");
+    if (i >= table.columns.size()) return FatalError("binlog: a row" + where + " has more columns than its table map");
     bool zero_date = false;
     const TableColumn& column = table.columns[i];
     if (!DecodeColumn(column, data, at, row[i], zero_date))

@@ -19,10 +19,10 @@ namespace pipeline::mysql_cdc {
 using RowImage = std::vector<Value>;  // one value per column of the table map
 
 struct RowsEventBytes {
-  std::string_view data;            // the images
-  std::string_view columns;         // bitmap of the columns the (before) images carry
-  std::string_view columns_after;   // update events: bitmap of the after images' columns; else empty
-  uint32_t column_count = 0;        // the event's column count: may differ from the table map's after an ALTER
+  std::string_view data;           // the images
+  std::string_view columns;        // bitmap of the columns the (before) images carry
+  std::string_view columns_after;  // update events: bitmap of the after images' columns; else empty
+  uint32_t column_count = 0;       // the event's column count: may differ from the table map's after an ALTER
 };
 
 // The images in order (for updates: before, after, before, after, ...). Indexes of columns that held a zero date

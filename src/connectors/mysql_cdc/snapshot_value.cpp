@@ -62,24 +62,36 @@ std::string SixDigits(const std::string& text) {
 
 Value SnapshotValue(const QueryColumn& column, const std::string& text, bool& zero_date) {
   switch (column.type) {
-    case kTiny: case kShort: case kInt24: case kLong: case kLongLong: case kYear:
+    case kTiny:
+    case kShort:
+    case kInt24:
+    case kLong:
+    case kLongLong:
+    case kYear:
       return Integer(column, text);
-    case kNewDecimal: case kDecimalOld:
+    case kNewDecimal:
+    case kDecimalOld:
       return DecimalValue(text);
-    case kFloat: case kDouble:
+    case kFloat:
+    case kDouble:
       return Value(std::strtod(text.c_str(), nullptr));
     case kBit: {
       const uint64_t v = BigEndian(text, 0, std::min<size_t>(text.size(), 8));
       if (column.length == 1) return Value(v != 0);
-      return v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ? Value(static_cast<int64_t>(v))
-                                                                            : Value(Decimal{static_cast<__int128>(v), 20, 0});
+      return v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+                 ? Value(static_cast<int64_t>(v))
+                 : Value(Decimal{static_cast<__int128>(v), 20, 0});
     }
-    case kDate: case kNewDate: {
+    case kDate:
+    case kNewDate: {
       auto days = Days(text);
       zero_date |= !days;
       return days ? Value(Date{*days}) : Value();
     }
-    case kDateTime: case kTimestamp: case kDateTime2: case kTimestamp2: {
+    case kDateTime:
+    case kTimestamp:
+    case kDateTime2:
+    case kTimestamp2: {
       if (!Days(text) || text.size() < 19) {
         zero_date = true;
         return Value();
@@ -89,7 +101,8 @@ Value SnapshotValue(const QueryColumn& column, const std::string& text, bool& ze
       const bool utc = column.type == kTimestamp || column.type == kTimestamp2;
       return Value(utc ? iso + "Z" : iso);
     }
-    case kTime: case kTime2:
+    case kTime:
+    case kTime2:
       return Value(SixDigits(text));
     default:
       if (column.is_binary) return Value(Bytes{text});

@@ -5,13 +5,27 @@ namespace {
 
 // The optional metadata field types (MySQL's Table_map_log_event::Optional_metadata_field_type).
 enum OptionalField : uint8_t {
-  kSignedness = 1, kDefaultCharset = 2, kColumnCharset = 3, kColumnName = 4, kSetValues = 5, kEnumValues = 6,
-  kGeometryType = 7, kSimplePrimaryKey = 8, kPrimaryKeyWithPrefix = 9,
+  kSignedness = 1,
+  kDefaultCharset = 2,
+  kColumnCharset = 3,
+  kColumnName = 4,
+  kSetValues = 5,
+  kEnumValues = 6,
+  kGeometryType = 7,
+  kSimplePrimaryKey = 8,
+  kPrimaryKeyWithPrefix = 9,
 };
 
 bool IsNumeric(uint8_t type) {
   switch (type) {
-    case kTiny: case kShort: case kInt24: case kLong: case kLongLong: case kFloat: case kDouble: case kNewDecimal:
+    case kTiny:
+    case kShort:
+    case kInt24:
+    case kLong:
+    case kLongLong:
+    case kFloat:
+    case kDouble:
+    case kNewDecimal:
     case kDecimalOld:
       return true;
     default:
@@ -22,7 +36,13 @@ bool IsNumeric(uint8_t type) {
 // Columns that carry a character set in the optional metadata (enum and set have their own, unused here).
 bool IsCharacter(uint8_t type) {
   switch (type) {
-    case kString: case kVarString: case kVarchar: case kBlob: case kTinyBlob: case kMediumBlob: case kLongBlob:
+    case kString:
+    case kVarString:
+    case kVarchar:
+    case kBlob:
+    case kTinyBlob:
+    case kMediumBlob:
+    case kLongBlob:
       return true;
     default:
       return false;
@@ -32,10 +52,25 @@ bool IsCharacter(uint8_t type) {
 // Bytes of per-column metadata each binlog type carries in the table map.
 int MetaBytes(uint8_t type) {
   switch (type) {
-    case kFloat: case kDouble: case kBlob: case kTinyBlob: case kMediumBlob: case kLongBlob: case kGeometry:
-    case kJson: case kTime2: case kDateTime2: case kTimestamp2:
+    case kFloat:
+    case kDouble:
+    case kBlob:
+    case kTinyBlob:
+    case kMediumBlob:
+    case kLongBlob:
+    case kGeometry:
+    case kJson:
+    case kTime2:
+    case kDateTime2:
+    case kTimestamp2:
       return 1;
-    case kVarchar: case kVarString: case kBit: case kNewDecimal: case kString: case kEnum: case kSet:
+    case kVarchar:
+    case kVarString:
+    case kBit:
+    case kNewDecimal:
+    case kString:
+    case kEnum:
+    case kSet:
       return 2;
     default:
       return 0;
@@ -166,8 +201,8 @@ Result<TableMap> ParseTableMap(const TableMapBytes& bytes) {
     // Little-endian lengths; decimal (precision, scale), bit (bits % 8, bytes) and string (real type, length)
     // are two single bytes, kept high byte first.
     if (width == 2)
-      column.meta = column.type == kVarchar || column.type == kVarString ? byte(0) | byte(1) << 8
-                                                                         : byte(0) << 8 | byte(1);
+      column.meta =
+          column.type == kVarchar || column.type == kVarString ? byte(0) | byte(1) << 8 : byte(0) << 8 | byte(1);
     at += width;
     if (column.type == kString) {
       // A STRING column's first metadata byte is its real type; lengths above 255 borrow its bits 4-5.

@@ -19,10 +19,36 @@ namespace pipeline::mysql_cdc {
 
 // The binlog column types (enum_field_types) the decoder knows.
 enum ColumnType : uint8_t {
-  kDecimalOld = 0, kTiny = 1, kShort = 2, kLong = 3, kFloat = 4, kDouble = 5, kNull = 6, kTimestamp = 7,
-  kLongLong = 8, kInt24 = 9, kDate = 10, kTime = 11, kDateTime = 12, kYear = 13, kNewDate = 14, kVarchar = 15,
-  kBit = 16, kTimestamp2 = 17, kDateTime2 = 18, kTime2 = 19, kJson = 245, kNewDecimal = 246, kEnum = 247,
-  kSet = 248, kTinyBlob = 249, kMediumBlob = 250, kLongBlob = 251, kBlob = 252, kVarString = 253, kString = 254,
+  kDecimalOld = 0,
+  kTiny = 1,
+  kShort = 2,
+  kLong = 3,
+  kFloat = 4,
+  kDouble = 5,
+  kNull = 6,
+  kTimestamp = 7,
+  kLongLong = 8,
+  kInt24 = 9,
+  kDate = 10,
+  kTime = 11,
+  kDateTime = 12,
+  kYear = 13,
+  kNewDate = 14,
+  kVarchar = 15,
+  kBit = 16,
+  kTimestamp2 = 17,
+  kDateTime2 = 18,
+  kTime2 = 19,
+  kJson = 245,
+  kNewDecimal = 246,
+  kEnum = 247,
+  kSet = 248,
+  kTinyBlob = 249,
+  kMediumBlob = 250,
+  kLongBlob = 251,
+  kBlob = 252,
+  kVarString = 253,
+  kString = 254,
   kGeometry = 255,
 };
 
@@ -30,11 +56,11 @@ constexpr uint32_t kBinaryCollation = 63;
 
 struct TableColumn {
   std::string name;
-  uint8_t type = 0;       // for STRING columns, the real type (STRING, ENUM or SET) from the metadata
-  uint16_t meta = 0;      // type metadata: length, precision<<8|scale, fractional digits, length bytes
+  uint8_t type = 0;   // for STRING columns, the real type (STRING, ENUM or SET) from the metadata
+  uint16_t meta = 0;  // type metadata: length, precision<<8|scale, fractional digits, length bytes
   bool nullable = true;
   bool is_unsigned = false;
-  uint32_t collation = 0;  // character columns only; 63 is binary
+  uint32_t collation = 0;            // character columns only; 63 is binary
   std::vector<std::string> members;  // enum and set member names
 };
 

@@ -46,7 +46,8 @@ bool DecodeTemporal(const TableColumn& column, std::string_view data, size_t& at
       out = Value(int64_t{v == 0 ? 0 : 1900 + v});
       return true;
     }
-    case kDate: case kNewDate: {
+    case kDate:
+    case kNewDate: {
       if (!need(3)) return false;
       const uint64_t v = LittleEndian(data, at, 3);
       at += 3;
@@ -69,10 +70,10 @@ bool DecodeTemporal(const TableColumn& column, std::string_view data, size_t& at
       const auto day = std::chrono::floor<std::chrono::days>(t);
       const std::chrono::year_month_day ymd{day};
       const std::chrono::hh_mm_ss hms{t - day};
-      out = Value(Iso(static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                      static_cast<unsigned>(ymd.day()), static_cast<unsigned>(hms.hours().count()),
-                      static_cast<unsigned>(hms.minutes().count()), static_cast<unsigned>(hms.seconds().count()),
-                      micros, true));
+      out =
+          Value(Iso(static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                    static_cast<unsigned>(hms.hours().count()), static_cast<unsigned>(hms.minutes().count()),
+                    static_cast<unsigned>(hms.seconds().count()), micros, true));
       return true;
     }
     case kDateTime2: {

@@ -30,11 +30,14 @@ TEST_CASE("mysql_cdc dsn: parts, escapes, and a label without the password") {
 }
 
 TEST_CASE("mysql_cdc server checks: each missing setting named with the value to set, on one line") {
-  CHECK(CheckServerSettings({{"log_bin", "ON"}, {"binlog_format", "ROW"}, {"binlog_row_image", "FULL"},
-                             {"binlog_row_metadata", "FULL"}})
-            .ok());
-  Status s = CheckServerSettings(
-      {{"log_bin", "ON"}, {"binlog_format", "MIXED"}, {"binlog_row_image", "FULL"}, {"binlog_row_metadata", "MINIMAL"}});
+  CHECK(
+      CheckServerSettings(
+          {{"log_bin", "ON"}, {"binlog_format", "ROW"}, {"binlog_row_image", "FULL"}, {"binlog_row_metadata", "FULL"}})
+          .ok());
+  Status s = CheckServerSettings({{"log_bin", "ON"},
+                                  {"binlog_format", "MIXED"},
+                                  {"binlog_row_image", "FULL"},
+                                  {"binlog_row_metadata", "MINIMAL"}});
   REQUIRE_FALSE(s.ok());
   const std::string m = s.error().message();
   CHECK(m.find("binlog_format is 'MIXED', set binlog_format=ROW") != std::string::npos);

@@ -13,7 +13,8 @@ namespace {
 
 std::string Hex(std::string_view hex) {
   std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16));
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    out += static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16));
   return out;
 }
 
@@ -43,8 +44,13 @@ TEST_CASE("mysql_cdc row decoder: a MariaDB 10.11 write and update of every comm
   TableMap map;
   map.database = "pipe";
   map.table = "t1";
-  map.columns = {Column(kLong), Column(kVarchar, 80), Column(kLongLong, 0, true), Column(kNewDecimal, 10 << 8 | 2),
-                 Column(kVarchar, 8, false, kBinaryCollation), Column(kEnum, 1), Column(kDateTime2, 3),
+  map.columns = {Column(kLong),
+                 Column(kVarchar, 80),
+                 Column(kLongLong, 0, true),
+                 Column(kNewDecimal, 10 << 8 | 2),
+                 Column(kVarchar, 8, false, kBinaryCollation),
+                 Column(kEnum, 1),
+                 Column(kDateTime2, 3),
                  Column(kBlob, 4)};
   map.columns[5].members = {"a", "b"};
   const std::string image = "000100000003416461ffffffffffffffff8000000c220201020299b24431051a7c070000007b2261223a317d";
@@ -66,9 +72,10 @@ TEST_CASE("mysql_cdc row decoder: a MariaDB 10.11 write and update of every comm
   CHECK(row[7] == Value("{\"a\":1}"));
   CHECK(zero_dates.empty());
 
-  const std::string update = Hex(image + "000100000003426f62ffffffffffffffff8000000c220201020299b24431051a7c070000007b2261223a317d");
-  auto pairs = DecodeRowImages(map, {.data = update, .columns = all, .columns_after = all, .column_count = 8}, true,
-                               zero_dates);
+  const std::string update =
+      Hex(image + "000100000003426f62ffffffffffffffff8000000c220201020299b24431051a7c070000007b2261223a317d");
+  auto pairs =
+      DecodeRowImages(map, {.data = update, .columns = all, .columns_after = all, .column_count = 8}, true, zero_dates);
   REQUIRE(pairs.ok());
   REQUIRE(pairs->size() == 2);
   CHECK((*pairs)[1][1] == Value("Bob"));
@@ -82,7 +89,10 @@ TEST_CASE("mysql_cdc row decoder: a MariaDB 10.11 write and update of every comm
 TEST_CASE("mysql_cdc row decoder: nulls take no bytes") {
   TableMap map;
   map.columns = {Column(kLong), Column(kVarchar, 80), Column(kLong)};
-  const std::string data = Hex("02" "07000000" "09000000");  // the second column null
+  const std::string data =
+      Hex("02"
+          "07000000"
+          "09000000");  // the second column null
   const std::string all = Hex("07");
   std::set<size_t> zero_dates;
   auto rows = DecodeRowImages(map, {.data = data, .columns = all, .column_count = 3}, false, zero_dates);
@@ -109,11 +119,24 @@ TEST_CASE("mysql_cdc column decoder: decimals of any precision") {
   CHECK(Decode(Column(kNewDecimal, 10 << 8 | 2), "7ffffff3dd").as_decimal().ToString() == "-12.34");
   CHECK(Decode(Column(kNewDecimal, 5 << 8 | 0), "800001").as_decimal().ToString() == "1");
   // DECIMAL(20,10) 1234567890.0123456789: integer digits 1 + 9 (1 byte, 4 bytes), fraction 9 + 1 (4, 1).
-  CHECK(Decode(Column(kNewDecimal, 20 << 8 | 10), "81" "0dfb38d2" "00bc614e" "09").as_decimal().ToString() ==
-        "1234567890.0123456789");
+  CHECK(Decode(Column(kNewDecimal, 20 << 8 | 10),
+               "81"
+               "0dfb38d2"
+               "00bc614e"
+               "09")
+            .as_decimal()
+            .ToString() == "1234567890.0123456789");
   // DECIMAL(65,0) 10^40: beyond 38 digits, exact text. 2 leading digits (1 byte), then 7 groups of 9 digits;
   // the 1 is digit 41 from the right, in the fifth group from the right: 10^4 there.
-  const std::string big = "80" "00000000" "00000000" "00002710" "00000000" "00000000" "00000000" "00000000";
+  const std::string big =
+      "80"
+      "00000000"
+      "00000000"
+      "00002710"
+      "00000000"
+      "00000000"
+      "00000000"
+      "00000000";
   const Value v = Decode(Column(kNewDecimal, 65 << 8 | 0), big);
   REQUIRE(v.is_string());
   CHECK(v.as_string() == "1" + std::string(40, '0'));
@@ -146,14 +169,20 @@ TEST_CASE("mysql_cdc column decoder: dates and times with fractional seconds; ze
   CHECK(Decode(Column(kDate), "000000", &zero).is_null());
   CHECK(zero);
   CHECK(Decode(Column(kTimestamp2, 0), "65920080") == Value("2024-01-01T00:00:00.000000Z"));
-  CHECK(Decode(Column(kTimestamp2, 6), "65920080" "0f423f") == Value("2024-01-01T00:00:00.999999Z"));
+  CHECK(Decode(Column(kTimestamp2, 6),
+               "65920080"
+               "0f423f") == Value("2024-01-01T00:00:00.999999Z"));
   CHECK(Decode(Column(kTimestamp2, 0), "00000000", &zero).is_null());
   CHECK(Decode(Column(kDateTime2, 0), "8000000000", &zero).is_null());
   CHECK(zero);
   CHECK(Decode(Column(kTime2, 0), "7ff000") == Value("-01:00:00.000000"));
-  CHECK(Decode(Column(kTime2, 0), "80b8ee") == Value("11:35:46.000000") );
-  CHECK(Decode(Column(kTime2, 6), "7ffffe" "f85ee0") == Value("-00:00:01.500000"));
-  CHECK(Decode(Column(kTime2, 2), "800000" "32") == Value("00:00:00.500000"));
+  CHECK(Decode(Column(kTime2, 0), "80b8ee") == Value("11:35:46.000000"));
+  CHECK(Decode(Column(kTime2, 6),
+               "7ffffe"
+               "f85ee0") == Value("-00:00:01.500000"));
+  CHECK(Decode(Column(kTime2, 2),
+               "800000"
+               "32") == Value("00:00:00.500000"));
   CHECK(Decode(Column(kTime2, 0), "b46efb") == Value("838:59:59.000000"));
 }
 

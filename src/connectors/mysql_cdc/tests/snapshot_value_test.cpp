@@ -19,7 +19,8 @@ TEST_CASE("mysql_cdc snapshot values: as the binlog decoder gives them") {
   CHECK(Text(kLong, "-7") == Value(int64_t{-7}));
   CHECK(Text(kLongLong, "18446744073709551615", true).as_decimal().ToString() == "18446744073709551615");
   CHECK(Text(kNewDecimal, "-12.340").as_decimal().ToString() == "-12.340");
-  CHECK(Text(kNewDecimal, "123456789012345678901234567890.123456789") == Value("123456789012345678901234567890.123456789"));
+  CHECK(Text(kNewDecimal, "123456789012345678901234567890.123456789") ==
+        Value("123456789012345678901234567890.123456789"));
   CHECK(Text(kDouble, "1.5") == Value(1.5));
   CHECK(Text(kBit, std::string(1, '\1'), false, true, 1) == Value(true));
   CHECK(Text(kBit, std::string("\x0a\x05", 2), false, true, 12) == Value(int64_t{0xa05}));

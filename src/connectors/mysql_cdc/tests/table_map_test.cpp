@@ -20,15 +20,18 @@ TEST_CASE("mysql_cdc table map: names, key, signedness, charsets, enum members a
   const std::string types = Bytes({3, 15, 8, 246, 15, 254, 254});
   const std::string meta = Bytes({0x2c, 0x01, 10, 2, 8, 0, 0xf7, 1, 0xfe, 10});
   const std::string nulls = Bytes({0b1111010});
-  const std::string optional =
-      Field(1, Bytes({0b01000000})) +                                             // u is unsigned
-      Field(4, Bytes({2}) + "id" + Bytes({4}) + "name" + Bytes({1}) + "u" + Bytes({5}) + "price" + Bytes({1}) + "b" +
-                   Bytes({1}) + "e" + Bytes({1}) + "c") +
-      Field(2, Bytes({45, 1, 63, 2, 8})) +                                        // default utf8mb4; b binary, c latin1
-      Field(6, Bytes({2, 1}) + "a" + Bytes({1}) + "b") +
-      Field(8, Bytes({2, 0}));
-  TableMapBytes bytes{.table_id = 18, .database = "shop", .table = "items", .column_types = types,
-                      .metadata = meta, .null_bitmap = nulls, .optional_metadata = optional};
+  const std::string optional = Field(1, Bytes({0b01000000})) +  // u is unsigned
+                               Field(4, Bytes({2}) + "id" + Bytes({4}) + "name" + Bytes({1}) + "u" + Bytes({5}) +
+                                            "price" + Bytes({1}) + "b" + Bytes({1}) + "e" + Bytes({1}) + "c") +
+                               Field(2, Bytes({45, 1, 63, 2, 8})) +  // default utf8mb4; b binary, c latin1
+                               Field(6, Bytes({2, 1}) + "a" + Bytes({1}) + "b") + Field(8, Bytes({2, 0}));
+  TableMapBytes bytes{.table_id = 18,
+                      .database = "shop",
+                      .table = "items",
+                      .column_types = types,
+                      .metadata = meta,
+                      .null_bitmap = nulls,
+                      .optional_metadata = optional};
   auto map = ParseTableMap(bytes);
   REQUIRE(map.ok());
   REQUIRE(map->columns.size() == 7);
@@ -55,7 +58,8 @@ TEST_CASE("mysql_cdc table map: a CHAR longer than 255 borrows bits of its type 
   const std::string types = Bytes({254});
   const std::string meta = Bytes({0xfe ^ 0x30, 0x20});
   const std::string nulls = Bytes({1});
-  auto map = ParseTableMap({.database = "d", .table = "t", .column_types = types, .metadata = meta, .null_bitmap = nulls});
+  auto map =
+      ParseTableMap({.database = "d", .table = "t", .column_types = types, .metadata = meta, .null_bitmap = nulls});
   REQUIRE(map.ok());
   CHECK(map->columns[0].type == kString);
   CHECK(map->columns[0].meta == 0x320);
@@ -67,13 +71,18 @@ TEST_CASE("mysql_cdc table map: bytes that end early are a Fatal error naming th
   const std::string types = Bytes({15});
   const std::string meta = Bytes({20});
   const std::string nulls = Bytes({1});
-  auto map = ParseTableMap({.database = "d", .table = "t", .column_types = types, .metadata = meta, .null_bitmap = nulls});
+  auto map =
+      ParseTableMap({.database = "d", .table = "t", .column_types = types, .metadata = meta, .null_bitmap = nulls});
   REQUIRE_FALSE(map.ok());
   CHECK(map.error().message().find("d.t") != std::string::npos);
   const std::string ok_meta = Bytes({20, 0});
   const std::string bad_optional = Bytes({4, 9, 3});
-  auto truncated = ParseTableMap({.database = "d", .table = "t", .column_types = types, .metadata = ok_meta,
-                                  .null_bitmap = nulls, .optional_metadata = bad_optional});
+  auto truncated = ParseTableMap({.database = "d",
+                                  .table = "t",
+                                  .column_types = types,
+                                  .metadata = ok_meta,
+                                  .null_bitmap = nulls,
+                                  .optional_metadata = bad_optional});
   CHECK_FALSE(truncated.ok());
 }
 
