@@ -169,6 +169,16 @@ Error BinlogConnection::Failed(const std::string& what) const {
       return FatalError(message +
                         " (the binlog position in the checkpoint is no longer on the server: purged? "
                         "remove the checkpoint to start again from the server's current position)");
+    // The server going down or starting, or busy: as for a connection that the client lost (codes 2000-2999).
+    case ER_SERVER_SHUTDOWN:
+    case ER_NORMAL_SHUTDOWN:
+    case ER_SHUTDOWN_COMPLETE:
+    case ER_CONNECTION_KILLED:
+    case ER_QUERY_INTERRUPTED:
+    case ER_CON_COUNT_ERROR:
+    case ER_LOCK_WAIT_TIMEOUT:
+    case ER_LOCK_DEADLOCK:
+      return RetryableError(message);
     default:
       return code >= 2000 && code < 3000 ? RetryableError(message) : FatalError(message);
   }
