@@ -191,7 +191,7 @@ def test_restart_resumes_with_nothing_missing_or_repeated():
     print(f"    3 restarts: {len(ids)} changes, none missing, none repeated")
 
 
-def test_alter_table_add_column_shows_up_in_the_next_change():
+def test_alter_table_add_column_and_a_binlog_rotation_show_up_in_the_next_change():
     db = databases.mariadb()
     db.sql("DROP TABLE IF EXISTS mcdc_alter; CREATE TABLE mcdc_alter (id INT PRIMARY KEY, name VARCHAR(20));")
     d = tmpdir()
@@ -201,6 +201,7 @@ def test_alter_table_add_column_shows_up_in_the_next_change():
         _streaming(d, "db")
         db.sql("INSERT INTO mcdc_alter VALUES (1, 'before');"
                "ALTER TABLE mcdc_alter ADD COLUMN tier VARCHAR(10) DEFAULT 'gold', DROP COLUMN name;"
+               "FLUSH BINARY LOGS;"  # and a rotation to the next binlog file on the way
                "INSERT INTO mcdc_alter VALUES (2, 'silver');"
                "UPDATE mcdc_alter SET tier = 'platinum' WHERE id = 1;")
         wait_until(lambda: len(read_lines(f"{d}/out.jsonl")) >= 3, timeout=30, what="3 changes")

@@ -12,6 +12,8 @@
 
 #include <cstring>
 
+#include "connectors/mysql_cdc/binlog_bytes.h"
+
 namespace pipeline::mysql_cdc {
 
 struct BinlogConnection::Handles {
@@ -72,6 +74,19 @@ void FillTableMap(const MARIADB_RPL_EVENT& ev, bool checksum, BinlogEvent& out) 
   if (begin < end) bytes.optional_metadata = {reinterpret_cast<const char*>(begin), static_cast<size_t>(end - begin)};
 }
 
+// ROTATE from its bytes: Connector/C 3.3 reads every rotate after the first format description 8 bytes too far
+// ("00002" for "binlog.000002"). The event ends its packet: a 19-byte header, the 8-byte position, the file name,
+// the checksum.
+void FillRotate(const MARIADB_RPL_EVENT& ev, bool checksum, BinlogEvent& out) {
+  constexpr size_t kHeader = 19;
+  const size_t tail = checksum ? 4 : 0;
+  if (ev.event_length < kHeader + 8 + tail || ev.raw_data_size < ev.event_length) return;  // kOther
+  const auto* start = reinterpret_cast<const char*>(ev.raw_data + ev.raw_data_size - ev.event_length);
+  out.kind = EventKind::kRotate;
+  out.rotate_offset = LittleEndian({start, ev.event_length}, kHeader, 8);
+  out.file = {start + kHeader + 8, ev.event_length - kHeader - 8 - tail};
+}
+
 BinlogEvent Convert(const MARIADB_RPL_EVENT& ev, bool checksum) {
   BinlogEvent out;
   out.timestamp = ev.timestamp;
@@ -80,9 +95,7 @@ BinlogEvent Convert(const MARIADB_RPL_EVENT& ev, bool checksum) {
   out.server_id = ev.server_id;
   switch (ev.event_type) {
     case ROTATE_EVENT:
-      out.kind = EventKind::kRotate;
-      out.file = View(ev.event.rotate.filename);
-      out.rotate_offset = ev.event.rotate.position;
+      FillRotate(ev, checksum, out);
       break;
     case HEARTBEAT_LOG_EVENT:
       out.kind = EventKind::kHeartbeat;
@@ -266,6 +279,9 @@ Status BinlogConnection::StartDump(uint32_t server_id, const BinlogPoint& from, 
       std::to_string(static_cast<int64_t>(heartbeat.count()) * 1'000'000) +
       ", SESSION net_write_timeout = " + std::to_string(kWriteTimeout.count());
   if (mysql_query(mysql, setup.c_str())) return Failed("cannot prepare the binlog dump");
+  auto checksum = Query("SELECT @@global.binlog_checksum");
+  if (!checksum.ok()) return checksum.error();
+  checksums_ = !checksum->rows.empty() && checksum->rows[0][0] && *checksum->rows[0][0] != "NONE";
   handles_->rpl = mariadb_rpl_init(mysql);
   if (!handles_->rpl) return Failed("mariadb_rpl_init failed");
   handles_->file = from.file;
@@ -291,7 +307,9 @@ Result<std::optional<BinlogEvent>> BinlogConnection::Next(std::chrono::milliseco
   }
   handles_->event = mariadb_rpl_fetch(handles_->rpl, handles_->event);
   if (!handles_->event) return Failed("reading the binlog failed");
-  return std::optional<BinlogEvent>(Convert(*handles_->event, handles_->rpl->use_checksum));
+  // The server's setting, not Connector/C's flag: that is set only by the first format description, after the
+  // first (artificial) rotate, which carries a checksum too.
+  return std::optional<BinlogEvent>(Convert(*handles_->event, checksums_));
 }
 
 }  // namespace pipeline::mysql_cdc

@@ -104,6 +104,7 @@ class BinlogConnection {
   MysqlDsn dsn_;
   std::unique_ptr<Handles> handles_;
   std::string server_version_;
+  bool checksums_ = false;  // the server's binlog_checksum is not NONE: every event ends in 4 checksum bytes
 };
 
 }  // namespace pipeline::mysql_cdc
