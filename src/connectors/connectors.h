@@ -15,5 +15,6 @@ void RegisterElasticsearchSink(Registry& registry);  // connectors/elasticsearch
 void RegisterPostgresConnectors(Registry& registry);  // connectors/postgres: sink and query source
 void RegisterSyslogSource(Registry& registry);       // connectors/syslog
 void RegisterHttpSource(Registry& registry);         // connectors/http: the http source
+void RegisterMysqlCdcSource(Registry& registry);     // connectors/mysql_cdc
 
 }  // namespace pipeline

@@ -12,20 +12,11 @@ namespace pg_type = postgres_client::pg_type;
 
 namespace {
 
-FieldNamesPtr Names(std::vector<std::string> names) {
-  auto shape = std::make_shared<FieldNames>();
-  shape->names = std::move(names);
-  return shape;
-}
-
-const FieldNamesPtr& EnvelopeNames() {
-  static const FieldNamesPtr names = Names({"before", "after", "source", "op", "ts_ms", "transaction"});
-  return names;
-}
+using cdc::MakeFieldNames;
 
 const FieldNamesPtr& SourceNames() {
   static const FieldNamesPtr names =
-      Names({"version", "connector", "name", "ts_ms", "snapshot", "db", "schema", "table", "txId", "lsn"});
+      MakeFieldNames({"version", "connector", "name", "ts_ms", "snapshot", "db", "schema", "table", "txId", "lsn"});
   return names;
 }
 
@@ -55,8 +46,8 @@ void ChangeRecords::AddRelation(RelationMessage relation) {
     if (!HasTypeMapping(c.type) && unmapped_seen_.insert(where).second)
       unmapped_new_.push_back(where + " (type oid " + std::to_string(c.type) + ")");
   }
-  table.columns = Names(std::move(names));
-  table.key_names = Names(std::move(key_names));
+  table.columns = MakeFieldNames(std::move(names));
+  table.key_names = MakeFieldNames(std::move(key_names));
   table.relation = std::move(relation);
   tables_[table.relation.relation] = std::move(table);
 }
@@ -92,7 +83,7 @@ Value ChangeRecords::Row(const Table& table, const Tuple& row, const Tuple* old_
   } else {
     std::vector<std::string> names;
     for (size_t i : kept) names.push_back(columns[i].name);
-    s.names = Names(std::move(names));
+    s.names = MakeFieldNames(std::move(names));
   }
   return Value(std::move(s));
 }
@@ -124,23 +115,8 @@ Value ChangeRecords::Source(const Table& table, const TransactionInfo& txn, char
 
 Record ChangeRecords::Make(const Table& table, const TransactionInfo& txn, Value key, char op, Value before,
                            Value after) const {
-  Record r;
-  r.topic = table.topic;
-  r.timestamp = EpochMillis(txn.commit_time);
-  r.key = std::move(key);
-  if (envelope_ == Envelope::kRow) {
-    r.value = op == 'd' ? Value() : std::move(after);
-    return r;
-  }
-  const int64_t now =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-  Struct s;
-  s.names = EnvelopeNames();
-  s.values = {std::move(before),         std::move(after), Source(table, txn, op),
-              Value(std::string(1, op)), Value(now),       Value()};
-  r.value = Value(std::move(s));
-  return r;
+  cdc::Change change{table.topic, EpochMillis(txn.commit_time), std::move(key), op, std::move(before), std::move(after)};
+  return cdc::ChangeEvent(envelope_, std::move(change), [&] { return Source(table, txn, op); });
 }
 
 Status ChangeRecords::Add(const ChangeMessage& change, const TransactionInfo& txn, std::vector<Record>& out) {

@@ -13,12 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "connectors/cdc_event/change_event.h"
 #include "connectors/postgres_cdc/pgoutput_message.h"
 #include "core/record.h"
 
 namespace pipeline::postgres_cdc {
 
-enum class Envelope { kRow, kDebezium };
+using cdc::Envelope;
 
 struct TransactionInfo {
   Lsn final_lsn = 0;  // the commit record's LSN: the major of every position in the transaction

@@ -1,0 +1,49 @@
+// The change event the CDC sources (postgres_cdc, mysql_cdc) emit, built in one place so that both envelopes
+// have one shape whatever the database:
+//   row       the row's columns as the value; a delete is a tombstone (null value) with the key, so the stream
+//             works directly as a ksqlDB table.
+//   debezium  Debezium's change-event value {before, after, source, op, ts_ms, transaction}; `source` is the
+//             database-specific part each source builds.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/record.h"
+
+namespace pipeline::cdc {
+
+enum class Envelope { kRow, kDebezium };
+
+// Field names shared by every record of one shape.
+FieldNamesPtr MakeFieldNames(std::vector<std::string> names);
+
+struct Change {
+  std::string topic;
+  int64_t timestamp = 0;  // the commit or event time, epoch milliseconds
+  Value key;
+  char op = 'c';  // c, u, d, r (snapshot), t (truncate)
+  Value before;
+  Value after;
+};
+
+// The debezium value around a built `source`.
+Value DebeziumValue(Change& change, Value source);
+
+// `source` is called only for the debezium envelope, so that the row envelope does not build it.
+template <class SourceFn>
+Record ChangeEvent(Envelope envelope, Change change, SourceFn&& source) {
+  Record r;
+  r.topic = std::move(change.topic);
+  r.timestamp = change.timestamp;
+  r.key = std::move(change.key);
+  if (envelope == Envelope::kRow) {
+    r.value = change.op == 'd' ? Value() : std::move(change.after);
+    return r;
+  }
+  r.value = DebeziumValue(change, source());
+  return r;
+}
+
+}  // namespace pipeline::cdc

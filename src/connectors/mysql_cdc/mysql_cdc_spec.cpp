@@ -1,0 +1,97 @@
+// The `mysql_cdc` source: its options (the reference docs come from here) and its factory.
+#include "connectors/connectors.h"
+#include "connectors/mysql_cdc/mysql_cdc_source.h"
+#include "plugin/registry.h"
+
+namespace pipeline {
+namespace {
+
+ComponentSpec MysqlCdcSpec() {
+  ComponentSpec spec;
+  spec.type = "mysql_cdc";
+  spec.kind = ComponentKind::kSource;
+  spec.summary = "Change data capture from MariaDB or MySQL: the binlog read as a replica (row events).";
+  spec.options = {
+      {.name = "dsn",
+       .type = OptionType::kString,
+       .description = "mysql://user:password@host:port/database. The user needs REPLICATION SLAVE and REPLICATION "
+                      "CLIENT; the server binlog_format=ROW, binlog_row_image=FULL, binlog_row_metadata=FULL. The "
+                      "password never appears in a message.",
+       .required = true,
+       .secret = true},
+      {.name = "tables",
+       .type = OptionType::kStringList,
+       .description = "Tables to capture, `db.table` or `table` (the dsn's database); `*` matches any part of a "
+                      "name. Default: every table of the dsn's database."},
+      {.name = "server_id",
+       .type = OptionType::kInt,
+       .description = "The replica id pipe registers with; must differ from every server and replica. Default: "
+                      "0x40000000 plus 30 bits of a hash of the stream name and the state dir, so two pipelines "
+                      "do not collide."},
+      {.name = "envelope",
+       .type = OptionType::kEnum,
+       .description = "debezium: Debezium's change event {before, after, source, op, ts_ms}; row: the row "
+                      "itself, a delete as a tombstone (null value) with the key.",
+       .default_value = "debezium",
+       .choices = {"debezium", "row"}},
+      {.name = "topic_prefix",
+       .type = OptionType::kString,
+       .description = "Records get the topic <topic_prefix>.<database>.<table>. Default: the stream name."},
+      {.name = "snapshot",
+       .type = OptionType::kEnum,
+       .description = "never: stream changes from the server's end of binlog on the first run (from the "
+                      "checkpoint after that), without reading existing rows first. initial: on the first run (no "
+                      "checkpoint yet) read every captured table in one consistent snapshot, in primary-key "
+                      "chunks of batch_size, as `op: r` records (row: the rows), then stream the binlog from the "
+                      "snapshot's position; nothing missed, nothing twice. A run that stops before the whole "
+                      "snapshot is acknowledged takes a new snapshot next time.",
+       .default_value = "never",
+       .choices = {"never", "initial"}},
+      {.name = "heartbeat_interval",
+       .type = OptionType::kDuration,
+       .description = "@master_heartbeat_period: while nothing is written, the server sends its binlog position "
+                      "this often; it is published as progress, so the checkpoint follows the binlog.",
+       .default_value = "10s"},
+      {.name = "batch_size",
+       .type = OptionType::kInt,
+       .description = "Most records per batch.",
+       .default_value = "1024"},
+  };
+  spec.example =
+      "sources:\n"
+      "  shop:\n"
+      "    type: mysql_cdc\n"
+      "    dsn: mysql://pipe:${MYSQL_PASSWORD}@localhost:3306/shop\n"
+      "    tables: [shop.customers, shop.orders]\n"
+      "    envelope: row\n";
+  return spec;
+}
+
+Result<std::unique_ptr<Source>> BuildMysqlCdc(const Options& options, const BuildContext&) {
+  using namespace mysql_cdc;
+  MysqlCdcSettings settings;
+  auto dsn = MysqlDsn::Parse(options.GetString("dsn"));
+  if (!dsn.ok()) return options.ErrorAt("dsn", dsn.error().message());
+  settings.dsn = std::move(dsn).value();
+  settings.tables = options.GetStringList("tables");
+  if (settings.tables.empty() && settings.dsn.database.empty())
+    return options.ErrorAt("tables", "name the tables to capture, or a database in the dsn");
+  const int64_t server_id = options.GetInt("server_id");
+  if (server_id < 0 || server_id > 0xffffffffLL)
+    return options.ErrorAt("server_id", "must be between 1 and 4294967295");
+  settings.server_id = static_cast<uint32_t>(server_id);
+  settings.envelope = options.GetString("envelope") == "row" ? Envelope::kRow : Envelope::kDebezium;
+  settings.topic_prefix = options.GetString("topic_prefix");
+  settings.heartbeat_interval = std::chrono::milliseconds(options.GetDurationMs("heartbeat_interval"));
+  if (settings.heartbeat_interval.count() <= 0) return options.ErrorAt("heartbeat_interval", "must be positive");
+  if (options.GetInt("batch_size") <= 0) return options.ErrorAt("batch_size", "must be positive");
+  settings.batch_size = static_cast<size_t>(options.GetInt("batch_size"));
+  settings.snapshot_initial = options.GetString("snapshot") == "initial";
+  return std::unique_ptr<Source>(std::make_unique<MysqlCdcSource>(std::move(settings)));
+}
+
+}  // namespace
+
+void RegisterMysqlCdcSource(Registry& registry) { registry.AddSource(MysqlCdcSpec(), BuildMysqlCdc); }
+
+}  // namespace pipeline
