@@ -211,6 +211,9 @@ Result<std::vector<SqlStage>> SqlStagesOfPipeline(const std::string& pipeline_pa
 
 Result<PipeTestFile> LoadPipeTestFile(const std::string& path) {
   FileContext ctx{path};
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error))
+    return ConfigError(path + ": a folder without test files (*.test.yaml) in it");
   YAML::Node root;
   try {
     root = YAML::LoadFile(path);

@@ -45,6 +45,20 @@ def test_sql_behaviour_tests_pass():
     assert p.returncode == 0 and failed == 0 and passed >= len(files), f"{p.stdout}\n{p.stderr}"
 
 
+def test_a_folder_runs_every_test_file_under_it():
+    """`pipe test pipelines/` runs each *.test.yaml there (it crashed on "Is a directory"); a folder without test
+    files fails, naming it."""
+    files = sorted(glob.glob(os.path.join(PIPELINES, "*.test.yaml")))
+    p = run_pipe(["test", PIPELINES], timeout=300, cwd=ROOT)
+    passed, failed = _summary(p.stdout)
+    ran = {line.split(":")[0].split(" ", 1)[1] for line in p.stdout.splitlines() if line.startswith("PASS ")}
+    assert p.returncode == 0 and failed == 0 and ran == set(files), f"{p.stdout}\n{p.stderr}"
+    empty = tmpdir()
+    p = run_pipe(["test", empty], timeout=30)
+    assert p.returncode == 1 and "a folder without test files" in p.stdout and "internal error" not in p.stderr, \
+        p.stdout + p.stderr
+
+
 def test_every_example_test_names_an_existing_pipeline():
     for f in glob.glob(os.path.join(PIPELINES, "sql-*.test.yaml")):
         text = open(f).read()
