@@ -4,6 +4,19 @@
 
 namespace pipeline::cdc {
 
+OptionSpec EnvelopeOption() {
+  return {.name = "envelope",
+          .type = OptionType::kEnum,
+          .description = "debezium: Debezium's change event {before, after, source, op, ts_ms}; row: the row "
+                         "itself, a delete as a tombstone (null value) with the key.",
+          .default_value = "debezium",
+          .choices = {"debezium", "row"}};
+}
+
+Envelope EnvelopeOf(const Options& options) {
+  return options.GetString("envelope") == "row" ? Envelope::kRow : Envelope::kDebezium;
+}
+
 FieldNamesPtr MakeFieldNames(std::vector<std::string> names) {
   auto shape = std::make_shared<FieldNames>();
   shape->names = std::move(names);

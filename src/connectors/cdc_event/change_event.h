@@ -11,10 +11,16 @@
 #include <vector>
 
 #include "core/record.h"
+#include "plugin/options.h"
+#include "plugin/spec.h"
 
 namespace pipeline::cdc {
 
 enum class Envelope { kRow, kDebezium };
+
+// The `envelope` option, spelled and documented once for every CDC source, and its value.
+OptionSpec EnvelopeOption();
+Envelope EnvelopeOf(const Options& options);
 
 // Field names shared by every record of one shape.
 FieldNamesPtr MakeFieldNames(std::vector<std::string> names);

@@ -1,4 +1,5 @@
 // The `mysql_cdc` source: its options (the reference docs come from here) and its factory.
+#include "connectors/cdc_event/change_event.h"
 #include "connectors/connectors.h"
 #include "connectors/mysql_cdc/mysql_cdc_source.h"
 #include "plugin/registry.h"
@@ -28,12 +29,7 @@ ComponentSpec MysqlCdcSpec() {
        .description = "The replica id pipe registers with; must differ from every server and replica. Default: "
                       "0x40000000 plus 30 bits of a hash of the stream name and the state dir, so two pipelines "
                       "do not collide."},
-      {.name = "envelope",
-       .type = OptionType::kEnum,
-       .description = "debezium: Debezium's change event {before, after, source, op, ts_ms}; row: the row "
-                      "itself, a delete as a tombstone (null value) with the key.",
-       .default_value = "debezium",
-       .choices = {"debezium", "row"}},
+      cdc::EnvelopeOption(),
       {.name = "topic_prefix",
        .type = OptionType::kString,
        .description = "Records get the topic <topic_prefix>.<database>.<table>. Default: the stream name."},
@@ -80,7 +76,7 @@ Result<std::unique_ptr<Source>> BuildMysqlCdc(const Options& options, const Buil
   if (server_id < 0 || server_id > 0xffffffffLL)
     return options.ErrorAt("server_id", "must be between 1 and 4294967295");
   settings.server_id = static_cast<uint32_t>(server_id);
-  settings.envelope = options.GetString("envelope") == "row" ? Envelope::kRow : Envelope::kDebezium;
+  settings.envelope = cdc::EnvelopeOf(options);
   settings.topic_prefix = options.GetString("topic_prefix");
   settings.heartbeat_interval = std::chrono::milliseconds(options.GetDurationMs("heartbeat_interval"));
   if (settings.heartbeat_interval.count() <= 0) return options.ErrorAt("heartbeat_interval", "must be positive");

@@ -1,4 +1,5 @@
 // The `postgres_cdc` source: its options (the reference docs come from here) and its factory.
+#include "connectors/cdc_event/change_event.h"
 #include "connectors/connectors.h"
 #include "connectors/postgres_cdc/postgres_cdc_source.h"
 #include "connectors/postgres_client/postgres_dsn.h"
@@ -30,12 +31,7 @@ ComponentSpec PostgresCdcSpec() {
        .type = OptionType::kStringList,
        .description = "Tables to capture, `schema.table` or `table` (schema public); used to create the "
                       "publication. Required unless the publication exists."},
-      {.name = "envelope",
-       .type = OptionType::kEnum,
-       .description = "debezium: Debezium's change event {before, after, source, op, ts_ms}; row: the row "
-                      "itself, a delete as a tombstone (null value) with the key.",
-       .default_value = "debezium",
-       .choices = {"debezium", "row"}},
+      cdc::EnvelopeOption(),
       {.name = "topic_prefix",
        .type = OptionType::kString,
        .description = "Records get the topic <topic_prefix>.<schema>.<table>. Default: the stream name."},
@@ -78,7 +74,7 @@ Result<std::unique_ptr<Source>> BuildPostgresCdc(const Options& options, const B
   settings.slot = options.GetString("slot");
   settings.publication = options.GetString("publication");
   settings.tables = options.GetStringList("tables");
-  settings.envelope = options.GetString("envelope") == "row" ? Envelope::kRow : Envelope::kDebezium;
+  settings.envelope = cdc::EnvelopeOf(options);
   settings.topic_prefix = options.GetString("topic_prefix");
   settings.heartbeat_interval = std::chrono::milliseconds(options.GetDurationMs("heartbeat_interval"));
   if (options.GetInt("batch_size") <= 0) return options.ErrorAt("batch_size", "must be positive");
