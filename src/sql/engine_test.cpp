@@ -6,19 +6,13 @@
 
 #include "core/value_codec.h"
 #include "sql/engine.h"
+#include "sql/engine_test_records.h"
 
 using namespace pipeline;
 using namespace pipeline::sql;
+using pipeline::sql::testing::Rec;
 
 namespace {
-
-Record Rec(Value key, Value value, int64_t ts) {
-  Record r;
-  r.key = std::move(key);
-  r.value = std::move(value);
-  r.timestamp = ts;
-  return r;
-}
 
 std::string Show(const std::vector<Emitted>& out) {
   std::string text;
