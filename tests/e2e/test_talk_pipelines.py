@@ -98,3 +98,75 @@ def test_ratings_demo_indexes_every_rating_and_alerts_exactly_the_unhappy_platin
     assert alerts == want, (alerts, want)  # in rating order, each once
     assert expected, "150 ratings of 40 customers hold no unhappy platinum one: the check proves nothing"
     print(f"    {count} documents ({len(unjoined)} before the snapshot), {len(alerts)} alerts")
+
+
+def _mariadb_customers(db, database):
+    return db.sql("SELECT id, name, COALESCE(email, 'null'), balance, club_status,"
+                  " COALESCE(DATE_FORMAT(updated, '%Y-%m-%d %H:%i:%s.%f'), 'null') FROM customers ORDER BY id",
+                  database)
+
+
+def _postgres_customers(pg, database):
+    return pg.sql("SELECT id, name, COALESCE(email, 'null'), balance, club_status,"
+                  " COALESCE(to_char(updated, 'YYYY-MM-DD HH24:MI:SS.US'), 'null') FROM customers ORDER BY id",
+                  database)
+
+
+def test_mysql_to_postgres_keeps_the_postgres_table_equal_to_the_mariadb_one():
+    db, url = _mariadb_database("talk_shop")
+    pg = databases.postgres()
+    warehouse = f"talk_warehouse_{os.getpid()}"
+    pg.sql(f"DROP DATABASE IF EXISTS {warehouse}", "postgres")
+    pg.sql(f"CREATE DATABASE {warehouse}", "postgres")
+    columns = "(id INT PRIMARY KEY, name VARCHAR(60), email VARCHAR(80), balance DECIMAL(12,2), club_status VARCHAR(20)"
+    db.sql(f"CREATE TABLE customers {columns}, updated DATETIME(6));"
+           "INSERT INTO customers SELECT seq, CONCAT('Zoë \"', seq, '\" O''Neil'), CONCAT('c', seq, '@example.com'),"
+           " seq * 1.25, ELT(1 + seq % 4, 'platinum', 'gold', 'silver', 'bronze'), '2026-12-05 07:00:00.5'"
+           " FROM seq_1_to_300", "talk_shop")
+    # Created ahead for exact types (auto_create would make `updated`, a string in the row envelope, text).
+    pg.sql(f"CREATE TABLE customers {columns.replace('DECIMAL', 'numeric')}, updated timestamp(6))", warehouse)
+    d = tmpdir()
+    path = _pipeline(d, "mysql-to-postgres.yaml")
+    env = {**os.environ, "MYSQL_URL": url, "PG_URL": pg.url_for(warehouse)}
+    args = ["run", path, "--state-dir", f"{d}/state", "--no-watch"]
+
+    def run_until_equal(what):
+        proc = start_pipe(args, env=env)
+        try:
+            wait_until(lambda: proc.poll() is None and
+                       _postgres_customers(pg, warehouse) == _mariadb_customers(db, "talk_shop"), timeout=60, what=what)
+            _stop(proc)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+    try:
+        proc = start_pipe(args, env=env)
+        try:
+            wait_until(lambda: proc.poll() is None and pg.value("SELECT count(*) FROM customers", warehouse) == "300",
+                       timeout=60, what="the snapshot copied")
+            db.sql("INSERT INTO customers VALUES (301, 'New', NULL, 0, 'gold', NOW(6)),"
+                   " (302, 'Newer', 'n@x', 1, 'silver', NULL);"
+                   "UPDATE customers SET club_status = 'platinum', balance = balance + 100 WHERE id % 7 = 0;"
+                   "DELETE FROM customers WHERE id % 10 = 3;"
+                   "BEGIN; UPDATE customers SET id = 1000 WHERE id = 1; DELETE FROM customers WHERE id = 2;"
+                   " INSERT INTO customers VALUES (2, 'Back again', 'b@x', 2.5, 'bronze', '2026-01-01'); COMMIT;"
+                   "UPDATE customers SET email = NULL, updated = NULL WHERE id = 5", "talk_shop")
+            wait_until(lambda: proc.poll() is None and
+                       _postgres_customers(pg, warehouse) == _mariadb_customers(db, "talk_shop"), timeout=60,
+                       what="the changes copied")
+            _stop(proc)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        # Changes while pipe is down are read from the binlog at the next start.
+        db.sql("DELETE FROM customers WHERE id BETWEEN 100 AND 149;"
+               "UPDATE customers SET name = 'Renamed' WHERE id > 250", "talk_shop")
+        run_until_equal("the changes made while pipe was down")
+        rows = _mariadb_customers(db, "talk_shop")
+        assert rows == _postgres_customers(pg, warehouse) and len(rows) == 302 - 30 - 45, len(rows)
+    finally:
+        pg.sql(f"DROP DATABASE IF EXISTS {warehouse} WITH (FORCE)", "postgres")
+    print(f"    {len(rows)} rows, MariaDB and PostgreSQL equal after a snapshot, changes and a restart")
