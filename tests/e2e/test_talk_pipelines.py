@@ -62,11 +62,11 @@ def test_ratings_demo_indexes_every_rating_and_alerts_exactly_the_unhappy_platin
            f" email VARCHAR(80), club_status VARCHAR(20)); INSERT INTO customers VALUES {rows}", "talk_ratings")
     by_id = {c[0]: c for c in customers}
     d, count = tmpdir(), 150
-    path = _pipeline(d, "ratings-demo.yaml", **{"ratings-demo.dlq.jsonl": f"{d}/alerts.dlq.jsonl"})
+    path = _pipeline(d, "ratings-demo.yaml", **{"ratings-demo.dlq.jsonl": f"{d}/alerts.dlq.jsonl",
+                                                "rate: 2 ": f"rate: 75\n    count: {count}\n   "})
     receiver = WebhookReceiver().start()
     with Standin("es8") as es:
-        env = {**os.environ, "MYSQL_URL": url, "ES_URL": es.url, "SLACK_WEBHOOK_URL": receiver.url(),
-               "RATINGS_RATE": "75", "RATINGS_COUNT": str(count)}
+        env = {**os.environ, "MYSQL_URL": url, "ES_URL": es.url, "SLACK_WEBHOOK_URL": receiver.url()}
         proc = start_pipe(["run", path, "--state-dir", f"{d}/state", "--no-watch"], env=env)
         try:
             wait_until(lambda: proc.poll() is None and len(es.docs("ratings-enriched")) == count, timeout=60,
