@@ -55,6 +55,19 @@ std::string OptionSchema(const OptionSpec& o) {
     case OptionType::kObject: t = FieldsSchema(o.fields); break;
     case OptionType::kObjectList: t = "\"type\": \"array\", \"items\": {" + FieldsSchema(o.fields) + "}"; break;
   }
+  // The loader substitutes ${VAR} before it reads a value as a number, a flag, a duration or a choice, so the
+  // schema accepts a reference there too (an editor would otherwise flag `rate: ${RATE:-5}` as wrong).
+  switch (o.type) {
+    case OptionType::kInt:
+    case OptionType::kDouble:
+    case OptionType::kBool:
+    case OptionType::kDuration:
+    case OptionType::kEnum:
+      t = "\"anyOf\": [{" + t + R"(}, {"type": "string", "pattern": "\\$\\{"}])";
+      break;
+    default:
+      break;
+  }
   std::string description = o.description;
   if (!o.deprecated_for.empty()) description = "Deprecated: use " + o.deprecated_for + ". " + description;
   std::string out = "{" + t + (t.empty() ? "" : ", ") + "\"description\": " + Str(description);

@@ -73,6 +73,12 @@ def test_schema_accepts_examples_and_rejects_bad_files():
     for f in BAD:
         doc = yaml.safe_load(open(f))
         assert list(v.iter_errors(doc)), f"the schema accepts {f}, which the loader rejects"
+    # ${VAR} is substituted before a number, a flag or a duration is read: the schema takes it where the loader does.
+    with_env = yaml.safe_load("sources:\n  g: {type: generator, dataset: ratings, rate: '${RATE:-2}', "
+                              "count: '${N}'}\nsinks:\n  o: {type: blackhole, inputs: [g]}\n")
+    assert not list(v.iter_errors(with_env)), [e.message for e in v.iter_errors(with_env)]
+    with_env["sources"]["g"]["count"] = "many"
+    assert list(v.iter_errors(with_env)), "the schema accepts count: many"
 
 
 def test_readme_reference_is_generated_from_the_specs():
