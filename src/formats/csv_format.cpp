@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <simdjson.h>
 
 #include "formats/formats_internal.h"
 #include "formats/json.h"
@@ -98,13 +99,16 @@ class CsvDecoder : public Decoder {
   explicit CsvDecoder(CsvOptions options) : options_(std::move(options)) {
     if (!options_.header) SetColumns(Names(options_.columns));
   }
-  bool ExpectsHeader() const override { return names_ == nullptr; }
+  bool ExpectsHeader() const override { return names_ == nullptr && header_error_.empty(); }
   Status Decode(std::string_view bytes, Record& record) override {
+    // A byte-order mark names no column: Excel writes one before the header.
+    if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+    // Records become JSON, which must be UTF-8: a Latin-1 export would otherwise give output pipe cannot read back.
+    if (!simdjson::validate_utf8(bytes.data(), bytes.size()))
+      return DataError("CSV line is not valid UTF-8 (convert the file, e.g. iconv -f latin1 -t utf-8)");
+    if (!header_error_.empty()) return DataError(header_error_);
     PIPE_RETURN_IF_ERROR(SplitCsvLine(bytes, options_.delimiter, options_.quote, cells_, quoted_));
-    if (!names_) {
-      SetColumns(cells_);
-      return {};
-    }
+    if (!names_) return TakeHeader();
     if (cells_.size() != names_->names.size())
       return DataError("CSV line has " + std::to_string(cells_.size()) + " fields, " +
                        (options_.header ? "the header has " : "columns declares ") +
@@ -134,6 +138,19 @@ class CsvDecoder : public Decoder {
     for (const auto& c : columns) names.push_back(c.name);
     return names;
   }
+  // Two columns of one name would make a record with a repeated field: the header is refused, and so is every
+  // line after it (they follow on_error), rather than taking the next line for the header.
+  Status TakeHeader() {
+    for (size_t i = 0; i < cells_.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (cells_[i] == cells_[j]) {
+          header_error_ = "the CSV header names column '" + cells_[i] + "' twice (columns " + std::to_string(j + 1) +
+                          " and " + std::to_string(i + 1) + ")";
+          return DataError(header_error_);
+        }
+    SetColumns(cells_);
+    return {};
+  }
   // The names of the columns (from the header or `columns`) and the declared type of each ("" = undeclared).
   void SetColumns(const std::vector<std::string>& names) {
     auto shared = std::make_shared<FieldNames>();
@@ -150,6 +167,7 @@ class CsvDecoder : public Decoder {
   std::vector<std::string> types_;
   std::vector<std::string> cells_;
   std::vector<bool> quoted_;
+  std::string header_error_;  // why the header was refused
 };
 
 void AppendCsvCell(const Value& v, std::string& out) {

@@ -120,6 +120,26 @@ TEST_SUITE("formats") {
     REQUIRE((*dec)->Decode("01234|-7|NULL|0.5|0|'NULL'", r).ok());
     CHECK(ToJson(r.value) == R"({"zip":"01234","n":-7,"x":null,"d":0.5,"z":0,"q":"NULL"})");
   }
+  TEST_CASE("csv: a byte-order mark is no part of the first column; a repeated column name and invalid UTF-8 are errors") {
+    auto bom = MakeDecoder("csv");
+    REQUIRE(bom.ok());
+    Record r;
+    REQUIRE((*bom)->Decode("\xEF\xBB\xBF" "a,b", r).ok());
+    REQUIRE((*bom)->Decode("1,2", r).ok());
+    CHECK(ToJson(r.value) == R"({"a":"1","b":"2"})");
+    auto latin1 = (*bom)->Decode("\xE9t\xE9,2", r);
+    REQUIRE_FALSE(latin1.ok());
+    CHECK(latin1.message().find("not valid UTF-8") != std::string::npos);
+    auto twice = MakeDecoder("csv");
+    REQUIRE(twice.ok());
+    auto header = (*twice)->Decode("a,b,a", r);
+    REQUIRE_FALSE(header.ok());
+    CHECK(header.message() == "the CSV header names column 'a' twice (columns 1 and 3)");
+    CHECK_FALSE((*twice)->ExpectsHeader());  // the next line is not taken for the header
+    auto next = (*twice)->Decode("1,2,3", r);
+    REQUIRE_FALSE(next.ok());
+    CHECK(next.message() == header.message());
+  }
   TEST_CASE("csv header then typed cells, quoted fields") {
     CsvOptions typed{.columns = {{"id", "int"}, {"score", "double"}, {"ok", "boolean"}}};
     auto dec = MakeDecoder("csv", typed);
