@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "sql/exec/decimal_math.h"
+#include "core/decimal.h"
 #include "sql/exec/value_convert.h"
 
 namespace pipeline::sql {
@@ -25,7 +25,7 @@ std::string ValueToSqlString(const Value& v, const SqlType& type) {
     case Value::Kind::kBool: return v.as_bool() ? "true" : "false";
     case Value::Kind::kInt: return std::to_string(v.as_int());
     case Value::Kind::kDouble: return JavaDoubleToString(v.as_double());
-    case Value::Kind::kDecimal: return DecimalToString(v.as_decimal());
+    case Value::Kind::kDecimal: return v.as_decimal().ToString();
     case Value::Kind::kString: return v.as_string();
     case Value::Kind::kDate: return FormatDate(v.as_date().days);
     case Value::Kind::kTime: return FormatTime(v.as_time().millis);

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <type_traits>
 
-#include "sql/exec/decimal_math.h"
+#include "core/decimal.h"
 
 namespace pipeline::sql {
 

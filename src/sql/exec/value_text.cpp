@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "sql/exec/decimal_math.h"
+#include "core/decimal.h"
 #include "sql/exec/value_convert.h"
 
 namespace pipeline::sql {
