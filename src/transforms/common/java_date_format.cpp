@@ -1,10 +1,9 @@
 #include "transforms/common/java_date_format.h"
 
-#include <date/date.h>
-
 #include <cctype>
-#include <chrono>
 #include <cstring>
+
+#include "core/civil_date.h"
 
 namespace pipeline {
 namespace {
@@ -25,8 +24,6 @@ void AppendPadded(int64_t v, int width, std::string& out) {
   for (int i = static_cast<int>(digits.size()); i < width; ++i) out += '0';
   out += digits;
 }
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 // Matches one of `names` (full or 3-letter) case-insensitively; returns its index or -1.
 int MatchName(std::string_view text, size_t& pos, const char* const* names, int count) {
@@ -102,12 +99,11 @@ std::string JavaDateFormat::Format(int64_t epoch_millis) const {
 void JavaDateFormat::Format(int64_t epoch_millis, std::string& out) const {
   int64_t days = FloorDiv(epoch_millis, kMillisPerDay);
   int64_t ms_of_day = epoch_millis - days * kMillisPerDay;
-  date::sys_days day{date::days{days}};
-  date::year_month_day ymd{day};
-  int year = static_cast<int>(ymd.year());
-  int month = static_cast<int>(static_cast<unsigned>(ymd.month()));
-  int mday = static_cast<int>(static_cast<unsigned>(ymd.day()));
-  int weekday = static_cast<int>(date::weekday{day}.iso_encoding());  // 1 = Monday
+  CivilDate date = CivilFromDays(days);
+  int64_t year = date.year;
+  int month = static_cast<int>(date.month);
+  int mday = static_cast<int>(date.day);
+  int weekday = static_cast<int>(WeekdayOf(days).iso_encoding());  // 1 = Monday
   int hour = static_cast<int>(ms_of_day / 3'600'000);
   int minute = static_cast<int>(ms_of_day / 60'000 % 60);
   int second = static_cast<int>(ms_of_day / 1000 % 60);
@@ -138,8 +134,7 @@ void JavaDateFormat::Format(int64_t epoch_millis, std::string& out) const {
         AppendPadded(mday, t.count, out);
         break;
       case 'D': {
-        auto jan1 = date::sys_days{ymd.year() / date::January / 1};
-        AppendPadded((day - jan1).count() + 1, t.count, out);
+        AppendPadded(days - DaysFromCivil(year, 1, 1) + 1, t.count, out);
         break;
       }
       case 'E':
@@ -317,10 +312,8 @@ Result<int64_t> JavaDateFormat::Parse(std::string_view text) const {
   if (hour12 >= 0) hour = hour12 + (pm ? 12 : 0);
   if (month < 1 || month > 12 || mday < 1 || mday > 31 || hour > 23 || minute > 59 || second > 60)
     return fail("field out of range");
-  date::year_month_day ymd{date::year{static_cast<int>(year)}, date::month{static_cast<unsigned>(month)},
-                           date::day{static_cast<unsigned>(mday)}};
-  if (!ymd.ok()) return fail("no such date");
-  int64_t days = date::sys_days{ymd}.time_since_epoch().count();
+  if (!IsValidDate(year, static_cast<unsigned>(month), static_cast<unsigned>(mday))) return fail("no such date");
+  int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(mday));
   return days * kMillisPerDay + hour * 3'600'000 + minute * 60'000 + second * 1000 + millis - offset_ms;
 }
 

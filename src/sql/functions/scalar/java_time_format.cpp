@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include "core/civil_date.h"
+
 namespace pipeline::sql::scalar {
 
 namespace {
@@ -15,14 +17,6 @@ using Token = JavaTimeFormat::Token;
 constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
                                    "July",    "August",   "September", "October", "November", "December"};
 constexpr const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-int DaysInMonth(int64_t y, int m) {
-  static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDaysIn[m - 1];
-}
 
 std::string Padded(int64_t v, int width) {
   std::string digits = std::to_string(v < 0 ? -v : v);
@@ -312,15 +306,10 @@ LocalDateTime LocalDateTime::FromEpochSeconds(int64_t local_seconds, int64_t nan
   LocalDateTime t;
   int64_t days = FloorDiv(local_seconds, 86400);
   int64_t secs = local_seconds - days * 86400;
-  int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  t.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  t.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  t.year = static_cast<int64_t>(yoe) + era * 400 + (t.month <= 2);
+  CivilDate date = CivilFromDays(days);
+  t.year = date.year;
+  t.month = static_cast<int>(date.month);
+  t.day = static_cast<int>(date.day);
   t.hour = static_cast<int>(secs / 3600);
   t.minute = static_cast<int>(secs / 60 % 60);
   t.second = static_cast<int>(secs % 60);
@@ -329,12 +318,7 @@ LocalDateTime LocalDateTime::FromEpochSeconds(int64_t local_seconds, int64_t nan
 }
 
 int64_t LocalDateTime::EpochDay() const {
-  int64_t y = year - (month <= 2);
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * static_cast<unsigned>(month > 2 ? month - 3 : month + 9) + 2) / 5 + static_cast<unsigned>(day) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+  return DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
 }
 
 Result<std::shared_ptr<const JavaTimeFormat>> JavaTimeFormat::Compile(std::string_view pattern) {
@@ -424,7 +408,7 @@ std::string JavaTimeFormat::Format(const LocalDateTime& t, const TimeZone& zone,
       case 'E':
       case 'e':
       case 'c': {
-        int64_t dow = ((t.EpochDay() % 7) + 7 + 3) % 7;  // 1970-01-01 was a Thursday; 0 = Monday
+        unsigned dow = WeekdayOf(t.EpochDay()).iso_encoding() - 1;  // 0 = Monday
         if (n >= 4) out += kDays[dow];
         else if (n == 3 || tok.letter == 'E') out += std::string_view(kDays[dow]).substr(0, 3);
         else out += std::to_string(dow + 1);
@@ -473,7 +457,7 @@ Result<JavaTimeFormat::Parsed> JavaTimeFormat::Parse(std::string_view text) cons
   t.year = s.year.value_or(1970);
   if (s.bc) t.year = 1 - t.year;
   if (s.day_of_year) {
-    if (*s.day_of_year < 1 || *s.day_of_year > (IsLeap(t.year) ? 366 : 365)) return fail(": invalid day of year");
+    if (*s.day_of_year < 1 || *s.day_of_year > (IsLeapYear(t.year) ? 366 : 365)) return fail(": invalid day of year");
     LocalDateTime jan1;
     jan1.year = t.year;
     LocalDateTime d = LocalDateTime::FromEpochSeconds((jan1.EpochDay() + *s.day_of_year - 1) * 86400, 0);
@@ -485,7 +469,7 @@ Result<JavaTimeFormat::Parsed> JavaTimeFormat::Parse(std::string_view text) cons
   }
   if (t.month < 1 || t.month > 12) return fail(": invalid month " + std::to_string(t.month));
   if (t.day < 1 || t.day > 31) return fail(": invalid day of month " + std::to_string(t.day));
-  t.day = std::min(t.day, DaysInMonth(t.year, t.month));  // java.time's SMART resolver
+  t.day = std::min(t.day, static_cast<int>(DaysInMonth(t.year, static_cast<unsigned>(t.month))));  // java.time's SMART resolver
   if (s.hour_of_day) {
     t.hour = *s.hour_of_day;
   } else if (s.clock_hour_ampm || s.hour_of_ampm) {
