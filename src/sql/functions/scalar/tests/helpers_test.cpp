@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "sql/functions/scalar/java_text.h"
-#include "sql/functions/scalar/java_time_format.h"
+#include "formats/java_time_format.h"
 #include "sql/functions/scalar/text_encoding.h"
 
 namespace pipeline::sql::scalar {

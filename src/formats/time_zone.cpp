@@ -1,4 +1,4 @@
-#include "sql/functions/scalar/time_zone.h"
+#include "formats/time_zone.h"
 
 #include <algorithm>
 #include <cctype>
@@ -11,7 +11,7 @@
 
 #include "core/civil_date.h"
 
-namespace pipeline::sql::scalar {
+namespace pipeline {
 
 namespace {
 
@@ -301,4 +301,4 @@ Result<std::shared_ptr<const TimeZone>> FindTimeZone(std::string_view id) {
   return tz;
 }
 
-}  // namespace pipeline::sql::scalar
+}  // namespace pipeline
