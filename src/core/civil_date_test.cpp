@@ -27,7 +27,7 @@ TEST_CASE("years past std::chrono::year's range") {
   // java.time: LocalDate.of(100000, 1, 1).toEpochDay() and LocalDate.of(-100000, 1, 1).toEpochDay()
   CHECK(DaysFromCivil(100000, 1, 1) == 35804722);
   CHECK(DaysFromCivil(-100000, 1, 1) == -37243778);
-  CivilDate d = CivilFromDays(35804722 + 59);
+  CivilDate d = CivilFromDays(35804722 + 60);  // 100000 is a leap year: Jan 31 + Feb 29 days
   CHECK(d.year == 100000);
   CHECK(d.month == 3);
   CHECK(d.day == 1);
