@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace pipeline {
 
@@ -144,7 +145,10 @@ std::optional<Decimal> DecimalValueOf(double v) {
 }
 
 Decimal DecimalFromDouble(double v, int scale) {
-  std::optional<Decimal> d = DecimalValueOf(v);
+  // The binary value itself (as new BigDecimal(double)), two digits past the scale, then rounded once more.
+  char buf[400];
+  std::snprintf(buf, sizeof buf, "%.*f", std::min(scale + 2, 30), v);
+  std::optional<Decimal> d = ParseDecimal(buf);
   if (!d) return Decimal{};
   return Rescale(*d, scale, RoundingMode::kHalfUp);
 }

@@ -29,7 +29,8 @@ int CompareDecimal(const Decimal& a, const Decimal& b);
 // nullopt for anything else, and for more digits than 128 bits hold (38).
 std::optional<Decimal> ParseDecimal(std::string_view text);
 Decimal DecimalFromInt(int64_t v);
-// The double's shortest decimal text rounded HALF_UP to `scale` digits.
+// The double's binary value, as ksqlDB's DecimalUtil.cast(double) takes it (new BigDecimal(double)), rounded
+// HALF_UP to `scale` digits; a zero Decimal for NaN, the infinities and values past 38 digits.
 Decimal DecimalFromDouble(double v, int scale);
 // BigDecimal.valueOf(double): the shortest decimal that reads back as the same double, at least one fractional
 // digit (Double.toString's "3.0"); nullopt for NaN and the infinities.

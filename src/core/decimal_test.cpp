@@ -52,6 +52,7 @@ TEST_CASE("doubles to decimals as BigDecimal.valueOf") {
   CHECK(DecimalValueOf(3.0)->ToString() == "3.0");
   CHECK_FALSE(DecimalValueOf(std::nan("")));
   CHECK(DecimalFromDouble(0.125, 2).ToString() == "0.13");
+  CHECK(DecimalFromDouble(8461.3192138671875, 16).ToString() == "8461.3192138671875000");  // the binary value
   CHECK(DecimalFromDouble(-0.125, 2).ToString() == "-0.13");
   CHECK(DecimalFromDouble(2.0, 3).ToString() == "2.000");
 }
