@@ -4,28 +4,10 @@
 #include <cmath>
 #include <strings.h>
 
+#include "core/decimal.h"
 #include "formats/json.h"
 
 namespace pipeline {
-
-namespace {
-
-__int128 Pow10(int n) {
-  __int128 r = 1;
-  for (int i = 0; i < n; ++i) r *= 10;
-  return r;
-}
-
-// Rescales both decimals to the larger scale; false if that would overflow.
-bool AlignScales(const Decimal& a, const Decimal& b, __int128& ua, __int128& ub) {
-  int scale = std::max(a.scale, b.scale);
-  if (scale - std::min(a.scale, b.scale) > 30) return false;
-  ua = a.unscaled * Pow10(scale - a.scale);
-  ub = b.unscaled * Pow10(scale - b.scale);
-  return true;
-}
-
-}  // namespace
 
 std::string Decimal::ToString() const {
   bool negative = unscaled < 0;
@@ -43,11 +25,7 @@ std::string Decimal::ToString() const {
 
 double Decimal::ToDouble() const { return static_cast<double>(unscaled) / std::pow(10.0, scale); }
 
-bool Decimal::operator==(const Decimal& o) const {
-  __int128 a, b;
-  if (!AlignScales(*this, o, a, b)) return ToDouble() == o.ToDouble();
-  return a == b;
-}
+bool Decimal::operator==(const Decimal& o) const { return CompareDecimal(*this, o) == 0; }
 
 int FieldNames::IndexOf(std::string_view name) const {
   for (size_t i = 0; i < names.size(); ++i)

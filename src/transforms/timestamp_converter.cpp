@@ -3,8 +3,9 @@
 // TimestampConverter. The input kind is taken from the value itself; all conversions are in UTC.
 #include <optional>
 
+#include "core/civil_date.h"
+#include "formats/java_time_format.h"
 #include "transforms/common/field_slot.h"
-#include "transforms/common/java_date_format.h"
 #include "transforms/common/transform_errors.h"
 #include "transforms/common/transform_registration.h"
 #include "transforms/transforms.h"
@@ -17,12 +18,10 @@ constexpr int64_t kMillisPerDay = 86'400'000;
 enum class TargetType { kString, kUnix, kDate, kTime, kTimestamp };
 enum class UnixPrecision { kSeconds, kMilliseconds, kMicroseconds, kNanoseconds };
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 class TimestampConverter final : public RecordTransform {
  public:
   TimestampConverter(RecordPart part, std::string field, TargetType target, UnixPrecision precision,
-                     std::optional<JavaDateFormat> format)
+                     std::shared_ptr<const JavaTimeFormat> format)
       : part_(part), slot_(std::move(field)), target_(target), precision_(precision), format_(std::move(format)) {}
 
   Result<bool> Apply(Record& record) override {
@@ -87,7 +86,7 @@ class TimestampConverter final : public RecordTransform {
       }
       case Value::Kind::kString:
         if (!format_) return DataError("a string timestamp needs the `format` option to be parsed");
-        return format_->Parse(v.as_string());
+        return format_->ParseEpochMillis(v.as_string(), *UtcTimeZone());
       default:
         return DataError("expected a timestamp, a date, a time, a number or a string, got " + KindNameOf(v));
     }
@@ -100,7 +99,7 @@ class TimestampConverter final : public RecordTransform {
     int64_t ms = *millis;
     switch (target_) {
       case TargetType::kString:
-        return Value(format_->Format(ms));
+        return Value(format_->FormatEpochMillis(ms, *UtcTimeZone()));
       case TargetType::kTimestamp:
         return Value(Timestamp{ms});
       case TargetType::kDate:
@@ -126,7 +125,7 @@ class TimestampConverter final : public RecordTransform {
   FieldSlot slot_;
   TargetType target_;
   UnixPrecision precision_;
-  std::optional<JavaDateFormat> format_;
+  std::shared_ptr<const JavaTimeFormat> format_;  // SimpleDateFormat style; null without `format`
 };
 
 ComponentSpec Spec(RecordPart part) {
@@ -186,9 +185,9 @@ Result<std::unique_ptr<RecordTransform>> Build(const Options& options, const Bui
     precision = UnixPrecision::kNanoseconds;
   else
     return options.ErrorAt("unix.precision", "expected seconds, milliseconds, microseconds or nanoseconds");
-  std::optional<JavaDateFormat> format;
+  std::shared_ptr<const JavaTimeFormat> format;
   if (options.Has("format") && !options.GetString("format").empty()) {
-    auto compiled = JavaDateFormat::Compile(options.GetString("format"));
+    auto compiled = JavaTimeFormat::Compile(options.GetString("format"), JavaPatternStyle::kSimpleDateFormat);
     if (!compiled.ok()) return options.ErrorAt("format", compiled.error().message());
     format = std::move(compiled).value();
   }

@@ -3,7 +3,7 @@
 // time-bucketed tables or indices.
 #include <string_view>
 
-#include "transforms/common/java_date_format.h"
+#include "formats/java_time_format.h"
 #include "transforms/common/transform_registration.h"
 #include "transforms/transforms.h"
 
@@ -12,7 +12,7 @@ namespace {
 
 class TimestampRouter final : public RecordTransform {
  public:
-  TimestampRouter(std::vector<std::string> pieces, JavaDateFormat format)
+  TimestampRouter(std::vector<std::string> pieces, std::shared_ptr<const JavaTimeFormat> format)
       : pieces_(std::move(pieces)), format_(std::move(format)) {}
 
   Result<bool> Apply(Record& record) override {
@@ -23,7 +23,7 @@ class TimestampRouter final : public RecordTransform {
       if (piece == kTopic)
         routed += record.topic;
       else if (piece == kTimestamp)
-        format_.Format(record.timestamp, routed);
+        routed += format_->FormatEpochMillis(record.timestamp, *UtcTimeZone());
       else
         routed += piece;
     }
@@ -36,7 +36,7 @@ class TimestampRouter final : public RecordTransform {
 
  private:
   std::vector<std::string> pieces_;
-  JavaDateFormat format_;
+  std::shared_ptr<const JavaTimeFormat> format_;  // SimpleDateFormat style
 };
 
 // Splits "a${topic}b${timestamp}" into literal and placeholder pieces. {topic} and {timestamp} (no `$`) are
@@ -85,7 +85,7 @@ ComponentSpec Spec() {
 }
 
 Result<std::unique_ptr<RecordTransform>> Build(const Options& options, const BuildContext&) {
-  auto format = JavaDateFormat::Compile(options.GetString("timestamp.format"));
+  auto format = JavaTimeFormat::Compile(options.GetString("timestamp.format"), JavaPatternStyle::kSimpleDateFormat);
   if (!format.ok()) return options.ErrorAt("timestamp.format", format.error().message());
   return std::unique_ptr<RecordTransform>(
       new TimestampRouter(SplitTopicFormat(options.GetString("topic.format")), std::move(format).value()));

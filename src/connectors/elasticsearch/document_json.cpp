@@ -1,8 +1,8 @@
 #include "connectors/elasticsearch/document_json.h"
 
-#include <chrono>
-#include <cstdio>
+#include <utility>
 
+#include "core/civil_date.h"
 #include "formats/json.h"
 
 namespace pipeline::elasticsearch {
@@ -16,14 +16,6 @@ void AppendObjectKey(const Value& key, std::string& out) {
   out += ':';
 }
 
-void AppendDate(int32_t days, std::string& out) {
-  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{days}}};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  out += text;
-}
-
 void AppendValue(const Value& v, const DocumentFormat& format, std::string& out) {
   switch (v.kind()) {
     case Value::Kind::kTimestamp:
@@ -35,7 +27,7 @@ void AppendValue(const Value& v, const DocumentFormat& format, std::string& out)
     case Value::Kind::kDate:
       if (format.timestamps_as_iso8601) {
         out += '"';
-        AppendDate(v.as_date().days, out);
+        out += IsoDate(v.as_date().days);
         out += '"';
       } else {
         out += std::to_string(int64_t{v.as_date().days} * 86'400'000);
@@ -86,19 +78,7 @@ void AppendValue(const Value& v, const DocumentFormat& format, std::string& out)
 
 }  // namespace
 
-std::string IsoTimestamp(int64_t epoch_millis) {
-  using namespace std::chrono;
-  const sys_time<milliseconds> t{milliseconds{epoch_millis}};
-  const sys_days day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{t - day};
-  char text[40];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()), static_cast<int>(hms.subseconds().count()));
-  return text;
-}
+std::string IsoTimestamp(int64_t epoch_millis) { return pipeline::IsoTimestamp(epoch_millis) + "Z"; }
 
 void AppendDocument(const Value& value, const DocumentFormat& format, std::string& out) {
   if (value.is_struct() || value.is_map()) return AppendValue(value, format, out);

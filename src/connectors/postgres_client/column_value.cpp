@@ -2,29 +2,16 @@
 
 #include <cctype>
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string>
 
+#include "core/civil_date.h"
+
 namespace pipeline::postgres_client {
 namespace {
-
-// Days from 1970-01-01 to y-m-d and back: std::chrono's proleptic Gregorian calendar.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  using namespace std::chrono;
-  return sys_days{year{static_cast<int>(y)} / month{m} / day{d}}.time_since_epoch().count();
-}
-
-void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  using namespace std::chrono;
-  const year_month_day ymd{sys_days{days{z}}};
-  y = static_cast<int>(ymd.year());
-  m = static_cast<unsigned>(ymd.month());
-  d = static_cast<unsigned>(ymd.day());
-}
 
 bool Digits(std::string_view s, size_t at, size_t n, int64_t& out) {
   if (at + n > s.size()) return false;
@@ -67,14 +54,12 @@ std::string IsoTimestamp(std::string_view s) {
   } else if (at != s.size()) {
     return std::string(s);
   }
-  const int64_t day = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+  const int64_t day = FloorDiv(seconds, 86400);
   const int64_t second_of_day = seconds - day * 86400;
-  int64_t y = 0;
-  unsigned m = 0, d = 0;
-  CivilFromDays(day, y, m, d);
+  const CivilDate date = CivilFromDays(day);
   char buffer[96];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lld%s", static_cast<long long>(y), m,
-                d, static_cast<long long>(second_of_day / 3600), static_cast<long long>(second_of_day / 60 % 60),
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lld%s",
+                static_cast<long long>(date.year), date.month, date.day, static_cast<long long>(second_of_day / 3600), static_cast<long long>(second_of_day / 60 % 60),
                 static_cast<long long>(second_of_day % 60), static_cast<long long>(micros), zoned ? "Z" : "");
   return buffer;
 }

@@ -2,7 +2,7 @@
 // three-valued logic, LIKE, IN, BETWEEN, IS [NOT] NULL / DISTINCT FROM, string concatenation.
 #include <cmath>
 
-#include "sql/exec/decimal_math.h"
+#include "core/decimal.h"
 #include "sql/exec/expression.h"
 #include "sql/exec/value_convert.h"
 

@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "sql/exec/decimal_math.h"
+#include "core/decimal.h"
 
 namespace pipeline::sql {
 
@@ -29,7 +29,7 @@ void AppendKeyBytes(const Value& v, std::string& out) {
       else out += "d" + std::to_string(d);
       break;
     }
-    case Value::Kind::kDecimal: out += "m" + DecimalToString(v.as_decimal()); break;
+    case Value::Kind::kDecimal: out += "m" + v.as_decimal().ToString(); break;
     case Value::Kind::kString:
       out += 's';
       out += v.as_string();

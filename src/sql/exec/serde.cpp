@@ -6,7 +6,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "sql/exec/decimal_math.h"
+#include "core/decimal.h"
 #include "sql/functions/scalar/text_encoding.h"
 #include "sql/identifier.h"
 

@@ -1,7 +1,7 @@
 #include "sql/exec/sink_writer.h"
 
 #include "sql/exec/row_key.h"
-#include "sql/functions/scalar/java_time_format.h"
+#include "formats/java_time_format.h"
 
 namespace pipeline::sql {
 
@@ -29,7 +29,7 @@ void SinkWriter::EndBatch() { latest_written_.clear(); }
 SinkWriter::SinkWriter(const SourceDef& def) : def_(def), encoder_(def) {
   if (!def.timestamp_column.empty()) timestamp_slot_ = def.FindColumn(def.timestamp_column);
   if (!def.timestamp_format.empty())
-    if (auto format = scalar::CachedTimeFormat(def.timestamp_format); format.ok()) timestamp_format_ = *format;
+    if (auto format = CachedTimeFormat(def.timestamp_format); format.ok()) timestamp_format_ = *format;
 }
 
 // WITH (TIMESTAMP=...) on a created stream or table: the record time is the column's, as ksqlDB's sink sets it. A

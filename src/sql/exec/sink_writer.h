@@ -42,7 +42,7 @@ class SinkWriter final : public Operator {
   std::string id_;  // scratch: the key of the change being pushed
   RowEncoder encoder_;
   int timestamp_slot_ = -1;  // WITH (TIMESTAMP='col'): the record time comes from this output column
-  std::shared_ptr<const scalar::JavaTimeFormat> timestamp_format_;  // WITH (TIMESTAMP_FORMAT=...), compiled once
+  std::shared_ptr<const JavaTimeFormat> timestamp_format_;  // WITH (TIMESTAMP_FORMAT=...), compiled once
   std::vector<std::pair<const SourceReader*, std::optional<RowMapping>>> mappings_;  // per reader fed so far
 };
 

@@ -4,7 +4,7 @@
 
 #include "sql/exec/row_key.h"
 #include "sql/exec/row_state.h"
-#include "sql/functions/scalar/java_time_format.h"
+#include "formats/java_time_format.h"
 
 namespace pipeline::sql {
 
@@ -12,11 +12,11 @@ SourceReader::SourceReader(const SourceDef& def) : def_(def), decoder_(def), key
   if (!def.timestamp_column.empty()) timestamp_slot_ = def.FindColumn(def.timestamp_column);
   // A bad pattern leaves the format null: every string timestamp then fails to parse, with the pattern shown.
   if (!def.timestamp_format.empty())
-    if (auto format = scalar::CachedTimeFormat(def.timestamp_format); format.ok()) timestamp_format_ = *format;
+    if (auto format = CachedTimeFormat(def.timestamp_format); format.ok()) timestamp_format_ = *format;
 }
 
 std::optional<int64_t> TimestampFromColumn(const Value& v, const std::string& column, const std::string& format_text,
-                                           const scalar::JavaTimeFormat* format, std::string& error) {
+                                           const JavaTimeFormat* format, std::string& error) {
   if (v.is_null()) {
     error = "timestamp column " + column + " is null";
     return std::nullopt;
@@ -29,7 +29,7 @@ std::optional<int64_t> TimestampFromColumn(const Value& v, const std::string& co
       t = ParseTimestamp(v.as_string());
     } else if (format) {
       // ksqlDB reads TIMESTAMP_FORMAT with java.time's DateTimeFormatter, in UTC unless the text has a zone.
-      if (auto millis = format->ParseEpochMillis(v.as_string(), *scalar::UtcTimeZone()); millis.ok()) t = *millis;
+      if (auto millis = format->ParseEpochMillis(v.as_string(), *UtcTimeZone()); millis.ok()) t = *millis;
     }
     if (!t) error = "cannot parse timestamp '" + v.as_string() + "' with format '" + format_text + "'";
     return t;

@@ -12,7 +12,7 @@
 #include "sql/exec/operator.h"
 #include "sql/exec/serde.h"
 
-namespace pipeline::sql::scalar {
+namespace pipeline {
 class JavaTimeFormat;
 }
 
@@ -22,7 +22,7 @@ namespace pipeline::sql {
 // TIMESTAMP as is, a string parsed with `format` (or as an ISO timestamp when `format_text` is empty); nullopt with
 // `error` set for a NULL, a string that does not parse, or another type. Shared by sources and sinks.
 std::optional<int64_t> TimestampFromColumn(const Value& v, const std::string& column, const std::string& format_text,
-                                           const scalar::JavaTimeFormat* format, std::string& error);
+                                           const JavaTimeFormat* format, std::string& error);
 
 class SourceReader {
  public:
@@ -53,7 +53,7 @@ class SourceReader {
   RowDecoder decoder_;
   int key_count_;
   int timestamp_slot_ = -1;
-  std::shared_ptr<const scalar::JavaTimeFormat> timestamp_format_;  // TIMESTAMP_FORMAT, compiled once
+  std::shared_ptr<const JavaTimeFormat> timestamp_format_;  // TIMESTAMP_FORMAT, compiled once
   std::unordered_map<std::string, Row> table_;
   int64_t stream_time_ = INT64_MIN;
 };

@@ -3,8 +3,10 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "sql/exec/decimal_math.h"
+#include "core/civil_date.h"
+#include "core/decimal.h"
 #include "sql/exec/value_convert.h"
+#include "sql/functions/scalar/java_text.h"
 
 namespace pipeline::sql {
 
@@ -24,12 +26,12 @@ std::string ValueToSqlString(const Value& v, const SqlType& type) {
     case Value::Kind::kNull: return "null";
     case Value::Kind::kBool: return v.as_bool() ? "true" : "false";
     case Value::Kind::kInt: return std::to_string(v.as_int());
-    case Value::Kind::kDouble: return JavaDoubleToString(v.as_double());
-    case Value::Kind::kDecimal: return DecimalToString(v.as_decimal());
+    case Value::Kind::kDouble: return scalar::JavaDoubleString(v.as_double());
+    case Value::Kind::kDecimal: return v.as_decimal().ToString();
     case Value::Kind::kString: return v.as_string();
-    case Value::Kind::kDate: return FormatDate(v.as_date().days);
+    case Value::Kind::kDate: return IsoDate(v.as_date().days);
     case Value::Kind::kTime: return FormatTime(v.as_time().millis);
-    case Value::Kind::kTimestamp: return FormatTimestamp(v.as_timestamp().millis);
+    case Value::Kind::kTimestamp: return IsoTimestamp(v.as_timestamp().millis);
     case Value::Kind::kArray: {
       std::string s = "[";
       const SqlType elem = type.element ? *type.element : SqlType();
@@ -124,7 +126,7 @@ Value TypeConverter::Cast(const Value& in, const SqlType& from, EvalContext& ctx
       std::optional<Decimal> d;
       if (in.is_int()) d = DecimalFromInt(in.as_int());
       else if (in.is_decimal()) d = in.as_decimal();
-      else if (in.is_double()) d = ParseDecimal(JavaDoubleToString(in.as_double()));
+      else if (in.is_double()) d = ParseDecimal(scalar::JavaDoubleString(in.as_double()));
       else if (in.is_string()) d = ParseDecimal(Trim(in.as_string()));
       if (!d) return fail("not a number");
       auto fit = FitDecimal(*d, type_.precision, type_.scale);

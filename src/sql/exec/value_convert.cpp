@@ -6,7 +6,8 @@
 #include <cstdlib>
 #include <type_traits>
 
-#include "sql/exec/decimal_math.h"
+#include "core/decimal.h"
+#include "sql/functions/scalar/java_text.h"
 
 namespace pipeline::sql {
 
@@ -149,7 +150,7 @@ bool TypeConverter::Convert(const Value& in, Value& out) const {
       std::optional<Decimal> d;
       if (in.is_int()) d = DecimalFromInt(in.as_int());
       else if (in.is_decimal()) d = in.as_decimal();
-      else if (in.is_double()) d = ParseDecimal(JavaDoubleToString(in.as_double()));
+      else if (in.is_double()) d = ParseDecimal(scalar::JavaDoubleString(in.as_double()));
       else if (in.is_string()) d = ParseDecimal(in.as_string());
       if (!d) return false;
       auto fit = FitDecimal(*d, type_.precision, type_.scale);
@@ -159,7 +160,7 @@ bool TypeConverter::Convert(const Value& in, Value& out) const {
     }
     case TypeId::kString:
       if (in.is_string()) out = in;
-      else if (in.is_double()) out = Value(JavaDoubleToString(in.as_double()));
+      else if (in.is_double()) out = Value(scalar::JavaDoubleString(in.as_double()));
       else out = Value(in.ToString());
       return true;
     case TypeId::kBytes: {

@@ -1,5 +1,6 @@
 // Conversions between values: CAST semantics (ksqlDB rules), JSON-level values into a declared schema type,
-// and text forms (Java's Double.toString, ISO dates) where ksqlDB shows values as strings.
+// and text forms (TIME; dates and doubles print with core/civil_date.h and functions/scalar/java_text.h) where
+// ksqlDB shows values as strings.
 #pragma once
 
 #include <memory>
@@ -51,14 +52,10 @@ class TypeConverter {
   bool StructFrom(S& in, Value& out) const;
 };
 
-std::string JavaDoubleToString(double v);
-std::string FormatDate(int32_t days);                 // 2021-03-04
 std::string FormatTime(int64_t millis);               // 10:11:12 (with .SSS when non-zero)
-std::string FormatTimestamp(int64_t millis);          // 2021-03-04T10:11:12.000
 std::optional<int32_t> ParseDate(const std::string& s);
 std::optional<int64_t> ParseTime(const std::string& s);
 std::optional<int64_t> ParseTimestamp(const std::string& s);  // ISO-8601, optional zone
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 // Value as ksqlDB shows it when cast to STRING.
 std::string ValueToSqlString(const Value& v, const SqlType& type);
 // Value wrapped to the 32-bit range for INT arithmetic.

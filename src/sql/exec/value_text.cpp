@@ -1,81 +1,12 @@
-// Text forms of values as ksqlDB (Java) prints them, and the date/time parsers CAST needs.
-#include <cmath>
+// The TIME text CAST gives, and the date/time parsers CAST needs (dates and timestamps print with
+// core/civil_date.h's IsoDate and IsoTimestamp, doubles with Java's Double.toString from functions/scalar).
 #include <cstdio>
 #include <cstdlib>
 
-#include "sql/exec/decimal_math.h"
+#include "core/civil_date.h"
 #include "sql/exec/value_convert.h"
 
 namespace pipeline::sql {
-
-std::string JavaDoubleToString(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  if (v == 0) return std::signbit(v) ? "-0.0" : "0.0";
-  char buf[64];
-  int prec = 1;
-  for (; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  // buf = d.ddddde[+-]XX; rebuild in Java's style.
-  std::string s(buf);
-  size_t e = s.find('e');
-  std::string mant = s.substr(0, e);
-  int exp = std::atoi(s.c_str() + e + 1);
-  bool neg = mant[0] == '-';
-  if (neg) mant = mant.substr(1);
-  std::string digits;
-  for (char c : mant)
-    if (c != '.') digits += c;
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  std::string out;
-  double a = std::fabs(v);
-  if (a >= 1e-3 && a < 1e7) {
-    if (exp >= 0) {
-      std::string ip = digits.substr(0, std::min<size_t>(digits.size(), exp + 1));
-      while (static_cast<int>(ip.size()) < exp + 1) ip += '0';
-      std::string fp = digits.size() > static_cast<size_t>(exp + 1) ? digits.substr(exp + 1) : "0";
-      out = ip + "." + fp;
-    } else {
-      out = "0." + std::string(-exp - 1, '0') + digits;
-    }
-  } else {
-    out = digits.substr(0, 1) + "." + (digits.size() > 1 ? digits.substr(1) : "0") + "E" + std::to_string(exp);
-  }
-  return neg ? "-" + out : out;
-}
-
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-static void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
-
-std::string FormatDate(int32_t days) {
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, y, m, d);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
-  return buf;
-}
 
 std::string FormatTime(int64_t millis) {
   char buf[32];
@@ -88,18 +19,6 @@ std::string FormatTime(int64_t millis) {
     std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(s / 3600),
                   static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
   return buf;
-}
-
-std::string FormatTimestamp(int64_t millis) {
-  int64_t days = millis >= 0 ? millis / 86400000 : -((-millis + 86399999) / 86400000);
-  int64_t rem = millis - days * 86400000;
-  char buf[48];
-  std::string date = FormatDate(static_cast<int32_t>(days));
-  int64_t s = rem / 1000;
-  std::snprintf(buf, sizeof buf, "T%02lld:%02lld:%02lld.%03lld", static_cast<long long>(s / 3600),
-                static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60),
-                static_cast<long long>(rem % 1000));
-  return date + buf;
 }
 
 static bool ReadInt(const std::string& s, size_t& i, int digits, int& out) {

@@ -2,7 +2,7 @@
 #include <map>
 #include <set>
 
-#include "sql/exec/decimal_math.h"
+#include "core/decimal.h"
 #include "sql/exec/expression.h"
 #include "sql/functions/aggregate/aggregate_families.h"
 

@@ -5,7 +5,7 @@
 #include <chrono>
 
 #include "sql/functions/scalar/families.h"
-#include "sql/functions/scalar/java_time_format.h"
+#include "formats/java_time_format.h"
 #include "sql/functions/scalar/signature.h"
 #include "sql/functions/scalar/temporal_literal.h"
 #include "sql/functions/scalar/value_access.h"

@@ -4,30 +4,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/civil_date.h"
 #include "formats/json.h"
 #include "sql/functions/scalar/text_encoding.h"
 
 namespace pipeline::sql::scalar {
-
-namespace {
-
-// Days since 1970-01-01 -> civil date (Howard Hinnant's algorithm).
-void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-}  // namespace
 
 std::string JavaDoubleString(double d) {
   if (std::isnan(d)) return "NaN";
@@ -61,15 +42,6 @@ std::string JavaDoubleString(double d) {
   return out;
 }
 
-std::string IsoDate(int32_t days) {
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, y, m, d);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
-  return buf;
-}
-
 std::string IsoTime(int64_t millis_of_day) {
   char buf[32];
   int64_t s = millis_of_day / 1000, ms = millis_of_day % 1000;
@@ -79,17 +51,6 @@ std::string IsoTime(int64_t millis_of_day) {
                                      static_cast<long long>(s / 60 % 60));
   else std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(s / 3600),
                      static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
-  return buf;
-}
-
-std::string IsoTimestamp(int64_t epoch_millis) {
-  int64_t days = FloorDiv(epoch_millis, 86400000);
-  int64_t ms = epoch_millis - days * 86400000;
-  char buf[48];
-  int64_t s = ms / 1000;
-  std::snprintf(buf, sizeof buf, "%sT%02lld:%02lld:%02lld.%03lld", IsoDate(static_cast<int32_t>(days)).c_str(),
-                static_cast<long long>(s / 3600), static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60),
-                static_cast<long long>(ms % 1000));
   return buf;
 }
 

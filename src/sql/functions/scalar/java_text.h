@@ -16,10 +16,8 @@ std::string JavaValueString(const Value& v);
 void AppendUdfJson(const Value& v, std::string& out);
 std::string UdfJson(const Value& v);
 
-// ISO forms as java.time prints them: 2021-10-11; 16:43:40 (13:25 when seconds are zero, 16:43:40.123 with
-// millis); 1971-11-28T23:46:40.000.
-std::string IsoDate(int32_t days);
+// TIME as java.time's LocalTime prints it: 16:43:40 (13:25 when seconds are zero, 16:43:40.123 with millis).
+// Dates and timestamps: core/civil_date.h's IsoDate and IsoTimestamp.
 std::string IsoTime(int64_t millis_of_day);
-std::string IsoTimestamp(int64_t epoch_millis);
 
 }  // namespace pipeline::sql::scalar

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <random>
 
-#include "sql/functions/scalar/decimal_math.h"
+#include "core/decimal.h"
 #include "sql/functions/scalar/families.h"
 #include "sql/functions/scalar/signature.h"
 #include "sql/functions/scalar/temporal_literal.h"

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "sql/functions/scalar/decimal_math.h"
+#include "core/decimal.h"
 #include "sql/functions/scalar/families.h"
 #include "sql/functions/scalar/signature.h"
 #include "sql/functions/scalar/value_access.h"
@@ -17,8 +17,11 @@ const SqlType kDouble = T(TypeId::kDouble);
 
 enum class Kind { kRound, kTrunc };
 
+// ksqlDB's ROUND: HALF_UP for positive values, HALF_DOWN otherwise, i.e. ties go towards +infinity, like
+// Math.round.
 RoundingMode ModeFor(Kind kind, const Decimal& d) {
-  return kind == Kind::kRound ? RoundHalfUpMode(d) : RoundingMode::kDown;
+  if (kind != Kind::kRound) return RoundingMode::kDown;
+  return d.unscaled > 0 ? RoundingMode::kHalfUp : RoundingMode::kHalfDown;
 }
 
 // Correctly rounded like BigDecimal.doubleValue(): exact when both the digits and the power of ten are exact
@@ -51,7 +54,7 @@ Value DoubleToBigInt(double v, Kind kind) {
 }
 
 Value DoubleWithScale(double v, int64_t places, Kind kind) {
-  std::optional<Decimal> d = DecimalFromDouble(v);
+  std::optional<Decimal> d = DecimalValueOf(v);
   if (!d) return Value(v);  // NaN and infinities stay as they are
   if (places >= d->scale) return Value(v);
   int target = static_cast<int>(std::max<int64_t>(places, -38));

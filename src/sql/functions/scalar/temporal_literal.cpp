@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "sql/functions/scalar/java_time_format.h"
+#include "formats/java_time_format.h"
 
 namespace pipeline::sql::scalar {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sql/functions/scalar/decimal_math.h"
+#include "core/decimal.h"
 #include "sql/functions/scalar/value_access.h"
 
 namespace pipeline::sql::scalar {
@@ -51,6 +51,12 @@ int CompareValues(const Value& a, const Value& b) {
     }
     default: return 0;
   }
+}
+
+Value CoerceNumber(const Value& v, TypeId to) {
+  if (to == TypeId::kDouble && (v.is_int() || v.is_decimal())) return Value(v.ToDouble());
+  if (to == TypeId::kDecimal && v.is_int()) return Value(Decimal{v.as_int(), 19, 0});
+  return v;
 }
 
 }  // namespace pipeline::sql::scalar

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "sql/functions/scalar/java_time_format.h"
+#include "formats/java_time_format.h"
 #include "sql/functions/scalar/tests/call.h"
 
 namespace pipeline::sql::scalar::testing {

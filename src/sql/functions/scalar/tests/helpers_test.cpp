@@ -1,8 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "sql/functions/scalar/decimal_math.h"
 #include "sql/functions/scalar/java_text.h"
-#include "sql/functions/scalar/java_time_format.h"
+#include "formats/java_time_format.h"
 #include "sql/functions/scalar/text_encoding.h"
 
 namespace pipeline::sql::scalar {
@@ -20,18 +19,6 @@ TEST_CASE("doubles print like Java's Double.toString") {
   CHECK(JavaDoubleString(1e7) == "1.0E7");
   CHECK(JavaDoubleString(1.2345e21) == "1.2345E21");
   CHECK(JavaDoubleString(0.0) == "0.0");
-}
-
-TEST_CASE("decimal rounding modes") {
-  Decimal d = *ParseDecimal("-1.25");
-  CHECK(Rescale(d, 1, RoundingMode::kHalfUp).ToString() == "-1.3");
-  CHECK(Rescale(d, 1, RoundingMode::kHalfDown).ToString() == "-1.2");
-  CHECK(Rescale(d, 0, RoundingMode::kFloor).ToString() == "-2");
-  CHECK(Rescale(d, 0, RoundingMode::kCeiling).ToString() == "-1");
-  CHECK(Rescale(d, 3, RoundingMode::kDown).ToString() == "-1.250");
-  CHECK(DecimalFromDouble(0.1)->ToString() == "0.1");
-  CHECK(DecimalFromDouble(3.0)->ToString() == "3.0");
-  CHECK(CompareDecimal(*ParseDecimal("1.10"), *ParseDecimal("1.1")) == 0);
 }
 
 TEST_CASE("base64 and hex") {

@@ -2,7 +2,8 @@
 
 #include <cmath>
 
-#include "sql/functions/scalar/decimal_math.h"
+#include "core/decimal.h"
+#include "sql/functions/aggregate_function.h"
 #include "sql/functions/scalar/tests/call.h"
 
 namespace pipeline::sql::scalar::testing {
@@ -34,6 +35,27 @@ TEST_CASE("ROUND of doubles rounds ties up") {
   CHECK(Eval("ROUND", {Dbl(-12345.678), Int(1)}) == Value(-12345.7));
   CHECK(Eval("ROUND", {Dbl(1.2), Int(-1)}) == Value(0.0));
   CHECK(Eval("ROUND", {Int(3)}) == Value(int64_t{3}));
+}
+
+// SUM (like CAST and arithmetic) and ROUND share core/decimal.h's Rescale. A positive tie goes up in both; a
+// negative one goes away from zero in SUM (BigDecimal HALF_UP, ksqlDB's DecimalUtil) and towards +infinity in
+// ROUND (ksqlDB's Round UDF: HALF_DOWN below zero).
+TEST_CASE("SUM and ROUND round decimal ties alike") {
+  auto sum = [](const char* text) {
+    const AggregateFunctionSpec* spec = BuiltinAggregateFunctions().Find("SUM");
+    REQUIRE(spec != nullptr);
+    Result<BoundAggregate> bound = spec->bind({SqlType::Decimal(10, 1)}, {});
+    REQUIRE(bound.ok());
+    std::unique_ptr<Accumulator> acc = bound->make();
+    acc->Add({Value(*ParseDecimal(text))});  // a value of scale 2 into a sum of scale 1
+    return DecText(acc->Result());
+  };
+  CHECK(sum("1.25") == "1.3");
+  CHECK(DecText(Eval("ROUND", {Dec("1.25", 10, 2), Int(1)})) == "1.30");
+  CHECK(sum("2.35") == "2.4");
+  CHECK(DecText(Eval("ROUND", {Dec("2.35", 10, 2), Int(1)})) == "2.40");
+  CHECK(sum("-1.25") == "-1.3");
+  CHECK(DecText(Eval("ROUND", {Dec("-1.25", 10, 2), Int(1)})) == "-1.20");
 }
 
 TEST_CASE("ROUND and TRUNC of decimals") {

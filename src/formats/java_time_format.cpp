@@ -1,4 +1,4 @@
-#include "sql/functions/scalar/java_time_format.h"
+#include "formats/java_time_format.h"
 
 #include <strings.h>
 
@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <unordered_map>
 
-namespace pipeline::sql::scalar {
+#include "core/civil_date.h"
+
+namespace pipeline {
 
 namespace {
 
@@ -15,14 +17,6 @@ using Token = JavaTimeFormat::Token;
 constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
                                    "July",    "August",   "September", "October", "November", "December"};
 constexpr const char* kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-int DaysInMonth(int64_t y, int m) {
-  static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDaysIn[m - 1];
-}
 
 std::string Padded(int64_t v, int width) {
   std::string digits = std::to_string(v < 0 ? -v : v);
@@ -292,6 +286,71 @@ bool ParseTokens(ParseState& s, const std::vector<Token>& tokens, size_t& i, boo
   return true;
 }
 
+// ---- SimpleDateFormat -------------------------------------------------------------------------------------
+
+// Letters SimpleDateFormat knows and this supports; L is read as M and Y as y, as Connect's formats do in UTC.
+constexpr std::string_view kSimpleLetters = "GyYMLdDEuaHkKhmsSzZX";
+
+Status CompileSimpleDateFormat(std::string_view pattern, std::vector<Token>& tokens) {
+  auto literal = [&](char c) {
+    if (tokens.empty() || tokens.back().kind != Token::Kind::kLiteral) tokens.push_back({Token::Kind::kLiteral});
+    tokens.back().text += c;
+  };
+  auto error = [&](const std::string& what) { return ConfigError("date format \"" + std::string(pattern) + "\": " + what); };
+  size_t i = 0;
+  while (i < pattern.size()) {
+    char c = pattern[i];
+    if (c == '\'') {
+      if (i + 1 < pattern.size() && pattern[i + 1] == '\'') {
+        literal('\'');
+        i += 2;
+        continue;
+      }
+      size_t close = i + 1;
+      while (close < pattern.size()) {
+        if (pattern[close] == '\'' && close + 1 < pattern.size() && pattern[close + 1] == '\'') {
+          literal('\'');
+          close += 2;
+          continue;
+        }
+        if (pattern[close] == '\'') break;
+        literal(pattern[close++]);
+      }
+      if (close >= pattern.size()) return error("unterminated quote");
+      i = close + 1;
+    } else if (std::isalpha(static_cast<unsigned char>(c))) {
+      if (kSimpleLetters.find(c) == std::string_view::npos)
+        return error("pattern letter '" + std::string(1, c) + "' is not supported (quote literal text as 'text')");
+      size_t start = i;
+      while (i < pattern.size() && pattern[i] == c) ++i;
+      tokens.push_back({Token::Kind::kField, c == 'L' ? 'M' : (c == 'Y' ? 'y' : c), static_cast<int>(i - start), ""});
+    } else {
+      literal(c);
+      ++i;
+    }
+  }
+  return Status::Ok();
+}
+
+// Milliseconds beyond this would overflow as nanoseconds (SimpleDateFormat reads every digit of S).
+constexpr int64_t kMaxMillisField = 9'000'000'000'000;
+
+bool IsSimpleNumericLetter(char c) { return std::string_view("yYdDuHkKhmsS").find(c) != std::string_view::npos; }
+
+// One of `names` (full, else its first three letters) case-insensitively at `pos`; its index, or -1.
+int MatchSimpleName(std::string_view text, size_t& pos, const char* const* names, int count) {
+  for (bool full : {true, false}) {
+    for (int i = 0; i < count; ++i) {
+      std::string_view name = names[i];
+      if (!full) name = name.substr(0, 3);
+      if (text.size() - pos < name.size() || strncasecmp(text.data() + pos, name.data(), name.size()) != 0) continue;
+      pos += name.size();
+      return i;
+    }
+  }
+  return -1;
+}
+
 // ---- cached lookups ---------------------------------------------------------------------------------------
 
 template <class T, class F>
@@ -312,15 +371,10 @@ LocalDateTime LocalDateTime::FromEpochSeconds(int64_t local_seconds, int64_t nan
   LocalDateTime t;
   int64_t days = FloorDiv(local_seconds, 86400);
   int64_t secs = local_seconds - days * 86400;
-  int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  t.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  t.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  t.year = static_cast<int64_t>(yoe) + era * 400 + (t.month <= 2);
+  CivilDate date = CivilFromDays(days);
+  t.year = date.year;
+  t.month = static_cast<int>(date.month);
+  t.day = static_cast<int>(date.day);
   t.hour = static_cast<int>(secs / 3600);
   t.minute = static_cast<int>(secs / 60 % 60);
   t.second = static_cast<int>(secs % 60);
@@ -329,17 +383,18 @@ LocalDateTime LocalDateTime::FromEpochSeconds(int64_t local_seconds, int64_t nan
 }
 
 int64_t LocalDateTime::EpochDay() const {
-  int64_t y = year - (month <= 2);
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * static_cast<unsigned>(month > 2 ? month - 3 : month + 9) + 2) / 5 + static_cast<unsigned>(day) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+  return DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
 }
 
-Result<std::shared_ptr<const JavaTimeFormat>> JavaTimeFormat::Compile(std::string_view pattern) {
+Result<std::shared_ptr<const JavaTimeFormat>> JavaTimeFormat::Compile(std::string_view pattern,
+                                                                      JavaPatternStyle style) {
   auto f = std::make_shared<JavaTimeFormat>();
   f->pattern_ = pattern;
+  f->style_ = style;
+  if (style == JavaPatternStyle::kSimpleDateFormat) {
+    if (Status compiled = CompileSimpleDateFormat(pattern, f->tokens_); !compiled.ok()) return compiled.error();
+    return std::shared_ptr<const JavaTimeFormat>(std::move(f));
+  }
   int depth = 0;
   for (size_t i = 0; i < pattern.size();) {
     char c = pattern[i];
@@ -391,6 +446,7 @@ Result<std::shared_ptr<const JavaTimeFormat>> JavaTimeFormat::Compile(std::strin
 }
 
 std::string JavaTimeFormat::Format(const LocalDateTime& t, const TimeZone& zone, const ZoneOffset& offset) const {
+  const bool simple = style_ == JavaPatternStyle::kSimpleDateFormat;
   std::string out;
   for (const Token& tok : tokens_) {
     if (tok.kind == Token::Kind::kLiteral) {
@@ -401,8 +457,13 @@ std::string JavaTimeFormat::Format(const LocalDateTime& t, const TimeZone& zone,
     int n = tok.count;
     switch (tok.letter) {
       case 'G': out += t.year > 0 ? "AD" : "BC"; break;
-      case 'y':
       case 'u':
+        if (simple) {  // SimpleDateFormat: the day number of the week, 1 = Monday
+          out += Padded(WeekdayOf(t.EpochDay()).iso_encoding(), n);
+          break;
+        }
+        [[fallthrough]];
+      case 'y':
       case 'Y':
         if (n == 2) out += Padded(((t.year % 100) + 100) % 100, 2);
         else out += Padded(t.year, n);
@@ -424,7 +485,7 @@ std::string JavaTimeFormat::Format(const LocalDateTime& t, const TimeZone& zone,
       case 'E':
       case 'e':
       case 'c': {
-        int64_t dow = ((t.EpochDay() % 7) + 7 + 3) % 7;  // 1970-01-01 was a Thursday; 0 = Monday
+        unsigned dow = WeekdayOf(t.EpochDay()).iso_encoding() - 1;  // 0 = Monday
         if (n >= 4) out += kDays[dow];
         else if (n == 3 || tok.letter == 'E') out += std::string_view(kDays[dow]).substr(0, 3);
         else out += std::to_string(dow + 1);
@@ -437,13 +498,22 @@ std::string JavaTimeFormat::Format(const LocalDateTime& t, const TimeZone& zone,
       case 'K': out += Padded(t.hour % 12, n); break;
       case 'm': out += Padded(t.minute, n); break;
       case 's': out += Padded(t.second, n); break;
-      case 'S': out += Padded(t.nanos, 9).substr(0, static_cast<size_t>(std::min(n, 9))) + std::string(static_cast<size_t>(std::max(n - 9, 0)), '0'); break;
+      case 'S':
+        if (simple) {  // SimpleDateFormat: milliseconds, zero-padded to the count
+          out += Padded(t.nanos / 1'000'000, n);
+          break;
+        }
+        out += Padded(t.nanos, 9).substr(0, static_cast<size_t>(std::min(n, 9))) + std::string(static_cast<size_t>(std::max(n - 9, 0)), '0'); break;
       case 'n': out += std::to_string(t.nanos); break;
-      case 'z': out += offset.abbreviation; break;
+      case 'z':
+        if (simple) out += n >= 4 ? "Coordinated Universal Time" : "UTC";  // SimpleDateFormat runs in UTC here
+        else out += offset.abbreviation;
+        break;
       case 'V': out += zone.id(); break;
       case 'O': out += GmtOffset(offset.seconds, n == 4); break;
       case 'Z':
-        if (n == 4) out += GmtOffset(offset.seconds, true);
+        if (simple) out += OffsetString(offset.seconds, false, true);  // RFC 822 "+0000" whatever the count
+        else if (n == 4) out += GmtOffset(offset.seconds, true);
         else if (n == 5) out += offset.seconds == 0 ? "Z" : OffsetString(offset.seconds, true, true);
         else out += OffsetString(offset.seconds, false, true);
         break;
@@ -459,6 +529,7 @@ std::string JavaTimeFormat::Format(const LocalDateTime& t, const TimeZone& zone,
 }
 
 Result<JavaTimeFormat::Parsed> JavaTimeFormat::Parse(std::string_view text) const {
+  if (style_ == JavaPatternStyle::kSimpleDateFormat) return ParseSimpleDateFormat(text);
   ParseState s;
   s.text = text;
   size_t i = 0;
@@ -473,7 +544,7 @@ Result<JavaTimeFormat::Parsed> JavaTimeFormat::Parse(std::string_view text) cons
   t.year = s.year.value_or(1970);
   if (s.bc) t.year = 1 - t.year;
   if (s.day_of_year) {
-    if (*s.day_of_year < 1 || *s.day_of_year > (IsLeap(t.year) ? 366 : 365)) return fail(": invalid day of year");
+    if (*s.day_of_year < 1 || *s.day_of_year > (IsLeapYear(t.year) ? 366 : 365)) return fail(": invalid day of year");
     LocalDateTime jan1;
     jan1.year = t.year;
     LocalDateTime d = LocalDateTime::FromEpochSeconds((jan1.EpochDay() + *s.day_of_year - 1) * 86400, 0);
@@ -485,7 +556,7 @@ Result<JavaTimeFormat::Parsed> JavaTimeFormat::Parse(std::string_view text) cons
   }
   if (t.month < 1 || t.month > 12) return fail(": invalid month " + std::to_string(t.month));
   if (t.day < 1 || t.day > 31) return fail(": invalid day of month " + std::to_string(t.day));
-  t.day = std::min(t.day, DaysInMonth(t.year, t.month));  // java.time's SMART resolver
+  t.day = std::min(t.day, static_cast<int>(DaysInMonth(t.year, static_cast<unsigned>(t.month))));  // java.time's SMART resolver
   if (s.hour_of_day) {
     t.hour = *s.hour_of_day;
   } else if (s.clock_hour_ampm || s.hour_of_ampm) {
@@ -498,6 +569,131 @@ Result<JavaTimeFormat::Parsed> JavaTimeFormat::Parse(std::string_view text) cons
   if (t.hour > 23 || t.minute > 59 || t.second > 59) return fail(": invalid time of day");
   p.offset_seconds = s.offset;
   p.zone = s.zone;
+  return p;
+}
+
+// SimpleDateFormat's parsing as Kafka Connect uses it (lenient about widths, strict about what follows). The
+// fields go into a Parsed like DateTimeFormatter's, so both resolve zones and offsets the same way.
+Result<JavaTimeFormat::Parsed> JavaTimeFormat::ParseSimpleDateFormat(std::string_view text) const {
+  int64_t year = 1970, month = 1, mday = 1, hour = 0, minute = 0, second = 0, millis = 0;
+  std::optional<int64_t> offset_seconds;
+  int64_t hour12 = -1;
+  bool pm = false;
+  size_t pos = 0;
+  auto fail = [&](const std::string& what) -> Error {
+    return DataError("\"" + std::string(text) + "\" does not match date format \"" + pattern_ + "\": " + what +
+                     " at character " + std::to_string(pos + 1));
+  };
+  for (size_t ti = 0; ti < tokens_.size(); ++ti) {
+    const Token& t = tokens_[ti];
+    if (t.kind == Token::Kind::kLiteral) {
+      if (text.substr(pos, t.text.size()) != t.text) return fail("expected \"" + t.text + "\"");
+      pos += t.text.size();
+      continue;
+    }
+    if (IsSimpleNumericLetter(t.letter) || (t.letter == 'M' && t.count <= 2)) {
+      // Abutting numeric fields (yyyyMMdd) take exactly their width; a last or separated field takes all digits.
+      bool abutting = ti + 1 < tokens_.size() && tokens_[ti + 1].kind == Token::Kind::kField &&
+                      (IsSimpleNumericLetter(tokens_[ti + 1].letter) || tokens_[ti + 1].letter == 'M');
+      size_t max_digits = abutting ? static_cast<size_t>(t.count) : 18;
+      bool negative = t.letter == 'y' && pos < text.size() && text[pos] == '-';
+      if (negative) ++pos;
+      int64_t n = 0;
+      size_t digits = 0;
+      while (pos < text.size() && digits < max_digits && std::isdigit(static_cast<unsigned char>(text[pos]))) {
+        n = n * 10 + (text[pos++] - '0');
+        ++digits;
+      }
+      if (digits == 0) return fail(std::string("expected digits for '") + t.letter + "'");
+      if (negative) n = -n;
+      switch (t.letter) {
+        case 'y': year = (t.count == 2 && digits == 2) ? (n < 70 ? 2000 + n : 1900 + n) : n; break;
+        case 'M': month = n; break;
+        case 'd': mday = n; break;
+        case 'H': hour = n; break;
+        case 'k': hour = n == 24 ? 0 : n; break;
+        case 'K':
+        case 'h': hour12 = n % 12; break;
+        case 'm': minute = n; break;
+        case 's': second = n; break;
+        case 'S': millis = n; break;
+        default: break;  // D, u: checked for digits, not used
+      }
+      continue;
+    }
+    switch (t.letter) {
+      case 'M': {
+        int m = MatchSimpleName(text, pos, kMonths, 12);
+        if (m < 0) return fail("expected a month name");
+        month = m + 1;
+        break;
+      }
+      case 'E':
+        if (MatchSimpleName(text, pos, kDays, 7) < 0) return fail("expected a day name");
+        break;
+      case 'G':
+        if (text.substr(pos, 2) != "AD" && text.substr(pos, 2) != "BC") return fail("expected AD or BC");
+        pos += 2;
+        break;
+      case 'a': {
+        std::string_view ap = text.substr(pos, 2);
+        if (ap == "AM" || ap == "am") pm = false;
+        else if (ap == "PM" || ap == "pm") pm = true;
+        else return fail("expected AM or PM");
+        pos += 2;
+        break;
+      }
+      case 'z':
+      case 'Z':
+      case 'X': {
+        if (pos < text.size() && text[pos] == 'Z') {
+          ++pos;
+          offset_seconds = 0;
+          break;
+        }
+        if (text.substr(pos, 3) == "UTC" || text.substr(pos, 3) == "GMT") {
+          pos += 3;
+          offset_seconds = 0;
+          if (pos >= text.size() || (text[pos] != '+' && text[pos] != '-')) break;
+        }
+        if (pos >= text.size() || (text[pos] != '+' && text[pos] != '-')) return fail("expected a zone offset");
+        int sign = text[pos++] == '-' ? -1 : 1;
+        int64_t hh = 0, mm = 0;
+        size_t digits = 0;
+        while (pos < text.size() && digits < 2 && std::isdigit(static_cast<unsigned char>(text[pos]))) {
+          hh = hh * 10 + (text[pos++] - '0');
+          ++digits;
+        }
+        if (digits != 2) return fail("expected a zone offset");
+        if (pos < text.size() && text[pos] == ':') ++pos;
+        digits = 0;
+        while (pos < text.size() && digits < 2 && std::isdigit(static_cast<unsigned char>(text[pos]))) {
+          mm = mm * 10 + (text[pos++] - '0');
+          ++digits;
+        }
+        offset_seconds = sign * (hh * 3600 + mm * 60);
+        break;
+      }
+      default: break;
+    }
+  }
+  if (pos != text.size()) return fail("unexpected text");
+  if (hour12 >= 0) hour = hour12 + (pm ? 12 : 0);
+  if (month < 1 || month > 12 || mday < 1 || mday > 31 || hour > 23 || minute > 59 || second > 60 ||
+      millis > kMaxMillisField)
+    return fail("field out of range");
+  if (!IsValidDate(year, static_cast<unsigned>(month), static_cast<unsigned>(mday))) return fail("no such date");
+  // Digits beyond the second's 999 ms (S takes every digit) and a leap second count on, as SimpleDateFormat's
+  // lenient calendar does: the local time is kept as seconds plus milliseconds, not normalised here.
+  Parsed p;
+  p.local.year = year;
+  p.local.month = static_cast<int>(month);
+  p.local.day = static_cast<int>(mday);
+  p.local.hour = static_cast<int>(hour);
+  p.local.minute = static_cast<int>(minute);
+  p.local.second = static_cast<int>(second);
+  p.local.nanos = millis * 1'000'000;
+  if (offset_seconds) p.offset_seconds = static_cast<int32_t>(*offset_seconds);
   return p;
 }
 
@@ -527,4 +723,4 @@ Result<std::shared_ptr<const TimeZone>> CachedTimeZone(const std::string& id) {
   return CachedPerThread<TimeZone>(id, [](const std::string& z) { return FindTimeZone(z); });
 }
 
-}  // namespace pipeline::sql::scalar
+}  // namespace pipeline

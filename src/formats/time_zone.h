@@ -12,7 +12,7 @@
 
 #include "core/result.h"
 
-namespace pipeline::sql::scalar {
+namespace pipeline {
 
 struct ZoneOffset {
   int32_t seconds = 0;       // local = utc + seconds
@@ -45,4 +45,4 @@ class TimeZone {
 Result<std::shared_ptr<const TimeZone>> FindTimeZone(std::string_view id);
 const std::shared_ptr<const TimeZone>& UtcTimeZone();
 
-}  // namespace pipeline::sql::scalar
+}  // namespace pipeline

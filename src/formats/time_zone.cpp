@@ -1,4 +1,4 @@
-#include "sql/functions/scalar/time_zone.h"
+#include "formats/time_zone.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,32 +9,15 @@
 #include <optional>
 #include <sstream>
 
-namespace pipeline::sql::scalar {
+#include "core/civil_date.h"
+
+namespace pipeline {
 
 namespace {
 
 constexpr const char* kZoneInfoDir = "/usr/share/zoneinfo/";
 
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-int64_t YearOf(int64_t utc_seconds) {
-  int64_t z = FloorDiv(utc_seconds, 86400) + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  return static_cast<int64_t>(yoe) + era * 400 + (mp >= 10);
-}
+int64_t YearOf(int64_t utc_seconds) { return CivilFromDays(FloorDiv(utc_seconds, 86400)).year; }
 
 std::string OffsetText(int32_t seconds) {
   if (seconds == 0) return "Z";
@@ -60,7 +43,7 @@ struct TimeZone::Rule {
   // UTC seconds at which the rule's transition happens in `year`, given the offset in effect before it.
   static int64_t TransitionUtc(const When& w, int64_t year, int32_t offset_before) {
     int64_t first = DaysFromCivil(year, static_cast<unsigned>(w.month), 1);
-    int first_weekday = static_cast<int>(((first % 7) + 7 + 4) % 7);  // 1970-01-01 was a Thursday (4)
+    int first_weekday = static_cast<int>(WeekdayOf(first).c_encoding());  // POSIX counts from Sunday = 0
     int64_t day = first + (w.weekday - first_weekday + 7) % 7 + (w.week - 1) * 7;
     if (w.week == 5) {
       int64_t next_month = w.month == 12 ? DaysFromCivil(year + 1, 1, 1) : DaysFromCivil(year, static_cast<unsigned>(w.month + 1), 1);
@@ -318,4 +301,4 @@ Result<std::shared_ptr<const TimeZone>> FindTimeZone(std::string_view id) {
   return tz;
 }
 
-}  // namespace pipeline::sql::scalar
+}  // namespace pipeline

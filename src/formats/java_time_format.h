@@ -1,8 +1,13 @@
-// java.time.format.DateTimeFormatter patterns ("yyyy-MM-dd'T'HH:mm:ss.SSSX"), compiled once and used to format
-// and parse dates, times and timestamps the way ksqlDB's date/time functions do. Supported letters:
-// G y u Y M L d D E e a h H k K m s S n z Z X x O V, 'quoted text', '' for a quote, [optional sections].
-// Parsing is case-insensitive for names, and missing fields default to 1970-01-01T00:00:00 as in ksqlDB.
-// The timestamp format of a source (WITH timestamp_format=...) can use the same class.
+// Java date-time patterns, the one implementation for both of Java's pattern languages:
+// - java.time.format.DateTimeFormatter ("yyyy-MM-dd'T'HH:mm:ss.SSSX"), as ksqlDB's date/time functions
+//   (FORMAT_TIMESTAMP, PARSE_TIMESTAMP, FORMAT_DATE, ...) and TIMESTAMP_FORMAT read them. Letters:
+//   G y u Y M L d D E e a h H k K m s S n z Z X x O V, 'quoted text', '' for a quote, [optional sections].
+//   Parsing is case-insensitive for names, and missing fields default to 1970-01-01T00:00:00 as in ksqlDB.
+// - java.text.SimpleDateFormat ("yyyyMMdd'T'HHmmss.SSSZ"), as Kafka Connect's TimestampConverter and
+//   TimestampRouter read them, always in UTC as Connect runs them. Letters: G y Y M L d D E u a H k K h m s S z Z X;
+//   here `u` is the day of the week and `S` milliseconds, two-digit years parse into 1970-2069, and abutting
+//   numeric fields (yyyyMMdd) take exactly their width.
+// A pattern is compiled once; formatting shares one field writer, parsing follows each class's rules.
 #pragma once
 
 #include <memory>
@@ -12,9 +17,9 @@
 #include <vector>
 
 #include "core/result.h"
-#include "sql/functions/scalar/time_zone.h"
+#include "formats/time_zone.h"
 
-namespace pipeline::sql::scalar {
+namespace pipeline {
 
 // A broken-down date-time; epoch-relative values are derived from it.
 struct LocalDateTime {
@@ -28,10 +33,14 @@ struct LocalDateTime {
   int64_t LocalSeconds() const { return EpochDay() * 86400 + hour * 3600 + minute * 60 + second; }
 };
 
+enum class JavaPatternStyle { kDateTimeFormatter, kSimpleDateFormat };
+
 class JavaTimeFormat {
  public:
-  // ConfigError-like DataError with ksqlDB's wording when the pattern is invalid.
-  static Result<std::shared_ptr<const JavaTimeFormat>> Compile(std::string_view pattern);
+  // An invalid pattern gives a DataError with ksqlDB's wording (DateTimeFormatter), or a ConfigError that names
+  // the pattern (SimpleDateFormat: unsupported letters such as w, W, F, an unterminated quote).
+  static Result<std::shared_ptr<const JavaTimeFormat>> Compile(
+      std::string_view pattern, JavaPatternStyle style = JavaPatternStyle::kDateTimeFormatter);
 
   // Formats a local date-time; `zone`/`offset` feed the zone letters (z, Z, X, x, O, V).
   std::string Format(const LocalDateTime& t, const TimeZone& zone, const ZoneOffset& offset) const;
@@ -55,7 +64,10 @@ class JavaTimeFormat {
   };
 
  private:
+  Result<Parsed> ParseSimpleDateFormat(std::string_view text) const;
+
   std::string pattern_;
+  JavaPatternStyle style_ = JavaPatternStyle::kDateTimeFormatter;
   std::vector<Token> tokens_;
 };
 
@@ -63,4 +75,4 @@ class JavaTimeFormat {
 Result<std::shared_ptr<const JavaTimeFormat>> CachedTimeFormat(const std::string& pattern);
 Result<std::shared_ptr<const TimeZone>> CachedTimeZone(const std::string& id);
 
-}  // namespace pipeline::sql::scalar
+}  // namespace pipeline
