@@ -149,7 +149,7 @@ sinks:
         assert p.returncode == 0, p.stderr
         text = open(out).read()
         first = "name;zip;note;phone\n" if header == "true" else ""
-        assert text == first + "Ann;01234;'it''s; odd';NULL\nBob;90210;'';0049123\n'NULL';'2;3';a\"b;NULL\n", text
+        assert text == first + "Ann;01234;'it''s; odd';NULL\nBob;90210;;0049123\n'NULL';'2;3';a\"b;NULL\n", text
         reader = write(f"{d}/read-{header}.yaml", f"""
 sources:
   people:
