@@ -7,7 +7,8 @@ namespace pipeline::transforms {
 
 inline constexpr const char* kConditionGrammarMarkdown = R"grammar(### Conditions
 
-Conditions are what `Filter`, every transform's `predicate:` and the file and stdout sinks' `where:` take.
+Conditions are what `Filter`, every transform's `predicate:` and the file, stdout and blackhole
+sinks' `reject_when:` take.
 A condition is parsed once, when the pipeline starts, into an evaluator tree; evaluation does not allocate.
 
 ```
