@@ -9,6 +9,7 @@ inline constexpr const char* kConditionGrammarMarkdown = R"grammar(### Condition
 
 Conditions are what `Filter`, every transform's `predicate:` and the file, stdout and blackhole
 sinks' `reject_when:` take.
+
 A condition is parsed once, when the pipeline starts, into an evaluator tree; evaluation does not allocate.
 
 ```
