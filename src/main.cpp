@@ -11,10 +11,12 @@
 #include "observability/http_server.h"
 #include "observability/log.h"
 #include "plugin/registry.h"
+#include "runtime/component_build.h"
 #include "runtime/pipeline.h"
 #include "runtime/supervisor.h"
 #include "sql/functions/function_docs.h"
 #include "testing/commands.h"
+#include "transforms/predicates/condition_grammar.h"
 
 #ifdef PIPE_USE_MIMALLOC
 // Routes new/delete to mimalloc (and keeps the library linked, so its malloc replaces glibc's): see meson.build.
@@ -30,7 +32,9 @@ namespace {
 int ValidateOrExplain(const std::string& file, const std::vector<std::string>& overrides, const std::string& format,
                       bool explain) {
   pipeline::config::Diagnostics diags;
-  auto cfg = pipeline::config::LoadPipelineFile(file, {overrides, nullptr}, diags);
+  pipeline::config::PipelineConfig partial;
+  auto cfg = pipeline::config::LoadPipelineFile(file, {overrides, nullptr, &partial}, diags);
+  if (!cfg.ok()) pipeline::CheckRefusedPipeline(partial, diags);  // SQL and streams: every mistake in one run
   std::unique_ptr<pipeline::Pipeline> pipeline;
   if (cfg.ok()) {
     pipeline::RuntimeOptions runtime;
@@ -199,8 +203,10 @@ int main(int argc, char** argv) {
     }
     if (*docs_cmd) {
       const auto& registry = pipeline::BuiltinRegistry();
+      // The reference is whole without the source tree: the condition grammar the options refer to is in it.
       std::cout << (schema ? pipeline::config::RenderJsonSchema(registry)
-                           : pipeline::config::RenderReferenceMarkdown(registry));
+                           : pipeline::config::RenderReferenceMarkdown(registry) + "\n" +
+                                 pipeline::transforms::kConditionGrammarMarkdown);
       return 0;
     }
     std::cout << pipeline::cli::VersionReport();

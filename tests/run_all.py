@@ -68,6 +68,15 @@ def run_e2e(build, totals, only=None):
     os.environ["PIPE_BUILD"] = os.path.abspath(build)
     import harness  # noqa: E402
 
+    # Prerequisites fetched once per machine (into a cache folder) before the tests that need them; a failure
+    # here is reported by the test itself (skip, or fail under CI=true).
+    if not only or "cli" in only.partition(".")[0]:
+        import mermaid_parser  # noqa: E402
+        try:
+            mermaid_parser.install()
+        except (harness.Skip, AssertionError) as e:
+            print(f"note: mermaid's parser: {e}", flush=True)
+
     folder = os.path.join(ROOT, "tests", "e2e")
     for name in sorted(os.listdir(folder)):
         if not (name.startswith("test_") and name.endswith(".py")):

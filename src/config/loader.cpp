@@ -524,7 +524,10 @@ Result<PipelineConfig> LoadPipelineText(const std::string& raw_text, const std::
   }
   // With other errors present the runtime never builds the graph, so report unknown streams here too.
   if (!diags.empty()) CheckStreamReferences(config, diags);
-  if (!diags.empty()) return ConfigError(diags.Joined());
+  if (!diags.empty()) {
+    if (options.partial) *options.partial = config;
+    return ConfigError(diags.Joined());
+  }
   return config;
 }
 

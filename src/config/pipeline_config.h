@@ -77,6 +77,9 @@ struct Diagnostics {
 struct LoadOptions {
   std::vector<std::string> overrides;  // --set path=value
   const std::map<std::string, std::string>* env = nullptr;  // default: the process environment
+  // When loading fails: what could be read, for checks that go on (`pipe validate` compiles the SQL stages of a
+  // file with other mistakes, so that one run reports them all).
+  PipelineConfig* partial = nullptr;
 };
 
 // Parses and validates the file (no side effects: nothing is opened or connected). On failure every error is

@@ -170,44 +170,74 @@ class CsvDecoder : public Decoder {
   std::string header_error_;  // why the header was refused
 };
 
-void AppendCsvCell(const Value& v, std::string& out) {
-  if (v.is_null()) return;
-  std::string text = v.is_string() ? v.as_string() : ToJson(v);
-  if (text.find_first_of(",\"\r\n") == std::string::npos) {
-    out += text;
-    return;
-  }
-  out.push_back('"');
-  for (char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
+// Writes what CsvDecoder reads back with the same options: a null as null_value, and a string that would read
+// as null (the null_value text, by default the empty cell) or holds the delimiter, the quote or a line break in
+// quotes.
 class CsvEncoder : public Encoder {
  public:
+  explicit CsvEncoder(CsvOptions options) : options_(std::move(options)) {
+    special_ = {options_.delimiter, options_.quote, '\r', '\n'};
+  }
   std::string Header(const Record& first) override {
+    if (!options_.header) return {};
     std::string out;
+    if (!options_.columns.empty()) {
+      for (size_t i = 0; i < options_.columns.size(); ++i) AppendName(i, options_.columns[i].name, out);
+      return out;
+    }
     if (!first.value.is_struct()) return "value";
     const Struct& s = first.value.as_struct();
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (i) out.push_back(',');
-      AppendCsvCell(Value(s.name(i)), out);
-    }
+    for (size_t i = 0; i < s.size(); ++i) AppendName(i, s.name(i), out);
     return out;
   }
   void Encode(const Record& record, std::string& out) override {
     if (!record.value.is_struct()) {
-      AppendCsvCell(record.value, out);
+      AppendCell(record.value, out);
       return;
     }
     const Struct& s = record.value.as_struct();
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (i) out.push_back(',');
-      AppendCsvCell(s.values[i], out);
+    if (options_.columns.empty()) {
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (i) out.push_back(options_.delimiter);
+        AppendCell(s.values[i], out);
+      }
+      return;
+    }
+    static const Value kNull;
+    for (size_t i = 0; i < options_.columns.size(); ++i) {
+      if (i) out.push_back(options_.delimiter);
+      const Value* v = s.Find(options_.columns[i].name);
+      AppendCell(v ? *v : kNull, out);
     }
   }
+
+ private:
+  void AppendName(size_t i, const std::string& name, std::string& out) {
+    if (i) out.push_back(options_.delimiter);
+    AppendText(name, out);
+  }
+  void AppendCell(const Value& v, std::string& out) {
+    if (v.is_null()) {
+      out += options_.null_value;
+      return;
+    }
+    AppendText(v.is_string() ? v.as_string() : ToJson(v), out);
+  }
+  void AppendText(const std::string& text, std::string& out) {
+    if (text != options_.null_value && text.find_first_of(special_) == std::string::npos) {
+      out += text;
+      return;
+    }
+    out.push_back(options_.quote);
+    for (char c : text) {
+      if (c == options_.quote) out.push_back(c);
+      out.push_back(c);
+    }
+    out.push_back(options_.quote);
+  }
+
+  CsvOptions options_;
+  std::string special_;  // characters that need quotes
 };
 
 }  // namespace
@@ -226,6 +256,6 @@ Result<std::unique_ptr<Decoder>> MakeCsvDecoder(const CsvOptions& options) {
   }
   return std::unique_ptr<Decoder>(std::make_unique<CsvDecoder>(options));
 }
-std::unique_ptr<Encoder> MakeCsvEncoder() { return std::make_unique<CsvEncoder>(); }
+std::unique_ptr<Encoder> MakeCsvEncoder(const CsvOptions& options) { return std::make_unique<CsvEncoder>(options); }
 
 }  // namespace pipeline

@@ -25,10 +25,10 @@ Result<std::unique_ptr<Decoder>> MakeDecoder(const std::string& format, const Cs
   return ConfigError("unknown format '" + format + "', expected one of: " + Join(DecoderNames()));
 }
 
-Result<std::unique_ptr<Encoder>> MakeEncoder(const std::string& format) {
+Result<std::unique_ptr<Encoder>> MakeEncoder(const std::string& format, const CsvOptions& csv) {
   if (format == "json" || format == "jsonl") return MakeJsonEncoder();
   if (format == "pretty") return MakePrettyEncoder();
-  if (format == "csv") return MakeCsvEncoder();
+  if (format == "csv") return MakeCsvEncoder(csv);
   if (format == "lines" || format == "text") return MakeLinesEncoder();
   return ConfigError("unknown format '" + format + "', expected one of: " + Join(EncoderNames()));
 }

@@ -67,8 +67,10 @@ std::vector<std::string> CsvColumnTypes();  // the `type` choices
 
 // format: json | csv | lines | dead_letter. Unknown names give a ConfigError listing the choices.
 Result<std::unique_ptr<Decoder>> MakeDecoder(const std::string& format, const CsvOptions& csv = {});
-// format: json | pretty | csv | lines
-Result<std::unique_ptr<Encoder>> MakeEncoder(const std::string& format);
+// format: json | pretty | csv | lines. `csv` as for MakeDecoder, so that what is written reads back the same: its
+// delimiter, quote, header and null_value; `columns` picks and orders the value fields written (types and
+// infer_types are for reading).
+Result<std::unique_ptr<Encoder>> MakeEncoder(const std::string& format, const CsvOptions& csv = {});
 // The whole record, as the dead-letter envelope's "record" object ({key, value, headers, topic, partition,
 // position, timestamp, window}): what `metadata: true` on the stdout and file sinks writes. format: json | pretty.
 Result<std::unique_ptr<Encoder>> MakeWholeRecordEncoder(const std::string& format);

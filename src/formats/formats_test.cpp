@@ -159,6 +159,46 @@ TEST_SUITE("formats") {
     (*enc)->Encode(r, out);
     CHECK(out == "7,\"a, \"\"b\"\"\",1.5,true");
   }
+  TEST_CASE("csv written with delimiter, quote, header and null_value reads back the same with those options") {
+    CsvOptions options{.delimiter = ';', .quote = '\'', .null_value = "NULL"};
+    auto dec = MakeDecoder("csv", options);
+    REQUIRE(dec.ok());
+    Record r;
+    REQUIRE((*dec)->Decode("zip;note;missing;word", r).ok());
+    REQUIRE((*dec)->Decode("01234;'it''s; odd';NULL;'NULL'", r).ok());
+    const std::string read = ToJson(r.value);
+    CHECK(read == R"({"zip":"01234","note":"it's; odd","missing":null,"word":"NULL"})");
+    auto enc = MakeEncoder("csv", options);
+    REQUIRE(enc.ok());
+    const std::string header = (*enc)->Header(r);
+    std::string line;
+    (*enc)->Encode(r, line);
+    CHECK(header == "zip;note;missing;word");
+    CHECK(line == "01234;'it''s; odd';NULL;'NULL'");
+    auto again = MakeDecoder("csv", options);
+    Record back;
+    REQUIRE((*again)->Decode(header, back).ok());
+    REQUIRE((*again)->Decode(line, back).ok());
+    CHECK(ToJson(back.value) == read);
+    // The default null_value is the empty cell: an empty string is quoted so that it does not read back as null.
+    auto plain = MakeEncoder("csv");
+    Record empty;
+    REQUIRE(MakeDecoder("json").value()->Decode(R"({"a":"","b":null,"c":"x,y"})", empty).ok());
+    std::string out;
+    (*plain)->Encode(empty, out);
+    CHECK(out == R"("",,"x,y")");
+  }
+  TEST_CASE("csv written without a header, or with columns picking and ordering the fields") {
+    Record r;
+    REQUIRE(MakeDecoder("json").value()->Decode(R"({"a":1,"b":"two","c":true})", r).ok());
+    auto headless = MakeEncoder("csv", CsvOptions{.header = false});
+    CHECK((*headless)->Header(r).empty());
+    auto picked = MakeEncoder("csv", CsvOptions{.delimiter = '\t', .columns = {{"c"}, {"a"}, {"zz"}}});
+    CHECK((*picked)->Header(r) == "c\ta\tzz");
+    std::string out;
+    (*picked)->Encode(r, out);
+    CHECK(out == "true\t1\t");
+  }
   TEST_CASE("lines put the text into message") {
     auto dec = MakeDecoder("lines");
     Record r;

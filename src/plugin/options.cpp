@@ -4,8 +4,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "plugin/option_text.h"
+#include "plugin/text_position.h"
 
 namespace pipeline {
 
@@ -26,6 +29,14 @@ bool IsHiddenValue(const YAML::Node& value, const OptionSpec* option) {
 }
 
 namespace {
+
+// The pipeline file as it is on disk, to place a position inside an option's text (only ever read for an error).
+std::string FileText(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 // `message` with every occurrence of `secret` replaced, for messages that quote what they were given.
 std::string Redacted(std::string message, const std::string& secret) {
@@ -179,6 +190,10 @@ Error Options::ErrorAt(const std::string& name, const std::string& message) cons
       YAML::Node v = n.IsMap() ? item.second : YAML::Node(item);
       if (v.IsScalar() && IsHiddenValue(v, option)) shown = Redacted(shown, v.Scalar());
     }
+  // "2:54: …" about the option's own text (the SQL engine's positions) is said at the file's line and column.
+  if (n.IsScalar() && shown.size() > 4 && std::isdigit(static_cast<unsigned char>(shown[0])))
+    if (auto placed = PositionInFile(n, file_, FileText(file_), shown))
+      return ConfigError(placed->at.ToString() + ": " + placed->message);
   return ConfigError(LocationOf(name).ToString() + ": " + name + ": " + shown);
 }
 

@@ -7,6 +7,7 @@
 #include "config/suggest.h"
 #include "observability/metrics.h"
 #include "plugin/registry.h"
+#include "runtime/component_build.h"
 #include "runtime/pipeline.h"
 #include "runtime/pipeline_rewrites.h"
 #include "runtime/smt_stage.h"
@@ -33,6 +34,20 @@ std::vector<std::string> StreamsNamedIn(const config::ComponentConfig& c) {
   return names;
 }
 
+// A node id mermaid accepts: letters, digits and '_' (a component's name may hold '-', '.', '$').
+std::string MermaidId(const std::string& name) {
+  std::string id;
+  for (unsigned char ch : name) id += std::isalnum(ch) || ch == '_' ? std::string(1, char(ch)) : "_" + std::to_string(ch) + "_";
+  return id;
+}
+
+// Text in double quotes, where mermaid reads brackets literally; a quote inside is its entity.
+std::string MermaidText(const std::string& text) {
+  std::string out = "\"";
+  for (char ch : text) out += ch == '"' ? std::string("#quot;") : std::string(1, ch);
+  return out + "\"";
+}
+
 BuildContext ContextFor(const config::ComponentConfig& c, const config::PipelineConfig& pipeline) {
   return BuildContext{c.name, pipeline.dir, c.inputs};
 }
@@ -44,9 +59,11 @@ std::string Located(const config::ComponentConfig& c, const Error& e) {
   return c.location.ToString() + ": " + c.name + ": " + m;
 }
 
-Result<std::unique_ptr<TransformChain>> BuildChain(const config::ComponentConfig& c,
-                                                   const std::vector<config::TransformConfig>& transforms,
-                                                   const config::PipelineConfig& pipeline) {
+}  // namespace
+
+Result<std::unique_ptr<TransformChain>> BuildTransformChain(const config::ComponentConfig& c,
+                                                            const std::vector<config::TransformConfig>& transforms,
+                                                            const config::PipelineConfig& pipeline) {
   std::vector<std::unique_ptr<RecordTransform>> built;
   const Registry& registry = BuiltinRegistry();
   for (const auto& t : transforms) {
@@ -68,7 +85,49 @@ Result<std::unique_ptr<TransformChain>> BuildChain(const config::ComponentConfig
   return std::make_unique<TransformChain>(c.name, std::move(built), c.on_error, std::move(dead_letters));
 }
 
-}  // namespace
+
+Result<std::unique_ptr<Processor>> BuildStageProcessor(const config::ComponentConfig& c,
+                                                       const config::PipelineConfig& pipeline) {
+  if (const ProcessorFactory* f = BuiltinRegistry().FindStage(c.type)) {
+    auto made = (*f)(Options(c.spec, c.node, pipeline.file), ContextFor(c, pipeline));
+    if (!made.ok()) return ConfigError(Located(c, made.error()));
+    return std::move(*made);
+  }
+  config::TransformConfig t{c.type, c.spec, c.node, c.location};
+  auto chain = BuildTransformChain(c, {t}, pipeline);
+  if (!chain.ok()) return chain.error();
+  return std::unique_ptr<Processor>(std::make_unique<SmtStage>(c.name, c.inputs, std::move(*chain)));
+}
+
+void CheckRefusedPipeline(const config::PipelineConfig& partial, config::Diagnostics& diags) {
+  const bool has_sql = std::any_of(partial.stages.begin(), partial.stages.end(),
+                                   [](const config::ComponentConfig& c) { return c.type == "sql"; });
+  if (!has_sql) return;  // the loader checked the stream references itself
+  std::vector<std::string> known;
+  for (const auto& c : partial.sources) known.push_back(c.name);
+  for (const auto& c : partial.stages) {
+    if (c.type != "sql" || !c.spec) {
+      known.push_back(c.name);
+      continue;
+    }
+    auto made = BuildStageProcessor(c, partial);
+    if (made.ok()) {
+      for (const auto& out : (*made)->outputs()) known.push_back(out);
+      continue;
+    }
+    diags.errors.push_back(made.error().message());
+    for (const std::string& name : StreamsNamedIn(c)) known.push_back(name);
+  }
+  auto check = [&](const config::ComponentConfig& c) {
+    for (size_t i = 0; i < c.inputs.size() && i < c.input_locations.size(); ++i)
+      if (std::find(known.begin(), known.end(), c.inputs[i]) == known.end())
+        diags.Add(c.input_locations[i], c.name + ": reads the stream '" + c.inputs[i] +
+                                            "', which no source or transform produces" +
+                                            config::DidYouMean(c.inputs[i], known));
+  };
+  for (const auto& c : partial.stages) check(c);
+  for (const auto& c : partial.sinks) check(c);
+}
 
 Pipeline::~Pipeline() { Stop(); }
 
@@ -99,7 +158,7 @@ Status Pipeline::BuildNodes(const RuntimeOptions& options, config::Diagnostics& 
       continue;
     }
     node->source = std::move(*made);
-    auto chain = BuildChain(c, c.transforms, cfg);
+    auto chain = BuildTransformChain(c, c.transforms, cfg);
     if (!chain.ok()) {
       diags.errors.push_back(chain.error().message());
       unbuilt_streams_.insert(c.name);
@@ -117,24 +176,13 @@ Status Pipeline::BuildNodes(const RuntimeOptions& options, config::Diagnostics& 
   for (const auto& c : cfg.stages) {
     auto node = std::make_unique<StageNode>();
     node->config = &c;
-    if (const ProcessorFactory* f = registry.FindStage(c.type)) {
-      auto made = (*f)(Options(c.spec, c.node, cfg.file), ContextFor(c, cfg));
-      if (!made.ok()) {
-        diags.errors.push_back(Located(c, made.error()));
-        for (const std::string& name : StreamsNamedIn(c)) unbuilt_streams_.insert(name);
-        continue;
-      }
-      node->processor = std::move(*made);
-    } else {
-      config::TransformConfig t{c.type, c.spec, c.node, c.location};
-      auto chain = BuildChain(c, {t}, cfg);
-      if (!chain.ok()) {
-        diags.errors.push_back(chain.error().message());
-        unbuilt_streams_.insert(c.name);
-        continue;
-      }
-      node->processor = std::make_unique<SmtStage>(c.name, c.inputs, std::move(*chain));
+    auto made = BuildStageProcessor(c, cfg);
+    if (!made.ok()) {
+      diags.errors.push_back(made.error().message());
+      for (const std::string& name : StreamsNamedIn(c)) unbuilt_streams_.insert(name);
+      continue;
     }
+    node->processor = std::move(*made);
     node->inputs = c.inputs.empty() ? node->processor->inputs() : c.inputs;
     for (const auto& out : node->processor->outputs()) {
       if (streams_.count(out)) {
@@ -158,7 +206,7 @@ Status Pipeline::BuildNodes(const RuntimeOptions& options, config::Diagnostics& 
       continue;
     }
     node->sink = std::move(*made);
-    auto chain = BuildChain(c, c.transforms, cfg);
+    auto chain = BuildTransformChain(c, c.transforms, cfg);
     if (!chain.ok()) {
       diags.errors.push_back(chain.error().message());
       continue;
@@ -293,21 +341,23 @@ std::string Pipeline::Explain(const std::string& format) const {
   }
   if (format == "mermaid") {
     out = "flowchart LR\n";
-    auto id = [](const std::string& kind, const std::string& n) { return kind + "_" + n; };
-    for (const auto& s : sources_) out += "  " + id("src", s->config->name) + "[" + s->config->name + " (" + s->config->type + ")]\n";
-    for (const auto& s : stages_) {
-      out += "  " + id("tr", s->config->name) + "([" + s->config->name + " (" + s->config->type + ")])\n";
-    }
+    // Labels are quoted: mermaid's parser takes a bare "(" inside a shape for the start of another shape.
+    auto id = [](const std::string& kind, const std::string& n) { return kind + "_" + MermaidId(n); };
+    auto label = [](const config::ComponentConfig& c) { return MermaidText(c.name + " (" + c.type + ")"); };
+    for (const auto& s : sources_) out += "  " + id("src", s->config->name) + "[" + label(*s->config) + "]\n";
+    for (const auto& s : stages_) out += "  " + id("tr", s->config->name) + "([" + label(*s->config) + "])\n";
     auto producer_id = [&](const std::string& stream) {
       const std::string& p = streams_.at(stream).producer;
       for (const auto& s : sources_) if (s->config->name == p) return id("src", p);
       return id("tr", p);
     };
     for (const auto& s : stages_)
-      for (const auto& in : s->inputs) out += "  " + producer_id(in) + " -->|" + in + "| " + id("tr", s->config->name) + "\n";
+      for (const auto& in : s->inputs)
+        out += "  " + producer_id(in) + " -->|" + MermaidText(in) + "| " + id("tr", s->config->name) + "\n";
     for (const auto& s : sinks_) {
-      out += "  " + id("sink", s->config->name) + "[(" + s->config->name + " (" + s->config->type + "))]\n";
-      for (const auto& in : s->config->inputs) out += "  " + producer_id(in) + " -->|" + in + "| " + id("sink", s->config->name) + "\n";
+      out += "  " + id("sink", s->config->name) + "[(" + label(*s->config) + ")]\n";
+      for (const auto& in : s->config->inputs)
+        out += "  " + producer_id(in) + " -->|" + MermaidText(in) + "| " + id("sink", s->config->name) + "\n";
     }
     return out;
   }

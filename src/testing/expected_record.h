@@ -26,6 +26,7 @@ struct ExpectedRecord {
   std::optional<int64_t> timestamp;
   std::optional<WindowBounds> window;
   std::optional<std::vector<Header>> headers;  // header values are raw bytes
+  std::optional<std::string> record_topic;     // Record::topic (what a RegexRouter set), compared when given
 };
 
 struct ComparisonOptions {

@@ -5,11 +5,13 @@
 #include <filesystem>
 #include <set>
 
+#include "config/suggest.h"
 #include "testing/commands.h"
 #include "testing/conformance_judge.h"
 #include "testing/isolated_call.h"
 #include "testing/junit_report.h"
 #include "testing/pipe_test_file.h"
+#include "testing/pipeline_scenario.h"
 #include "testing/record_comparison.h"
 #include "testing/sql_scenario.h"
 
@@ -35,7 +37,56 @@ void NameOutputsAsTheTestDoes(const PipeTestCase& test, ScenarioRun& run) {
   }
 }
 
+// A stream under `outputs:` that no statement creates (by name or topic) would trivially stay empty: an error.
+std::string UnknownOutputStream(const PipeTestCase& test, const ScenarioRun& run) {
+  std::vector<std::string> names;
+  for (const sql::OutputTopic& t : run.output_topics) {
+    names.push_back(Lower(t.source_name));
+    names.push_back(Lower(t.topic));
+  }
+  for (const std::string& stream : test.checked_streams)
+    if (std::find(names.begin(), names.end(), Lower(stream)) == names.end())
+      return "outputs: no statement creates the stream '" + stream + "'" + config::DidYouMean(Lower(stream), names);
+  return {};
+}
+
+// An `error:` test: the setup (or, for a whole pipeline, the run) must fail with a message containing the text.
+CaseVerdict JudgeExpectedError(const std::string& expected, const Status& setup, const std::vector<std::string>& errors) {
+  CaseVerdict verdict;
+  std::string actual = !setup.ok() ? setup.message() : errors.empty() ? std::string() : errors.front();
+  if (actual.empty()) {
+    verdict.reason = "statements accepted, expected an error containing \"" + expected + "\"";
+  } else if (Lower(actual).find(Lower(expected)) == std::string::npos) {
+    verdict.reason = "error \"" + actual + "\" does not contain \"" + expected + "\"";
+  } else {
+    verdict.passed = true;
+  }
+  return verdict;
+}
+
+// A test of a whole pipeline file: sources' transforms, every stage and sinks' transforms (pipeline_scenario.h).
+CaseVerdict JudgePipelineTest(const PipeTestFile& file, const PipeTestCase& test) {
+  PipelineScenario scenario{file.pipeline.get(), file.properties, test.inputs, test.checked_streams,
+                            file.flush_at_end};
+  PipelineRun run = RunPipelineScenario(scenario);
+  if (test.expected_error) return JudgeExpectedError(*test.expected_error, run.setup, run.errors);
+  CaseVerdict verdict;
+  if (!run.setup.ok()) {
+    verdict.reason = run.setup.message();
+    return verdict;
+  }
+  OutputComparison comparison = CompareOutputs(test.outputs, run.collected, test.checked_streams, file.comparison);
+  verdict.passed = comparison.matches && run.errors.empty();
+  verdict.detail = comparison.diff;
+  if (!verdict.passed) {
+    verdict.reason = !run.errors.empty() ? "the pipeline failed: " + run.errors.front() : comparison.first_difference;
+    for (const auto& s : run.unchecked) verdict.detail += "(not checked: records on " + s + ")\n";
+  }
+  return verdict;
+}
+
 CaseVerdict JudgeTest(const PipeTestFile& file, const PipeTestCase& test) {
+  if (file.pipeline) return JudgePipelineTest(file, test);
   Scenario scenario{file.properties, file.stages, test.expected_error ? std::vector<InputRecord>{} : test.inputs,
                     file.flush_at_end};
   ScenarioRun run = RunScenario(scenario);
@@ -52,6 +103,10 @@ CaseVerdict JudgeTest(const PipeTestFile& file, const PipeTestCase& test) {
   }
   if (!run.setup.ok()) {
     verdict.reason = "statements rejected: " + run.setup.message();
+    return verdict;
+  }
+  if (std::string unknown = UnknownOutputStream(test, run); !unknown.empty()) {
+    verdict.reason = unknown;
     return verdict;
   }
   NameOutputsAsTheTestDoes(test, run);

@@ -75,10 +75,17 @@ Result<std::vector<Header>> HeadersOf(const FileContext& ctx, const YAML::Node& 
   return headers;
 }
 
+// In a list, `stream:` names the stream (or, without it, `topic:` does, as in ksqlDB's test files).
 std::string StreamOf(const YAML::Node& record) {
   if (record["stream"]) return record["stream"].as<std::string>();
   if (record["topic"]) return record["topic"].as<std::string>();
   return {};
+}
+
+// The record's own topic (what a RegexRouter changes): `topic:` when it does not name the stream.
+std::optional<std::string> RecordTopicOf(const YAML::Node& record, const std::string& stream) {
+  if (!record["topic"] || (stream.empty() && !record["stream"])) return std::nullopt;
+  return record["topic"].as<std::string>();
 }
 
 Result<InputRecord> InputOf(const FileContext& ctx, const YAML::Node& node, const std::string& stream) {
@@ -87,7 +94,7 @@ Result<InputRecord> InputOf(const FileContext& ctx, const YAML::Node& node, cons
   InputRecord input;
   input.topic = stream.empty() ? StreamOf(node) : stream;
   if (input.topic.empty()) return ctx.At(node, "input record needs `stream:` (or list inputs under a stream name)");
-  input.record.topic = input.topic;
+  input.record.topic = RecordTopicOf(node, stream).value_or(input.topic);
   input.record.key = YamlToValue(node["key"]);
   input.record.value = YamlToValue(node["value"]);
   if (node["timestamp"]) {
@@ -114,6 +121,7 @@ Result<ExpectedRecord> OutputOf(const FileContext& ctx, const YAML::Node& node, 
   ExpectedRecord expected;
   expected.topic = stream.empty() ? StreamOf(node) : stream;
   if (expected.topic.empty()) return ctx.At(node, "expected record needs `stream:` (or list it under a stream name)");
+  expected.record_topic = RecordTopicOf(node, stream);
   expected.key = YamlToValue(node["key"]);
   expected.value = YamlToValue(node["value"]);
   if (node["timestamp"]) {
@@ -234,9 +242,11 @@ Result<PipeTestFile> LoadPipeTestFile(const std::string& path) {
       fs::path pipeline = root["pipeline"].as<std::string>();
       if (pipeline.is_relative()) pipeline = fs::path(path).parent_path() / pipeline;
       file.pipeline_path = pipeline.lexically_normal().string();
-      auto stages = SqlStagesOfPipeline(file.pipeline_path);
-      if (!stages.ok()) return ctx.At(root["pipeline"], stages.error().message());
-      file.stages = std::move(*stages);
+      config::Diagnostics diags;
+      auto loaded = config::LoadPipelineFile(file.pipeline_path, {}, diags);
+      if (!loaded.ok() || !diags.empty())
+        return ctx.At(root["pipeline"], "the pipeline does not load:\n" + (diags.empty() ? loaded.error().message() : diags.Joined()));
+      file.pipeline = std::make_shared<const config::PipelineConfig>(std::move(*loaded));
     } else if (root["statements"]) {
       file.stages.push_back({"statements", StatementsOf(root["statements"])});
     } else {

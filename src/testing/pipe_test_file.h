@@ -3,10 +3,12 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "config/pipeline_config.h"
 #include "core/result.h"
 #include "testing/expected_record.h"
 #include "testing/sql_scenario.h"
@@ -24,7 +26,8 @@ struct PipeTestCase {
 struct PipeTestFile {
   std::string path;
   std::string pipeline_path;  // resolved; empty when the SQL is inline
-  std::vector<SqlStage> stages;
+  std::shared_ptr<const config::PipelineConfig> pipeline;  // the whole pipeline (pipeline_scenario.h), or null
+  std::vector<SqlStage> stages;                             // inline `statements:`
   std::map<std::string, std::string> properties;
   ComparisonOptions comparison;
   bool flush_at_end = false;  // windows close when the inputs end, as in `pipe run` (Scenario::flush_at_end)

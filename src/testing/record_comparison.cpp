@@ -92,6 +92,7 @@ std::string FirstDifferingPart(const ExpectedRecord& e, const Record& a, const C
   if (e.timestamp && *e.timestamp != a.timestamp) return "timestamp";
   if (e.window && (!a.window || !(*e.window == *a.window))) return "window";
   if (e.headers && !HeadersEqual(*e.headers, a.headers)) return "headers";
+  if (e.record_topic && *e.record_topic != a.topic) return "topic";
   return {};
 }
 
@@ -100,6 +101,7 @@ std::string PartOfExpected(const ExpectedRecord& e, const std::string& part) {
   if (part == "value") return ToJson(e.value);
   if (part == "timestamp") return std::to_string(*e.timestamp);
   if (part == "window") return RenderWindow(*e.window);
+  if (part == "topic") return *e.record_topic;
   return RenderHeaders(*e.headers);
 }
 
@@ -108,6 +110,7 @@ std::string PartOfActual(const Record& a, const std::string& part) {
   if (part == "value") return ToJson(NormalizeToJson(a.value));
   if (part == "timestamp") return std::to_string(a.timestamp);
   if (part == "window") return a.window ? RenderWindow(*a.window) : "none";
+  if (part == "topic") return a.topic;
   return RenderHeaders(a.headers);
 }
 
@@ -181,6 +184,7 @@ std::string DescribeExpected(const ExpectedRecord& r) {
   if (r.timestamp) out += " timestamp=" + std::to_string(*r.timestamp);
   if (r.window) out += " window=" + RenderWindow(*r.window);
   if (r.headers) out += " headers=" + RenderHeaders(*r.headers);
+  if (r.record_topic) out += " topic=" + *r.record_topic;
   return out;
 }
 

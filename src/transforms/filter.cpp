@@ -38,7 +38,7 @@ ComponentSpec Spec() {
   spec.options = {
       {"condition", OptionType::kString,
        "Keep records for which this condition holds, drop the others (e.g. \"status >= 400\", "
-       "'level == \"error\" and message contains \"timeout\"'). Grammar: src/transforms/README.md, Conditions."},
+       "'level == \"error\" and message contains \"timeout\"'). Grammar: Conditions, at the end of this reference."},
   };
   spec.example = "transforms:\n  - type: Filter\n    condition: \"status >= 400\"\n";
   return spec;

@@ -32,7 +32,8 @@ def _sql(statements):
 """ + body + "\n" + FILE_SINK.replace("{stream}", "o")
 
 
-# (name, pipeline text with {d}, extra command-line arguments, a regex the error must match)
+# (name, pipeline text with {d}, extra command-line arguments, a regex the error must match). A SQL error is at
+# the file's line and column: SQL line 2 is file line 10, its columns after the block's 6 spaces.
 CASES = [
     ("queue_capacity beyond 64 bits",
      GENERATOR.replace("{extra}", "") + FILE_SINK.replace("{stream}", "src") +
@@ -49,26 +50,26 @@ CASES = [
      ["--set", "sources.src.count=abc"], r"(?m)^--set sources\.src\.count=abc: src: count: expected an integer"),
     ("LIMIT beyond 64 bits",
      _sql("CREATE STREAM o AS SELECT user_id FROM src EMIT CHANGES LIMIT 99999999999999999999;"),
-     [], r"p\.yaml:\d+:\d+: sql: 2:63: a LIMIT out of range.* near '9{20}'"),
+     [], r"p\.yaml:10:69: a LIMIT out of range.* near '9{20}'"),
     ("DECIMAL precision beyond int",
      _sql("CREATE STREAM o AS SELECT CAST(user_id AS DECIMAL(99999999999,2)) AS x FROM src;"),
-     [], r"sql: 2:51: DECIMAL precision out of range.* near '9{11}'"),
+     [], r"p\.yaml:10:57: DECIMAL precision out of range.* near '9{11}'"),
     ("DECIMAL scale beyond int",
      _sql("CREATE STREAM o AS SELECT CAST(user_id AS DECIMAL(10, 99999999999)) AS x FROM src;"),
-     [], r"sql: 2:55: DECIMAL scale out of range.* near '9{11}'"),
+     [], r"p\.yaml:10:61: DECIMAL scale out of range.* near '9{11}'"),
     ("DECIMAL scale beyond 128 bits (SIGFPE)",
      _sql("CREATE STREAM o AS SELECT CAST(1 AS DECIMAL(1000, 999)) + 1 AS x FROM src;"),
-     [], r"sql: 2:51: DECIMAL scale out of range: expected 0 to 38 near '999'"),
+     [], r"p\.yaml:10:57: DECIMAL scale out of range: expected 0 to 38 near '999'"),
     ("window size beyond 64 bits",
      _sql("CREATE TABLE o AS SELECT region, COUNT(*) AS n FROM src\n"
           "  WINDOW TUMBLING (SIZE 99999999999999999999 SECONDS) GROUP BY region;"),
-     [], r"sql: 3:25: a duration out of range.* near '9{20}'"),
+     [], r"p\.yaml:11:31: a duration out of range.* near '9{20}'"),
     ("PARTITIONS beyond 64 bits",
      _sql("CREATE STREAM o WITH (PARTITIONS=99999999999999999999) AS SELECT user_id FROM src;"),
-     [], r"sql: 2:34: the value of PARTITIONS out of range.* near '9{20}'"),
+     [], r"p\.yaml:10:40: the value of PARTITIONS out of range.* near '9{20}'"),
     ("expressions nested 100,000 deep (a stack overflow)",
      _sql("CREATE STREAM o AS SELECT " + "(" * 100000 + "1" + ")" * 100000 + " AS x FROM src;"),
-     [], r"sql: 2:\d+: nested more than 256 levels deep"),
+     [], r"p\.yaml:10:\d+: nested more than 256 levels deep"),
     ("YAML flow collections nested 5,000 deep (yaml-cpp said \"bad file\")",
      GENERATOR.replace("{extra}", "") + FILE_SINK.replace("{stream}", "src") +
      "extra: " + "[" * 5000 + "]" * 5000 + "\n",

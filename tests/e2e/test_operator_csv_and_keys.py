@@ -118,3 +118,48 @@ def test_a_table_over_a_file_reads_its_keys_from_key_fields():
     keyed = _run(write(f"{d}/b.yaml", USERS_TABLE % ", key_fields: [id]"), d, text)
     assert keyed[-1] == {"ID": 1, "NAME": "anne"}, keyed
     assert {r["ID"] for r in keyed} == {1, 2}, keyed
+
+
+def test_csv_written_by_the_file_sink_reads_back_the_same_with_the_same_options():
+    """The file sink writes csv with the options the csv reader takes (delimiter, quote, header, null_value, and
+    columns picking the fields): what it writes, the file source reads back to the same records."""
+    d = tmpdir()
+    records = [
+        {"name": "Ann", "zip": "01234", "note": "it's; odd", "phone": None},
+        {"name": "Bob", "zip": "90210", "note": "", "phone": "0049123"},
+        {"name": "NULL", "zip": "2;3", "note": "a\"b", "phone": None},
+    ]
+    write(f"{d}/in.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    csv_options = "csv: {delimiter: ';', quote: \"'\", null_value: 'NULL', header: %s, columns: %s}"
+    columns = "[{name: name}, {name: zip}, {name: note}, {name: phone}]"
+    for header in ("true", "false"):
+        out = f"{d}/out-{header}.csv"
+        writer = write(f"{d}/write-{header}.yaml", f"""
+sources:
+  people: {{type: file, path: {d}/in.jsonl}}
+sinks:
+  out:
+    type: file
+    inputs: [people]
+    path: {out}
+    format: csv
+    {csv_options % (header, columns)}
+""")
+        p = run_pipe(["run", writer, "--state-dir", f"{d}/state-w-{header}"], timeout=60)
+        assert p.returncode == 0, p.stderr
+        text = open(out).read()
+        first = "name;zip;note;phone\n" if header == "true" else ""
+        assert text == first + "Ann;01234;'it''s; odd';NULL\nBob;90210;;0049123\n'NULL';'2;3';a\"b;NULL\n", text
+        reader = write(f"{d}/read-{header}.yaml", f"""
+sources:
+  people:
+    type: file
+    path: {out}
+    format: csv
+    {csv_options % (header, columns)}
+sinks:
+  back: {{type: stdout, inputs: [people]}}
+""")
+        p = run_pipe(["run", reader, "--state-dir", f"{d}/state-r-{header}"], timeout=60)
+        assert p.returncode == 0, p.stderr
+        assert [json.loads(l) for l in p.stdout.splitlines()] == records, p.stdout

@@ -1,6 +1,11 @@
 """Validation in one pass (issue 25, item 4, in part): a component that fails to build reports its own error, and
 the streams it would have produced are not reported again as missing where they are read."""
-from harness import run_pipe, tmpdir, write
+import glob
+import os
+
+from harness import ROOT, run_pipe, tmpdir, write
+
+BROKEN = sorted(glob.glob(os.path.join(ROOT, "tests", "pipelines", "broken", "*.yaml")))
 
 
 def test_a_failed_source_or_sql_statement_causes_no_knock_on_errors():
@@ -23,7 +28,31 @@ sinks:
     assert r.returncode == 2, r
     lines = r.stderr.splitlines()
     assert any(l.startswith(f"{p}:2:") and "batch_size: must be positive" in l for l in lines), lines
-    assert any(l.startswith(f"{p}:7:10: sql: ") for l in lines), lines  # (its text is the SQL engine's)
+    # At the file's line and column of the mistake inside the `sql: |` block, said once.
+    assert f"{p}:9:43: unknown function COUNTT, did you mean COUNT?" in lines, lines
     assert [l for l in lines if "which no source or transform produces" in l] == [
         f"{p}:13:33: typo: reads the stream 'cliks', which no source or transform produces (did you mean 'clicks'?)"
     ], lines
+
+
+def test_each_broken_pipeline_gets_every_mistake_once_at_its_position_and_nothing_else():
+    """tests/pipelines/broken/: files with several mistakes each (options, SQL, stream names), each listed in the
+    file's `# expect: line:col: message` comments (the start of the line pipe prints, which may go on with the
+    valid keys). One `pipe validate` run reports exactly those, one line each."""
+    assert len(BROKEN) >= 2, BROKEN
+    for f in BROKEN:
+        expected = [f"{f}:{line.split('expect:', 1)[1].strip()}" for line in open(f) if line.startswith("# expect:")]
+        assert expected, f"{f} lists no `# expect:` lines"
+        r = run_pipe(["validate", f])
+        reported = [line for line in r.stderr.splitlines() if line.startswith(f + ":")]
+        assert r.returncode == 2, r
+        unmatched = list(reported)
+        missing = []
+        for e in expected:
+            match = next((r for r in unmatched if r == e or r.startswith(e + " ")), None)
+            if match is None:
+                missing.append(e)
+            else:
+                unmatched.remove(match)
+        assert not missing and not unmatched, f"{f}:\nmissing: {missing}\nunexpected: {unmatched}"
+        assert r.stderr.splitlines()[-1] == f"{len(expected)} errors in {f}", r.stderr

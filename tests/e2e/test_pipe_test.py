@@ -60,7 +60,7 @@ def test_a_folder_runs_every_test_file_under_it():
 
 
 def test_every_example_test_names_an_existing_pipeline():
-    for f in glob.glob(os.path.join(PIPELINES, "sql-*.test.yaml")):
+    for f in glob.glob(os.path.join(PIPELINES, "*.test.yaml")):
         text = open(f).read()
         m = re.search(r"^pipeline:\s*(\S+)", text, re.M)
         assert m, f"{f} does not name its pipeline"
@@ -238,3 +238,182 @@ def test_conformance_listed_case_that_passes_is_reported():
             break
     p = run_pipe(args, timeout=120, cwd=ROOT)
     assert "now passing, remove from known gaps: " + ident in p.stdout, p.stdout
+
+
+def test_every_example_pipeline_has_a_test_file():
+    """`pipe test` drives any pipeline, with or without SQL: each example under pipelines/ has its test, which
+    test_example_pipeline_tests_pass runs."""
+    pipelines = {os.path.basename(f)[:-len(".yaml")] for f in glob.glob(os.path.join(PIPELINES, "*.yaml"))
+                 if not f.endswith(".test.yaml")}
+    tested = {os.path.basename(f)[:-len(".test.yaml")] for f in glob.glob(os.path.join(PIPELINES, "*.test.yaml"))}
+    assert pipelines - tested == set(), f"example pipelines without a test file: {sorted(pipelines - tested)}"
+
+
+# No SQL in the first stages: a source chain (ValueToKey, InsertHeader), two SMT stages, then a SQL stage with a
+# window, and sinks with chains of their own (RegexRouter, Filter). The connectors are never opened: the http and
+# kafka addresses below lead nowhere.
+WHOLE_PIPELINE = """
+sources:
+  orders:
+    type: http
+    address: 127.0.0.1:1
+    transforms:
+      - {type: ValueToKey, fields: [customer]}
+      - {type: InsertHeader, header: origin, value.literal: web}
+transforms:
+  priced:
+    type: Cast
+    inputs: [orders]
+    spec: "amount:float64"
+  tagged:
+    type: InsertField
+    inputs: [priced]
+    static.field: channel
+    static.value: shop
+  totals:
+    type: sql
+    inputs: [tagged]
+    sql: |
+      CREATE STREAM tagged (customer STRING, amount DOUBLE, channel STRING)
+        WITH (KAFKA_TOPIC='tagged', VALUE_FORMAT='JSON');
+      CREATE TABLE spend AS
+        SELECT customer, SUM(amount) AS total FROM tagged WINDOW TUMBLING (SIZE 10 SECONDS)
+        GROUP BY customer EMIT CHANGES;
+sinks:
+  routed:
+    type: kafka
+    inputs: [tagged]
+    bootstrap_servers: 127.0.0.1:1
+    topic: "{topic}"
+    transforms:
+      - {type: RegexRouter, regex: "(.*)", replacement: "shop-$1"}
+  big:
+    type: stdout
+    inputs: [tagged]
+    transforms:
+      - {type: Filter, condition: "amount >= 100"}
+  report:
+    type: stdout
+    inputs: [spend]
+"""
+
+
+def _whole_pipeline(d):
+    return write(os.path.join(d, "shop.yaml"), WHOLE_PIPELINE)
+
+
+def test_a_whole_pipeline_runs_source_chains_smt_stages_sql_and_sink_chains():
+    d = tmpdir()
+    _whole_pipeline(d)
+    path = write(os.path.join(d, "shop.test.yaml"), """
+pipeline: shop.yaml
+tests:
+  - name: every stage and chain on the way
+    inputs:
+      orders:
+        - {value: {customer: ann, amount: "40"}, timestamp: 1000}
+        - {value: {customer: bo, amount: "150.5"}, timestamp: 2000}
+        - {value: {customer: ann, amount: "70"}, timestamp: 3000}
+    outputs:
+      routed:
+        - {key: {customer: ann}, value: {customer: ann, amount: 40.0, channel: shop}, headers: {origin: web}, topic: shop-orders, timestamp: 1000}
+        - {key: {customer: bo}, value: {customer: bo, amount: 150.5, channel: shop}, headers: {origin: web}, topic: shop-orders}
+        - {key: {customer: ann}, value: {customer: ann, amount: 70.0, channel: shop}, headers: {origin: web}, topic: shop-orders}
+      big:
+        - {key: {customer: bo}, value: {customer: bo, amount: 150.5, channel: shop}}
+      priced:
+        - {key: {customer: ann}, value: {customer: ann, amount: 40.0}}
+        - {key: {customer: bo}, value: {customer: bo, amount: 150.5}}
+        - {key: {customer: ann}, value: {customer: ann, amount: 70.0}}
+""")
+    p = run_pipe(["test", path], timeout=60)
+    assert p.returncode == 0 and _summary(p.stdout) == (1, 0), f"{p.stdout}\n{p.stderr}"
+
+    # The SQL stage's table rows, keyed and windowed; what the test expects wrongly is shown, per sink.
+    wrong = write(os.path.join(d, "wrong.test.yaml"), """
+pipeline: shop.yaml
+tests:
+  - name: windows
+    inputs:
+      orders:
+        - {value: {customer: ann, amount: 40}, timestamp: 1000}
+        - {value: {customer: ann, amount: 70}, timestamp: 3000}
+    outputs:
+      report:
+        - {key: ann, value: {TOTAL: 40.0}, window: {start: 0, end: 10000}}
+        - {key: ann, value: {TOTAL: 110.0}, window: {start: 0, end: 10000}}
+  - name: the topic is compared when given
+    inputs:
+      orders:
+        - {value: {customer: ann, amount: 1}}
+    outputs:
+      routed:
+        - {key: {customer: ann}, value: {customer: ann, amount: 1.0, channel: shop}, topic: orders}
+""")
+    p = run_pipe(["test", wrong], timeout=60)
+    assert _summary(p.stdout) == (1, 1), f"{p.stdout}\n{p.stderr}"
+    assert "PASS " + wrong + ": windows" in p.stdout, p.stdout
+    assert "FAIL " + wrong + ": the topic is compared when given" in p.stdout and "shop-orders" in p.stdout, p.stdout
+
+
+def test_an_expected_sink_or_stream_that_does_not_exist_is_an_error():
+    d = tmpdir()
+    _whole_pipeline(d)
+    misspelled = write(os.path.join(d, "misspelled.test.yaml"), """
+pipeline: shop.yaml
+inputs:
+  orders:
+    - {value: {customer: ann, amount: 1}}
+outputs:
+  routd: []
+""")
+    p = run_pipe(["test", misspelled], timeout=60)
+    assert p.returncode == 1 and _summary(p.stdout) == (0, 1), p.stdout
+    assert "outputs: no sink or stream 'routd' in" in p.stdout and "(did you mean 'routed'?)" in p.stdout, p.stdout
+    unknown_input = write(os.path.join(d, "input.test.yaml"), """
+pipeline: shop.yaml
+inputs:
+  ordres:
+    - {value: {customer: ann, amount: 1}}
+outputs:
+  routed: []
+""")
+    p = run_pipe(["test", unknown_input], timeout=60)
+    assert p.returncode == 1 and "inputs: no source or stream 'ordres'" in p.stdout, p.stdout
+    assert "(did you mean 'orders'?)" in p.stdout, p.stdout
+    # Inline statements too: a stream no statement creates cannot be expected to stay empty.
+    inline = write(os.path.join(d, "inline.test.yaml"), DOUBLE_IT + """
+inputs:
+  numbers:
+    - {key: 1, value: {n: 5}}
+outputs:
+  doubld: []
+""")
+    p = run_pipe(["test", inline], timeout=60)
+    assert p.returncode == 1 and "outputs: no statement creates the stream 'doubld'" in p.stdout, p.stdout
+    assert "(did you mean 'doubled'?)" in p.stdout, p.stdout
+
+
+def test_a_transform_that_fails_a_record_fails_the_test_or_passes_an_error_test():
+    d = tmpdir()
+    _whole_pipeline(d)
+    path = write(os.path.join(d, "cast.test.yaml"), """
+pipeline: shop.yaml
+tests:
+  - name: amount is no number
+    inputs:
+      orders:
+        - {value: {customer: ann, amount: lots}}
+    outputs:
+      routed: []
+  - name: amount is no number, expected
+    inputs:
+      orders:
+        - {value: {customer: ann, amount: lots}}
+    error: lots
+""")
+    p = run_pipe(["test", path, "--junit", os.path.join(d, "junit.xml")], timeout=60)
+    assert p.returncode == 1 and _summary(p.stdout) == (1, 1), p.stdout
+    assert "the pipeline failed: " in p.stdout, p.stdout
+    junit = open(os.path.join(d, "junit.xml")).read()
+    assert 'tests="2"' in junit and 'failures="1"' in junit, junit

@@ -2,7 +2,9 @@
 
 namespace pipeline::file {
 
-OptionSpec CsvOptionSpec() {
+namespace {
+
+OptionSpec CsvReadingSpec() {
   return {.name = "csv", .type = OptionType::kObject,
           .description = "format: csv: how lines are split and typed. Cells are strings (a zip code 01234 keeps its "
                          "leading zero) unless columns declares a type or infer_types is on.",
@@ -30,8 +32,39 @@ OptionSpec CsvOptionSpec() {
           }};
 }
 
-Result<CsvOptions> ReadCsvOptions(const Options& source_options) {
-  const Options csv = source_options.Object("csv");
+// The same names, said for writing; infer_types only concerns reading.
+OptionSpec CsvWritingSpec() {
+  return {.name = "csv", .type = OptionType::kObject,
+          .description = "format: csv: how records are written; the same settings on a file or stdin source read "
+                         "them back.",
+          .fields = {
+              {.name = "delimiter", .type = OptionType::kString, .description = "The one character between cells.",
+               .default_value = ","},
+              {.name = "quote", .type = OptionType::kString,
+               .description = "The one character that quotes a cell holding the delimiter, the quote (doubled), a "
+                              "line break or the null_value text.",
+               .default_value = "\""},
+              {.name = "header", .type = OptionType::kBool,
+               .description = "true: each file starts with a line of column names.", .default_value = "true"},
+              {.name = "columns", .type = OptionType::kObjectList,
+               .description = "The value fields written, in this order (a missing one is null); by default every "
+                              "field of each value. A type is for reading back.",
+               .fields = {{.name = "name", .type = OptionType::kString, .description = "The column's name.",
+                           .required = true},
+                          {.name = "type", .type = OptionType::kEnum, .description = "What its cells become when read.",
+                           .default_value = "string", .choices = CsvColumnTypes()}}},
+              {.name = "null_value", .type = OptionType::kString,
+               .description = "The text written for a null (a string with this text is quoted).",
+               .default_value = ""},
+          }};
+}
+
+}  // namespace
+
+OptionSpec CsvOptionSpec(CsvUse use) { return use == CsvUse::kRead ? CsvReadingSpec() : CsvWritingSpec(); }
+
+Result<CsvOptions> ReadCsvOptions(const Options& component_options, CsvUse use) {
+  const Options csv = component_options.Object("csv");
   CsvOptions o;
   const std::string delimiter = csv.GetString("delimiter"), quote = csv.GetString("quote");
   if (delimiter.size() != 1)
@@ -40,11 +73,11 @@ Result<CsvOptions> ReadCsvOptions(const Options& source_options) {
   o.delimiter = delimiter[0];
   o.quote = quote[0];
   o.header = csv.GetBool("header");
-  o.infer_types = csv.GetBool("infer_types");
+  if (use == CsvUse::kRead) o.infer_types = csv.GetBool("infer_types");
   o.null_value = csv.GetString("null_value");
   for (const Options& column : csv.ObjectList("columns"))
     o.columns.push_back({column.GetString("name"), column.GetString("type")});
-  if (!o.header && o.columns.empty()) return csv.ErrorAt("header", "header: false needs columns to name them");
+  if (use == CsvUse::kRead && !o.header && o.columns.empty()) return csv.ErrorAt("header", "header: false needs columns to name them");
   if (o.delimiter == o.quote) return csv.ErrorAt("quote", "must differ from the delimiter");
   return o;
 }

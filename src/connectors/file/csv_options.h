@@ -1,5 +1,6 @@
-// The `csv:` option of the file and stdin sources (how format: csv reads; formats/format.h, CsvOptions): one spec
-// and one reader, so that both sources document and check it alike.
+// The `csv:` option of the file and stdin sources (how format: csv reads) and of the file and stdout sinks (how it
+// writes; formats/format.h, CsvOptions): one spec and one reader, so that all of them document and check it alike
+// and what a sink writes reads back with the same settings.
 #pragma once
 
 #include "formats/format.h"
@@ -8,8 +9,10 @@
 
 namespace pipeline::file {
 
-OptionSpec CsvOptionSpec();
+enum class CsvUse { kRead, kWrite };
+
+OptionSpec CsvOptionSpec(CsvUse use = CsvUse::kRead);
 // The `csv:` object's settings; errors name the option's file position.
-Result<CsvOptions> ReadCsvOptions(const Options& source_options);
+Result<CsvOptions> ReadCsvOptions(const Options& component_options, CsvUse use = CsvUse::kRead);
 
 }  // namespace pipeline::file

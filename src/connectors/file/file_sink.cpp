@@ -34,7 +34,8 @@ FileSink::~FileSink() { Close(); }
 
 Status FileSink::Open(SinkContext& ctx) {
   rejections_ = ctx.rejections;
-  auto encoder = settings_.metadata ? MakeWholeRecordEncoder(settings_.format) : MakeEncoder(settings_.format);
+  auto encoder = settings_.metadata ? MakeWholeRecordEncoder(settings_.format)
+                                       : MakeEncoder(settings_.format, settings_.csv);
   if (!encoder.ok()) return encoder.error();
   encoder_ = std::move(*encoder);
   // A path without placeholders is opened at once: a wrong folder or permission shows at startup, and the file

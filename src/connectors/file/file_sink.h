@@ -38,6 +38,7 @@ struct FileSinkSettings {
   PathTemplate path;
   std::string format = "json";    // encoder name: json | csv | lines
   bool metadata = false;          // whole records (formats/format.h, MakeWholeRecordEncoder); json only
+  CsvOptions csv;                 // format: csv
   int64_t max_bytes = 0;          // 0 = no limit
   int64_t max_records = 0;
   int64_t max_age_ms = 0;

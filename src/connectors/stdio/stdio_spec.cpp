@@ -47,6 +47,7 @@ ComponentSpec StdoutSpec() {
        "json: one JSON object per line; pretty: indented JSON; csv: a header then one line per record; lines: the "
        "`message` field (or the value) as text.",
        "json", false, {"json", "pretty", "csv", "lines"}},
+      file::CsvOptionSpec(file::CsvUse::kWrite),
       {"target", OptionType::kEnum, "Where to print.", "stdout", false, {"stdout", "stderr"}},
       {"metadata", OptionType::kBool,
        "Print whole records: {key, value, headers, topic, partition, position, timestamp, window}, the fields of "
@@ -68,8 +69,8 @@ ComponentSpec BlackholeSpec() {
        "Every so often, print the record count and rate to stderr (and a total at shutdown); 0 = never.", "0"},
       {"reject_when", OptionType::kString,
        "A testing aid: reject the records for which this condition holds (as a target refusing single records "
-       "would), so they follow the sink's on_error, e.g. dead_letter. Grammar: src/transforms/README.md, "
-       "Conditions.", ""},
+       "would), so they follow the sink's on_error, e.g. dead_letter. Grammar: Conditions, at "
+       "the end of this reference.", ""},
   };
   spec.example = "sinks:\n  discard:\n    type: blackhole\n    inputs: [bids]\n    print_interval: 1s\n";
   return spec;
@@ -96,6 +97,9 @@ Result<std::unique_ptr<Sink>> BuildStdout(const Options& options, const BuildCon
   stdio::StdoutSettings s;
   s.format = options.GetString("format");
   s.fd = options.GetString("target") == "stderr" ? 2 : 1;
+  auto csv = file::ReadCsvOptions(options, file::CsvUse::kWrite);
+  if (!csv.ok()) return csv.error();
+  s.csv = std::move(*csv);
   s.metadata = options.GetBool("metadata");
   if (s.metadata && s.format != "json" && s.format != "pretty")
     return options.ErrorAt("metadata", "whole records are JSON: use format json or pretty");

@@ -8,7 +8,8 @@
 namespace pipeline::stdio {
 
 Status StdoutSink::Open(SinkContext& ctx) {
-  auto encoder = settings_.metadata ? MakeWholeRecordEncoder(settings_.format) : MakeEncoder(settings_.format);
+  auto encoder = settings_.metadata ? MakeWholeRecordEncoder(settings_.format)
+                                       : MakeEncoder(settings_.format, settings_.csv);
   if (!encoder.ok()) return encoder.error();
   encoder_ = std::move(*encoder);
   // `lines` prints text, not columns: it stays as it is.

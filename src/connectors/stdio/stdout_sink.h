@@ -17,6 +17,7 @@ struct StdoutSettings {
   std::string format = "json";
   int fd = 1;  // 2 for target: stderr; tests use a pipe
   bool metadata = false;  // the whole record (formats/format.h, MakeWholeRecordEncoder), not only its value
+  CsvOptions csv;         // format: csv
 };
 
 class StdoutSink : public Sink {

@@ -2,6 +2,7 @@
 
 #include "sql/binder/type_rules.h"
 #include "sql/exec/value_convert.h"
+#include "sql/functions/function_docs.h"
 #include "sql/functions/scalar_function.h"
 #include "sql/parser/expr_format.h"
 
@@ -235,7 +236,7 @@ Result<BoundExprPtr> ExpressionBinder::BindBinary(const Expr& e) {
 
 Result<BoundExprPtr> ExpressionBinder::BindFunction(const Expr& e) {
   const ScalarFunctionSpec* spec = BuiltinScalarFunctions().Find(e.op);
-  if (!spec) return At(e.pos, "Can't find any functions with the name '" + e.op + "'");
+  if (!spec) return At(e.pos, UnknownFunctionMessage(e.op));
   if (spec->higher_order) return BindHigherOrder(e, spec->higher_order);
   for (const auto& c : e.children)
     if (c->kind == ExprKind::kLambda) return At(c->pos, "Function '" + e.op + "' does not take lambda arguments");
@@ -244,7 +245,7 @@ Result<BoundExprPtr> ExpressionBinder::BindFunction(const Expr& e) {
   std::vector<SqlType> types;
   for (const auto& a : *args) types.push_back(a->type());
   auto bound = spec->bind(types);
-  if (!bound) return At(e.pos, "Function '" + e.op + "' " + bound.error().message());
+  if (!bound) return At(e.pos, NamingFunction(e.op, bound.error().message()));
   return MakeFunctionCall(e.op, std::move(*bound), std::move(*args));
 }
 

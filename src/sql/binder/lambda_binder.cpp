@@ -3,6 +3,7 @@
 // function itself, which sees what each body returns.
 #include "sql/binder/expression_binder.h"
 
+#include "sql/functions/function_docs.h"
 #include "sql/parser/expr_format.h"
 
 namespace pipeline::sql {
@@ -62,14 +63,14 @@ Result<BoundExprPtr> ExpressionBinder::BindHigherOrder(const Expr& e, const High
   for (size_t i = 0; i < n; ++i) {
     if (!args.is_lambda[i]) continue;
     auto params = binder.lambda_params(args, i);
-    if (!params) return At(e.pos, "Function '" + e.op + "' " + params.error().message());
+    if (!params) return At(e.pos, NamingFunction(e.op, params.error().message()));
     auto lambda = BindLambda(*e.children[i], *params, e);
     if (!lambda) return lambda.error();
     args.types[i] = lambda->body->type();
     lambdas.push_back(std::move(*lambda));
   }
   auto bound = binder.bind(args);
-  if (!bound) return At(e.pos, "Function '" + e.op + "' " + bound.error().message());
+  if (!bound) return At(e.pos, NamingFunction(e.op, bound.error().message()));
   return MakeHigherOrderCall(e.op, std::move(*bound), std::move(values), std::move(lambdas));
 }
 

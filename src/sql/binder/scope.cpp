@@ -42,8 +42,8 @@ Result<const ScopeColumn*> Scope::Resolve(const std::string& qualifier, const st
     if (d < best) { best = d; hint = c.name; }
   }
   std::string full = qualifier.empty() ? name : qualifier + "." + name;
-  return ConfigError(pos.ToString() + ": " + "Line: " + std::to_string(pos.line) + ", Col: " + std::to_string(pos.col) +
-                     ": column '" + full + "' cannot be resolved." + (hint.empty() ? "" : " Did you mean '" + hint + "'?"));
+  return ConfigError(pos.ToString() + ": column '" + full + "' cannot be resolved." +
+                     (hint.empty() ? "" : " Did you mean '" + hint + "'?"));
 }
 
 }  // namespace pipeline::sql

@@ -1,5 +1,6 @@
 #include "sql/functions/function_docs.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <sstream>
@@ -111,6 +112,42 @@ std::vector<std::string> FunctionNames() {
   for (const auto& [category, entries] : CollectEntries())
     for (const DocEntry& e : entries) names.push_back(e.name);
   return names;
+}
+
+namespace {
+
+size_t Distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string NamingFunction(const std::string& name, const std::string& message) {
+  if (message.rfind("Function '", 0) == 0) return message;
+  return "Function '" + name + "' " + message;
+}
+
+std::string UnknownFunctionMessage(const std::string& name) {
+  std::string upper = name;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string best;
+  size_t best_distance = std::max<size_t>(2, upper.size() / 3) + 1;  // a typo, not another word
+  for (const std::string& candidate : FunctionNames()) {
+    size_t d = Distance(upper, candidate);
+    if (d < best_distance) best_distance = d, best = candidate;
+  }
+  return "unknown function " + upper + (best.empty() ? "" : ", did you mean " + best + "?");
 }
 
 }  // namespace pipeline::sql

@@ -14,5 +14,9 @@ std::string RenderFunctionReference(bool markdown);
 // One function (`pipe functions NAME`, any case): its category, signatures and description; nullopt if unknown.
 std::optional<std::string> RenderFunction(const std::string& name);
 std::vector<std::string> FunctionNames();
+// "unknown function COUNTT, did you mean COUNT?": the closest registered name (scalar or aggregate), if one is close.
+std::string UnknownFunctionMessage(const std::string& name);
+// "Function 'SUM' <message>", said once: a message that names the function already is left as it is.
+std::string NamingFunction(const std::string& name, const std::string& message);
 
 }  // namespace pipeline::sql

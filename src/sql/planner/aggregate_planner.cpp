@@ -4,6 +4,8 @@
 #include "sql/exec/filter.h"
 #include "sql/functions/aggregate/aggregate_config.h"
 #include "sql/functions/aggregate_function.h"
+#include "sql/functions/function_docs.h"
+#include "sql/functions/scalar_function.h"
 #include "sql/parser/expr_format.h"
 #include "sql/planner/plan_builder.h"
 
@@ -29,6 +31,15 @@ void CollectAggregates(const ExprPtr& e, std::vector<ExprPtr>& out) {
     return;
   }
   for (const auto& c : e->children) CollectAggregates(c, out);
+}
+
+// The first call of a function that is neither scalar nor aggregate (COUNTT), so that a typo is reported as
+// such, not as a query without aggregates.
+const Expr* FirstUnknownFunction(const Expr& e) {
+  if (e.kind == ExprKind::kFunction && !IsAggregateFunction(e.op) && !BuiltinScalarFunctions().Find(e.op)) return &e;
+  for (const auto& c : e.children)
+    if (const Expr* found = FirstUnknownFunction(*c)) return found;
+  return nullptr;
 }
 
 void CollectColumns(const Expr& e, std::vector<const Expr*>& out) {
@@ -75,7 +86,11 @@ Status PlanAggregation(PlanBuilder& b) {
     CollectAggregates(item.expr, agg_exprs);
   }
   if (sel.having) CollectAggregates(sel.having, agg_exprs);
-  if (agg_exprs.empty()) return At(sel.pos, "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.");
+  if (agg_exprs.empty()) {
+    for (const auto& item : sel.items)
+      if (const Expr* unknown = FirstUnknownFunction(*item.expr)) return At(unknown->pos, UnknownFunctionMessage(unknown->op));
+    return At(sel.pos, "GROUP BY requires aggregate functions in either the SELECT or HAVING clause.");
+  }
   std::vector<AggregateCall> calls;
   std::vector<std::string> no_undo;
   ScopedAggregateProperties props(&b.options.properties);
@@ -97,7 +112,7 @@ Status PlanAggregation(PlanBuilder& b) {
     bool star_like = a->star || (a->op == "COUNT" && a->children.empty());
     if (star_like) { types.clear(); literals.clear(); call.args.clear(); }
     auto fn = spec->bind(types, literals);
-    if (!fn) return At(a->pos, "Function '" + a->op + "' " + fn.error().message());
+    if (!fn) return At(a->pos, NamingFunction(a->op, fn.error().message()));
     if (b.is_table && !fn->supports_undo) no_undo.push_back(a->op);
     call.fn = std::move(*fn);
     calls.push_back(std::move(call));

@@ -28,8 +28,8 @@ void AddPredicateOptions(ComponentSpec& spec) {
   spec.options.push_back(
       {"predicate", OptionType::kAny,
        "Apply this transform only to records matching the predicate (Kafka Connect KIP-585); other records pass "
-       "through unchanged. Either a condition string such as \"status >= 400\" (grammar: src/transforms/README.md, "
-       "Conditions), or an object "
+       "through unchanged. Either a condition string such as \"status >= 400\" (grammar: Conditions, at the end "
+       "of this reference), or an object "
        "{type: TopicNameMatches, pattern: REGEX} | {type: HasHeaderKey, name: HEADER} | {type: RecordIsTombstone}."});
   spec.options.push_back({"negate", OptionType::kBool,
                           "Invert the predicate: apply the transform to records that do NOT match it.", "false"});

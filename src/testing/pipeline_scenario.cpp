@@ -1,0 +1,220 @@
+#include "testing/pipeline_scenario.h"
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <set>
+
+#include "config/suggest.h"
+#include "runtime/component_build.h"
+
+namespace pipeline::testing {
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+struct StageNode {
+  std::unique_ptr<Processor> processor;
+  std::vector<std::string> inputs;   // lower-case stream names
+  std::vector<std::string> outputs;  // lower-case stream names
+};
+
+struct SinkNode {
+  std::string name;
+  std::vector<std::string> inputs;  // lower-case stream names
+  std::unique_ptr<TransformChain> chain;
+};
+
+// The pipeline's components, built as `pipe run` builds them, minus the connectors themselves.
+struct Graph {
+  config::PipelineConfig config;
+  std::map<std::string, std::unique_ptr<TransformChain>> sources;  // by lower-case name
+  std::vector<StageNode> stages;
+  std::vector<SinkNode> sinks;
+  std::set<std::string> streams;  // every stream a component produces or reads, lower-case
+};
+
+// A test writes no dead-letter file next to the pipeline: a record that policy would keep is dropped instead.
+config::PipelineConfig ForTesting(const config::PipelineConfig& original, const std::map<std::string, std::string>& properties) {
+  config::PipelineConfig copy = original;
+  auto no_dead_letters = [](config::ComponentConfig& c) {
+    if (c.on_error == config::OnError::kDeadLetter) c.on_error = config::OnError::kSkip;
+  };
+  for (auto& c : copy.sources) no_dead_letters(c);
+  for (auto& c : copy.sinks) no_dead_letters(c);
+  for (auto& c : copy.stages) {
+    no_dead_letters(c);
+    if (c.type != "sql" || properties.empty()) continue;
+    c.node = YAML::Clone(c.node);
+    for (const auto& [key, value] : properties) c.node["properties"][key] = value;
+  }
+  return copy;
+}
+
+Status BuildGraph(const PipelineScenario& scenario, Graph& g) {
+  g.config = ForTesting(*scenario.pipeline, scenario.properties);
+  for (const auto& c : g.config.sources) {
+    auto chain = BuildTransformChain(c, c.transforms, g.config);
+    if (!chain.ok()) return chain.error();
+    g.sources[Lower(c.name)] = std::move(*chain);
+    g.streams.insert(Lower(c.name));
+  }
+  for (const auto& c : g.config.stages) {
+    auto made = BuildStageProcessor(c, g.config);
+    if (!made.ok()) return made.error();
+    StageNode node{std::move(*made), {}, {}};
+    PIPE_RETURN_IF_ERROR(node.processor->Open("", nullptr));
+    for (const auto& in : c.inputs.empty() ? node.processor->inputs() : c.inputs) node.inputs.push_back(Lower(in));
+    for (const auto& out : node.processor->outputs()) node.outputs.push_back(Lower(out));
+    g.streams.insert(node.inputs.begin(), node.inputs.end());
+    g.streams.insert(node.outputs.begin(), node.outputs.end());
+    g.stages.push_back(std::move(node));
+  }
+  for (const auto& c : g.config.sinks) {
+    auto chain = BuildTransformChain(c, c.transforms, g.config);
+    if (!chain.ok()) return chain.error();
+    SinkNode sink{c.name, {}, std::move(*chain)};
+    for (const auto& in : c.inputs) sink.inputs.push_back(Lower(in));
+    g.streams.insert(sink.inputs.begin(), sink.inputs.end());
+    g.sinks.push_back(std::move(sink));
+  }
+  return {};
+}
+
+std::vector<std::string> Names(const std::set<std::string>& streams, const std::vector<SinkNode>& sinks) {
+  std::vector<std::string> names(streams.begin(), streams.end());
+  for (const auto& s : sinks) names.push_back(s.name);
+  return names;
+}
+
+// Moves batches from stream to stream, breadth first, as the runtime's queues would, and collects what reaches
+// the outputs the test names.
+class Router {
+ public:
+  Router(Graph& g, const std::vector<std::string>& outputs, PipelineRun& run) : g_(g), run_(run) {
+    for (const auto& o : outputs) named_[Lower(o)] = o;
+  }
+
+  Status Publish(const std::string& stream, BatchPtr batch) {
+    std::deque<std::pair<std::string, BatchPtr>> pending{{stream, std::move(batch)}};
+    while (!pending.empty()) {
+      auto [name, b] = std::move(pending.front());
+      pending.pop_front();
+      if (b->records.empty()) continue;
+      Collect(name, /*is_sink=*/false, *b);
+      for (auto& stage : g_.stages)
+        for (size_t i = 0; i < stage.inputs.size(); ++i)
+          if (stage.inputs[i] == name) PIPE_RETURN_IF_ERROR(stage.processor->Process(i, b, Emitter(stage, pending)));
+      for (auto& sink : g_.sinks)
+        for (const auto& in : sink.inputs)
+          if (in == name) PIPE_RETURN_IF_ERROR(Deliver(sink, *b));
+    }
+    return {};
+  }
+
+  // The stages' end of input (flush_at_end) and finish, in file order, so that what one emits reaches later ones.
+  Status End(bool end_of_input) {
+    for (auto& stage : g_.stages) {
+      std::deque<std::pair<std::string, BatchPtr>> pending;
+      if (end_of_input) PIPE_RETURN_IF_ERROR(stage.processor->EndOfInput(Emitter(stage, pending)));
+      PIPE_RETURN_IF_ERROR(stage.processor->Finish(Emitter(stage, pending)));
+      for (auto& [name, b] : pending) PIPE_RETURN_IF_ERROR(Publish(name, b));
+    }
+    return {};
+  }
+
+ private:
+  EmitFn Emitter(StageNode& stage, std::deque<std::pair<std::string, BatchPtr>>& pending) {
+    return [&stage, &pending](size_t index, BatchPtr batch) {
+      if (index < stage.outputs.size()) pending.push_back({stage.outputs[index], std::move(batch)});
+    };
+  }
+
+  Status Deliver(SinkNode& sink, const Batch& batch) {
+    Batch copy = batch;
+    PIPE_RETURN_IF_ERROR(sink.chain->Apply(copy));
+    Collect(Lower(sink.name), /*is_sink=*/true, copy);
+    return {};
+  }
+
+  bool IsSink(const std::string& name) const {
+    for (const auto& s : g_.sinks)
+      if (Lower(s.name) == name) return true;
+    return false;
+  }
+
+  // A name that is both a sink and a stream is the sink: what leaves the pipeline.
+  void Collect(const std::string& name, bool is_sink, const Batch& batch) {
+    if (batch.records.empty()) return;
+    auto it = named_.find(name);
+    if (it == named_.end() || (!is_sink && IsSink(name))) {
+      if (it == named_.end()) {
+        std::string label = (is_sink ? "sink " : "stream ") + name;
+        if (std::find(run_.unchecked.begin(), run_.unchecked.end(), label) == run_.unchecked.end())
+          run_.unchecked.push_back(label);
+      }
+      return;
+    }
+    for (const Record& r : batch.records) run_.collected.push_back({it->second, r});
+  }
+
+  Graph& g_;
+  PipelineRun& run_;
+  std::map<std::string, std::string> named_;  // lower-case -> as the test spells it
+};
+
+}  // namespace
+
+PipelineRun RunPipelineScenario(const PipelineScenario& scenario) {
+  PipelineRun run;
+  Graph g;
+  if (Status built = BuildGraph(scenario, g); !built.ok()) {
+    run.setup = built;
+    return run;
+  }
+  const std::vector<std::string> known = Names(g.streams, g.sinks);
+  std::set<std::string> known_lower;
+  for (const auto& n : known) known_lower.insert(Lower(n));
+  for (const auto& o : scenario.outputs)
+    if (!known_lower.count(Lower(o))) {
+      run.setup = ConfigError("outputs: no sink or stream '" + o + "' in " + scenario.pipeline->file +
+                              config::DidYouMean(o, known));
+      return run;
+    }
+  for (const auto& input : scenario.inputs)
+    if (!g.sources.count(Lower(input.topic)) && !g.streams.count(Lower(input.topic))) {
+      std::vector<std::string> streams(g.streams.begin(), g.streams.end());
+      run.setup = ConfigError("inputs: no source or stream '" + input.topic + "' in " + scenario.pipeline->file +
+                              config::DidYouMean(input.topic, streams));
+      return run;
+    }
+
+  Router router(g, scenario.outputs, run);
+  // Inputs without an offset get the next of their stream's partition, as a Kafka topic would give them (ROWOFFSET).
+  std::map<std::pair<std::string, int32_t>, int64_t> next_offset;
+  for (const auto& input : scenario.inputs) {
+    auto batch = std::make_shared<Batch>();
+    batch->records.push_back(input.record);
+    int64_t& offset = next_offset[{Lower(input.topic), std::max(input.record.partition, 0)}];
+    if (batch->records[0].offset < 0) batch->records[0].offset = offset;
+    offset = batch->records[0].offset + 1;
+    const std::string stream = Lower(input.topic);
+    if (auto source = g.sources.find(stream); source != g.sources.end()) {
+      if (Status s = source->second->Apply(*batch); !s.ok()) {
+        run.errors.push_back(s.message());
+        return run;
+      }
+    }
+    if (Status s = router.Publish(stream, std::move(batch)); !s.ok()) {
+      run.errors.push_back(s.message());
+      return run;
+    }
+  }
+  if (Status s = router.End(scenario.flush_at_end); !s.ok()) run.errors.push_back(s.message());
+  return run;
+}
+
+}  // namespace pipeline::testing

@@ -1,0 +1,39 @@
+// Runs a whole pipeline file on test records, deterministically and without connectors: each input record enters
+// a source's transform chain (or a stream directly), flows through the pipeline's stages (SQL, SMT) as `pipe run`
+// would route it, and leaves through each sink's transform chain, where it is collected instead of written. One
+// thread, one record at a time, so a test's order across sources is kept (joins depend on it).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/pipeline_config.h"
+#include "core/result.h"
+#include "sql/engine.h"
+#include "testing/expected_record.h"
+
+namespace pipeline::testing {
+
+struct PipelineScenario {
+  const config::PipelineConfig* pipeline = nullptr;
+  std::map<std::string, std::string> properties;  // added to every SQL stage's `properties:`
+  // Each record's topic names a source (its transforms apply) or a stream (fed to its readers as it is).
+  std::vector<InputRecord> inputs;
+  // Sinks or streams to collect, as the test names them (case-insensitive); a sink of that name wins.
+  std::vector<std::string> outputs;
+  bool flush_at_end = false;  // as Scenario::flush_at_end
+};
+
+struct PipelineRun {
+  Status setup;  // a component that could not be built, or a name that is no source, stream or sink
+  // What reached each named output, in order; Emitted::topic is the output's name as the test spells it.
+  std::vector<sql::Emitted> collected;
+  std::vector<std::string> unchecked;  // streams and sinks that got records but are not among `outputs`
+  // Why the pipeline would have failed (a transform with on_error: fail, a stage's error); the run stopped there.
+  std::vector<std::string> errors;
+};
+
+PipelineRun RunPipelineScenario(const PipelineScenario& scenario);
+
+}  // namespace pipeline::testing
