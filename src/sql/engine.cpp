@@ -127,6 +127,7 @@ struct Engine::Impl {
   std::vector<std::unique_ptr<PlannedQuery>> queries;
   std::map<std::string, std::vector<SourceReader*>> subscribers;  // topic -> readers
   std::vector<std::string> errors;
+  InputDrops drops;  // of the last call that pushed records
   std::vector<WrittenRow> written;  // rows of the records being pushed out, until they are encoded
   std::vector<std::string> unread_topics;  // see Engine::SetUnreadTopics
   std::vector<char> drop;                  // scratch: which records of `out` leave before returning
@@ -172,10 +173,13 @@ struct Engine::Impl {
   } last_found;  // see Find; cleared by Resubscribe
 
   void Bind(std::vector<Emitted>& out) {
+    drops.current = -1;
+    drops.dropped.clear();
     for (auto& q : queries) {
       q->ctx->out = &out;
       q->ctx->written = &written;
       q->ctx->processing_errors = &errors;
+      q->ctx->drops = &drops;
     }
   }
 
@@ -342,18 +346,27 @@ Status Engine::PushAll(const std::string& topic, std::span<Record> records, std:
   const size_t start = out.size();
   const auto* readers = impl_->Find(topic);
   if (!readers) return {};
-  for (Record& record : records) {
-    size_t first = out.size();
+  for (size_t i = 0; i < records.size(); ++i) {
+    Record& record = records[i];
+    const size_t first = out.size();
+    const Position position = record.position;  // the record may be taken apart below
+    impl_->drops.current = static_cast<int64_t>(i);
     // The last reader may take the record apart when the caller gave it up.
     for (size_t r = 0; r < readers->size(); ++r) {
       if (consume && r + 1 == readers->size()) (*readers)[r]->Ingest(std::move(record));
       else (*readers)[r]->Ingest(record);
     }
     impl_->FeedChained(first, out);
+    // Everything the record caused carries its position, whatever the operators did on the way (an aggregate's
+    // update, a window its time closed, a join's result): a sink keyed by position then overwrites on a replay.
+    for (size_t o = first; o < out.size(); ++o) out[o].record.position = position;
   }
+  impl_->drops.current = -1;
   impl_->EncodeWritten(out, start);
   return {};
 }
+
+const std::vector<DroppedInput>& Engine::dropped_inputs() const { return impl_->drops.dropped; }
 
 void Engine::SetUnreadTopics(const std::vector<std::string>& topics) {
   impl_->unread_topics = topics;

@@ -42,6 +42,14 @@ struct Emitted {
   Record record;
 };
 
+// An input record a query could not use: undecodable for its declared schema or format, or dropped because of an
+// error (a NULL GROUP BY key, a table row without a key, a TIMESTAMP column that gives no time). Not a record that
+// goes on with a NULL (a bad cast), nor one later than its window's grace period.
+struct DroppedInput {
+  size_t index = 0;  // in the records of the Push/PushAll call that took it
+  std::string error;  // the processing error, "<query>: <message>"
+};
+
 class Engine {
  public:
   explicit Engine(EngineOptions options = {});
@@ -62,13 +70,20 @@ class Engine {
 
   // Feeds one record into `topic`. The record's key and value are JSON-level Values as they arrive on the wire
   // after format decoding: a Struct/Map/Array/number/string for JSON, a string for DELIMITED, a number or
-  // string for KAFKA, null for a tombstone. Everything the record causes is appended to `out`, in order.
+  // string for KAFKA, null for a tombstone. Everything the record causes is appended to `out`, in order, and
+  // carries the record's position (Record::position): an aggregate's update, a join's result, a window closed by
+  // the record's time, the results of queries reading those, so a replay from the same input gives the same
+  // positions.
   Status Push(const std::string& topic, Record record, std::vector<Emitted>& out);
   // The same for every record of a batch, in order (the topic is looked up once). With `consume` the caller
   // gives the records up: values only they hold are taken apart instead of copied, and the records are left
   // unspecified. Only for records no other thread can see.
   Status PushAll(const std::string& topic, std::span<Record> records, std::vector<Emitted>& out,
                  bool consume = false);
+
+  // The input records of the last Push/PushAll call that a query dropped because of an error, each with its
+  // error (also among the processing errors), in order; a record several queries dropped is listed for each.
+  const std::vector<DroppedInput>& dropped_inputs() const;
 
   // The caller drops what is written to these topics: Push, PushAll and Advance leave those records out of
   // `out` (queries reading the topics still get them), which saves encoding them.

@@ -18,8 +18,10 @@
 #include <set>
 
 #include "core/value_codec.h"
+#include "formats/dead_letter_envelope.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
+#include "plugin/dead_letter.h"
 #include "plugin/registry.h"
 #include "plugin/scale_out.h"
 #include "sql/engine.h"
@@ -43,6 +45,10 @@ struct SqlStageSettings {
   // Each record goes to the SQL topic its Record::topic names (one kafka source reading several topics), not to
   // the topic named after its input stream.
   bool topics_from_records = false;
+  // What happens to an input record the statements cannot use (sql::DroppedInput): skip (logged and counted, as
+  // ksqlDB's processing log), fail or dead_letter (to `dead_letters`).
+  OnError on_error = OnError::kSkip;
+  std::shared_ptr<DeadLetterQueue> dead_letters;
 };
 
 Result<std::unique_ptr<sql::Engine>> MakeEngine(const SqlStageSettings& settings) {
@@ -113,7 +119,9 @@ class SqlProcessor final : public Processor {
     Statements().SetUnreadTopics(unread_topics_);
   }
   FieldDemand InputDemand(size_t input_index, const std::vector<FieldDemand>&) const override {
-    if (input_index == repartitioned_ || settings_.topics_from_records) return FieldDemand::All();
+    // A dead letter or a failure shows the whole input record, not the fields the statements read.
+    if (input_index == repartitioned_ || settings_.topics_from_records || settings_.on_error != OnError::kSkip)
+      return FieldDemand::All();
     return Statements().ValueDemand(inputs_[input_index]);
   }
 
@@ -130,6 +138,7 @@ class SqlProcessor final : public Processor {
   }
 
   Status Process(size_t input_index, BatchPtr batch, const EmitFn& emit) override {
+    if (!batch->records.empty()) last_position_ = batch->records.back().position;
     Status s;
     if (!settings_.scale_out) s = ProcessWhole(inputs_[input_index], std::move(batch), emit);
     else if (input_index == repartitioned_) s = ProcessRepartitioned(std::move(batch), emit);
@@ -154,6 +163,9 @@ class SqlProcessor final : public Processor {
     std::vector<sql::Emitted>& out = out_;
     out.clear();
     PIPE_RETURN_IF_ERROR(whole_.engine->EndOfInput(out));
+    // No record closed these windows but the end of input: they carry the position of the last record read, the
+    // same after a replay of the same input.
+    for (sql::Emitted& e : out) e.record.position = last_position_;
     if (!snapshots_) {
       Deliver(out, {}, emit);
       return {};
@@ -197,11 +209,13 @@ class SqlProcessor final : public Processor {
     // the source's strings then live on in the output records until the sink frees them on its own thread.
     if (!snapshots_) {
       PIPE_RETURN_IF_ERROR(PushRouted(*whole_.engine, topic, batch->records, out));
+      PIPE_RETURN_IF_ERROR(SyncDeadLetters());
       Deliver(out, batch->acks, emit);
       return {};
     }
     PIPE_RETURN_IF_ERROR(PushRouted(*whole_.engine, topic, whole_.replay.Admit(*batch, kept_), out));
     whole_.dirty = true;
+    PIPE_RETURN_IF_ERROR(SyncDeadLetters());
     Deliver(out, {snapshots_->EpochToken()}, emit);
     snapshots_->Hold(batch->acks);
     return {};
@@ -216,6 +230,7 @@ class SqlProcessor final : public Processor {
     auto owner = input_owners_.find(input);
     if (owner == input_owners_.end()) {  // a front keeping no state for this input
       PIPE_RETURN_IF_ERROR(PushStamped(*front_, input, batch->records, origin, out));
+      PIPE_RETURN_IF_ERROR(SyncDeadLetters());
       Deliver(out, batch->acks, emit);
       return {};
     }
@@ -227,6 +242,7 @@ class SqlProcessor final : public Processor {
       PIPE_RETURN_IF_ERROR(PushStamped(*t.engine, input, t.replay.Admit(part, kept_), origin, out));
       t.dirty = true;
     }
+    PIPE_RETURN_IF_ERROR(SyncDeadLetters());
     Deliver(out, {snapshots_->EpochToken()}, emit);
     snapshots_->Hold(batch->acks);
     return {};
@@ -235,15 +251,62 @@ class SqlProcessor final : public Processor {
   // Pushes the records to `input`'s topic, or with topics_from_records each run of one topic to that topic.
   Status PushRouted(sql::Engine& engine, const std::string& input, std::vector<Record>& records,
                     std::vector<sql::Emitted>& out) {
-    if (!settings_.topics_from_records) return engine.PushAll(input, records, out);
+    if (!settings_.topics_from_records) {
+      PIPE_RETURN_IF_ERROR(engine.PushAll(input, records, out));
+      return SettleDropped(engine, records);
+    }
     for (auto run = records.begin(); run != records.end();) {
       auto end = std::find_if(run, records.end(), [&](const Record& r) { return r.topic != run->topic; });
       // The run is read in place: the batch may be shared with other consumers of the input stream.
-      if (Declared(*run)) PIPE_RETURN_IF_ERROR(engine.PushAll(run->topic, std::span<Record>(run, end), out));
+      std::span<Record> part(run, end);
+      if (Declared(*run)) {
+        PIPE_RETURN_IF_ERROR(engine.PushAll(run->topic, part, out));
+        PIPE_RETURN_IF_ERROR(SettleDropped(engine, part));
+      } else {
+        for (const Record& r : part) PIPE_RETURN_IF_ERROR(Unusable(r, Undeclared(r)));
+      }
       run = end;
     }
     return {};
   }
+
+  // Applies on_error to each input record the engine's last push dropped because of an error (`pushed`: the
+  // records of that push), once per record with every error it had.
+  Status SettleDropped(const sql::Engine& engine, std::span<const Record> pushed) {
+    if (settings_.on_error == OnError::kSkip) return {};
+    const std::vector<sql::DroppedInput>& dropped = engine.dropped_inputs();
+    for (size_t i = 0; i < dropped.size();) {
+      std::string errors = dropped[i].error;
+      size_t next = i + 1;
+      for (; next < dropped.size() && dropped[next].index == dropped[i].index; ++next) errors += "; " + dropped[next].error;
+      PIPE_RETURN_IF_ERROR(Unusable(pushed[dropped[i].index], errors));
+      i = next;
+    }
+    return {};
+  }
+
+  // An input record the statements could not use, under on_error (the processing error is logged and counted by
+  // Report either way).
+  Status Unusable(const Record& record, const std::string& error) {
+    switch (settings_.on_error) {
+      case OnError::kSkip: return {};
+      case OnError::kFail: {
+        std::string shown;
+        AppendRecordEnvelope(record, shown);
+        if (shown.size() > 400) shown = shown.substr(0, 400) + "…";
+        return DataError("transform " + settings_.name + ": " + error + "\n  record: " + shown +
+                         "\n  (set on_error: skip or dead_letter to let the pipeline go on)");
+      }
+      case OnError::kDeadLetter:
+        return settings_.dead_letters->Write(DeadLetter{
+            .stage = FailedStage::kSql, .component = settings_.name, .error = DataError(error), .record = &record});
+    }
+    return {};
+  }
+
+  // The dead letters of a batch are durable before anything derived from it moves on (and with it the
+  // acknowledgement of the records they stand for). One sync per batch; none when nothing was written.
+  Status SyncDeadLetters() { return settings_.dead_letters ? settings_.dead_letters->Sync() : Status(); }
 
   // With topics_from_records: whether a statement reads the record's topic; a record no statement reads is a
   // processing error (logged and counted), as ksqlDB counts records it cannot use.
@@ -255,17 +318,30 @@ class SqlProcessor final : public Processor {
       last_declared_topic_ = r.topic;
       return true;
     }
-    taken_errors_.push_back("a record of topic '" + r.topic + "' (partition " + std::to_string(r.partition) +
-                            ", offset " + std::to_string(r.offset) + ") is read by no statement: dropped");
+    taken_errors_.push_back(Undeclared(r));
     return false;
+  }
+
+  static std::string Undeclared(const Record& r) {
+    return "a record of topic '" + r.topic + "' (partition " + std::to_string(r.partition) + ", offset " +
+           std::to_string(r.offset) + ") is read by no statement: dropped";
   }
 
   Status PushStamped(sql::Engine& engine, const std::string& input, std::vector<Record>& records,
                      const AckTracker* origin, std::vector<sql::Emitted>& out) {
     for (Record& record : records) {
-      if (settings_.topics_from_records && !Declared(record)) continue;
+      if (settings_.topics_from_records && !Declared(record)) {
+        PIPE_RETURN_IF_ERROR(Unusable(record, Undeclared(record)));
+        continue;
+      }
       const std::string topic = settings_.topics_from_records ? record.topic : input;  // a copy: record moves below
-      PIPE_RETURN_IF_ERROR(Stamped(origin, record, out, [&](Record& r) { return engine.Push(topic, std::move(r), out); }));
+      PIPE_RETURN_IF_ERROR(Stamped(origin, record, out, [&](Record& r) -> Status {
+        if (settings_.on_error == OnError::kSkip) return engine.Push(topic, std::move(r), out);
+        // Kept whole: on_error shows it if a statement cannot use it.
+        std::span<Record> one(&r, 1);
+        PIPE_RETURN_IF_ERROR(engine.PushAll(topic, one, out));
+        return SettleDropped(engine, one);
+      }));
     }
     return {};
   }
@@ -522,6 +598,7 @@ class SqlProcessor final : public Processor {
   static constexpr int64_t kErrorsLoggedEach = 20;
   int64_t processing_errors_ = 0;
   std::vector<std::string> taken_errors_;  // of tasks dropped since the last Report
+  Position last_position_;  // of the last input record read (EndOfInput)
   struct {
     int64_t late = 0;
     int64_t replayed = 0;
@@ -533,12 +610,34 @@ class SqlProcessor final : public Processor {
   Counter* restores_metric_ = nullptr;
 };
 
+// on_error and dead_letter_path are keys every stage accepts (config/common_keys.h; the loader checked them). A
+// SQL stage's default is skip, not fail: ksqlDB logs a record it cannot use and goes on
+// (ksql.fail.on.deserialization.error is false by default), and so does a pipeline without on_error.
+Result<std::pair<OnError, std::shared_ptr<DeadLetterQueue>>> ErrorPolicyOf(const Options& options,
+                                                                          const BuildContext& ctx) {
+  OnError policy = OnError::kSkip;
+  if (options.Has("on_error")) policy = ParseOnError(options.GetString("on_error")).value_or(OnError::kSkip);
+  if (policy != OnError::kDeadLetter) return std::pair{policy, std::shared_ptr<DeadLetterQueue>()};
+  std::string target = options.GetString("dead_letter_path");
+  if (DeadLetterScheme(target).empty() && std::filesystem::path(target).is_relative())
+    target = (std::filesystem::path(ctx.pipeline_dir) / target).string();
+  auto queue = OpenDeadLetterQueue(target);
+  if (!queue.ok()) return options.ErrorAt("dead_letter_path", queue.error().message());
+  return std::pair{policy, std::move(*queue)};
+}
+
 }  // namespace
 void RegisterSqlStage(Registry& registry, ScaleOutFactory make_scale_out) {
   ComponentSpec spec;
   spec.type = "sql";
   spec.kind = ComponentKind::kStage;
-  spec.summary = "Runs ksqlDB-dialect streaming SQL over pipeline streams";
+  spec.summary =
+      "Runs ksqlDB-dialect streaming SQL over pipeline streams. An input record the statements cannot use "
+      "(undecodable for its declared schema or format, or dropped because of an error such as a NULL GROUP BY key) "
+      "follows on_error: skip, the default as in ksqlDB (logged and counted in pipe_sql_processing_errors_total), "
+      "fail (the error names the record) or dead_letter (an envelope with stage sql, the error and the input "
+      "record, appended to dead_letter_path). A record that goes on with a NULL (a bad cast) is logged and counted "
+      "only.";
   spec.options = {
       {"sql", OptionType::kString,
        "ksqlDB statements. Declare each input with CREATE STREAM x (...) WITH (KAFKA_TOPIC='x', VALUE_FORMAT='JSON'); "
@@ -605,6 +704,9 @@ void RegisterSqlStage(Registry& registry, ScaleOutFactory make_scale_out) {
       if (auto problem = engine->ScaleOutProblem()) return options.ErrorAt("scale_out", *problem);
     }
     settings.topics_from_records = options.GetBool("topics_from_records");
+    auto policy = ErrorPolicyOf(options, ctx);
+    if (!policy.ok()) return policy.error();
+    std::tie(settings.on_error, settings.dead_letters) = std::move(*policy);
     auto topics = engine->InputTopics();
     for (const auto& input : ctx.inputs)
       if (!settings.topics_from_records && input != repartitioned &&
