@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sql/engine.h"
+#include "sql/engine_options.h"
 #include "sql/exec/row.h"
 #include "sql/functions/scalar_function.h"
 
