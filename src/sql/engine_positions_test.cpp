@@ -116,14 +116,14 @@ TEST_SUITE("sql engine: positions and dropped inputs") {
     std::vector<Emitted> out;
     REQUIRE(e.PushAll("in", in, out).ok());
     const std::vector<DroppedInput>& dropped = e.dropped_inputs();
-    // Record 1 cannot be decoded (both queries read it); record 2's GROUP BY key is NULL. Record 0's division by
-    // zero gives NULL and goes on.
-    REQUIRE(dropped.size() == 3);
+    // Record 1 cannot be decoded by o (t reads only G, which it can); record 2's GROUP BY key is NULL in t.
+    // The divisions by zero of records 0 and 2 give NULL and go on.
+    REQUIRE(dropped.size() == 2);
     CHECK(dropped[0].index == 1);
-    CHECK(dropped[1].index == 1);
-    CHECK(dropped[2].index == 2);
-    CHECK(dropped[2].error.find("GROUP BY expression evaluated to NULL") != std::string::npos);
-    CHECK(e.processing_errors().size() == 5);  // the two divisions by zero too
+    CHECK(dropped[0].error.find("O: ") == 0);
+    CHECK(dropped[1].index == 2);
+    CHECK(dropped[1].error.find("GROUP BY expression evaluated to NULL") != std::string::npos);
+    CHECK(e.processing_errors().size() == 4);
     // The next push starts a new list.
     std::vector<Record> good = {Rec(Value(4), MakeStruct({{"V", Value(1)}, {"G", Value("y")}}), 4)};
     REQUIRE(e.PushAll("in", good, out).ok());
