@@ -6,14 +6,11 @@
 #include <algorithm>
 #include <utility>
 
-#include "core/value_codec.h"
 #include "sql/binder/catalog.h"
-#include "sql/exec/aggregate.h"
-#include "sql/exec/join.h"
-#include "sql/exec/row_state.h"
 #include "sql/exec/sink_writer.h"
 #include "sql/parser/parser.h"
 #include "sql/planner/query_planner.h"
+#include "sql/repartition.h"
 
 namespace pipeline::sql {
 
@@ -42,82 +39,6 @@ SinkWriter* WriterOf(const PlannedQuery& q) {
   return q.operators.empty() ? nullptr : dynamic_cast<SinkWriter*>(q.operators.back().get());
 }
 
-AggregateOperator* AggregateOf(const PlannedQuery& q) {
-  for (const auto& op : q.operators)
-    if (auto* aggregate = dynamic_cast<AggregateOperator*>(op.get())) return aggregate;
-  return nullptr;
-}
-
-// Where in its query a repartitioned change goes: the GROUP BY, or one side of the query's n-th join.
-constexpr int64_t kToAggregate = -1;
-int64_t ToJoinSide(size_t join, int side) { return static_cast<int64_t>(join) * 2 + side; }
-
-struct RepartitionedChange {
-  std::string query;
-  int64_t target = kToAggregate;
-  Change change;
-};
-
-// A change on its way to the partition of its key (group key or join key): [query, row, tombstone, old row or
-// null, target].
-Emitted RepartitionRecord(const std::string& query, int64_t target, const std::string& key, const Change& change) {
-  Emitted e;
-  e.topic = Engine::kRepartitionTopic;
-  e.record.key = Value(Bytes{key});
-  std::string value;
-  EncodeValue(Value(Array{Value(query), RowState(change.row), Value(change.tombstone),
-                          change.old ? RowState(*change.old) : Value(), Value(target)}),
-              value);
-  e.record.value = Value(Bytes{std::move(value)});
-  e.record.timestamp = change.row.rowtime;
-  return e;
-}
-
-Result<RepartitionedChange> ChangeFromRepartition(const Record& record) {
-  auto bad = [] { return DataError("a repartition record is damaged"); };
-  if (!record.value.is_bytes()) return bad();
-  std::string_view bytes = record.value.as_bytes().data;
-  auto decoded = DecodeValue(bytes);
-  if (!decoded.ok() || !decoded->is_array() || decoded->as_array().size() != 5) return bad();
-  try {
-    const Array& a = decoded->as_array();
-    RepartitionedChange c;
-    c.query = a[0].as_string();
-    c.change.row = RowFromState(a[1]);
-    c.change.tombstone = a[2].as_bool();
-    if (!a[3].is_null()) c.change.old = RowFromState(a[3]);
-    c.target = a[4].as_int();
-    return c;
-  } catch (const std::exception&) {
-    return bad();
-  }
-}
-
-std::vector<JoinOperator*> JoinsOf(const PlannedQuery& q) {
-  std::vector<JoinOperator*> joins;
-  for (const auto& op : q.operators)
-    if (auto* join = dynamic_cast<JoinOperator*>(op.get())) joins.push_back(join);
-  return joins;
-}
-
-// The operators of a query that repartitioned changes go to (Engine::PushRepartitioned).
-struct RepartitionTargets {
-  AggregateOperator* aggregate = nullptr;
-  std::vector<JoinOperator*> joins;
-
-  // Feeds a repartitioned change to the operator it names; false when the query has no such operator.
-  bool Feed(RepartitionedChange& c) const {
-    if (c.target == kToAggregate) {
-      if (aggregate) aggregate->Aggregate(std::move(c.change));
-      return aggregate != nullptr;
-    }
-    size_t join = static_cast<size_t>(c.target / 2);
-    if (c.target < 0 || join >= joins.size()) return false;
-    joins[join]->Join(static_cast<int>(c.target % 2), std::move(c.change));
-    return true;
-  }
-};
-
 }  // namespace
 
 struct Engine::Impl {
@@ -127,6 +48,7 @@ struct Engine::Impl {
   std::vector<std::unique_ptr<PlannedQuery>> queries;
   std::map<std::string, std::vector<SourceReader*>> subscribers;  // topic -> readers
   std::vector<std::string> errors;
+  InputDrops drops;  // of the last call that pushed records
   std::vector<WrittenRow> written;  // rows of the records being pushed out, until they are encoded
   std::vector<std::string> unread_topics;  // see Engine::SetUnreadTopics
   std::vector<char> drop;                  // scratch: which records of `out` leave before returning
@@ -135,7 +57,7 @@ struct Engine::Impl {
   void Resubscribe() {
     subscribers.clear();
     repartition_targets.clear();
-    for (auto& q : queries) repartition_targets[q->name] = {AggregateOf(*q), JoinsOf(*q)};
+    for (auto& q : queries) repartition_targets[q->name] = RepartitionTargets::Of(*q);
     last_found = {};
     for (auto& q : queries) {
       for (auto& [topic, reader] : q->readers) subscribers[topic].push_back(reader.get());
@@ -172,10 +94,13 @@ struct Engine::Impl {
   } last_found;  // see Find; cleared by Resubscribe
 
   void Bind(std::vector<Emitted>& out) {
+    drops.current = -1;
+    drops.dropped.clear();
     for (auto& q : queries) {
       q->ctx->out = &out;
       q->ctx->written = &written;
       q->ctx->processing_errors = &errors;
+      q->ctx->drops = &drops;
     }
   }
 
@@ -342,18 +267,27 @@ Status Engine::PushAll(const std::string& topic, std::span<Record> records, std:
   const size_t start = out.size();
   const auto* readers = impl_->Find(topic);
   if (!readers) return {};
-  for (Record& record : records) {
-    size_t first = out.size();
+  for (size_t i = 0; i < records.size(); ++i) {
+    Record& record = records[i];
+    const size_t first = out.size();
+    const pipeline::Position position = record.position;  // the record may be taken apart below
+    impl_->drops.current = static_cast<int64_t>(i);
     // The last reader may take the record apart when the caller gave it up.
     for (size_t r = 0; r < readers->size(); ++r) {
       if (consume && r + 1 == readers->size()) (*readers)[r]->Ingest(std::move(record));
       else (*readers)[r]->Ingest(record);
     }
     impl_->FeedChained(first, out);
+    // Everything the record caused carries its position, whatever the operators did on the way (an aggregate's
+    // update, a window its time closed, a join's result): a sink keyed by position then overwrites on a replay.
+    for (size_t o = first; o < out.size(); ++o) out[o].record.position = position;
   }
+  impl_->drops.current = -1;
   impl_->EncodeWritten(out, start);
   return {};
 }
+
+const std::vector<DroppedInput>& Engine::dropped_inputs() const { return impl_->drops.dropped; }
 
 void Engine::SetUnreadTopics(const std::vector<std::string>& topics) {
   impl_->unread_topics = topics;
@@ -496,26 +430,12 @@ Status Engine::RestoreState(const Value& state) {
 }
 
 void Engine::SetRepartition() {
-  for (auto& q : impl_->queries) {
-    auto emit = [ctx = q->ctx.get(), name = q->name](int64_t target, const std::string& key, const Change& change) {
-      ctx->out->push_back(RepartitionRecord(name, target, key, change));
-    };
-    if (AggregateOperator* aggregate = AggregateOf(*q))
-      aggregate->RepartitionTo([emit](const std::string& key, const Change& change) { emit(kToAggregate, key, change); });
-    std::vector<JoinOperator*> joins = JoinsOf(*q);
-    for (size_t n = 0; n < joins.size(); ++n)
-      joins[n]->RepartitionTo([emit, n](int side, const std::string& key, const Change& change) {
-        emit(ToJoinSide(n, side), key, change);
-      });
-  }
+  for (auto& q : impl_->queries) RepartitionQuery(*q, kRepartitionTopic);
 }
 
 std::optional<std::string> Engine::ScaleOutProblem() const {
   for (const auto& q : impl_->queries)
-    for (JoinOperator* join : JoinsOf(*q))
-      if (join->foreign_key())
-        return "query " + q->name + " joins two tables on a foreign key, which scale_out cannot split by key yet "
-               "(the old and new results of a left row may live in different processes): remove scale_out";
+    if (auto problem = ScaleOutProblemOf(*q)) return problem;
   return std::nullopt;
 }
 

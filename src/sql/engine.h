@@ -12,20 +12,9 @@
 #include "core/field_demand.h"
 #include "core/record.h"
 #include "core/result.h"
+#include "sql/engine_options.h"
 
 namespace pipeline::sql {
-
-struct EngineOptions {
-  // Engine properties as ksqlDB names them, e.g. "ksql.persistence.default.format.value" = "JSON",
-  // "ksql.functions.collect_list.limit", "ksql.output.topic.name.prefix".
-  std::map<std::string, std::string> properties;
-  std::string state_dir;  // empty = in memory only
-  // Pass on only the last change per key that a PushAll batch makes to a table (Kafka Streams' record cache,
-  // which ksqlDB sizes with cache.max.bytes.buffering), in the order of each key's last change. Queries reading the
-  // table still see every change at once, as Kafka Streams' lookups read the store, so their answers do not depend
-  // on the batch size. Off: every change, as the ksqlDB test runner shows them.
-  bool coalesce_table_changes = false;
-};
 
 // A topic (stream) the engine writes, as seen by callers.
 struct OutputTopic {
@@ -34,12 +23,6 @@ struct OutputTopic {
   bool is_table = false;
   bool windowed = false;
   std::vector<std::string> key_columns;  // in declaration order
-};
-
-// An emitted record with the topic it goes to.
-struct Emitted {
-  std::string topic;
-  Record record;
 };
 
 class Engine {
@@ -62,13 +45,20 @@ class Engine {
 
   // Feeds one record into `topic`. The record's key and value are JSON-level Values as they arrive on the wire
   // after format decoding: a Struct/Map/Array/number/string for JSON, a string for DELIMITED, a number or
-  // string for KAFKA, null for a tombstone. Everything the record causes is appended to `out`, in order.
+  // string for KAFKA, null for a tombstone. Everything the record causes is appended to `out`, in order, and
+  // carries the record's position (Record::position): an aggregate's update, a join's result, a window closed by
+  // the record's time, the results of queries reading those, so a replay from the same input gives the same
+  // positions.
   Status Push(const std::string& topic, Record record, std::vector<Emitted>& out);
   // The same for every record of a batch, in order (the topic is looked up once). With `consume` the caller
   // gives the records up: values only they hold are taken apart instead of copied, and the records are left
   // unspecified. Only for records no other thread can see.
   Status PushAll(const std::string& topic, std::span<Record> records, std::vector<Emitted>& out,
                  bool consume = false);
+
+  // The input records of the last Push/PushAll call that a query dropped because of an error, each with its
+  // error (also among the processing errors), in order; a record several queries dropped is listed for each.
+  const std::vector<DroppedInput>& dropped_inputs() const;
 
   // The caller drops what is written to these topics: Push, PushAll and Advance leave those records out of
   // `out` (queries reading the topics still get them), which saves encoding them.

@@ -65,9 +65,13 @@ def test_metadata_true_writes_whole_records_on_stdout_and_to_files():
              "timestamp": 2000, "window": {"start": 0, "end": 5000}}
     second = dict(first, timestamp=8000, window={"start": 5000, "end": 10000})
 
-    def whole(lines):  # an aggregate's row has no one input position (yet): the field is there, its text aside
+    # Each row carries the position of the attempt that made its count 2: the second and the fifth line.
+    line_offsets = [sum(len(json.dumps(a)) + 1 for a in ATTEMPTS[:i]) for i in range(len(ATTEMPTS))]
+
+    def whole(lines):
         records = [json.loads(l) for l in lines]
-        assert all(isinstance(r.pop("position"), str) for r in records), lines
+        offsets = [int(r.pop("position").rsplit("@", 1)[1]) for r in records]
+        assert offsets == [line_offsets[1], line_offsets[4]], lines
         return records
     assert whole(p.stdout.splitlines()) == [first, second], p.stdout
     assert whole(read_lines(f"{d}/whole.jsonl")) == [

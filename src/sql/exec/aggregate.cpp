@@ -17,7 +17,7 @@ bool AggregateOperator::EvalKeys(const Row& row, std::vector<Value>& keys) {
     keys.push_back(g->Eval(row, ctx->eval));
     if (keys.back().is_null()) {
       ctx->FlushEvalErrors();
-      ctx->ReportError("GROUP BY expression evaluated to NULL: the record is dropped");
+      ctx->ReportDropped("GROUP BY expression evaluated to NULL: the record is dropped");
       return false;
     }
   }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sql/engine.h"
+#include "sql/engine_options.h"
 #include "sql/exec/row.h"
 #include "sql/functions/scalar_function.h"
 
@@ -35,10 +35,18 @@ struct WrittenRow {
   bool superseded = false;  // a later change of the same table key in this batch replaces it (the record cache)
 };
 
+// The input record being pushed (its index in the Engine::PushAll call; -1 between pushes), and those dropped
+// because of an error so far in the call (Engine::dropped_inputs).
+struct InputDrops {
+  int64_t current = -1;
+  std::vector<DroppedInput> dropped;
+};
+
 // Per-query run-time state shared by its operators.
 struct QueryContext {
   EvalContext eval;
   std::vector<std::string>* processing_errors = nullptr;
+  InputDrops* drops = nullptr;
   std::vector<Emitted>* out = nullptr;
   std::vector<WrittenRow>* written = nullptr;  // rows of `out` not yet encoded; null: encode at once
   std::string query_name;
@@ -48,6 +56,13 @@ struct QueryContext {
   // Reports a processing error for one record (ksqlDB logs it and goes on).
   void ReportError(const std::string& message) {
     if (processing_errors) processing_errors->push_back(query_name + ": " + message);
+  }
+  // Reports a processing error that drops the record at hand, and notes the input record that caused it, so
+  // that the stage can apply its on_error to it.
+  void ReportDropped(const std::string& message) {
+    ReportError(message);
+    if (drops && drops->current >= 0 && processing_errors)
+      drops->dropped.push_back({static_cast<size_t>(drops->current), processing_errors->back()});
   }
   // Checks ctx.eval after evaluating expressions for one row and reports what it recorded.
   void FlushEvalErrors() {

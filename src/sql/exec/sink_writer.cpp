@@ -44,7 +44,7 @@ std::optional<int64_t> SinkWriter::RecordTime(const Change& change) {
       TimestampFromColumn(v, def_.timestamp_column, def_.timestamp_format, timestamp_format_.get(), error);
   if (t && *t < 0) error = "timestamp column " + def_.timestamp_column + " is negative: " + std::to_string(*t);
   if (!error.empty()) {
-    ctx->ReportError(error + ": the row is dropped");
+    ctx->ReportDropped(error + ": the row is dropped");
     return std::nullopt;
   }
   return t;

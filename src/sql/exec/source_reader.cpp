@@ -59,7 +59,7 @@ void SourceReader::Decode(R&& record) {
   if (def_.window_type != WindowType::kNone) c.row.window = record.window;
   std::string error;
   if (!decoder_.DecodeKey(record.key, c.row, error)) {
-    ctx->ReportError(error);
+    ctx->ReportDropped(error);
     return;
   }
   bool tombstone = record.value.is_null() && def_.formats.value != "NONE";
@@ -67,7 +67,7 @@ void SourceReader::Decode(R&& record) {
     // A null value on a stream still flows (ksqlDB projects it to a null value); on a table it deletes.
     c.tombstone = true;
   } else if (!decoder_.DecodeValue(std::forward<R>(record), c.row, error)) {
-    ctx->ReportError(error);
+    ctx->ReportDropped(error);
     return;
   }
   IngestDecoded(std::move(c));
@@ -79,7 +79,7 @@ void SourceReader::Ingest(Record&& record) { Decode(std::move(record)); }
 void SourceReader::IngestDecoded(Change c) {
   std::string error;
   if (!c.tombstone && !ExtractTimestamp(c.row, error)) {
-    ctx->ReportError(error);
+    ctx->ReportDropped(error);
     return;
   }
   if (c.row.rowtime > stream_time_) stream_time_ = c.row.rowtime;
@@ -93,7 +93,7 @@ void SourceReader::IngestDecoded(Change c) {
         if (i) fields += ", ";
         for (char ch : def_.columns[i].name) fields += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       }
-      ctx->ReportError("table row with a NULL key is dropped: a table's rows need keys; a file or stdin source "
+      ctx->ReportDropped("table row with a NULL key is dropped: a table's rows need keys; a file or stdin source "
                        "sets them with key_fields: [" + fields + "] (elsewhere: transforms ValueToKey and "
                        "ExtractField$Key)");
       return;

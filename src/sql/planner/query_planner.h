@@ -9,7 +9,7 @@
 
 #include "core/result.h"
 #include "sql/binder/catalog.h"
-#include "sql/engine.h"
+#include "sql/engine_options.h"
 #include "sql/exec/operator.h"
 #include "sql/exec/source_reader.h"
 #include "sql/parser/ast.h"

@@ -11,65 +11,38 @@
 // another process brings its state along, as in Kafka Streams. What a group task produces for a later GROUP BY or
 // join goes through the repartition topic again. An input whose front keeps state itself (a table) has one
 // "front" task per input partition, saved the same way.
+//
+// This file is the glue: it routes input records to the tasks, applies on_error to those the statements cannot
+// use, reports processing errors and metrics, and emits the outputs. The options are in sql_stage_spec.cpp, the
+// scale-out task set in scale_out_tasks.h, the state on disk (restore, snapshots) in stage_state.h.
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <map>
 #include <set>
 
-#include "core/value_codec.h"
+#include "formats/dead_letter_envelope.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
-#include "plugin/registry.h"
+#include "plugin/dead_letter.h"
+#include "plugin/processor.h"
 #include "plugin/scale_out.h"
 #include "sql/engine.h"
 #include "sql/identifier.h"
-#include "sql/stage/sql_stage.h"
-#include "sql/stage/state_snapshots.h"
+#include "sql/stage/scale_out_tasks.h"
+#include "sql/stage/stage_state.h"
 
 namespace pipeline {
 
 namespace {
 
-constexpr std::string_view kSnapshotMagic = "pipe-sql-state 1\n";
-constexpr int32_t kWholeStage = -1;  // the task of a stage that is not scaled out
-
-struct SqlStageSettings {
-  std::string name;  // the transform's name in the pipeline file
-  std::string sql;
-  sql::EngineOptions engine;
-  std::chrono::milliseconds commit_interval{2000};  // ksqlDB's default commit.interval.ms
-  std::unique_ptr<ScaleOut> scale_out;              // set only when the runtime added the repartition streams
-  // Each record goes to the SQL topic its Record::topic names (one kafka source reading several topics), not to
-  // the topic named after its input stream.
-  bool topics_from_records = false;
-};
-
-Result<std::unique_ptr<sql::Engine>> MakeEngine(const SqlStageSettings& settings) {
-  auto engine = std::make_unique<sql::Engine>(settings.engine);
-  Status s = engine->Execute(settings.sql);
-  if (!s.ok()) return s.error();
-  return engine;
-}
+using sql::RetiredTasks;
+using sql::SqlStageSettings;
+using sql::Task;
 
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
-
-// The state of the whole stage, or of one partition of a scaled-out one, with the positions it holds.
-struct Task {
-  TaskId id{"whole", kWholeStage};
-  std::unique_ptr<sql::Engine> engine;
-  sql::ReplayFilter replay;
-  sql::OriginFilter origins;  // "group" tasks: repartition records counted once
-  // Scale-out: the partition whose records the task takes, its source's assignments, and which assignment of the
-  // partition the task was made in (PartitionOwnership::AssignmentOf).
-  std::string source_topic;
-  std::shared_ptr<PartitionOwnership> owner;
-  uint64_t assignment = 0;
-  bool dirty = false;  // changed since its last snapshot
-};
 
 // A batch's records by partition, in order, each part with the batch's tokens (they say where records come from).
 std::map<int32_t, Batch> SplitByPartition(Batch& batch) {
@@ -113,7 +86,9 @@ class SqlProcessor final : public Processor {
     Statements().SetUnreadTopics(unread_topics_);
   }
   FieldDemand InputDemand(size_t input_index, const std::vector<FieldDemand>&) const override {
-    if (input_index == repartitioned_ || settings_.topics_from_records) return FieldDemand::All();
+    // A dead letter or a failure shows the whole input record, not the fields the statements read.
+    if (input_index == repartitioned_ || settings_.topics_from_records || settings_.on_error != OnError::kSkip)
+      return FieldDemand::All();
     return Statements().ValueDemand(inputs_[input_index]);
   }
 
@@ -125,11 +100,13 @@ class SqlProcessor final : public Processor {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) return FatalError("cannot create " + path.parent_path().string() + ": " + ec.message());
-    snapshots_ = std::make_unique<sql::StateSnapshots>(sql::MakeFileSnapshotStore(path.string()));
-    return Restore(whole_);
+    state_ = std::make_unique<sql::StageState>(settings_, sql::MakeFileSnapshotStore(path.string()),
+                                               [this](Task& task) { return NewEngine(task); });
+    return state_->Restore(whole_);
   }
 
   Status Process(size_t input_index, BatchPtr batch, const EmitFn& emit) override {
+    if (!batch->records.empty()) last_position_ = batch->records.back().position;
     Status s;
     if (!settings_.scale_out) s = ProcessWhole(inputs_[input_index], std::move(batch), emit);
     else if (input_index == repartitioned_) s = ProcessRepartitioned(std::move(batch), emit);
@@ -154,18 +131,21 @@ class SqlProcessor final : public Processor {
     std::vector<sql::Emitted>& out = out_;
     out.clear();
     PIPE_RETURN_IF_ERROR(whole_.engine->EndOfInput(out));
-    if (!snapshots_) {
+    // No record closed these windows but the end of input: they carry the position of the last record read, the
+    // same after a replay of the same input.
+    for (sql::Emitted& e : out) e.record.position = last_position_;
+    if (!state_) {
       Deliver(out, {}, emit);
       return {};
     }
     whole_.dirty = true;  // windows closed
-    Deliver(out, {snapshots_->EpochToken()}, emit);
+    Deliver(out, {state_->snapshots().EpochToken()}, emit);
     return {};
   }
 
   Status Finish(const EmitFn&) override {
     Report();
-    if (snapshots_) Seal();
+    if (state_) Seal();
     return {};
   }
 
@@ -195,15 +175,17 @@ class SqlProcessor final : public Processor {
     // The records are not given up to the engine (PushAll's `consume`), though it could move the source's values
     // instead of copying them: measured, that was slower (Nexmark q0, 1M events: 2.6-2.9 s CPU against 2.3 s), as
     // the source's strings then live on in the output records until the sink frees them on its own thread.
-    if (!snapshots_) {
+    if (!state_) {
       PIPE_RETURN_IF_ERROR(PushRouted(*whole_.engine, topic, batch->records, out));
+      PIPE_RETURN_IF_ERROR(SyncDeadLetters());
       Deliver(out, batch->acks, emit);
       return {};
     }
     PIPE_RETURN_IF_ERROR(PushRouted(*whole_.engine, topic, whole_.replay.Admit(*batch, kept_), out));
     whole_.dirty = true;
-    Deliver(out, {snapshots_->EpochToken()}, emit);
-    snapshots_->Hold(batch->acks);
+    PIPE_RETURN_IF_ERROR(SyncDeadLetters());
+    Deliver(out, {state_->snapshots().EpochToken()}, emit);
+    state_->snapshots().Hold(batch->acks);
     return {};
   }
 
@@ -213,37 +195,86 @@ class SqlProcessor final : public Processor {
   Status ProcessFront(const std::string& input, BatchPtr batch, const EmitFn& emit) {
     const AckTracker* origin = sql::StableOrigin(batch->acks);
     std::vector<sql::Emitted> out;
-    auto owner = input_owners_.find(input);
-    if (owner == input_owners_.end()) {  // a front keeping no state for this input
+    std::shared_ptr<PartitionOwnership> owner = tasks_->FrontOwner(input);
+    if (!owner) {  // a front keeping no state for this input
       PIPE_RETURN_IF_ERROR(PushStamped(*front_, input, batch->records, origin, out));
+      PIPE_RETURN_IF_ERROR(SyncDeadLetters());
       Deliver(out, batch->acks, emit);
       return {};
     }
     DropMovedTasks();
     for (auto& [partition, part] : SplitByPartition(*batch)) {
-      auto task = TaskFor({"front:" + input, partition}, part.records.front().topic, owner->second);
+      auto task = tasks_->TaskFor({"front:" + input, partition}, part.records.front().topic, owner, make_task_);
       if (!task.ok()) return task.error();
       Task& t = **task;
       PIPE_RETURN_IF_ERROR(PushStamped(*t.engine, input, t.replay.Admit(part, kept_), origin, out));
       t.dirty = true;
     }
-    Deliver(out, {snapshots_->EpochToken()}, emit);
-    snapshots_->Hold(batch->acks);
+    PIPE_RETURN_IF_ERROR(SyncDeadLetters());
+    Deliver(out, {state_->snapshots().EpochToken()}, emit);
+    state_->snapshots().Hold(batch->acks);
     return {};
   }
 
   // Pushes the records to `input`'s topic, or with topics_from_records each run of one topic to that topic.
   Status PushRouted(sql::Engine& engine, const std::string& input, std::vector<Record>& records,
                     std::vector<sql::Emitted>& out) {
-    if (!settings_.topics_from_records) return engine.PushAll(input, records, out);
+    if (!settings_.topics_from_records) {
+      PIPE_RETURN_IF_ERROR(engine.PushAll(input, records, out));
+      return SettleDropped(engine, records);
+    }
     for (auto run = records.begin(); run != records.end();) {
       auto end = std::find_if(run, records.end(), [&](const Record& r) { return r.topic != run->topic; });
       // The run is read in place: the batch may be shared with other consumers of the input stream.
-      if (Declared(*run)) PIPE_RETURN_IF_ERROR(engine.PushAll(run->topic, std::span<Record>(run, end), out));
+      std::span<Record> part(run, end);
+      if (Declared(*run)) {
+        PIPE_RETURN_IF_ERROR(engine.PushAll(run->topic, part, out));
+        PIPE_RETURN_IF_ERROR(SettleDropped(engine, part));
+      } else {
+        for (const Record& r : part) PIPE_RETURN_IF_ERROR(Unusable(r, Undeclared(r)));
+      }
       run = end;
     }
     return {};
   }
+
+  // Applies on_error to each input record the engine's last push dropped because of an error (`pushed`: the
+  // records of that push), once per record with every error it had.
+  Status SettleDropped(const sql::Engine& engine, std::span<const Record> pushed) {
+    if (settings_.on_error == OnError::kSkip) return {};
+    const std::vector<sql::DroppedInput>& dropped = engine.dropped_inputs();
+    for (size_t i = 0; i < dropped.size();) {
+      std::string errors = dropped[i].error;
+      size_t next = i + 1;
+      for (; next < dropped.size() && dropped[next].index == dropped[i].index; ++next) errors += "; " + dropped[next].error;
+      PIPE_RETURN_IF_ERROR(Unusable(pushed[dropped[i].index], errors));
+      i = next;
+    }
+    return {};
+  }
+
+  // An input record the statements could not use, under on_error (the processing error is logged and counted by
+  // Report either way).
+  Status Unusable(const Record& record, const std::string& error) {
+    switch (settings_.on_error) {
+      case OnError::kSkip: return {};
+      case OnError::kFail: {
+        std::string shown;
+        AppendRecordEnvelope(record, shown);
+        if (shown.size() > 400) shown = shown.substr(0, 400) + "…";
+        return DataError("transform " + settings_.name + ": " + error + "\n  record: " + shown +
+                         "\n  (set on_error: skip or dead_letter to let the pipeline go on)");
+      }
+      case OnError::kDeadLetter:
+        return settings_.dead_letters->Write(DeadLetter{
+            .stage = FailedStage::kSql, .component = settings_.name, .error = DataError(error), .record = &record});
+    }
+    return {};
+  }
+
+  // The dead letters of a batch are durable before anything derived from it moves on (and with it the
+  // acknowledgement of the records they stand for). One sync per batch; none when nothing was written.
+  Status SyncDeadLetters() { return settings_.dead_letters ? settings_.dead_letters->Sync() : Status(); }
 
   // With topics_from_records: whether a statement reads the record's topic; a record no statement reads is a
   // processing error (logged and counted), as ksqlDB counts records it cannot use.
@@ -255,17 +286,30 @@ class SqlProcessor final : public Processor {
       last_declared_topic_ = r.topic;
       return true;
     }
-    taken_errors_.push_back("a record of topic '" + r.topic + "' (partition " + std::to_string(r.partition) +
-                            ", offset " + std::to_string(r.offset) + ") is read by no statement: dropped");
+    taken_errors_.push_back(Undeclared(r));
     return false;
+  }
+
+  static std::string Undeclared(const Record& r) {
+    return "a record of topic '" + r.topic + "' (partition " + std::to_string(r.partition) + ", offset " +
+           std::to_string(r.offset) + ") is read by no statement: dropped";
   }
 
   Status PushStamped(sql::Engine& engine, const std::string& input, std::vector<Record>& records,
                      const AckTracker* origin, std::vector<sql::Emitted>& out) {
     for (Record& record : records) {
-      if (settings_.topics_from_records && !Declared(record)) continue;
+      if (settings_.topics_from_records && !Declared(record)) {
+        PIPE_RETURN_IF_ERROR(Unusable(record, Undeclared(record)));
+        continue;
+      }
       const std::string topic = settings_.topics_from_records ? record.topic : input;  // a copy: record moves below
-      PIPE_RETURN_IF_ERROR(Stamped(origin, record, out, [&](Record& r) { return engine.Push(topic, std::move(r), out); }));
+      PIPE_RETURN_IF_ERROR(Stamped(origin, record, out, [&](Record& r) -> Status {
+        if (settings_.on_error == OnError::kSkip) return engine.Push(topic, std::move(r), out);
+        // Kept whole: on_error shows it if a statement cannot use it.
+        std::span<Record> one(&r, 1);
+        PIPE_RETURN_IF_ERROR(engine.PushAll(topic, one, out));
+        return SettleDropped(engine, one);
+      }));
     }
     return {};
   }
@@ -297,7 +341,7 @@ class SqlProcessor final : public Processor {
     std::vector<sql::Emitted> out;
     std::vector<Record> one;
     for (auto& [partition, part] : SplitByPartition(*batch)) {
-      auto task = TaskFor({"group", partition}, settings_.scale_out->repartition_topic(), group_owner_);
+      auto task = tasks_->GroupTask(partition, make_task_);
       if (!task.ok()) return task.error();
       Task& t = **task;
       std::vector<Record>& admitted = t.replay.Admit(part, kept_);
@@ -309,47 +353,29 @@ class SqlProcessor final : public Processor {
         }));
       t.dirty = true;
     }
-    Deliver(out, {snapshots_->EpochToken()}, emit);
-    snapshots_->Hold(batch->acks);
+    Deliver(out, {state_->snapshots().EpochToken()}, emit);
+    state_->snapshots().Hold(batch->acks);
     return {};
   }
 
   Status OpenChangelog() {
     auto store = settings_.scale_out->OpenChangelog();
     if (!store.ok()) return store.error();
-    snapshots_ = std::make_unique<sql::StateSnapshots>(std::move(*store));
-    group_owner_ = settings_.scale_out->OwnershipOf(RepartitionInput(settings_.name));
-    for (const std::string& input : inputs_)
-      if (input != RepartitionInput(settings_.name) && FrontKeepsState(input))
-        input_owners_[input] = settings_.scale_out->OwnershipOf(input);  // its source's (others never move partitions)
+    state_ = std::make_unique<sql::StageState>(settings_, std::move(*store),
+                                               [this](Task& task) { return NewEngine(task); });
+    state_->set_restores_metric(restores_metric_);
+    tasks_ = std::make_unique<sql::ScaleOutTasks>(*settings_.scale_out, settings_.name, inputs_, *front_,
+                                                   settings_.topics_from_records);
+    // A partition's task, made when its first record arrives, starts from the partition's changelog.
+    make_task_ = [this](Task& task) -> Status {
+      PIPE_RETURN_IF_ERROR(NewEngine(task));
+      return state_->Restore(task);
+    };
     return {};
   }
 
-  // Whether records of `input` change state before the repartition (a table), so that the front keeps it per
-  // input partition.
-  bool FrontKeepsState(const std::string& input) const {
-    if (!settings_.topics_from_records) return front_->KeepsStateBeforeRepartition(input);
-    for (const std::string& topic : front_->InputTopics())
-      if (front_->KeepsStateBeforeRepartition(topic)) return true;
-    return false;
-  }
-
-  // The task of a partition; one this process just got starts from the partition's changelog.
-  Result<Task*> TaskFor(const TaskId& id, const std::string& topic, const std::shared_ptr<PartitionOwnership>& owner) {
-    auto it = tasks_.find(id);
-    if (it != tasks_.end()) return &it->second;
-    Task task;
-    task.id = id;
-    task.source_topic = topic;
-    task.owner = owner;
-    task.assignment = owner->AssignmentOf(topic, id.partition);
-    PIPE_RETURN_IF_ERROR(NewEngine(task));
-    PIPE_RETURN_IF_ERROR(Restore(task));
-    return &tasks_.emplace(id, std::move(task)).first->second;
-  }
-
   Status NewEngine(Task& task) {
-    auto engine = MakeEngine(settings_);
+    auto engine = sql::MakeEngine(settings_);
     if (!engine.ok()) return engine.error();
     task.engine = std::move(*engine);
     if (settings_.scale_out) task.engine->SetRepartition();  // every task: front and group ones repartition onwards
@@ -360,26 +386,10 @@ class SqlProcessor final : public Processor {
   // Partitions given up (or given up and got back: another process may have changed their state meanwhile) lose
   // their task; their state is in the changelog, written before the source let them go.
   void DropMovedTasks() {
-    uint64_t changes = group_owner_->assignment_changes();
-    for (const auto& [input, owner] : input_owners_) changes += owner->assignment_changes();
-    if (changes == assignment_changes_seen_) return;
-    assignment_changes_seen_ = changes;
-    std::vector<TaskId> moved;
-    bool dirty = false;
-    for (const auto& [id, task] : tasks_)
-      if (task.owner->AssignmentOf(task.source_topic, id.partition) != task.assignment) {
-        moved.push_back(id);
-        dirty |= task.dirty;
-      }
+    std::vector<TaskId> moved = tasks_->Moved();
     if (moved.empty()) return;
-    if (dirty) Seal();
-    for (const TaskId& id : moved) {
-      Task& task = tasks_[id];
-      for (const std::string& error : task.engine->TakeProcessingErrors()) taken_errors_.push_back(error);
-      retired_.late += task.engine->LateRecords();
-      retired_.replayed += task.replay.skipped() + task.origins.skipped();
-      tasks_.erase(id);
-    }
+    if (tasks_->AnyDirty(moved)) Seal();
+    tasks_->Retire(moved, retired_);
     LogInfo("sql_partitions_released", "transform " + settings_.name + ": " + std::to_string(moved.size()) +
                                            " partitions moved away; their state stays in " +
                                            settings_.scale_out->changelog_name());
@@ -389,6 +399,8 @@ class SqlProcessor final : public Processor {
   // one line per thousand so a stream of bad records cannot flood the log), and updates the metrics.
   void Report() {
     std::vector<std::string> errors = std::exchange(taken_errors_, {});
+    for (std::string& error : retired_.errors) errors.push_back(std::move(error));
+    retired_.errors.clear();
     int64_t late = retired_.late, replayed = retired_.replayed;
     ForEachEngine([&](sql::Engine& engine, const Task* task) {
       for (std::string& error : engine.TakeProcessingErrors()) errors.push_back(std::move(error));
@@ -405,77 +417,27 @@ class SqlProcessor final : public Processor {
     if (errors_metric_) errors_metric_->Set(processing_errors_);
     if (late_metric_) late_metric_->Set(late);
     if (replayed_metric_) replayed_metric_->Set(replayed);
-    if (tasks_metric_) tasks_metric_->Set(static_cast<int64_t>(tasks_.size()));
+    if (tasks_metric_ && tasks_) tasks_metric_->Set(static_cast<int64_t>(tasks_->size()));
   }
 
   template <class Fn>
   void ForEachEngine(Fn fn) {
     if (!settings_.scale_out) return fn(*whole_.engine, &whole_);
     fn(*front_, nullptr);
-    for (auto& [id, task] : tasks_) fn(*task.engine, &task);
-  }
-
-  // Restores the state saved by the last run of the same statements; other statements start empty.
-  Status Restore(Task& task) {
-    const std::string where = snapshots_->store().Describe(task.id);
-    auto loaded = snapshots_->store().Load(task.id);
-    if (!loaded.ok()) return loaded.error();
-    if (!*loaded) return {};
-    std::string_view bytes = **loaded;
-    if (!bytes.starts_with(kSnapshotMagic)) return Discard(task, where, "it is not a pipe SQL state");
-    bytes.remove_prefix(kSnapshotMagic.size());
-    auto saved = DecodeValue(bytes);
-    if (!saved.ok() || !saved->is_array() || saved->as_array().size() < 3) return Discard(task, where, "it is damaged");
-    const Array& parts = saved->as_array();
-    if (!parts[0].is_string() || parts[0].as_string() != settings_.sql)
-      return Discard(task, where, "the statements changed since");
-    Status restored = task.engine->RestoreState(parts[2]);
-    if (!restored.ok()) return Discard(task, where, restored.message());
-    if (restores_metric_) restores_metric_->Add();
-    task.replay.Restore(parts[1]);
-    if (parts.size() > 3) task.origins.Restore(parts[3]);  // snapshots from before scale-out have 3 parts
-    LogInfo("sql_state_restored", "transform " + settings_.name + ": state restored from " + where +
-                                      "; records it already holds are skipped when the sources replay them");
-    return {};
-  }
-
-  // Starts from empty state (a fresh engine: a failed restore may have filled part of the old one).
-  Status Discard(Task& task, const std::string& where, const std::string& why) {
-    LogWarn("sql_state_discarded", "transform " + settings_.name + ": not using the saved state in " + where + " (" +
-                                       why + "); starting from empty state");
-    return NewEngine(task);
+    if (tasks_)
+      for (Task* task : tasks_->All()) fn(*task->engine, task);
   }
 
   Status MaybeSeal() {
-    if (!snapshots_) return {};
-    if (snapshots_->epoch_open() && std::chrono::steady_clock::now() - last_seal_ >= settings_.commit_interval) Seal();
-    if (auto error = snapshots_->TakeWriteError()) return FatalError(*error);
-    return {};
+    if (!state_) return {};
+    return state_->MaybeSeal([this] { return AllTasks(); });
   }
 
-  std::string SaveTask(const Task& task) const {
-    std::string bytes(kSnapshotMagic);
-    EncodeValue(Value(Array{Value(settings_.sql), task.replay.Save(), task.engine->SaveState(), task.origins.Save()}),
-                bytes);
-    return bytes;
-  }
+  void Seal() { state_->Seal(AllTasks()); }
 
-  // Ends the epoch with a snapshot of every task it changed.
-  void Seal() {
-    if (!snapshots_->epoch_open()) return;
-    Snapshot snapshot;
-    auto add = [&](Task& task) {
-      if (!task.dirty) return;
-      snapshot.push_back({task.id, SaveTask(task)});
-      task.dirty = false;
-    };
-    if (settings_.scale_out) {
-      for (auto& [id, task] : tasks_) add(task);
-    } else {
-      add(whole_);
-    }
-    snapshots_->Seal(std::move(snapshot));
-    last_seal_ = std::chrono::steady_clock::now();
+  std::vector<Task*> AllTasks() {
+    if (settings_.scale_out) return tasks_ ? tasks_->All() : std::vector<Task*>{};
+    return {&whole_};
   }
 
   void Deliver(std::vector<sql::Emitted>& out, const std::vector<AckToken>& acks, const EmitFn& emit) {
@@ -509,23 +471,18 @@ class SqlProcessor final : public Processor {
   // tasks, the input index of the repartition records, and the assignments of the repartition topic and of the
   // inputs whose front keeps state (one "front" task per partition).
   std::unique_ptr<sql::Engine> front_;
-  std::map<TaskId, Task> tasks_;
+  std::unique_ptr<sql::ScaleOutTasks> tasks_;
+  std::function<Status(Task&)> make_task_;  // a new partition's task (sql::ScaleOutTasks::TaskFor)
   size_t repartitioned_ = SIZE_MAX;
-  std::shared_ptr<PartitionOwnership> group_owner_;
-  std::map<std::string, std::shared_ptr<PartitionOwnership>> input_owners_;
-  uint64_t assignment_changes_seen_ = 0;
-  std::unique_ptr<sql::StateSnapshots> snapshots_;  // null: the statements keep no state, or no state dir
+  std::unique_ptr<sql::StageState> state_;  // null: the statements keep no state, or no state dir
   std::vector<Record> kept_;  // scratch for ReplayFilter::Admit
   std::set<std::string> declared_topics_;  // upper case; see Declared
   std::string last_declared_topic_;
-  std::chrono::steady_clock::time_point last_seal_ = std::chrono::steady_clock::now();
   static constexpr int64_t kErrorsLoggedEach = 20;
   int64_t processing_errors_ = 0;
   std::vector<std::string> taken_errors_;  // of tasks dropped since the last Report
-  struct {
-    int64_t late = 0;
-    int64_t replayed = 0;
-  } retired_;  // counts of dropped tasks, so the metrics never go back
+  Position last_position_;  // of the last input record read (EndOfInput)
+  RetiredTasks retired_;  // of the tasks dropped so far, so the metrics never go back
   Counter* late_metric_ = nullptr;
   Counter* errors_metric_ = nullptr;
   Counter* replayed_metric_ = nullptr;
@@ -534,88 +491,10 @@ class SqlProcessor final : public Processor {
 };
 
 }  // namespace
-void RegisterSqlStage(Registry& registry, ScaleOutFactory make_scale_out) {
-  ComponentSpec spec;
-  spec.type = "sql";
-  spec.kind = ComponentKind::kStage;
-  spec.summary = "Runs ksqlDB-dialect streaming SQL over pipeline streams";
-  spec.options = {
-      {"sql", OptionType::kString,
-       "ksqlDB statements. Declare each input with CREATE STREAM x (...) WITH (KAFKA_TOPIC='x', VALUE_FORMAT='JSON'); "
-       "every CREATE STREAM/TABLE ... AS SELECT becomes an output stream named after it (lower case).",
-       "", true},
-      {"properties", OptionType::kMap, "Engine properties as ksqlDB names them (e.g. ksql.functions.collect_list.limit). A table's changes "
-       "are passed on as the last update per key of each input batch, like ksqlDB's record cache; "
-       "ksql.streams.cache.max.bytes.buffering: 0 passes on every update. State (tables, aggregates, joins) is saved "
-       "in the state dir every ksql.streams.commit.interval.ms (default 2000)."},
-      {"topics_from_records", OptionType::kBool,
-       "Feed each record to the SQL topic its Kafka topic names (KAFKA_TOPIC of a CREATE STREAM/TABLE) instead of the "
-       "topic named after its input stream: one kafka source reading several topics, such as both sides of a join, "
-       "which keeps their partitions together when scaled out (range assignor). Records of a topic no statement "
-       "reads are processing errors.",
-       "false"},
-      {"scale_out", OptionType::kAny,
-       "Share GROUP BY and join state between pipe processes through Kafka, as ksqlDB does: {bootstrap_servers, "
-       "topic_prefix (default pipe-<name>), group_id (default the prefix), properties}. Changes go through the "
-       "topic <prefix>-repartition keyed by group or join key (both sides of a join, so the inputs need not be "
-       "co-partitioned); each process aggregates and joins the partitions its group gives it and saves their "
-       "state to the same partitions of <prefix>-changelog, from which the next owner restores it. A table read "
-       "from an input keeps its rows per input partition the same way. Foreign-key table joins are refused. "
-       "Create both topics beforehand, the changelog with at least as many partitions as the inputs and the "
-       "repartition topic."},
-  };
-  spec.example =
-      "transforms:\n"
-      "  big_orders:\n"
-      "    type: sql\n"
-      "    inputs: [orders]\n"
-      "    sql: |\n"
-      "      CREATE STREAM orders (id INT KEY, amount DOUBLE) WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON');\n"
-      "      CREATE STREAM big AS SELECT id, amount FROM orders WHERE amount > 100;\n";
-  registry.AddStage(std::move(spec), [make_scale_out](const Options& options, const BuildContext& ctx)
-                                         -> Result<std::unique_ptr<Processor>> {
-    SqlStageSettings settings;
-    settings.name = ctx.name;
-    settings.sql = options.GetString("sql");
-    auto& properties = settings.engine.properties;
-    if (options.Has("properties")) properties = options.GetMap("properties");
-    // A pipeline passes table changes on as ksqlDB does with its record cache, unless the cache is sized 0.
-    auto cache = properties.find("ksql.streams.cache.max.bytes.buffering");
-    settings.engine.coalesce_table_changes = cache == properties.end() || cache->second != "0";
-    if (auto interval = properties.find("ksql.streams.commit.interval.ms"); interval != properties.end()) {
-      char* end = nullptr;
-      long long ms = std::strtoll(interval->second.c_str(), &end, 10);
-      if (end == interval->second.c_str() || *end || ms < 0)
-        return options.ErrorAt("properties", "ksql.streams.commit.interval.ms must be a number of milliseconds, got '" +
-                                                 interval->second + "'");
-      settings.commit_interval = std::chrono::milliseconds(ms);
-    }
-    auto made = MakeEngine(settings);
-    if (!made.ok()) return options.ErrorAt("sql", made.error().message());
-    auto engine = std::move(*made);
-    Result<std::unique_ptr<ScaleOut>> scale_out = std::unique_ptr<ScaleOut>();
-    if (make_scale_out) scale_out = make_scale_out(options.Raw("scale_out"), ctx.name);
-    else if (options.Has("scale_out")) return options.ErrorAt("scale_out", "this build cannot scale a stage out");
-    if (!scale_out.ok()) return options.ErrorAt("scale_out", scale_out.error().message());
-    const std::string repartitioned = RepartitionInput(ctx.name);
-    // The pipeline rewrites add the repartition stream (src/builtin.cpp); without it (`pipe test`) the stage runs
-    // whole.
-    if (*scale_out && std::count(ctx.inputs.begin(), ctx.inputs.end(), repartitioned)) {
-      settings.scale_out = std::move(*scale_out);
-      if (auto problem = engine->ScaleOutProblem()) return options.ErrorAt("scale_out", *problem);
-    }
-    settings.topics_from_records = options.GetBool("topics_from_records");
-    auto topics = engine->InputTopics();
-    for (const auto& input : ctx.inputs)
-      if (!settings.topics_from_records && input != repartitioned &&
-          std::find(topics.begin(), topics.end(), input) == topics.end())
-        return options.ErrorAt("sql", "input stream '" + input +
-                                          "' has no declaration: add CREATE STREAM " + input + " (...) WITH (KAFKA_TOPIC='" +
-                                          input + "', VALUE_FORMAT='JSON');");
-    if (engine->OutputTopics().empty())
-      return options.ErrorAt("sql", "the SQL creates no output: add CREATE STREAM name AS SELECT ...");
-    return std::unique_ptr<Processor>(std::make_unique<SqlProcessor>(std::move(settings), std::move(engine), ctx.inputs));
-  });
+
+std::unique_ptr<Processor> MakeSqlProcessor(sql::SqlStageSettings settings, std::unique_ptr<sql::Engine> engine,
+                                            std::vector<std::string> inputs) {
+  return std::make_unique<SqlProcessor>(std::move(settings), std::move(engine), std::move(inputs));
 }
 
 }  // namespace pipeline

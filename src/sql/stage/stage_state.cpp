@@ -1,0 +1,81 @@
+#include "sql/stage/stage_state.h"
+
+#include "core/value_codec.h"
+#include "observability/log.h"
+#include "observability/metrics.h"
+
+namespace pipeline::sql {
+
+namespace {
+constexpr std::string_view kSnapshotMagic = "pipe-sql-state 1\n";
+}  // namespace
+
+Result<std::unique_ptr<Engine>> MakeEngine(const SqlStageSettings& settings) {
+  auto engine = std::make_unique<Engine>(settings.engine);
+  Status s = engine->Execute(settings.sql);
+  if (!s.ok()) return s.error();
+  return engine;
+}
+
+StageState::StageState(const SqlStageSettings& settings, std::unique_ptr<SnapshotStore> store,
+                       std::function<Status(Task&)> renew)
+    : stage_(settings.name),
+      sql_(settings.sql),
+      commit_interval_(settings.commit_interval),
+      snapshots_(std::move(store)),
+      renew_(std::move(renew)) {}
+
+Status StageState::Restore(Task& task) {
+  const std::string where = snapshots_.store().Describe(task.id);
+  auto loaded = snapshots_.store().Load(task.id);
+  if (!loaded.ok()) return loaded.error();
+  if (!*loaded) return {};
+  std::string_view bytes = **loaded;
+  if (!bytes.starts_with(kSnapshotMagic)) return Discard(task, where, "it is not a pipe SQL state");
+  bytes.remove_prefix(kSnapshotMagic.size());
+  auto saved = DecodeValue(bytes);
+  if (!saved.ok() || !saved->is_array() || saved->as_array().size() < 3) return Discard(task, where, "it is damaged");
+  const Array& parts = saved->as_array();
+  if (!parts[0].is_string() || parts[0].as_string() != sql_) return Discard(task, where, "the statements changed since");
+  Status restored = task.engine->RestoreState(parts[2]);
+  if (!restored.ok()) return Discard(task, where, restored.message());
+  if (restores_metric_) restores_metric_->Add();
+  task.replay.Restore(parts[1]);
+  if (parts.size() > 3) task.origins.Restore(parts[3]);  // snapshots from before scale-out have 3 parts
+  LogInfo("sql_state_restored", "transform " + stage_ + ": state restored from " + where +
+                                    "; records it already holds are skipped when the sources replay them");
+  return {};
+}
+
+// Starts from empty state (a fresh engine: a failed restore may have filled part of the old one).
+Status StageState::Discard(Task& task, const std::string& where, const std::string& why) {
+  LogWarn("sql_state_discarded", "transform " + stage_ + ": not using the saved state in " + where + " (" + why +
+                                     "); starting from empty state");
+  return renew_(task);
+}
+
+std::string StageState::SaveTask(const Task& task) const {
+  std::string bytes(kSnapshotMagic);
+  EncodeValue(Value(Array{Value(sql_), task.replay.Save(), task.engine->SaveState(), task.origins.Save()}), bytes);
+  return bytes;
+}
+
+void StageState::Seal(const std::vector<Task*>& tasks) {
+  if (!snapshots_.epoch_open()) return;
+  Snapshot snapshot;
+  for (Task* task : tasks) {
+    if (!task->dirty) continue;
+    snapshot.push_back({task->id, SaveTask(*task)});
+    task->dirty = false;
+  }
+  snapshots_.Seal(std::move(snapshot));
+  last_seal_ = std::chrono::steady_clock::now();
+}
+
+Status StageState::MaybeSeal(const std::function<std::vector<Task*>()>& tasks) {
+  if (snapshots_.epoch_open() && std::chrono::steady_clock::now() - last_seal_ >= commit_interval_) Seal(tasks());
+  if (auto error = snapshots_.TakeWriteError()) return FatalError(*error);
+  return {};
+}
+
+}  // namespace pipeline::sql
