@@ -1,6 +1,6 @@
-#include "connectors/file/csv_options.h"
+#include "connectors/common/csv_options.h"
 
-namespace pipeline::file {
+namespace pipeline {
 
 OptionSpec CsvOptionSpec() {
   return {.name = "csv", .type = OptionType::kObject,
@@ -49,4 +49,4 @@ Result<CsvOptions> ReadCsvOptions(const Options& source_options) {
   return o;
 }
 
-}  // namespace pipeline::file
+}  // namespace pipeline

@@ -6,10 +6,10 @@
 #include "plugin/options.h"
 #include "plugin/spec.h"
 
-namespace pipeline::file {
+namespace pipeline {
 
 OptionSpec CsvOptionSpec();
 // The `csv:` object's settings; errors name the option's file position.
 Result<CsvOptions> ReadCsvOptions(const Options& source_options);
 
-}  // namespace pipeline::file
+}  // namespace pipeline
