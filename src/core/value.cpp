@@ -4,7 +4,7 @@
 #include <cmath>
 #include <strings.h>
 
-#include "formats/json.h"
+#include "core/json_text.h"
 
 namespace pipeline {
 
