@@ -70,6 +70,16 @@ Result<std::unique_ptr<TransformChain>> BuildChain(const config::ComponentConfig
 
 }  // namespace
 
+namespace {
+std::vector<PipelineRewrite>& InstalledRewrites() {
+  static std::vector<PipelineRewrite> rewrites;
+  return rewrites;
+}
+}  // namespace
+
+void SetBuiltinPipelineRewrites(std::vector<PipelineRewrite> rewrites) { InstalledRewrites() = std::move(rewrites); }
+const std::vector<PipelineRewrite>& BuiltinPipelineRewrites() { return InstalledRewrites(); }
+
 Pipeline::~Pipeline() { Stop(); }
 
 Result<std::unique_ptr<Pipeline>> Pipeline::Build(const config::PipelineConfig& config, const RuntimeOptions& options,
