@@ -105,7 +105,6 @@ class FileSource : public Source {
   DeadLetterFile dead_letter_;
   Counter* bad_records_ = nullptr;
   std::chrono::steady_clock::time_point last_rotation_check_;
-  bool scanned_ = false;
 };
 
 }  // namespace pipeline::file
