@@ -22,6 +22,13 @@ ALLOWED = [
      "checkpoint store (they build into unit_tests, not into the connectors' libraries)"),
 ]
 
+# Calls across a boundary not fixed yet: (layer, demangled symbol pattern, why). Each must still match one.
+ALLOWED_CALLS = [
+    ("connectors", "pipeline::SourceContext::*Checkpoint*",
+     "SourceContext (plugin/source.h) has its checkpoint methods defined in runtime/checkpoint_store.cpp, so "
+     "sources call into the runtime; to fix by moving the checkpoint store's interface into plugin/"),
+]
+
 # Inside connectors/, a connector's folder includes no other connector's folder: what several share lives in one of
 # these (the rest of src/README.md's rule for connectors).
 SHARED_WITHIN_CONNECTORS = [
@@ -134,7 +141,9 @@ STRONG = set("TDBRGSI")
 
 
 def archive_symbols(archive):
-    p = subprocess.run(["nm", "-g", "--no-sort", archive], capture_output=True, text=True, check=True)
+    # The real path: a thin archive names its members relative to where it really is.
+    p = subprocess.run(["nm", "-g", "--no-sort", os.path.realpath(archive)], capture_output=True, text=True,
+                       check=True)
     defined, needed = set(), {}
     member = None
     for line in p.stdout.splitlines():
@@ -175,15 +184,19 @@ def symbol_violations(build, table=None):
         for symbol in defined:
             defined_in.setdefault(symbol, set()).add(layer)
         needs[layer] = needed
-    found = []
+    found, allowed_used = [], set()
     for layer, needed in needs.items():
         for symbol, member in sorted(needed.items()):
             owners = defined_in.get(symbol, set())
             if not owners or layer in owners or owners & reach[layer]:
                 continue  # outside pipe (a system library), or defined where this layer may look
-            found.append(f"layer {layer} ({member}) needs {demangle(symbol)}, defined in layer "
-                         f"{'/'.join(sorted(owners))}")
-    return found, archives
+            name = demangle(symbol)
+            entry = next((e for e in ALLOWED_CALLS if e[0] == layer and fnmatch.fnmatch(name, e[1])), None)
+            if entry:
+                allowed_used.add(entry)
+                continue
+            found.append(f"layer {layer} ({member}) needs {name}, defined in layer {'/'.join(sorted(owners))}")
+    return found, archives, allowed_used
 
 
 def build_folder():
@@ -210,11 +223,13 @@ def test_every_allowlist_entry_is_still_needed():
 
 def test_no_layer_library_needs_a_symbol_of_a_layer_above():
     uses, order = read_table()
-    found, archives = symbol_violations(build_folder(), (uses, order))
+    found, archives, allowed_used = symbol_violations(build_folder(), (uses, order))
     folders = [layer for layer in order if os.path.isdir(os.path.join(SRC, layer)) and layer != "cli"]
     missing = [layer for layer in folders + ["builtin"] if layer not in archives]
     assert not missing, f"no library for layers {missing} in {build_folder()}/src (src/meson.build builds them)"
     assert not found, "calls across layers (see src/README.md, Layers):\n" + "\n".join(found)
+    stale = [f"{e[0]}: {e[1]}" for e in ALLOWED_CALLS if e not in allowed_used]
+    assert not stale, "ALLOWED_CALLS entries that match no call any more; remove them:\n" + "\n".join(stale)
 
 
 def test_a_forbidden_include_is_reported_with_file_line_and_layers():
@@ -268,12 +283,12 @@ def test_a_call_into_a_layer_above_is_reported_from_the_libraries():
             subprocess.run(["ar", "rcs", os.path.join(build, "src", f"libpipe_{layer}.a"),
                             os.path.join(build, f"{layer}.o")], check=True)
         table = ({"core": set(), "plugin": {"core"}, "builtin": {"plugin"}}, ["core", "plugin", "builtin"])
-        found, _ = symbol_violations(build, table)
+        found, _, _ = symbol_violations(build, table)
         assert found == ["layer core (core.o) needs PluginHelper(), defined in layer plugin"], found
 
 
 if __name__ == "__main__":
     lines, _ = violations()
-    calls, _ = symbol_violations(sys.argv[1] if len(sys.argv) > 1 else build_folder())
+    calls, _, _ = symbol_violations(sys.argv[1] if len(sys.argv) > 1 else build_folder())
     print("\n".join(lines + calls) if lines or calls else "no include or call crosses a forbidden boundary")
     sys.exit(1 if lines or calls else 0)
