@@ -1,7 +1,10 @@
 // The one list of what pipe has built in, as DuckDB's function_list.cpp: every connector, transform and stage is
 // registered here by the Register function of its folder, and every rewrite of pipeline-level keys a connector
 // owns is listed here. Adding a connector is one line below. This file and main.cpp are the only ones that may
-// include any folder (tests/e2e/test_layers.py).
+// include any folder (src/README.md, "Layers"); the layers below reach the list only through what InstallBuiltins
+// installs, so none of them links to this file.
+#include "builtin.h"
+
 #include "connectors/connectors.h"
 #include "connectors/kafka/kafka_scale_out.h"
 #include "connectors/kafka/pipeline_expansion.h"
@@ -11,6 +14,8 @@
 #include "transforms/transforms.h"
 
 namespace pipeline {
+
+namespace {
 
 void RegisterBuiltins(Registry& registry) {
   RegisterStdioConnectors(registry);
@@ -29,23 +34,14 @@ void RegisterBuiltins(Registry& registry) {
   RegisterSqlStage(registry, kafka::MakeKafkaScaleOut);
 }
 
-const std::vector<PipelineRewrite>& BuiltinPipelineRewrites() {
-  static const std::vector<PipelineRewrite> rewrites = {
+}  // namespace
+
+void InstallBuiltins() {
+  SetBuiltinRegistration(RegisterBuiltins);
+  SetBuiltinPipelineRewrites({
       kafka::ExpandViaKafka,     // `via: kafka` on a source or stage
       kafka::ExpandSqlScaleOut,  // the repartition topic's sink and source of a `sql` stage with `scale_out:`
-  };
-  return rewrites;
+  });
 }
-
-Registry& RegistryForTests() {
-  static Registry registry = [] {
-    Registry r;
-    RegisterBuiltins(r);
-    return r;
-  }();
-  return registry;
-}
-
-const Registry& BuiltinRegistry() { return RegistryForTests(); }
 
 }  // namespace pipeline

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <iostream>
 
+#include "builtin.h"
 #include "cli/build_info.h"
 #include "config/pipeline_config.h"
 #include "config/spec_docs.h"
@@ -96,6 +97,7 @@ int main(int argc, char** argv) {
   if (!std::getenv("MIMALLOC_LARGE_OS_PAGES")) mi_option_set(mi_option_large_os_pages, 1);
   if (!std::getenv("MIMALLOC_EAGER_COMMIT_DELAY")) mi_option_set(mi_option_eager_commit_delay, 0);
 #endif
+  pipeline::InstallBuiltins();  // the components every subcommand finds in the registry (src/builtin.h)
   CLI::App app{"pipe: sources, streaming SQL and single-message transforms, sinks — one binary, one YAML file"};
   app.require_subcommand(1);
   app.set_version_flag("-V,--version", pipeline::cli::VersionLine(), "Print the version and exit");

@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "core/decimal.h"
-#include "formats/json.h"
+#include "core/json_text.h"
 
 namespace pipeline {
 

@@ -1,6 +1,7 @@
 // JSON <-> Value. Objects become Structs (field order kept, names shared between records of the same shape),
-// arrays Arrays, integers int64, other numbers double. Writing follows ksqlDB's JSON format: DATE as days,
-// TIME as ms of day, TIMESTAMP as epoch ms, BYTES as base64, DECIMAL as a plain number.
+// arrays Arrays, integers int64, other numbers double. Writing (AppendJson, ToJson) is core/json_text.h's,
+// included here: ksqlDB's JSON format, DATE as days, TIME as ms of day, TIMESTAMP as epoch ms, BYTES as base64,
+// DECIMAL as a plain number.
 #pragma once
 
 #include <memory>
@@ -8,6 +9,7 @@
 #include <string_view>
 
 #include "core/field_demand.h"
+#include "core/json_text.h"
 #include "core/result.h"
 #include "core/value.h"
 
@@ -36,14 +38,5 @@ class JsonReader {
 
 // One-off parse (allocates a parser; use JsonReader in loops).
 Result<Value> ParseJson(std::string_view text);
-
-// Appends the JSON text of `v` to `out`.
-void AppendJson(const Value& v, std::string& out);
-std::string ToJson(const Value& v);
-// Appends `s` as a quoted, escaped JSON string.
-void AppendJsonString(std::string_view s, std::string& out);
-// The text JSON holds for a double it cannot write as a number (NaN, ±Infinity), as a string: what Jackson, and so
-// ksqlDB, writes. Empty for a finite double.
-std::string_view NonFiniteDoubleText(double d);
 
 }  // namespace pipeline

@@ -1,5 +1,8 @@
 #include "plugin/registry.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace pipeline {
 
 void Registry::AddSource(ComponentSpec spec, SourceFactory f) {
@@ -78,5 +81,28 @@ const ProcessorFactory* Registry::FindStage(const std::string& type) const {
   auto e = FindIn(stages_, type);
   return e ? &e->factory : nullptr;
 }
+
+namespace {
+void (*installed_registration)(Registry&) = nullptr;
+}  // namespace
+
+void SetBuiltinRegistration(void (*register_builtins)(Registry& registry)) {
+  installed_registration = register_builtins;
+}
+
+Registry& RegistryForTests() {
+  static Registry registry = [] {
+    if (!installed_registration) {
+      std::fputs("pipe: the built-in components were used before InstallBuiltins() (src/builtin.h)\n", stderr);
+      std::abort();
+    }
+    Registry r;
+    installed_registration(r);
+    return r;
+  }();
+  return registry;
+}
+
+const Registry& BuiltinRegistry() { return RegistryForTests(); }
 
 }  // namespace pipeline

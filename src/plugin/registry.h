@@ -1,4 +1,4 @@
-// Registry: the one list of component types pipe knows. Filled by RegisterBuiltins (src/builtin.cpp);
+// Registry: the one list of component types pipe knows. Filled by src/builtin.cpp (BuiltinRegistry below);
 // read by the config loader, `pipe validate`, `pipe docs` and the runtime.
 #pragma once
 
@@ -58,9 +58,11 @@ class Registry {
   std::map<std::string, Entry<ProcessorFactory>> stages_;
 };
 
-// Registers every built-in component (src/builtin.cpp, the one list of them).
-void RegisterBuiltins(Registry& registry);
-// The process-wide registry with every built-in component registered.
+// The process-wide registry with every built-in component registered, filled at its first use by the function
+// installed here. src/builtin.cpp (the one list of components) installs it: main() and the unit tests' main call
+// InstallBuiltins() (src/builtin.h) first. So the layers below read the list without linking to it; a use before
+// the installation aborts, naming it.
+void SetBuiltinRegistration(void (*register_builtins)(Registry& registry));
 const Registry& BuiltinRegistry();
 // The same registry, for unit tests that add components of their own (a source that counts its keepalives)
 // before building a pipeline. The pipe binary never calls it.

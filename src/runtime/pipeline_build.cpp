@@ -129,6 +129,16 @@ void CheckRefusedPipeline(const config::PipelineConfig& partial, config::Diagnos
   for (const auto& c : partial.sinks) check(c);
 }
 
+namespace {
+std::vector<PipelineRewrite>& InstalledRewrites() {
+  static std::vector<PipelineRewrite> rewrites;
+  return rewrites;
+}
+}  // namespace
+
+void SetBuiltinPipelineRewrites(std::vector<PipelineRewrite> rewrites) { InstalledRewrites() = std::move(rewrites); }
+const std::vector<PipelineRewrite>& BuiltinPipelineRewrites() { return InstalledRewrites(); }
+
 Pipeline::~Pipeline() { Stop(); }
 
 Result<std::unique_ptr<Pipeline>> Pipeline::Build(const config::PipelineConfig& config, const RuntimeOptions& options,

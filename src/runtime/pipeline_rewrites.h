@@ -12,6 +12,9 @@ namespace pipeline {
 // Rewrites `config` in place; errors go to diags.
 using PipelineRewrite = void (*)(config::PipelineConfig& config, config::Diagnostics& diags);
 
+// The rewrites Pipeline::Build runs, in this order: src/builtin.cpp's list, which InstallBuiltins() (src/builtin.h)
+// installs here before anything runs, so the runtime does not link to it.
+void SetBuiltinPipelineRewrites(std::vector<PipelineRewrite> rewrites);
 const std::vector<PipelineRewrite>& BuiltinPipelineRewrites();
 
 }  // namespace pipeline

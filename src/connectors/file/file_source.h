@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "connectors/file/dead_letter_file.h"
+#include "connectors/common/dead_letter_file.h"
+#include "connectors/common/line_reader.h"
 #include "connectors/file/file_position.h"
-#include "connectors/file/line_reader.h"
 #include "formats/format.h"
 #include "formats/key_fields.h"
 #include "plugin/dead_letter.h"
@@ -105,7 +105,6 @@ class FileSource : public Source {
   DeadLetterFile dead_letter_;
   Counter* bad_records_ = nullptr;
   std::chrono::steady_clock::time_point last_rotation_check_;
-  bool scanned_ = false;
 };
 
 }  // namespace pipeline::file

@@ -1,8 +1,8 @@
 // The `file` source and sink: their options (the reference docs come from here) and factories.
 #include <filesystem>
 
+#include "connectors/common/csv_options.h"
 #include "connectors/connectors.h"
-#include "connectors/file/csv_options.h"
 #include "connectors/file/file_sink.h"
 #include "connectors/file/file_source.h"
 #include "plugin/registry.h"
@@ -48,7 +48,7 @@ ComponentSpec FileSourceSpec() {
        "replay them: key, value, headers, topic, partition and timestamp come from the envelope). Blank lines are "
        "skipped.",
        "json", false, {"json", "csv", "lines", "dead_letter"}},
-      file::CsvOptionSpec(),
+      CsvOptionSpec(),
       {"key_fields", OptionType::kStringList,
        "Set each record's key from these value fields: one field gives its value as the key, several a struct "
        "of them by name (what a SQL table over this stream needs: its rows are keyed). A field the value lacks "
@@ -129,7 +129,7 @@ Result<std::unique_ptr<Source>> BuildFileSource(const Options& options, const Bu
   s.start_at_end = options.GetString("start") == "end";
   s.format = options.GetString("format");
   s.key_fields = KeyFields(options.GetStringList("key_fields"));
-  auto csv = file::ReadCsvOptions(options);
+  auto csv = ReadCsvOptions(options);
   if (!csv.ok()) return csv.error();
   s.csv = std::move(*csv);
   // on_error and dead_letter_path are keys every source accepts (config/common_keys.h); for a file source they

@@ -77,7 +77,7 @@ Result<std::unique_ptr<ChangelogStore>> ChangelogStore::Open(ChangelogSettings s
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), errstr, sizeof(errstr));
   if (!rk) return ConfigError("changelog " + store->settings_.topic + ": " + errstr);
-  conf->release();
+  static_cast<void>(conf->release());
   store->producer_.reset(rk);
   // Snapshot ids only tell one write's chunks from another's: random, so two processes never share one.
   store->next_snapshot_id_ = std::random_device{}();
@@ -152,7 +152,7 @@ Result<rd_kafka_t*> ChangelogStore::RestoreConsumer() {
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof(errstr));
   if (!rk) return ConfigError("changelog " + settings_.topic + ": " + errstr);
-  conf->release();
+  static_cast<void>(conf->release());
   restore_consumer_.reset(rk);
   return rk;
 }

@@ -66,7 +66,7 @@ class KafkaDeadLetterQueue : public DeadLetterQueue {
     char error[512];
     rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), error, sizeof error);
     if (!rk) return FatalError("cannot create the dead-letter producer: " + std::string(error));
-    conf->release();  // rd_kafka_new took it
+    static_cast<void>(conf->release());  // rd_kafka_new took it
     producer_.reset(rk);
     return {};
   }

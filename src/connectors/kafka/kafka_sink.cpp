@@ -17,7 +17,7 @@ Result<KafkaClient> NewProducer(const KafkaSinkSettings& settings, void* opaque,
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), errstr, sizeof(errstr));
   if (!rk) return ConfigError("kafka sink '" + settings.name + "': " + errstr);
-  conf->release();  // owned by rk now
+  static_cast<void>(conf->release());  // owned by rk now
   return KafkaClient(rk);
 }
 

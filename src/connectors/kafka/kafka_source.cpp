@@ -93,7 +93,7 @@ Status KafkaSource::Open(SourceContext& ctx) {
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof(errstr));
   if (!rk) return ConfigError("kafka source '" + settings_.name + "': " + errstr);
-  conf->release();  // owned by rk now
+  static_cast<void>(conf->release());  // owned by rk now
   consumer_.reset(rk);
   rd_kafka_poll_set_consumer(rk);
   if (ctx.metrics) {

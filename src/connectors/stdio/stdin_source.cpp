@@ -52,11 +52,11 @@ Result<ReadStatus> StdinSource::Read(Batch& out, std::stop_token) {
   bool waited = false;
   while (out.size() - before < settings_.batch_size) {
     auto next = reader_.NextLine(line, offset);
-    if (next == file::LineReader::Next::kLine) {
+    if (next == LineReader::Next::kLine) {
       PIPE_RETURN_IF_ERROR(DecodeLine(line, offset, out, now_ms));
       continue;
     }
-    if (next == file::LineReader::Next::kTooLong) return DataError("stdin: line too long");
+    if (next == LineReader::Next::kTooLong) return DataError("stdin: line too long");
     // Hand out what we have rather than wait; wait (briefly) only when there is nothing.
     if (out.size() > before || waited) break;
     pollfd p{settings_.fd, POLLIN, 0};

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "connectors/file/dead_letter_file.h"
-#include "connectors/file/line_reader.h"
+#include "connectors/common/dead_letter_file.h"
+#include "connectors/common/line_reader.h"
 #include "formats/format.h"
 #include "formats/key_fields.h"
 #include "plugin/source.h"
@@ -19,7 +19,7 @@ struct StdinSettings {
   KeyFields key_fields;       // key_fields: the record key from value fields
   CsvOptions csv;             // format: csv
   bool skip_errors = false;   // on_error: skip or dead_letter; otherwise a bad line fails the pipeline
-  std::string dead_letter_path;  // on_error: dead_letter: where bad lines go (see file/dead_letter_file.h)
+  std::string dead_letter_path;  // on_error: dead_letter: where bad lines go (see connectors/common/dead_letter_file.h)
   size_t batch_size = 1024;
   int fd = 0;                 // tests read from a pipe instead
 };
@@ -38,8 +38,8 @@ class StdinSource : public Source {
 
   StdinSettings settings_;
   std::unique_ptr<Decoder> decoder_;
-  file::LineReader reader_;
-  file::DeadLetterFile dead_letter_;
+  LineReader reader_;
+  DeadLetterFile dead_letter_;
   std::string topic_;
   bool eof_ = false;
   LaneId lane_ = kNoLane;          // "stdin": positions are byte offsets

@@ -1,7 +1,7 @@
 // The `stdin` source and the `stdout` and `blackhole` sinks: options (reference docs come from here) and
 // factories.
+#include "connectors/common/csv_options.h"
 #include "connectors/connectors.h"
-#include "connectors/file/csv_options.h"
 #include "connectors/stdio/blackhole_sink.h"
 #include "connectors/stdio/stdin_source.h"
 #include "connectors/stdio/stdout_sink.h"
@@ -26,7 +26,7 @@ ComponentSpec StdinSpec() {
        "them), lines (text in field `message`) or dead_letter (dead-letter envelopes read back as the records "
        "they hold).",
        "json", false, {"json", "csv", "lines", "dead_letter"}},
-      file::CsvOptionSpec(),
+      CsvOptionSpec(),
       {"key_fields", OptionType::kStringList,
        "Set each record's key from these value fields: one field gives its value as the key, several a struct "
        "of them by name (what a SQL table over this stream needs: its rows are keyed). A field the value lacks "
@@ -80,7 +80,7 @@ Result<std::unique_ptr<Source>> BuildStdin(const Options& options, const BuildCo
   stdio::StdinSettings s;
   s.format = options.GetString("format");
   s.key_fields = KeyFields(options.GetStringList("key_fields"));
-  auto csv = file::ReadCsvOptions(options);
+  auto csv = ReadCsvOptions(options);
   if (!csv.ok()) return csv.error();
   s.csv = std::move(*csv);
   // on_error and dead_letter_path are keys every source accepts (config/common_keys.h).

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/file/dead_letter_file.h"
+#include "connectors/common/dead_letter_file.h"
 #include "connectors/syslog/syslog_record.h"
 #include "connectors/syslog/syslog_server.h"
 #include "plugin/source.h"
@@ -49,7 +49,7 @@ class SyslogSource : public Source {
   SyslogSettings settings_;
   std::unique_ptr<SyslogServer> server_;
   SyslogRecordBuilder builder_;
-  file::DeadLetterFile dead_letter_;
+  DeadLetterFile dead_letter_;
   std::vector<Frame> frames_;
   std::string topic_;
   LaneId lane_ = kNoLane;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/file/line_reader.h"
+#include "connectors/common/line_reader.h"
 #include "connectors/file/tests/test_files.h"
 
 namespace pipeline::file {

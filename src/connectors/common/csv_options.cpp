@@ -1,6 +1,6 @@
-#include "connectors/file/csv_options.h"
+#include "connectors/common/csv_options.h"
 
-namespace pipeline::file {
+namespace pipeline {
 
 namespace {
 
@@ -82,4 +82,4 @@ Result<CsvOptions> ReadCsvOptions(const Options& component_options, CsvUse use) 
   return o;
 }
 
-}  // namespace pipeline::file
+}  // namespace pipeline

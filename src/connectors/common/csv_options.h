@@ -7,7 +7,7 @@
 #include "plugin/options.h"
 #include "plugin/spec.h"
 
-namespace pipeline::file {
+namespace pipeline {
 
 enum class CsvUse { kRead, kWrite };
 
@@ -15,4 +15,4 @@ OptionSpec CsvOptionSpec(CsvUse use = CsvUse::kRead);
 // The `csv:` object's settings; errors name the option's file position.
 Result<CsvOptions> ReadCsvOptions(const Options& component_options, CsvUse use = CsvUse::kRead);
 
-}  // namespace pipeline::file
+}  // namespace pipeline

@@ -1,7 +1,7 @@
-// DeadLetterFile: where the line-reading sources (file, stdin) put input they could not decode with
+// DeadLetterFile: where the line-reading sources (file, stdin, syslog) put input they could not decode with
 // `on_error: dead_letter`: a dead-letter envelope (plugin/dead_letter.h) with stage "decode", the line in
-// raw_base64 and its position (the source's lane @ byte offset), through the one dead-letter writer. Sync() makes the letters
-// durable; the sources call it before they commit a position past them.
+// raw_base64 and its position (the source's lane @ byte offset), through the one dead-letter writer. Sync() makes
+// the letters durable; the sources call it before they commit a position past them.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include "core/result.h"
 #include "plugin/dead_letter.h"
 
-namespace pipeline::file {
+namespace pipeline {
 
 class DeadLetterFile {
  public:
@@ -30,4 +30,4 @@ class DeadLetterFile {
   int64_t count_ = 0;
 };
 
-}  // namespace pipeline::file
+}  // namespace pipeline

@@ -1,6 +1,6 @@
-#include "connectors/file/dead_letter_file.h"
+#include "connectors/common/dead_letter_file.h"
 
-namespace pipeline::file {
+namespace pipeline {
 
 Status DeadLetterFile::Open(const std::string& path, std::string component) {
   auto opened = OpenDeadLetterQueue(path);
@@ -30,4 +30,4 @@ void DeadLetterFile::Close() {
   queue_.reset();
 }
 
-}  // namespace pipeline::file
+}  // namespace pipeline

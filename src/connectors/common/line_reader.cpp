@@ -1,11 +1,11 @@
-#include "connectors/file/line_reader.h"
+#include "connectors/common/line_reader.h"
 
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
-namespace pipeline::file {
+namespace pipeline {
 
 LineReader::LineReader(size_t chunk_bytes, size_t max_line_bytes)
     : chunk_bytes_(chunk_bytes), max_line_bytes_(max_line_bytes) {}
@@ -102,4 +102,4 @@ bool LineReader::TakeRest(std::string_view& line, int64_t& offset) {
   return true;
 }
 
-}  // namespace pipeline::file
+}  // namespace pipeline

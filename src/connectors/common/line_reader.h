@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace pipeline::file {
+namespace pipeline {
 
 class LineReader {
  public:
@@ -61,4 +61,4 @@ class LineReader {
   bool discarding_ = false;   // inside an over-long line: drop bytes up to the next '\n'
 };
 
-}  // namespace pipeline::file
+}  // namespace pipeline
