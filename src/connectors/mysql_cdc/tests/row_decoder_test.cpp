@@ -167,6 +167,25 @@ TEST_CASE("mysql_cdc column decoder: decimals of any precision") {
   CHECK(v.as_string() == "1" + std::string(40, '0'));
 }
 
+TEST_CASE("mysql_cdc column decoder: metadata or bytes that are no decimal are refused, not read out of bounds") {
+  // Found by fuzzing (tests/fuzz/binlog_rows): a scale above the precision indexed a table at -4, and a group of
+  // more than nine digits overflowed the 128-bit unscaled value.
+  const std::string bytes = Hex("80000001ffffffffffffffffffffffffffffffff");
+  for (uint16_t meta : {5 << 8 | 10, 0 << 8 | 0, 66 << 8 | 0, 40 << 8 | 31}) {
+    CAPTURE(meta);
+    size_t at = 0;
+    Value out;
+    bool zero_date = false;
+    CHECK_FALSE(DecodeColumn(Column(kNewDecimal, meta), bytes, at, out, zero_date));
+  }
+  // DECIMAL(38,0): 2 leading digits, then four groups; a group of 0xffffffff holds ten digits.
+  size_t at = 0;
+  Value out;
+  bool zero_date = false;
+  CHECK_FALSE(DecodeColumn(Column(kNewDecimal, 38 << 8 | 0), Hex("80ffffffffffffffffffffffffffffffffff"), at, out,
+                           zero_date));
+}
+
 TEST_CASE("mysql_cdc column decoder: floats, bits, enums and sets") {
   CHECK(Decode(Column(kFloat, 4), "0000c03f") == Value(1.5));
   CHECK(Decode(Column(kDouble, 8), "000000000000f83f") == Value(1.5));
