@@ -115,7 +115,7 @@ FUZZ_OPTIONS := -Dfuzz=true -Db_sanitize=address,undefined -Dwerror=false -Dbuil
 fuzz: deps
 	@command -v clang++ >/dev/null || { echo "make fuzz needs clang (Debian: clang libclang-rt-14-dev)"; exit 1; }
 	[ -f $(FUZZ_BUILD)/build.ninja ] || CXX=clang++ meson setup $(FUZZ_BUILD) $(FUZZ_OPTIONS)
-	ninja -C $(FUZZ_BUILD) $(addprefix fuzz_,$(FUZZ))
+	ninja -C $(FUZZ_BUILD) $(addprefix tests/fuzz/fuzz_,$(FUZZ))
 	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ)
 
 docs: build

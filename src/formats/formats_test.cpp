@@ -54,7 +54,9 @@ TEST_SUITE("formats") {
       JsonReader reader;
       reader.Project(ignoring_case ? FieldDemand::OfIgnoringCase({"S", "Z", "A"}) : FieldDemand::Of({"s", "z", "a"}));
       for (int round = 0; round < 3; ++round) {
-        for (const auto& [text, expected] : cases) {
+        for (const auto& item : cases) {
+          const auto& text = item.first;  // not a structured binding: clang 14 cannot capture one (CAPTURE)
+          const auto& expected = item.second;
           CAPTURE(text);
           auto v = reader.Parse(text);
           REQUIRE(v.ok());

@@ -11,7 +11,7 @@ shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 failed=()
 for name in "$@"; do
-  exe="$build/fuzz_$name"
+  exe="$build/tests/fuzz/fuzz_$name"
   [ -x "$exe" ] || { echo "fuzz: $exe is not built"; exit 2; }
   work="$build/corpus/$name" crashes="$build/crashes/$name"
   mkdir -p "$work" "$crashes"
@@ -21,7 +21,7 @@ for name in "$@"; do
   before=$(ls "$crashes" | wc -l) started=$(date +%s)
   echo "fuzz $name: ${seconds}s (log: $log)"
   # -timeout: an input that takes 10 s is a hang; -rss_limit_mb: one that needs 2 GB is a finding too.
-  nice -n 10 "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  UBSAN_OPTIONS=print_stacktrace=1 nice -n 10 "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$crashes/" "${dict[@]}" "$work" "$here/corpus/$name" >"$log" 2>&1
   status=$? ran=$(( $(date +%s) - started ))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

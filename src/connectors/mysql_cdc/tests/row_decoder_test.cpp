@@ -94,8 +94,8 @@ TEST_CASE("mysql_cdc row decoder: images of no column with bytes left are an err
   map.table = "t1";
   map.columns = {Column(kLong)};
   std::set<size_t> zero_dates;
-  const std::string data = Hex("0007000000");
-  for (const RowsEventBytes& event : {RowsEventBytes{.data = data, .columns = Hex("00"), .column_count = 1},
+  const std::string data = Hex("0007000000"), none = Hex("00"), first = Hex("01");
+  for (const RowsEventBytes& event : {RowsEventBytes{.data = data, .columns = none, .column_count = 1},
                                       RowsEventBytes{.data = data, .columns = {}, .column_count = 0}}) {
     auto rows = DecodeRowImages(map, event, false, zero_dates);
     REQUIRE_FALSE(rows.ok());
@@ -103,10 +103,10 @@ TEST_CASE("mysql_cdc row decoder: images of no column with bytes left are an err
     CHECK(rows.error().message() == "binlog: a rows event of pipe.t1 has 5 bytes left but its images carry no column");
   }
   // An update whose after images carry nothing, after a before image that does.
-  auto update = DecodeRowImages(
-      map, {.data = data, .columns = Hex("01"), .columns_after = Hex("00"), .column_count = 1}, true, zero_dates);
+  auto update = DecodeRowImages(map, {.data = data, .columns = first, .columns_after = none, .column_count = 1}, true,
+                                zero_dates);
   REQUIRE_FALSE(update.ok());
-  auto empty = DecodeRowImages(map, {.data = {}, .columns = Hex("00"), .column_count = 1}, false, zero_dates);
+  auto empty = DecodeRowImages(map, {.data = {}, .columns = none, .column_count = 1}, false, zero_dates);
   REQUIRE(empty.ok());
   CHECK(empty->empty());
 }
