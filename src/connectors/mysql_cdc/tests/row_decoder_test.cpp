@@ -186,6 +186,20 @@ TEST_CASE("mysql_cdc column decoder: metadata or bytes that are no decimal are r
                            zero_date));
 }
 
+TEST_CASE("mysql_cdc column decoder: a fractional-second precision above 6 is refused") {
+  // Found by fuzzing (tests/fuzz/binlog_rows): TIME2 with precision 80 read a 40-byte fraction as one integer.
+  const std::string bytes = Hex("80000000" + std::string(100, '0'));
+  for (uint8_t type : {kTime2, kDateTime2, kTimestamp2}) {
+    CAPTURE(int{type});
+    size_t at = 0;
+    Value out;
+    bool zero_date = false;
+    CHECK_FALSE(DecodeColumn(Column(type, 80), bytes, at, out, zero_date));
+    CHECK_FALSE(DecodeColumn(Column(type, 7), bytes, at, out, zero_date));
+    CHECK(DecodeColumn(Column(type, 6), bytes, at, out, zero_date));
+  }
+}
+
 TEST_CASE("mysql_cdc column decoder: floats, bits, enums and sets") {
   CHECK(Decode(Column(kFloat, 4), "0000c03f") == Value(1.5));
   CHECK(Decode(Column(kDouble, 8), "000000000000f83f") == Value(1.5));
