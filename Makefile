@@ -15,7 +15,7 @@ TEST_PKGS  := python3 python3-yaml python3-jsonschema kcat jq postgresql-15 post
               mariadb-client openssl python3-elasticsearch
 
 .PHONY: all deps test-deps build run test conformance bench docs format tidy clean release deb deb-deps \
-        image image-deps check-packaging check-sanitizers check-tsan check-asan
+        image image-deps check-packaging check-sanitizers check-tsan check-asan fuzz
 
 all: build
 
@@ -127,6 +127,21 @@ check-packaging: deb image
 	$(SUDO) $(PYTHON) tests/packaging/test_image.py $(RELEASE_DIST)
 	@command -v npm >/dev/null || { echo "make check-packaging needs npm (Node.js) for kubernetes-models"; exit 1; }
 	$(PYTHON) tests/packaging/test_kubernetes.py $(RELEASE_DIST)/pipe $(RELEASE_BUILD)/npm
+
+# Fuzzing (README: "Fuzzing"): libFuzzer harnesses built by clang with AddressSanitizer and UBSan in their own
+# folder, each run for FUZZ_SECONDS from its seeds in tests/fuzz/corpus/. `make fuzz FUZZ=sql` runs one. New corpus
+# entries stay in $(FUZZ_BUILD)/corpus/; a crash is written to $(FUZZ_BUILD)/crashes/<name>/ and fails the target.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_HARNESSES := pipeline_loader sql json_decoder csv_decoder lines_decoder condition bulk_response syslog \
+                  pgoutput binlog_rows
+FUZZ ?= $(FUZZ_HARNESSES)
+FUZZ_OPTIONS := -Dfuzz=true -Db_sanitize=address,undefined -Dwerror=false -Dbuildtype=debugoptimized
+fuzz: deps
+	@command -v clang++ >/dev/null || { echo "make fuzz needs clang (Debian: clang libclang-rt-14-dev)"; exit 1; }
+	[ -f $(FUZZ_BUILD)/build.ninja ] || CXX=clang++ meson setup $(FUZZ_BUILD) $(FUZZ_OPTIONS)
+	ninja -C $(FUZZ_BUILD) $(addprefix tests/fuzz/fuzz_,$(FUZZ))
+	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ)
 
 docs: build
 	$(PIPE) docs --schema > schemas/pipeline.schema.json

@@ -6,13 +6,50 @@
 
 namespace pipeline {
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence that starts at s[i] (a byte of 0x80 or above), or 0 when there is
+// none: a stray continuation byte, a sequence cut short, an overlong form, a surrogate, or beyond U+10FFFF.
+size_t Utf8SequenceAt(std::string_view s, size_t i) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char lead = byte(i);
+  const size_t n = lead >= 0xc2 && lead <= 0xdf   ? 2
+                   : lead >= 0xe0 && lead <= 0xef ? 3
+                   : lead >= 0xf0 && lead <= 0xf4 ? 4
+                                                  : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+  const unsigned char second = byte(i + 1);
+  if ((lead == 0xe0 && second < 0xa0) || (lead == 0xed && second > 0x9f) || (lead == 0xf0 && second < 0x90) ||
+      (lead == 0xf4 && second > 0x8f))
+    return 0;
+  return n;
+}
+
+}  // namespace
+
+// Strings hold UTF-8, but bytes from outside may not be (a log line in Latin-1, a syslog message, a database
+// column in another character set): each byte that starts no well-formed sequence is written as U+FFFD, as Vector
+// and Jackson write them, because JSON must be UTF-8 and every JSON reader, pipe's own included, refuses the file
+// otherwise (found by fuzzing, issue 19). ASCII costs one comparison more per byte.
 void AppendJsonString(std::string_view s, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   size_t run = 0;  // start of the current run of bytes that need no escaping
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+    if (c >= 0x80) {
+      if (const size_t n = Utf8SequenceAt(s, i)) {
+        i += n - 1;
+        continue;
+      }
+      out.append(s.data() + run, i - run);
+      run = i + 1;
+      out += "\xef\xbf\xbd";  // U+FFFD
+      continue;
+    }
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {

@@ -57,7 +57,7 @@ struct Struct {
   FieldNamesPtr names;
   std::vector<Value> values;
 
-  size_t size() const { return values.size(); }
+  size_t size() const;  // defined after Value: clang instantiates vector<Value>::size() here, Value incomplete
   const std::string& name(size_t i) const { return names->names[i]; }
   const Value* Find(std::string_view name) const;  // nullptr if absent
 };
@@ -136,6 +136,8 @@ class Value {
                std::shared_ptr<const Array>, std::shared_ptr<const Map>, std::shared_ptr<Struct>>
       data_;
 };
+
+inline size_t Struct::size() const { return values.size(); }
 
 // Moves the value out of `v` and leaves null there (a plain move would leave a struct Value without a struct).
 inline Value MoveOut(Value& v) {

@@ -6,12 +6,28 @@ namespace pipeline {
 
 namespace {
 
+// "an array", "a string", ... for the error of a line that is not an object.
+std::string_view KindArticle(Value::Kind kind) {
+  switch (kind) {
+    case Value::Kind::kArray: return "an array";
+    case Value::Kind::kString: return "a string";
+    case Value::Kind::kBool: return "a boolean";
+    case Value::Kind::kNull: return "null";
+    default: return "a number";
+  }
+}
+
 class JsonDecoder : public Decoder {
  public:
   Status Decode(std::string_view bytes, Record& record) override { return DecodeInBuffer(bytes, 0, record); }
   Status DecodeInBuffer(std::string_view bytes, size_t readable_after, Record& record) override {
     auto value = reader_.Parse(bytes, readable_after);
     if (!value.ok()) return value.error();
+    // A line is a record, and a record's value has fields: `[1,2,3]`, `"text"` or `42` would reach transforms
+    // and sinks that expect fields (issue 19). SQL's own JSON value format, where a single-column schema takes a
+    // bare value, reads Kafka messages and is not this decoder.
+    if (!value->is_struct())
+      return DataError("expected a JSON object, got " + std::string(KindArticle(value->kind())));
     record.value = std::move(*value);
     return {};
   }

@@ -193,6 +193,40 @@ sinks:
     assert all(x["error"]["message"].startswith(f"{d}/in.jsonl, byte offset ") for x in dead)
 
 
+def test_json_lines_that_are_not_objects_follow_on_error():
+    """A json line is a record with fields: an array, a string, a number, true or null is a decode error that
+    on_error decides about, as a line that is not JSON is (issue 19, item 8), from a file and from stdin."""
+    d = tmpdir()
+    lines = ['{"id": 1}', '[1,2,3]', '"bare string"', '42', 'true', 'null', '{"id": 7}']
+    write(f"{d}/in.jsonl", "".join(l + "\n" for l in lines))
+    source = f"{{type: file, path: {d}/in.jsonl, format: json, on_error: dead_letter, dead_letter_path: {d}/bad.jsonl}}"
+    write(f"{d}/p.yaml", f"""
+sources:
+  input: {source}
+sinks:
+  out: {{type: file, inputs: [input], path: {d}/out.jsonl}}
+""")
+    p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state"], timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert [json.loads(l) for l in read_lines(f"{d}/out.jsonl")] == [{"id": 1}, {"id": 7}]
+    dead = [json.loads(l) for l in read_lines(f"{d}/bad.jsonl")]
+    assert [base64.b64decode(x["record"]["raw_base64"]).decode() for x in dead] == lines[1:-1], dead
+    assert [x["error"]["message"].split(": ", 1)[1] for x in dead] == [
+        "expected a JSON object, got an array", "expected a JSON object, got a string",
+        "expected a JSON object, got a number", "expected a JSON object, got a boolean",
+        "expected a JSON object, got null"], dead
+
+    write(f"{d}/stdin.yaml", f"""
+sources:
+  input: {{type: stdin, format: json}}
+sinks:
+  out: {{type: stdout, inputs: [input], format: json}}
+""")
+    p = run_pipe(["run", f"{d}/stdin.yaml", "--state-dir", f"{d}/state-stdin"], timeout=60, input="{\"id\": 1}\n[1,2,3]\n")
+    assert p.returncode != 0, p
+    assert "expected a JSON object, got an array" in p.stderr, p.stderr
+
+
 def test_stdin_to_stdout_formats():
     d = tmpdir()
     write(f"{d}/p.yaml", """

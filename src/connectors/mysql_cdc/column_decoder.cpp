@@ -21,8 +21,10 @@ bool DecodeDecimal(const TableColumn& column, std::string_view data, size_t& at,
   const int precision = column.meta >> 8, scale = column.meta & 0xff;
   const int integral = precision - scale;
   const int int_full = integral / 9, int_rest = integral % 9, frac_full = scale / 9, frac_rest = scale % 9;
+  // DECIMAL(M, D) has 1 <= M <= 65 and D <= min(M, 30); other metadata is not a decimal (found by fuzzing).
+  if (precision < 1 || precision > 65 || scale > 30 || scale > precision) return false;
   const size_t size = int_full * 4 + kDigitBytes[int_rest] + frac_full * 4 + kDigitBytes[frac_rest];
-  if (precision <= 0 || at + size > data.size()) return false;
+  if (at + size > data.size()) return false;
   std::string bytes(data.substr(at, size));
   at += size;
   const bool negative = (static_cast<uint8_t>(bytes[0]) & 0x80) == 0;
@@ -32,10 +34,15 @@ bool DecodeDecimal(const TableColumn& column, std::string_view data, size_t& at,
   size_t pos = 0;
   std::string digits;
   char group[16];
-  // Every group padded to its digit count: leading zeros of the integral part are dropped below.
+  // Every group padded to its digit count: leading zeros of the integral part are dropped below. A group holding
+  // more digits than its width allows is not a decimal: its digits would shift the point, and overflow 128 bits.
+  bool fits = true;
   auto take = [&](int width, int digit_count) {
-    std::snprintf(group, sizeof group, "%0*llu", digit_count,
-                  static_cast<unsigned long long>(BigEndian(bytes, pos, width)));
+    const unsigned long long value = BigEndian(bytes, pos, width);
+    unsigned long long limit = 1;
+    for (int i = 0; i < digit_count; ++i) limit *= 10;
+    fits = fits && value < limit;
+    std::snprintf(group, sizeof group, "%0*llu", digit_count, value);
     pos += width;
     digits += group;
   };
@@ -44,6 +51,7 @@ bool DecodeDecimal(const TableColumn& column, std::string_view data, size_t& at,
   const size_t integral_digits = digits.size();
   for (int i = 0; i < frac_full; ++i) take(4, 9);
   if (frac_rest > 0) take(kDigitBytes[frac_rest], frac_rest);
+  if (!fits) return false;
   if (precision <= 38) {
     __int128 unscaled = 0;
     for (char c : digits) unscaled = unscaled * 10 + (c - '0');

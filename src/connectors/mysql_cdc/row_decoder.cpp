@@ -9,6 +9,13 @@ bool Bit(std::string_view bitmap, size_t i) {
   return i / 8 < bitmap.size() && ((static_cast<uint8_t>(bitmap[i / 8]) >> (i % 8)) & 1);
 }
 
+// Whether an image over `present` carries any column (and so takes at least its null bitmap's byte).
+bool Carries(std::string_view present, size_t column_count) {
+  for (size_t i = 0; i < column_count; ++i)
+    if (Bit(present, i)) return true;
+  return false;
+}
+
 Result<RowImage> DecodeImage(const TableMap& table, std::string_view data, size_t& at, std::string_view present,
                              size_t column_count, std::set<size_t>& zero_dates) {
   size_t carried = 0;
@@ -42,6 +49,12 @@ Result<std::vector<RowImage>> DecodeRowImages(const TableMap& table, const RowsE
   std::vector<RowImage> images;
   size_t at = 0;
   while (at < event.data.size()) {
+    // An image of no column takes no bytes: with bytes left, the event cannot be what its bitmaps say, and reading
+    // on would add empty images forever (found by fuzzing, issue 21).
+    if (!Carries(event.columns, event.column_count) ||
+        (is_update && !Carries(event.columns_after.empty() ? event.columns : event.columns_after, event.column_count)))
+      return FatalError("binlog: a rows event of " + table.database + "." + table.table + " has " +
+                        std::to_string(event.data.size() - at) + " bytes left but its images carry no column");
     auto before = DecodeImage(table, event.data, at, event.columns, event.column_count, zero_dates);
     if (!before.ok()) return before.error();
     images.push_back(std::move(before).value());

@@ -171,7 +171,9 @@ bool ReadOptionalField(uint8_t kind, std::string_view field, TableMap& map) {
 bool ReadLengthEncoded(std::string_view bytes, size_t& at, uint64_t& value) {
   if (at >= bytes.size()) return false;
   const auto first = static_cast<uint8_t>(bytes[at++]);
-  size_t width = first < 0xfb ? 0 : first == 0xfc ? 2 : first == 0xfd ? 3 : first == 0xfe ? 8 : 99;
+  // 0xfb (NULL) and 0xff are no length: reading 99 bytes for them shifted past 64 bits (found by fuzzing).
+  if (first == 0xfb || first == 0xff) return false;
+  const size_t width = first < 0xfb ? 0 : first == 0xfc ? 2 : first == 0xfd ? 3 : 8;
   if (width == 0) {
     value = first;
     return true;

@@ -20,9 +20,7 @@ const FieldNamesPtr& SourceNames() {
   return names;
 }
 
-int64_t EpochMillis(PgTimestamp t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(FromPgTimestamp(t).time_since_epoch()).count();
-}
+int64_t EpochMillis(PgTimestamp t) { return UnixMillisFromPgTimestamp(t); }
 
 Value Column(const RelationColumn& column, const TupleColumn& value) {
   if (value.kind != TupleColumn::Kind::kText) return Value();

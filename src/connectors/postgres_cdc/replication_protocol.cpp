@@ -1,6 +1,7 @@
 #include "connectors/postgres_cdc/replication_protocol.h"
 
 #include <cstdio>
+#include <limits>
 
 namespace pipeline::postgres_cdc {
 namespace {
@@ -59,6 +60,12 @@ PgTimestamp ToPgTimestamp(std::chrono::system_clock::time_point t) {
 
 std::chrono::system_clock::time_point FromPgTimestamp(PgTimestamp t) {
   return std::chrono::system_clock::time_point(std::chrono::microseconds(t + kPgEpochUnixSeconds * 1'000'000));
+}
+
+int64_t UnixMillisFromPgTimestamp(PgTimestamp t) {
+  constexpr int64_t kOffsetMicros = kPgEpochUnixSeconds * 1'000'000;
+  if (t > std::numeric_limits<int64_t>::max() - kOffsetMicros) return std::numeric_limits<int64_t>::max() / 1000;
+  return (t + kOffsetMicros) / 1000;
 }
 
 Result<ServerMessage> ParseServerMessage(std::string_view bytes) {

@@ -27,6 +27,10 @@ std::optional<Lsn> ParseLsn(std::string_view text);
 using PgTimestamp = int64_t;
 PgTimestamp ToPgTimestamp(std::chrono::system_clock::time_point t);
 std::chrono::system_clock::time_point FromPgTimestamp(PgTimestamp t);
+// Milliseconds since the Unix epoch, in integers: any 64-bit timestamp converts (through system_clock, whose
+// nanoseconds end in 2262, one from the bytes of a corrupt message overflowed; found by fuzzing, issue 20).
+// PostgreSQL's `infinity` (the largest value) becomes the largest millisecond count.
+int64_t UnixMillisFromPgTimestamp(PgTimestamp t);
 
 // 'w': a piece of WAL (for logical replication: one pgoutput message) starting at wal_start.
 struct XLogData {

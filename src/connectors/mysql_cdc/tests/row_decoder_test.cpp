@@ -86,6 +86,31 @@ TEST_CASE("mysql_cdc row decoder: a MariaDB 10.11 write and update of every comm
   CHECK(broken.error().message().find("pipe.t1") != std::string::npos);
 }
 
+TEST_CASE("mysql_cdc row decoder: images of no column with bytes left are an error, not an endless loop") {
+  // Found by fuzzing (tests/fuzz/binlog_rows): such an image takes no bytes, and the decoder added empty images
+  // until memory ran out.
+  TableMap map;
+  map.database = "pipe";
+  map.table = "t1";
+  map.columns = {Column(kLong)};
+  std::set<size_t> zero_dates;
+  const std::string data = Hex("0007000000"), none = Hex("00"), first = Hex("01");
+  for (const RowsEventBytes& event : {RowsEventBytes{.data = data, .columns = none, .column_count = 1},
+                                      RowsEventBytes{.data = data, .columns = {}, .column_count = 0}}) {
+    auto rows = DecodeRowImages(map, event, false, zero_dates);
+    REQUIRE_FALSE(rows.ok());
+    CHECK(rows.error().kind() == ErrorKind::kFatal);
+    CHECK(rows.error().message() == "binlog: a rows event of pipe.t1 has 5 bytes left but its images carry no column");
+  }
+  // An update whose after images carry nothing, after a before image that does.
+  auto update = DecodeRowImages(map, {.data = data, .columns = first, .columns_after = none, .column_count = 1}, true,
+                                zero_dates);
+  REQUIRE_FALSE(update.ok());
+  auto empty = DecodeRowImages(map, {.data = {}, .columns = none, .column_count = 1}, false, zero_dates);
+  REQUIRE(empty.ok());
+  CHECK(empty->empty());
+}
+
 TEST_CASE("mysql_cdc row decoder: nulls take no bytes") {
   TableMap map;
   map.columns = {Column(kLong), Column(kVarchar, 80), Column(kLong)};
@@ -140,6 +165,39 @@ TEST_CASE("mysql_cdc column decoder: decimals of any precision") {
   const Value v = Decode(Column(kNewDecimal, 65 << 8 | 0), big);
   REQUIRE(v.is_string());
   CHECK(v.as_string() == "1" + std::string(40, '0'));
+}
+
+TEST_CASE("mysql_cdc column decoder: metadata or bytes that are no decimal are refused, not read out of bounds") {
+  // Found by fuzzing (tests/fuzz/binlog_rows): a scale above the precision indexed a table at -4, and a group of
+  // more than nine digits overflowed the 128-bit unscaled value.
+  const std::string bytes = Hex("80000001ffffffffffffffffffffffffffffffff");
+  for (uint16_t meta : {5 << 8 | 10, 0 << 8 | 0, 66 << 8 | 0, 40 << 8 | 31}) {
+    CAPTURE(meta);
+    size_t at = 0;
+    Value out;
+    bool zero_date = false;
+    CHECK_FALSE(DecodeColumn(Column(kNewDecimal, meta), bytes, at, out, zero_date));
+  }
+  // DECIMAL(38,0): 2 leading digits, then four groups; a group of 0xffffffff holds ten digits.
+  size_t at = 0;
+  Value out;
+  bool zero_date = false;
+  CHECK_FALSE(DecodeColumn(Column(kNewDecimal, 38 << 8 | 0), Hex("80ffffffffffffffffffffffffffffffffff"), at, out,
+                           zero_date));
+}
+
+TEST_CASE("mysql_cdc column decoder: a fractional-second precision above 6 is refused") {
+  // Found by fuzzing (tests/fuzz/binlog_rows): TIME2 with precision 80 read a 40-byte fraction as one integer.
+  const std::string bytes = Hex("80000000" + std::string(100, '0'));
+  for (uint8_t type : {kTime2, kDateTime2, kTimestamp2}) {
+    CAPTURE(int{type});
+    size_t at = 0;
+    Value out;
+    bool zero_date = false;
+    CHECK_FALSE(DecodeColumn(Column(type, 80), bytes, at, out, zero_date));
+    CHECK_FALSE(DecodeColumn(Column(type, 7), bytes, at, out, zero_date));
+    CHECK(DecodeColumn(Column(type, 6), bytes, at, out, zero_date));
+  }
 }
 
 TEST_CASE("mysql_cdc column decoder: floats, bits, enums and sets") {

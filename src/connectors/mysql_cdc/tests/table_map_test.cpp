@@ -86,5 +86,21 @@ TEST_CASE("mysql_cdc table map: bytes that end early are a Fatal error naming th
   CHECK_FALSE(truncated.ok());
 }
 
+TEST_CASE("mysql_cdc table map: 0xfb and 0xff are no length-encoded integer") {
+  // Found by fuzzing (tests/fuzz/binlog_rows): with 99 bytes after them, they were read as a 99-byte integer.
+  for (int marker : {0xfb, 0xff}) {
+    const std::string bytes = Bytes({marker}) + std::string(120, '\x01');
+    size_t at = 0;
+    uint64_t value = 0;
+    CHECK_FALSE(ReadLengthEncoded(bytes, at, value));
+  }
+  const std::string three = Bytes({0xfd, 1, 2, 3});
+  size_t at = 0;
+  uint64_t value = 0;
+  REQUIRE(ReadLengthEncoded(three, at, value));
+  CHECK(value == 0x030201);
+  CHECK(at == 4);
+}
+
 }  // namespace
 }  // namespace pipeline::mysql_cdc

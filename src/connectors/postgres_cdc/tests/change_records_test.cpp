@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "connectors/postgres_client/column_value.h"
 #include "connectors/postgres_cdc/pgoutput_message.h"
 
@@ -113,6 +115,25 @@ TEST_CASE("column values: typed by OID, full precision") {
 }
 
 ChangeMessage Change(const std::string& bytes) { return std::get<ChangeMessage>(*ParsePgOutput(bytes)); }
+
+TEST_CASE("change records: a commit time at either end of 64 bits is still a time, not an overflow") {
+  // Found by fuzzing (tests/fuzz/pgoutput): through system_clock's nanoseconds, a Begin message's commit time
+  // beyond 2262 overflowed (undefined behaviour; a wrapped event time in practice). `infinity` is INT64_MAX.
+  const std::string insert = "I" + Int(16384, 4) + "N" + Int(3, 2) + Text("1") + Text("pen") + Text("9.50");
+  ChangeRecords rows(Envelope::kRow, "shop", "db");
+  rows.AddRelation(std::get<RelationMessage>(*ParsePgOutput(RelationBytes())));
+  std::vector<Record> out;
+  const int64_t max = std::numeric_limits<int64_t>::max(), min = std::numeric_limits<int64_t>::min();
+  REQUIRE(rows.Add(Change(insert), TransactionInfo{0x500, max, 77}, out).ok());
+  REQUIRE(rows.Add(Change(insert), TransactionInfo{0x500, 7594911111936036211, 77}, out).ok());
+  REQUIRE(rows.Add(Change(insert), TransactionInfo{0x500, min, 77}, out).ok());
+  REQUIRE(rows.Add(Change(insert), TransactionInfo{0x500, -1'000'000, 77}, out).ok());
+  REQUIRE(out.size() == 4);
+  CHECK(out[0].timestamp == max / 1000);
+  CHECK(out[1].timestamp == 7594911111936036 + 946684800000);
+  CHECK(out[2].timestamp == min / 1000 + 946684800000);
+  CHECK(out[3].timestamp == 946684799000);  // 1999-12-31T23:59:59
+}
 
 TEST_CASE("change records: row and debezium envelopes, key changes, unchanged TOAST values") {
   const TransactionInfo txn{0x500, 0, 77};

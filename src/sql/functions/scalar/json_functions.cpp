@@ -137,7 +137,8 @@ Value JsonConcat(const Args& a) {
     for (const Value& d : docs) {
       std::optional<Map> entries = ObjectEntries(d);
       for (auto& [k, v] : *entries) {
-        auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& e) { return e.first == k; });
+        const Value& key = k;  // clang 14 cannot capture a structured binding in a lambda
+        auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& e) { return e.first == key; });
         if (it != merged.end()) it->second = v;
         else merged.emplace_back(k, v);
       }

@@ -1,0 +1,11 @@
+// The harnesses of tests/fuzz/, for seed_replay.cpp (keep in step with fuzz_harnesses in meson.build).
+PIPE_FUZZ_HARNESS(pipeline_loader)
+PIPE_FUZZ_HARNESS(sql)
+PIPE_FUZZ_HARNESS(json_decoder)
+PIPE_FUZZ_HARNESS(csv_decoder)
+PIPE_FUZZ_HARNESS(lines_decoder)
+PIPE_FUZZ_HARNESS(condition)
+PIPE_FUZZ_HARNESS(bulk_response)
+PIPE_FUZZ_HARNESS(syslog)
+PIPE_FUZZ_HARNESS(pgoutput)
+PIPE_FUZZ_HARNESS(binlog_rows)
