@@ -73,7 +73,8 @@ class Pipeline {
   size_t source_count() const { return sources_.size(); }
   size_t stage_count() const { return stages_.size(); }
   size_t sink_count() const { return sinks_.size(); }
-  // Every stream a source or transform produces (what `pipe tap` can watch).
+  // What `pipe tap` can watch: every source's stream and every transform output something reads (a stage need not
+  // produce an output nobody reads: Processor::SetUnreadOutputs).
   std::vector<std::string> stream_names() const;
 
  private:

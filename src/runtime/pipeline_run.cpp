@@ -350,7 +350,10 @@ namespace pipeline {
 
 std::vector<std::string> Pipeline::stream_names() const {
   std::vector<std::string> names;
-  for (const auto& [name, _] : streams_) names.push_back(name);
+  for (const auto& [name, stream] : streams_) {
+    bool from_source = std::any_of(sources_.begin(), sources_.end(), [&](const auto& s) { return s->out == &stream; });
+    if (from_source || !stream.consumers.empty()) names.push_back(name);
+  }
   return names;
 }
 

@@ -65,7 +65,7 @@ def test_tap_prints_whole_records_of_one_stream_up_to_the_limit():
         numbers = [r["value"]["n"] for r in records]
         assert numbers == list(range(numbers[0], numbers[0] + 5)), numbers  # consecutive: nothing sampled away
         # The source's own stream, before the transform added its field; and both at once, each line naming its own.
-        p = run_pipe(["tap", "--http", f"127.0.0.1:{port}", "--limit", "20", "numbers", "tagged"], timeout=30)
+        p = run_pipe(["tap", "--http", f"127.0.0.1:{port}", "--limit", "100", "numbers", "tagged"], timeout=30)
         assert p.returncode == 0, p.stderr
         records = [json.loads(line) for line in p.stdout.splitlines()]
         assert {r["stream"] for r in records} == {"numbers", "tagged"}, records
