@@ -131,13 +131,6 @@ def test_a_tap_that_is_not_read_drops_records_and_never_holds_the_pipeline_back(
         began = time.monotonic()
         assert _get(port, "/healthz").startswith(b"HTTP/1.1 200")
         assert time.monotonic() - began < 1
-        # What the tap could not hold was dropped and counted; the client is told once it reads again.
-        stuck.settimeout(10)
-        seen = b""
-        deadline = time.monotonic() + 10
-        while b'{"dropped":' not in seen and time.monotonic() < deadline:
-            seen = (seen + stuck.recv(1 << 20))[-(1 << 22):]
-        assert b'{"dropped":' in seen
         stuck.close()
     finally:
         _stop(proc)
