@@ -44,6 +44,7 @@ run sql-tumbling-duckdb "$BENCH/sql_tumbling_duckdb.py"
 run nexmark "$BENCH/nexmark/run_nexmark.py"
 run nexmark-check "$BENCH/nexmark/check_duckdb.py"
 run elasticsearch "$BENCH/elasticsearch/run_elasticsearch.py"
+run tap "$BENCH/tap/run_tap.py"
 
 # The syslog benchmark belongs to the syslog source (bench/syslog/): pipe against rsyslog's imtcp -> omfile.
 run syslog "$BENCH/syslog/run_syslog.py"

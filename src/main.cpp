@@ -6,6 +6,9 @@
 
 #include "builtin.h"
 #include "cli/build_info.h"
+#include "cli/endpoint_client.h"
+#include "cli/tap_command.h"
+#include "cli/top_command.h"
 #include "config/pipeline_config.h"
 #include "config/spec_docs.h"
 #include "config/suggest.h"
@@ -152,6 +155,23 @@ int main(int argc, char** argv) {
   conf_cmd->add_flag("-v,--verbose", conf.verbose, "Show expected and actual records of failing cases");
   conf_cmd->add_flag("--update-known-gaps", conf.update_known_gaps, "Rewrite the known-gaps file from this run");
 
+  pipeline::cli::TapOptions tap;
+  auto* tap_cmd = app.add_subcommand("tap", "Print the records flowing through streams of a running pipeline");
+  tap_cmd->add_option("streams", tap.streams, "Streams to watch (sources, transform outputs)")->required();
+  tap_cmd->add_option("--http", tap.address,
+                      std::string("The running pipeline's --http address (default ") +
+                          pipeline::cli::kDefaultHttpAddress + ")");
+  tap_cmd->add_option("--sample", tap.sample, "Keep one record in N (10), or a fraction (0.1, 10%)");
+  tap_cmd->add_option("--limit", tap.limit, "Exit after this many records")->check(CLI::PositiveNumber);
+  tap_cmd->add_option("--format", tap.format, "json (one whole record per line) or pretty")
+      ->check(CLI::IsMember({"json", "pretty"}));
+
+  pipeline::cli::TopOptions top;
+  auto* top_cmd = app.add_subcommand("top", "A live view of a running pipeline: rates, errors, queues, lag");
+  top_cmd->add_option("--http", top.address,
+                      std::string("The running pipeline's --http address (default ") +
+                          pipeline::cli::kDefaultHttpAddress + ")");
+
   bool markdown = false;
   auto* functions_cmd = app.add_subcommand("functions", "List the SQL functions with their signatures");
   functions_cmd->add_flag("--markdown", markdown, "Markdown table");
@@ -183,6 +203,8 @@ int main(int argc, char** argv) {
       return pipeline::RunPipeline(run);
     }
     if (*reset_cmd) return pipeline::ResetPipelineState(reset);
+    if (*tap_cmd) return pipeline::cli::RunTapCommand(tap, std::cout, std::cerr);
+    if (*top_cmd) return pipeline::cli::RunTopCommand(top);
     if (*validate_cmd) return ValidateOrExplain(file, overrides, format, false);
     if (*explain_cmd) return ValidateOrExplain(file, overrides, format, true);
     if (*test_cmd) return pipeline::testing::RunPipeTestCommand(test_files, verbose, junit_file, std::cout);

@@ -31,10 +31,13 @@ namespace pipeline {
 
 class MetricsRegistry;
 class Counter;
+class TapPoint;
+class TapRegistry;
 
 struct RuntimeOptions {
   std::string state_dir;
   MetricsRegistry* metrics = nullptr;
+  TapRegistry* taps = nullptr;  // `pipe tap`: every stream gets its point (observability/tap.h)
 };
 
 class Pipeline {
@@ -70,6 +73,9 @@ class Pipeline {
   size_t source_count() const { return sources_.size(); }
   size_t stage_count() const { return stages_.size(); }
   size_t sink_count() const { return sinks_.size(); }
+  // What `pipe tap` can watch: every source's stream and every transform output something reads (a stage need not
+  // produce an output nobody reads: Processor::SetUnreadOutputs).
+  std::vector<std::string> stream_names() const;
 
  private:
   struct Edge {
@@ -80,6 +86,7 @@ class Pipeline {
     std::string name;
     std::string producer;
     std::vector<Edge> consumers;
+    TapPoint* tap = nullptr;  // null without a TapRegistry
   };
   struct StageMetrics {
     Counter* in = nullptr;
@@ -145,6 +152,8 @@ class Pipeline {
                const std::string& who, const std::function<Status(Envelope&)>& on_batch,
                const std::function<Status()>& on_interval);
   void Publish(Stream& stream, BatchPtr batch);
+  // Copies the records a tap samples to it; the caller checked `stream.tap->active()` (nobody tapping costs that).
+  static void TapBatch(const Stream& stream, const Batch& batch);
   void PublishEnd(Stream& stream);
   void Fail(const Error& error);
   // Marks `who` down on the health board while its operation is retried, up again once it succeeds.

@@ -6,6 +6,7 @@
 
 #include "config/suggest.h"
 #include "observability/metrics.h"
+#include "observability/tap.h"
 #include "plugin/registry.h"
 #include "runtime/component_build.h"
 #include "runtime/pipeline.h"
@@ -237,6 +238,8 @@ Status Pipeline::BuildNodes(const RuntimeOptions& options, config::Diagnostics& 
     Connect(sk->config->name, sk->config->inputs, sk->config->input_locations, sk->queue.get(), sk->producers, diags);
   }
   if (!diags.empty()) return ConfigError(diags.Joined());
+  if (options_.taps)
+    for (auto& [name, stream] : streams_) stream.tap = options_.taps->Point(name);
   PushDownDemands();
   TellUnreadOutputs();
   InitMetrics();

@@ -4,8 +4,11 @@
 #include <chrono>
 #include <thread>
 
+#include "formats/dead_letter_envelope.h"
+#include "formats/json.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
+#include "observability/tap.h"
 #include "runtime/pipeline.h"
 
 namespace pipeline {
@@ -41,7 +44,24 @@ void Pipeline::Fail(const Error& error) {
 
 void Pipeline::Stop() { stop_.request_stop(); }
 
+// A line is the record as `metadata: true` writes it, with the stream's name as a first field.
+void Pipeline::TapBatch(const Stream& stream, const Batch& batch) {
+  std::string prefix = "{\"stream\":";
+  AppendJsonString(stream.name, prefix);
+  prefix += ',';
+  for (const auto& tap : stream.tap->taps()) {
+    for (const Record& record : batch.records) {
+      if (!tap->Sampled()) continue;
+      std::string line = prefix;
+      AppendRecordEnvelope(record, line);
+      line.erase(prefix.size(), 1);  // the envelope's own '{'
+      tap->Push(std::move(line));
+    }
+  }
+}
+
 void Pipeline::Publish(Stream& stream, BatchPtr batch) {
+  if (stream.tap && stream.tap->active()) TapBatch(stream, *batch);
   for (size_t i = 0; i < stream.consumers.size(); ++i) {
     const Edge& e = stream.consumers[i];
     bool last = i + 1 == stream.consumers.size();
@@ -87,6 +107,7 @@ void Pipeline::WireSourceContext(SourceNode& n) {
 }
 
 bool Pipeline::PublishFromSource(SourceNode& n, BatchPtr batch, const std::function<bool()>& while_blocked) {
+  if (n.out->tap && n.out->tap->active()) TapBatch(*n.out, *batch);
   const auto& consumers = n.out->consumers;
   for (size_t i = 0; i < consumers.size(); ++i) {
     Envelope e{consumers[i].input, i + 1 == consumers.size() ? std::move(batch) : batch};
@@ -326,6 +347,15 @@ std::vector<std::string> Pipeline::NotReady() const {
 }  // namespace pipeline
 
 namespace pipeline {
+
+std::vector<std::string> Pipeline::stream_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, stream] : streams_) {
+    bool from_source = std::any_of(sources_.begin(), sources_.end(), [&](const auto& s) { return s->out == &stream; });
+    if (from_source || !stream.consumers.empty()) names.push_back(name);
+  }
+  return names;
+}
 
 Pipeline::Totals Pipeline::totals() const {
   Totals t;

@@ -19,6 +19,7 @@
 #include "observability/http_server.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
+#include "observability/tap.h"
 #include "runtime/pipeline.h"
 #include "runtime/state_dir.h"
 #include "runtime/state_dir_lock.h"
@@ -200,9 +201,10 @@ class ProgressReporter {
 int RunPipeline(const RunOptions& options) {
   SignalWatch signals;
   MetricsRegistry metrics;
+  TapRegistry taps;  // outlives the HTTP server and every pipeline version, which hold its points
   StateDirLock lock;  // held until the process ends, across reloads
   int exit_code = 0;
-  RuntimeOptions runtime{OpenStateDir(options, lock, exit_code), &metrics};
+  RuntimeOptions runtime{OpenStateDir(options, lock, exit_code), &metrics, &taps};
   if (runtime.state_dir.empty()) return exit_code;
   if (options.reset) {
     if (Status reset = ResetStateDir(runtime.state_dir); !reset.ok()) {
@@ -223,20 +225,21 @@ int RunPipeline(const RunOptions& options) {
   HttpServer http(&metrics, [&] {
     Pipeline* p = current.load();
     return p ? p->NotReady() : std::vector<std::string>{"no pipeline is running (reloading)"};
-  });
+  }, &taps);
   if (!options.http_address.empty()) {
     Status s = http.Start(options.http_address);
     if (!s.ok()) {
       ReportError("http_error", s.message());
       return 2;
     }
-    LogInfo("http_listening", "serving /healthz, /readyz and /metrics on " + options.http_address);
+    LogInfo("http_listening", "serving /healthz, /readyz, /metrics and /tap on " + options.http_address);
   }
 
   FileWatch watch(options.file, options.watch);
   std::unique_ptr<Pipeline> previous;  // the version a reload replaced, until the new one started
   ProgressReporter progress(std::chrono::seconds(10));
   while (true) {
+    taps.SetStreams(pipeline->stream_names());
     LogInfo("pipeline_started", "running " + options.file + " (" + std::to_string(pipeline->source_count()) +
                                     " sources, " + std::to_string(pipeline->stage_count()) + " transforms, " +
                                     std::to_string(pipeline->sink_count()) + " sinks); state in " + runtime.state_dir +
