@@ -11,7 +11,7 @@
 #include "cli/top_command.h"
 #include "config/pipeline_config.h"
 #include "config/spec_docs.h"
-#include "config/suggest.h"
+#include "core/suggest.h"
 #include "observability/http_server.h"
 #include "observability/log.h"
 #include "plugin/registry.h"
@@ -221,7 +221,7 @@ int main(int argc, char** argv) {
       std::string upper;
       for (char c : function_name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       std::cerr << "pipe: unknown function '" << function_name << "'"
-                << pipeline::config::DidYouMean(upper, pipeline::sql::FunctionNames())
+                << pipeline::DidYouMean(upper, pipeline::sql::FunctionNames())
                 << " (pipe functions lists them all)\n";
       return 2;
     }

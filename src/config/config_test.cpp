@@ -5,7 +5,7 @@
 
 #include "config/env_substitution.h"
 #include "config/pipeline_config.h"
-#include "config/suggest.h"
+#include "core/suggest.h"
 
 using namespace pipeline::config;
 

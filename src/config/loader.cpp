@@ -10,7 +10,7 @@
 #include "config/common_keys.h"
 #include "config/env_substitution.h"
 #include "config/pipeline_config.h"
-#include "config/suggest.h"
+#include "core/suggest.h"
 #include "plugin/option_text.h"
 #include "plugin/registry.h"
 

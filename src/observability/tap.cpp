@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "config/suggest.h"
+#include "core/suggest.h"
 
 namespace pipeline {
 
@@ -63,7 +63,7 @@ Result<std::shared_ptr<Tap>> TapRegistry::Attach(const std::vector<std::string>&
     if (std::find(streams_.begin(), streams_.end(), name) != streams_.end()) continue;
     std::string known;
     for (const std::string& s : streams_) known += (known.empty() ? "" : ", ") + s;
-    return ConfigError("no stream '" + name + "' in the running pipeline" + config::DidYouMean(name, streams_) +
+    return ConfigError("no stream '" + name + "' in the running pipeline" + DidYouMean(name, streams_) +
                        "; its streams: " + (known.empty() ? "none" : known));
   }
   if (attached_ >= kMaxTaps)

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <regex>
 
-#include "config/suggest.h"
+#include "core/suggest.h"
 #include "observability/metrics.h"
 #include "observability/tap.h"
 #include "plugin/registry.h"
@@ -124,7 +124,7 @@ void CheckRefusedPipeline(const config::PipelineConfig& partial, config::Diagnos
       if (std::find(known.begin(), known.end(), c.inputs[i]) == known.end())
         diags.Add(c.input_locations[i], c.name + ": reads the stream '" + c.inputs[i] +
                                             "', which no source or transform produces" +
-                                            config::DidYouMean(c.inputs[i], known));
+                                            DidYouMean(c.inputs[i], known));
   };
   for (const auto& c : partial.stages) check(c);
   for (const auto& c : partial.sinks) check(c);
@@ -294,7 +294,7 @@ void Pipeline::Connect(const std::string& consumer, const std::vector<std::strin
     if (it == streams_.end() && unbuilt_streams_.count(inputs[i])) continue;  // its producer's error says why
     if (it == streams_.end()) {
       diags.Add(at, consumer + ": reads the stream '" + inputs[i] + "', which no source or transform produces" +
-                        config::DidYouMean(inputs[i], known));
+                        DidYouMean(inputs[i], known));
       continue;
     }
     it->second.consumers.push_back(Edge{queue, i});

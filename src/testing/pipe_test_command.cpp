@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <set>
 
-#include "config/suggest.h"
+#include "core/suggest.h"
 #include "testing/commands.h"
 #include "testing/conformance_judge.h"
 #include "testing/isolated_call.h"
@@ -46,7 +46,7 @@ std::string UnknownOutputStream(const PipeTestCase& test, const ScenarioRun& run
   }
   for (const std::string& stream : test.checked_streams)
     if (std::find(names.begin(), names.end(), Lower(stream)) == names.end())
-      return "outputs: no statement creates the stream '" + stream + "'" + config::DidYouMean(Lower(stream), names);
+      return "outputs: no statement creates the stream '" + stream + "'" + DidYouMean(Lower(stream), names);
   return {};
 }
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <set>
 
-#include "config/suggest.h"
+#include "core/suggest.h"
 #include "runtime/component_build.h"
 
 namespace pipeline::testing {
@@ -181,14 +181,14 @@ PipelineRun RunPipelineScenario(const PipelineScenario& scenario) {
   for (const auto& o : scenario.outputs)
     if (!known_lower.count(Lower(o))) {
       run.setup = ConfigError("outputs: no sink or stream '" + o + "' in " + scenario.pipeline->file +
-                              config::DidYouMean(o, known));
+                              DidYouMean(o, known));
       return run;
     }
   for (const auto& input : scenario.inputs)
     if (!g.sources.count(Lower(input.topic)) && !g.streams.count(Lower(input.topic))) {
       std::vector<std::string> streams(g.streams.begin(), g.streams.end());
       run.setup = ConfigError("inputs: no source or stream '" + input.topic + "' in " + scenario.pipeline->file +
-                              config::DidYouMean(input.topic, streams));
+                              DidYouMean(input.topic, streams));
       return run;
     }
 

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string_view>
 
-#include "config/suggest.h"
+#include "core/suggest.h"
 #include "observability/log.h"
 
 namespace pipeline::kafka {
@@ -72,7 +72,7 @@ Status CheckUserProperties(const Options& options) {
     const Location at{file, kv.first.Mark().line + 1, kv.first.Mark().column + 1};
     if (!IsKnownProperty(key))
       return ConfigError(at.ToString() + ": properties: '" + key + "' is not a librdkafka property" +
-                         config::DidYouMean(key, KnownPropertyNames()) + not_shown);
+                         DidYouMean(key, KnownPropertyNames()) + not_shown);
     if (!value.IsScalar())
       return ConfigError(at.ToString() + ": properties: " + key + ": expected a single value" + not_shown);
     if (HasSideEffect(key)) continue;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "config/suggest.h"
+#include "core/suggest.h"
 
 namespace pipeline::kafka {
 
@@ -18,7 +18,7 @@ Result<std::optional<ScaleOutConfig>> ParseScaleOut(const YAML::Node& node, cons
   for (const auto& entry : node) {
     std::string key = entry.first.as<std::string>();
     if (std::find(known.begin(), known.end(), key) == known.end())
-      return ConfigError("scale_out: unknown key '" + key + "'" + config::DidYouMean(key, known) + "; " + expected);
+      return ConfigError("scale_out: unknown key '" + key + "'" + DidYouMean(key, known) + "; " + expected);
     if (key == "properties") {
       if (!entry.second.IsMap())
         return ConfigError("scale_out.properties: expected a mapping of librdkafka properties");

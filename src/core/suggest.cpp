@@ -1,9 +1,9 @@
-#include "config/suggest.h"
+#include "core/suggest.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace pipeline::config {
+namespace pipeline {
 
 namespace {
 
@@ -41,4 +41,4 @@ std::string DidYouMean(const std::string& word, const std::vector<std::string>& 
   return m.empty() ? "" : " (did you mean '" + m + "'?)";
 }
 
-}  // namespace pipeline::config
+}  // namespace pipeline
