@@ -42,9 +42,9 @@ TEST_SUITE("config") {
     CHECK(diags.errors[0].rfind("p.yaml:3:5: environment variable MISSING is not set", 0) == 0);
   }
   TEST_CASE("did you mean") {
-    CHECK(ClosestMatch("pth", {"path", "mode", "format"}) == "path");
-    CHECK(ClosestMatch("zzzzzz", {"path", "mode"}).empty());
-    CHECK(DidYouMean("fromat", {"path", "format"}) == " (did you mean 'format'?)");
+    CHECK(pipeline::ClosestMatch("pth", {"path", "mode", "format"}) == "path");
+    CHECK(pipeline::ClosestMatch("zzzzzz", {"path", "mode"}).empty());
+    CHECK(pipeline::DidYouMean("fromat", {"path", "format"}) == " (did you mean 'format'?)");
   }
   TEST_CASE("hostile values are located errors, not exceptions") {
     const std::string base = "sources:\n  in: {type: generator, dataset: users, count: 3}\n"

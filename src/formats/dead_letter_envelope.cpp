@@ -47,6 +47,24 @@ void AppendHeaders(const std::vector<Header>& headers, std::string& out) {
   out += ']';
 }
 
+// Whether every text inside the value (strings, struct field names, map keys) is UTF-8. Asked of the value, not
+// of its JSON: the JSON writer replaces bytes that are not UTF-8 with U+FFFD, and a dead letter must keep them.
+bool TextIsUtf8(const Value& value) {
+  if (value.is_string()) return IsValidUtf8(value.as_string());
+  if (value.is_array()) {
+    for (const Value& item : value.as_array())
+      if (!TextIsUtf8(item)) return false;
+  } else if (value.is_map()) {
+    for (const auto& [key, item] : value.as_map())
+      if (!TextIsUtf8(key) || !TextIsUtf8(item)) return false;
+  } else if (value.is_struct()) {
+    const Struct& fields = value.as_struct();
+    for (size_t i = 0; i < fields.size(); ++i)
+      if (!IsValidUtf8(fields.name(i)) || !TextIsUtf8(fields.values[i])) return false;
+  }
+  return true;
+}
+
 // "value": its JSON, or "raw_base64" for bytes never decoded or a value whose text is not UTF-8 (a string value
 // keeps its own bytes then, anything else its JSON text).
 void AppendValue(const std::optional<std::string_view>& undecoded, const Record& r, std::string& out) {
@@ -57,7 +75,7 @@ void AppendValue(const std::optional<std::string_view>& undecoded, const Record&
   const Value& value = r.value;
   std::string json;
   AppendJson(value, json);
-  if (IsValidUtf8(json)) {
+  if (TextIsUtf8(value)) {
     out += ",\"value\":" + json;
     return;
   }
@@ -76,8 +94,8 @@ void AppendWindow(const std::optional<WindowBounds>& window, std::string& out) {
 void AppendRecordObject(const Record& r, const std::optional<std::string_view>& undecoded, std::string& out) {
   out += "{\"key\":";
   std::string key;
-  AppendJson(r.key, key);
-  out += IsValidUtf8(key) ? key : "null";
+  AppendJson(r.key, key);  // bytes of a key that are not UTF-8 show as U+FFFD
+  out += key;
   AppendValue(undecoded, r, out);
   out += ",\"headers\":";
   AppendHeaders(r.headers, out);

@@ -13,7 +13,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "connectors/file/line_reader.h"
+#include "connectors/common/line_reader.h"
 #include "formats/format.h"
 #include "formats/json.h"
 
@@ -32,7 +32,7 @@ inline void CheckWritesReadableJson(const Record& record) {
   }
 }
 
-inline void DecodeOneLine(Decoder& decoder, const file::LineReader& reader, std::string_view line) {
+inline void DecodeOneLine(Decoder& decoder, const LineReader& reader, std::string_view line) {
   if (line.empty()) return;  // the file source skips empty lines
   Record record;
   if (decoder.ExpectsHeader()) {
@@ -46,17 +46,17 @@ inline void DecodeLinesAsFileSource(std::string_view data, Decoder& decoder) {
   static const int fd = memfd_create("fuzz_input", 0);
   if (fd < 0 || ftruncate(fd, 0) != 0 || pwrite(fd, data.data(), data.size(), 0) != static_cast<ssize_t>(data.size()))
     std::abort();
-  file::LineReader reader(/*chunk_bytes=*/256, /*max_line_bytes=*/2048);
+  LineReader reader(/*chunk_bytes=*/256, /*max_line_bytes=*/2048);
   reader.Reset(0);
   std::string_view line;
   int64_t offset = 0;
   for (;;) {
     const auto next = reader.NextLine(line, offset);
-    if (next == file::LineReader::Next::kLine) {
+    if (next == LineReader::Next::kLine) {
       DecodeOneLine(decoder, reader, line);
       continue;
     }
-    if (next == file::LineReader::Next::kTooLong) continue;  // an error the source reports without decoding
+    if (next == LineReader::Next::kTooLong) continue;  // an error the source reports without decoding
     decoder.ParseAhead({}, 0);  // Fill may move the buffer
     const long n = reader.Fill(fd, /*positional=*/true);
     if (n < 0) std::abort();

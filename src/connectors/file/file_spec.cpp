@@ -94,7 +94,7 @@ ComponentSpec FileSinkSpec() {
        "jsonl (json is the same): one JSON object per line; csv: a header line then one line per record; lines: "
        "the `message` field (or the value) as text.",
        "jsonl", false, {"jsonl", "json", "csv", "lines"}},
-      file::CsvOptionSpec(file::CsvUse::kWrite),
+      CsvOptionSpec(CsvUse::kWrite),
       {"metadata", OptionType::kBool,
        "Write whole records, one JSON object per line: {key, value, headers, topic, partition, position, "
        "timestamp, window}, the fields of a dead letter's record (format jsonl). Otherwise only the value.",
@@ -157,7 +157,7 @@ Result<std::unique_ptr<Sink>> BuildFileSink(const Options& options, const BuildC
   s.format = format == "jsonl" ? "json" : format;
   s.metadata = options.GetBool("metadata");
   if (s.metadata && s.format != "json") return options.ErrorAt("metadata", "whole records are JSON: use format jsonl");
-  auto csv = file::ReadCsvOptions(options, file::CsvUse::kWrite);
+  auto csv = ReadCsvOptions(options, CsvUse::kWrite);
   if (!csv.ok()) return csv.error();
   s.csv = std::move(*csv);
   s.max_bytes = options.GetInt("max_bytes");

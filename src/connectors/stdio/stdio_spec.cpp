@@ -47,7 +47,7 @@ ComponentSpec StdoutSpec() {
        "json: one JSON object per line; pretty: indented JSON; csv: a header then one line per record; lines: the "
        "`message` field (or the value) as text.",
        "json", false, {"json", "pretty", "csv", "lines"}},
-      file::CsvOptionSpec(file::CsvUse::kWrite),
+      CsvOptionSpec(CsvUse::kWrite),
       {"target", OptionType::kEnum, "Where to print.", "stdout", false, {"stdout", "stderr"}},
       {"metadata", OptionType::kBool,
        "Print whole records: {key, value, headers, topic, partition, position, timestamp, window}, the fields of "
@@ -97,7 +97,7 @@ Result<std::unique_ptr<Sink>> BuildStdout(const Options& options, const BuildCon
   stdio::StdoutSettings s;
   s.format = options.GetString("format");
   s.fd = options.GetString("target") == "stderr" ? 2 : 1;
-  auto csv = file::ReadCsvOptions(options, file::CsvUse::kWrite);
+  auto csv = ReadCsvOptions(options, CsvUse::kWrite);
   if (!csv.ok()) return csv.error();
   s.csv = std::move(*csv);
   s.metadata = options.GetBool("metadata");
