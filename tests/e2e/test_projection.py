@@ -2,6 +2,7 @@
 Each test checks both what `pipe explain` says the source decodes and that the output is what it would be
 without the pushdown: consumers that read everything (a file sink, SELECT *, a dead letter file) must get
 whole records."""
+import base64
 import json
 
 from harness import read_lines, run_pipe, tmpdir, write
@@ -81,12 +82,13 @@ sinks:
   out: {{type: file, inputs: [clicks], path: "{d}/out.jsonl"}}
 """)
     with open(f"{d}/in.jsonl", "a") as f:
-        f.write('"not an object"\n')  # ReplaceField fails on it
+        f.write('"not an object"\n')  # a line that is not an object: the source's decoder refuses it (issue 19)
     assert "decodes only" not in _explain(d)
     _run(d)
     assert _json_lines(f"{d}/out.jsonl") == [{"UserId": 2, "status": 404}, {"UserId": 3, "status": 503}]
     dead = read_lines(f"{d}/dlq.jsonl")
-    assert len(dead) == 1 and "not an object" in dead[0], dead
+    assert len(dead) == 1 and "expected a JSON object" in dead[0], dead
+    assert json.loads(dead[0])["record"]["raw_base64"] == base64.b64encode(b'"not an object"').decode(), dead
 
 
 SQL = """
