@@ -35,7 +35,7 @@ struct HttpSourceSettings {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string path = "/";
-  BodyFormat format = BodyFormat::kNdjson;
+  IngestBodyFormat format = IngestBodyFormat::kNdjson;
   std::string authorization;  // the Authorization header every request must carry; empty: no authentication
   TlsSettings tls;            // configured: HTTPS with cert_file and key_file (ca_file: clients need a certificate)
   size_t max_body_bytes = 10 << 20;

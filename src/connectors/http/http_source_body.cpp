@@ -147,12 +147,12 @@ Status ForEachLine(std::string_view body, PerLine per_line) {
 
 long JsonErrorOffset(std::string_view text) { return JsonLocator(text).Check(); }
 
-Result<std::vector<Value>> DecodeBody(std::string_view body, BodyFormat format) {
-  if (format == BodyFormat::kJson) return DecodeJson(body);
+Result<std::vector<Value>> DecodeBody(std::string_view body, IngestBodyFormat format) {
+  if (format == IngestBodyFormat::kJson) return DecodeJson(body);
   std::vector<Value> out;
   auto names = std::make_shared<const FieldNames>(FieldNames{{"message"}});
   Status s = ForEachLine(body, [&](std::string_view line, size_t line_no) -> Status {
-    if (format == BodyFormat::kLines) {
+    if (format == IngestBodyFormat::kLines) {
       out.emplace_back(Struct{names, {Value(line)}});
       return {};
     }

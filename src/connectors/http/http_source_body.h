@@ -12,9 +12,11 @@
 
 namespace pipeline::http {
 
-enum class BodyFormat { kJson, kNdjson, kLines };
+// How a request body splits into records. Not BodyFormat: that is the http sink's, and two definitions of one
+// name in a namespace break the One Definition Rule (LTO warned: -Wodr).
+enum class IngestBodyFormat { kJson, kNdjson, kLines };
 
-Result<std::vector<Value>> DecodeBody(std::string_view body, BodyFormat format);
+Result<std::vector<Value>> DecodeBody(std::string_view body, IngestBodyFormat format);
 
 // Where the first JSON syntax error in `text` is, as a byte offset (text.size() when the text ends too early);
 // -1 when there is none. simdjson's DOM parser, which decodes, says what is wrong but not where.

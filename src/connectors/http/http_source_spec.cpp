@@ -65,9 +65,9 @@ Result<std::unique_ptr<Source>> BuildHttpSource(const Options& options, const Bu
   s.path = options.GetString("path");
   if (s.path.empty() || s.path[0] != '/') return options.ErrorAt("path", "must start with /");
   const std::string format = options.GetString("format");
-  s.format = format == "json"    ? http::BodyFormat::kJson
-             : format == "lines" ? http::BodyFormat::kLines
-                                 : http::BodyFormat::kNdjson;
+  s.format = format == "json"    ? http::IngestBodyFormat::kJson
+             : format == "lines" ? http::IngestBodyFormat::kLines
+                                 : http::IngestBodyFormat::kNdjson;
   auto auth = ParseAuthOptions(options);
   if (!auth.ok()) return auth.error();
   s.authorization = AuthorizationHeader(*auth);

@@ -12,29 +12,29 @@ namespace {
 
 TEST_SUITE("connectors.http.source") {
   TEST_CASE("bodies: json object or array, ndjson, lines") {
-    auto one = DecodeBody(R"({"a": 1})", BodyFormat::kJson);
+    auto one = DecodeBody(R"({"a": 1})", IngestBodyFormat::kJson);
     REQUIRE(one.ok());
     CHECK(one->size() == 1);
-    auto array = DecodeBody(R"([{"a": 1}, {"a": 2}])", BodyFormat::kJson);
+    auto array = DecodeBody(R"([{"a": 1}, {"a": 2}])", IngestBodyFormat::kJson);
     REQUIRE(array.ok());
     CHECK(array->size() == 2);
-    auto nd = DecodeBody("{\"a\": 1}\n\n{\"a\": 2}\r\n", BodyFormat::kNdjson);
+    auto nd = DecodeBody("{\"a\": 1}\n\n{\"a\": 2}\r\n", IngestBodyFormat::kNdjson);
     REQUIRE(nd.ok());
     CHECK(nd->size() == 2);
-    auto lines = DecodeBody("one\ntwo \"quoted\"\n", BodyFormat::kLines);
+    auto lines = DecodeBody("one\ntwo \"quoted\"\n", IngestBodyFormat::kLines);
     REQUIRE(lines.ok());
     REQUIRE(lines->size() == 2);
     CHECK((*lines)[1].as_struct().Find("message")->as_string() == "two \"quoted\"");
   }
 
   TEST_CASE("malformed bodies name the line and column") {
-    auto json = DecodeBody("[\n  {\"a\": 1},\n  {\"a\" 2}\n]", BodyFormat::kJson);
+    auto json = DecodeBody("[\n  {\"a\": 1},\n  {\"a\" 2}\n]", IngestBodyFormat::kJson);
     REQUIRE_FALSE(json.ok());
     CHECK(json.error().message().starts_with("line 3, column 8: "));
-    auto nd = DecodeBody("{\"a\": 1}\n{\"a\": tru}\n", BodyFormat::kNdjson);
+    auto nd = DecodeBody("{\"a\": 1}\n{\"a\": tru}\n", IngestBodyFormat::kNdjson);
     REQUIRE_FALSE(nd.ok());
     CHECK(nd.error().message().starts_with("line 2, column 7: "));
-    auto not_object = DecodeBody("{\"a\": 1}\n[1]\n", BodyFormat::kNdjson);
+    auto not_object = DecodeBody("{\"a\": 1}\n[1]\n", IngestBodyFormat::kNdjson);
     CHECK(not_object.error().message() == "line 2, column 1: expected a JSON object");
     CHECK(JsonErrorOffset("{\"a\": [1, 2") == 11);
     CHECK(JsonErrorOffset(std::string(100000, '[')) >= 0);  // deep nesting: located, no stack overflow
