@@ -113,6 +113,25 @@ class FileWatch {
   bool Changed(int timeout_ms, int wake_fd) {
     pollfd p[2] = {{wake_fd, POLLIN, 0}, {fd_, POLLIN, 0}};
     if (poll(p, fd_ < 0 ? 1 : 2, timeout_ms) <= 0 || fd_ < 0 || !(p[1].revents & POLLIN)) return false;
+    return DrainEvents();
+  }
+  // Waits until the file has had no change for `quiet_ms` (at most `limit_ms`): a writer that truncates and then
+  // writes (most editors, `>` in a shell) is seen half-way otherwise, and an empty or half-written file would be
+  // rejected as a reload.
+  void Settle(int quiet_ms, int limit_ms) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(limit_ms);
+    auto quiet_from = Clock::now() + std::chrono::milliseconds(quiet_ms);
+    pollfd p{fd_, POLLIN, 0};
+    for (auto now = Clock::now(); fd_ >= 0 && now < quiet_from && now < deadline; now = Clock::now()) {
+      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(quiet_from - now).count();
+      if (poll(&p, 1, static_cast<int>(wait) + 1) > 0 && DrainEvents())
+        quiet_from = Clock::now() + std::chrono::milliseconds(quiet_ms);  // other files in the folder do not count
+    }
+  }
+
+ private:
+  bool DrainEvents() {
     bool changed = false;
     alignas(inotify_event) char buf[4096];
     ssize_t n;
@@ -127,7 +146,6 @@ class FileWatch {
     return changed;
   }
 
- private:
   std::string name_;
   int fd_ = -1;
 };
@@ -262,6 +280,7 @@ int RunPipeline(const RunOptions& options) {
         pipeline->Stop();
       }
       if ((changed || sig == SIGHUP) && !stopping) {
+        if (changed) watch.Settle(150, 2000);
         std::string text = ReadAll(options.file);
         if (text == loaded_text && sig != SIGHUP) continue;
         LogInfo("reload_requested", "the pipeline file changed; validating the new version");

@@ -52,19 +52,23 @@ def test_a_configmap_swap_reloads_with_nothing_lost_or_repeated():
     os.makedirs(configmap)
     write(f"{d}/in.log", "")
     first = _kubelet_writes(configmap, _pipeline(d, "v1"))
-    proc = start_pipe(["run", f"{configmap}/pipeline.yaml", "--state-dir", f"{d}/state", "--log-format", "json"])
+    log = open(f"{d}/log", "w")
+    proc = start_pipe(["run", f"{configmap}/pipeline.yaml", "--state-dir", f"{d}/state", "--log-format", "json"],
+                      stderr=log)
     try:
         _append(f"{d}/in.log", range(0, RECORDS_PER_PHASE))
         wait_until(lambda: len(read_lines(f"{d}/out.jsonl")) >= RECORDS_PER_PHASE, what="the first records")
         _kubelet_writes(configmap, _pipeline(d, "v2"), previous=first)
         # Records written while the swap is under way: they belong to one version or the other, once.
         _append(f"{d}/in.log", range(RECORDS_PER_PHASE, 2 * RECORDS_PER_PHASE))
-        wait_until(lambda: any('"v2"' in line for line in read_lines(f"{d}/out.jsonl")), what="the v2 pipeline")
+        wait_until(lambda: '"event":"reloaded"' in open(f"{d}/log").read(), what="the v2 pipeline")
         _append(f"{d}/in.log", range(2 * RECORDS_PER_PHASE, 3 * RECORDS_PER_PHASE))
         wait_until(lambda: len(read_lines(f"{d}/out.jsonl")) >= 3 * RECORDS_PER_PHASE, what="all records")
     finally:
         proc.send_signal(signal.SIGTERM)
-        _, stderr = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        log.close()
+    stderr = open(f"{d}/log").read()
     assert proc.returncode == 0, stderr
     assert '"event":"reloaded"' in stderr, stderr
     records = [json.loads(line) for line in read_lines(f"{d}/out.jsonl")]

@@ -144,8 +144,9 @@ def test_reload_follows_a_configmap_symlink_swap():
         write(f"{cm}/..v2/pipeline.yaml", follow_pipeline(d, "b.jsonl"))
         os.symlink("..v2", f"{cm}/..data_tmp")
         os.rename(f"{cm}/..data_tmp", f"{cm}/..data")  # what the kubelet does
+        wait_until(lambda: os.path.exists(f"{d}/b.jsonl"), what="the ConfigMap update to be applied")
         append_ids(f"{d}/in.log", range(50, 100))
-        wait_until(lambda: len(read_lines(f"{d}/b.jsonl")) >= 1, what="the ConfigMap update to be applied")
+        wait_until(lambda: len(read_lines(f"{d}/b.jsonl")) >= 1, what="records in b.jsonl")
         wait_until(lambda: len(set(json.loads(l)["id"] for l in read_lines(f"{d}/a.jsonl") + read_lines(f"{d}/b.jsonl"))) >= 100,
                    what="all 100 records")
     finally:
