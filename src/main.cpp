@@ -11,6 +11,7 @@
 #include "cli/top_command.h"
 #include "config/pipeline_config.h"
 #include "config/spec_docs.h"
+#include "core/files_under.h"
 #include "core/suggest.h"
 #include "observability/http_server.h"
 #include "observability/log.h"
@@ -58,6 +59,18 @@ int ValidateOrExplain(const std::string& file, const std::vector<std::string>& o
               << " transforms, " << pipeline->sink_count() << " sinks)\n";
   }
   return 0;
+}
+
+// `pipe validate FILE|DIR…`: every pipeline file, a folder standing for the pipeline files under it (its
+// `*.test.yaml` are test files, left out). Each file's errors as ValidateOrExplain prints them, then a count when
+// there were several; exit 2 if any file is invalid.
+int ValidateFiles(const std::vector<std::string>& paths, const std::vector<std::string>& overrides) {
+  const auto files = pipeline::FilesUnder(paths, pipeline::IsPipelineFileName);
+  size_t invalid = 0;
+  for (const std::string& file : files) invalid += ValidateOrExplain(file, overrides, "text", false) != 0;
+  if (files.size() > 1)
+    std::cout << files.size() << " files: " << files.size() - invalid << " valid, " << invalid << " invalid\n";
+  return invalid ? 2 : 0;
 }
 
 // CLI11 ends a bad command line with its own exit codes (105 to 114); the README documents 2 for every misuse,
@@ -130,9 +143,10 @@ int main(int argc, char** argv) {
   reset_cmd->add_option("--state-dir", reset.state_dir, "The state dir, when the pipeline runs with --state-dir");
 
   std::string file, format = "text";
-  std::vector<std::string> overrides;
-  auto* validate_cmd = app.add_subcommand("validate", "Check a pipeline file; list every error as file:line:col");
-  validate_cmd->add_option("file", file, "Pipeline YAML file")->required();
+  std::vector<std::string> overrides, validate_paths;
+  auto* validate_cmd =
+      app.add_subcommand("validate", "Check pipeline files (a folder: those under it); list every error as file:line:col");
+  validate_cmd->add_option("files", validate_paths, "Pipeline YAML files or folders")->required();
   validate_cmd->add_option("--set", overrides, "Override a setting: path=value");
   auto* explain_cmd = app.add_subcommand("explain", "Print the stage graph of a pipeline");
   explain_cmd->add_option("file", file, "Pipeline YAML file")->required();
@@ -205,7 +219,7 @@ int main(int argc, char** argv) {
     if (*reset_cmd) return pipeline::ResetPipelineState(reset);
     if (*tap_cmd) return pipeline::cli::RunTapCommand(tap, std::cout, std::cerr);
     if (*top_cmd) return pipeline::cli::RunTopCommand(top);
-    if (*validate_cmd) return ValidateOrExplain(file, overrides, format, false);
+    if (*validate_cmd) return ValidateFiles(validate_paths, overrides);
     if (*explain_cmd) return ValidateOrExplain(file, overrides, format, true);
     if (*test_cmd) return pipeline::testing::RunPipeTestCommand(test_files, verbose, junit_file, std::cout);
     if (*conf_cmd) return pipeline::testing::RunConformanceCommand(conf, std::cout);

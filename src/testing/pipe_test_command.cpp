@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "core/files_under.h"
 #include "core/suggest.h"
 #include "testing/commands.h"
 #include "testing/conformance_judge.h"
@@ -137,39 +138,13 @@ void PrintIndented(const std::string& text, std::ostream& out) {
   }
 }
 
-bool IsTestFileName(const std::filesystem::path& p) {
-  const std::string name = p.filename().string();
-  return name.ends_with(".test.yaml") || name.ends_with(".test.yml");
-}
-
-// The files to run: a folder stands for every test file under it, in name order, as `go test ./...` walks one. A
-// folder without any is kept as it is, so that loading it fails the run with its name.
-std::vector<std::string> TestFilesOf(const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
-  for (const std::string& path : paths) {
-    std::error_code error;
-    if (!std::filesystem::is_directory(path, error)) {
-      files.push_back(path);
-      continue;
-    }
-    std::vector<std::string> found;
-    for (auto it = std::filesystem::recursive_directory_iterator(path, error);
-         !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error))
-      if (it->is_regular_file(error) && IsTestFileName(it->path())) found.push_back(it->path().string());
-    std::sort(found.begin(), found.end());
-    if (found.empty()) found.push_back(path);
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
-}
-
 }  // namespace
 
 int RunPipeTestCommand(const std::vector<std::string>& paths, bool verbose, const std::string& junit_file,
                        std::ostream& out) {
   int passed = 0, failed = 0;
   std::vector<JunitSuite> suites;
-  for (const std::string& path : TestFilesOf(paths)) {
+  for (const std::string& path : FilesUnder(paths, IsPipeTestFileName)) {
     JunitSuite& suite = suites.emplace_back(JunitSuite{path, {}});
     auto file = LoadPipeTestFile(path);
     if (!file.ok()) {

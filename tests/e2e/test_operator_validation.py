@@ -1,5 +1,6 @@
-"""Validation in one pass (issue 25, item 4, in part): a component that fails to build reports its own error, and
-the streams it would have produced are not reported again as missing where they are read."""
+"""Validation in one pass (issue 25, item 4): a component that fails to build reports its own error, and
+the streams it would have produced are not reported again as missing where they are read; several files and
+folders are checked in one run."""
 import glob
 import os
 
@@ -56,3 +57,25 @@ def test_each_broken_pipeline_gets_every_mistake_once_at_its_position_and_nothin
                 unmatched.remove(match)
         assert not missing and not unmatched, f"{f}:\nmissing: {missing}\nunexpected: {unmatched}"
         assert r.stderr.splitlines()[-1] == f"{len(expected)} errors in {f}", r.stderr
+
+
+def test_validate_takes_several_files_and_folders_in_one_run():
+    """`pipe validate pipelines/ tests/pipelines/broken/`: a folder stands for the pipeline files under it (its
+    `*.test.yaml` test files left out); every file is checked and its errors listed, then one count; exit 2 if any
+    file is invalid, 0 when all are valid."""
+    examples = sorted(f for f in glob.glob(os.path.join(ROOT, "pipelines", "*.yaml")) if not f.endswith(".test.yaml"))
+    good = run_pipe(["validate", os.path.join(ROOT, "pipelines")])
+    assert good.returncode == 0, good
+    assert [line.split(": valid")[0] for line in good.stdout.splitlines()[:-1]] == examples, good.stdout
+    assert good.stdout.splitlines()[-1] == f"{len(examples)} files: {len(examples)} valid, 0 invalid", good.stdout
+
+    quickstart = os.path.join(ROOT, "pipelines", "quickstart.yaml")
+    mixed = run_pipe(["validate", BROKEN[0], quickstart, BROKEN[1]])
+    assert mixed.returncode == 2, mixed
+    assert mixed.stdout.splitlines() == [f"{quickstart}: valid (1 sources, 0 transforms, 1 sinks)",
+                                         "3 files: 1 valid, 2 invalid"], mixed.stdout
+    for f in BROKEN[:2]:
+        assert any(line.startswith(f + ":") for line in mixed.stderr.splitlines()), (f, mixed.stderr)
+        assert f" errors in {f}" in mixed.stderr, mixed.stderr
+    one_missing = run_pipe(["validate", quickstart, "/nonexistent/p.yaml"])
+    assert one_missing.returncode == 2 and "/nonexistent/p.yaml" in one_missing.stderr, one_missing
