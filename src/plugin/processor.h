@@ -33,6 +33,10 @@ class Processor {
   // Before Finish, when the inputs ended because every source was exhausted (not because the pipeline stops):
   // no more input will ever come, so what waits for it (SQL windows before EMIT FINAL) may be closed now.
   virtual Status EndOfInput(const EmitFn& emit) { (void)emit; return {}; }
+  // After Open: the input streams that must be read again from their beginning (a SQL stage rebuilding its state
+  // after its statements changed, on_state_change: rebuild). The runtime has their sources do so, or fails the run
+  // saying why it cannot (Pipeline::ReplayFromStart).
+  virtual std::vector<std::string> InputsToReplayFromStart() const { return {}; }
   // The names of the key columns of output `output_index`'s records when they are a SQL table's rows, so that a
   // sink showing records to people can label a bare key as ksqlDB's CLI does; empty otherwise.
   virtual std::vector<std::string> OutputKeyColumns(size_t output_index) const { (void)output_index; return {}; }

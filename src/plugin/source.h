@@ -49,6 +49,11 @@ struct SourceContext {
   std::function<void(const std::vector<LaneId>&)> forget_lanes;
   // The top-level value fields anything downstream reads: a decoder may skip the others.
   FieldDemand value_demand = FieldDemand::All();
+  // Read from the beginning of the input again, as if no position had been saved: a SQL stage rebuilds its state
+  // after its statements changed (on_state_change: rebuild). Set only for a source whose ReplaysFromStart() is
+  // true; LoadCheckpoint() then finds nothing, and a source whose position lives elsewhere (a Kafka consumer
+  // group's offsets) starts each lane at its first record once.
+  bool from_start = false;
   // The last checkpoint this source saved (opaque text), if any.
   std::optional<std::string> LoadCheckpoint() const;
   // Where that checkpoint is kept, for messages ("the state dir" when there is no store).
@@ -79,6 +84,9 @@ class Source {
   // (Kafka offsets; byte offsets of a file, identified by its inode). Stateful SQL then skips the replayed records its
   // saved state already holds (exactly-once state); otherwise replayed records count again (at-least-once).
   virtual bool StablePositions() const { return false; }
+  // True when it can read its input again from the first record, with the same positions (a file from byte 0, a
+  // Kafka topic from its earliest retained offset), when SourceContext::from_start asks it to.
+  virtual bool ReplaysFromStart() const { return false; }
   virtual void Close() = 0;
 };
 

@@ -80,7 +80,7 @@ std::string SourceContext::CheckpointFile() const {
 }
 
 std::optional<std::string> SourceContext::LoadCheckpoint() const {
-  if (!checkpoints) return std::nullopt;
+  if (!checkpoints || from_start) return std::nullopt;
   return checkpoints->Load(name);
 }
 

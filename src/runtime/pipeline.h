@@ -136,6 +136,11 @@ class Pipeline {
                config::Diagnostics& diags);
   void InitMetrics();
 
+  // Has the source of `input` read from its beginning for `stage` (Processor::InputsToReplayFromStart), or says
+  // why that cannot be done without repeating records elsewhere.
+  Status ReplayFromStart(const StageNode& stage, const std::string& input);
+  // The names of what reads `stream` (transforms and sinks), for messages.
+  std::vector<std::string> ConsumerNames(const Stream& stream) const;
   void RunSource(SourceNode& node, std::stop_token stop);
   void WireSourceContext(SourceNode& node);
   // Hands a source's batch to every consumer of its stream. While one is full, calls `while_blocked` (the

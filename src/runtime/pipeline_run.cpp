@@ -78,6 +78,8 @@ Status Pipeline::Run() {
   for (auto& s : stages_) {
     Status st = s->processor->Open(options_.state_dir, options_.metrics);
     if (!st.ok()) return FatalError("transform " + s->config->name + ": " + st.message());
+    for (const std::string& input : s->processor->InputsToReplayFromStart())
+      PIPE_RETURN_IF_ERROR(ReplayFromStart(*s, input));
   }
   {
     std::vector<std::jthread> threads;
@@ -90,6 +92,43 @@ Status Pipeline::Run() {
   std::lock_guard lock(failure_mu_);
   if (failure_) return *failure_;
   return {};
+}
+
+Status Pipeline::ReplayFromStart(const StageNode& stage, const std::string& input) {
+  const std::string cannot = "transform " + stage.config->name +
+                             ": its statements changed, so its state is rebuilt from the beginning of its inputs "
+                             "(on_state_change: rebuild), but ";
+  const std::string what_to_do =
+      ". Set on_state_change: empty to go on from the saved positions with empty state, or start the whole "
+      "pipeline over with pipe reset";
+  auto source = std::find_if(sources_.begin(), sources_.end(), [&](const auto& s) { return s->out->name == input; });
+  if (source == sources_.end())
+    return FatalError(cannot + "its input '" + input + "' is made by another transform, which cannot replay it" +
+                      what_to_do);
+  SourceNode& n = **source;
+  if (!n.source->ReplaysFromStart())
+    return FatalError(cannot + "source '" + input + "' (type " + n.config->type +
+                      ") cannot be read again from its beginning" + what_to_do);
+  std::vector<std::string> others = ConsumerNames(*n.out);
+  std::erase(others, "transform " + stage.config->name);
+  if (!others.empty())
+    return FatalError(cannot + "source '" + input + "' also feeds " + others.front() +
+                      ", which would receive its records again" + what_to_do);
+  n.context.from_start = true;
+  LogInfo("source_replays_from_start", "source " + input + ": reading from its beginning again for transform " +
+                                           stage.config->name + ", whose state is being rebuilt");
+  return {};
+}
+
+std::vector<std::string> Pipeline::ConsumerNames(const Stream& stream) const {
+  std::vector<std::string> names;
+  for (const Edge& e : stream.consumers) {
+    for (const auto& s : stages_)
+      if (s->queue.get() == e.queue) names.push_back("transform " + s->config->name);
+    for (const auto& s : sinks_)
+      if (s->queue.get() == e.queue) names.push_back("sink " + s->config->name);
+  }
+  return names;
 }
 
 void Pipeline::WireSourceContext(SourceNode& n) {

@@ -60,6 +60,7 @@ class FileSource : public Source {
   Status Commit(const LanePositions& acknowledged) override;
   // A byte offset names a record only while one file is read: a glob's files share offsets.
   bool StablePositions() const override { return settings_.path.find_first_of("*?[") == std::string::npos; }
+  bool ReplaysFromStart() const override { return StablePositions(); }
   void Close() override;
 
  private:

@@ -354,6 +354,7 @@ void KafkaSource::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_
 void KafkaSource::HandleAssign(rd_kafka_topic_partition_list_t* partitions) {
   rd_kafka_t* rk = consumer_.get();
   if (settings_.start == StartPosition::kTimestamp) ApplyStartTimestamp(partitions);
+  if (ctx_.from_start) StartFromBeginning(partitions);
   CommitOffsets ends;
   if (settings_.stop_at_end) {
     ends = EndOffsets(partitions);
@@ -418,7 +419,9 @@ void KafkaSource::HandleRevoke(rd_kafka_topic_partition_list_t* partitions) {
   progress_->Revoke(revoked);
   for (const auto& tp : revoked) {
     assigned_.erase(tp);
-    committed_.erase(tp);
+    // A partition given up before this run committed anything for it still has the group's old offset: read it
+    // from the beginning again when it comes back.
+    if (!committed_.erase(tp)) replayed_from_start_.erase(tp);
   }
   link_->SetAssignment(assigned_);
   LogInfo("kafka_partitions_revoked",
@@ -441,6 +444,15 @@ void KafkaSource::DropUnpublishedRecordsOf(const std::vector<LaneId>& lanes) {
   LogInfo("kafka_revoked_records_dropped",
           "left " + std::to_string(dropped) + " records of revoked partitions to their next owner",
           {{"source", settings_.name}});
+}
+
+// A SQL stage rebuilds its state: each partition is read from its earliest offset the first time this run gets
+// it, whatever the group committed; later assignments (after a rebalance) resume from what this run committed.
+void KafkaSource::StartFromBeginning(rd_kafka_topic_partition_list_t* partitions) {
+  for (int i = 0; i < partitions->cnt; ++i) {
+    auto& p = partitions->elems[i];
+    if (replayed_from_start_.insert({p.topic, p.partition}).second) p.offset = RD_KAFKA_OFFSET_BEGINNING;
+  }
 }
 
 void KafkaSource::ApplyStartTimestamp(rd_kafka_topic_partition_list_t* partitions) {

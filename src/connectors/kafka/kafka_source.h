@@ -67,6 +67,7 @@ class KafkaSource : public Source {
   Result<ReadStatus> Read(Batch& out, std::stop_token stop) override;
   Status Commit(const LanePositions& acknowledged) override;
   bool StablePositions() const override { return true; }  // Kafka offsets name records for good
+  bool ReplaysFromStart() const override { return true; }  // from the earliest offset the topic still holds
   void Close() override;
 
  private:
@@ -80,6 +81,7 @@ class KafkaSource : public Source {
   Status AssignAllPartitions();
   void HandleRevoke(rd_kafka_topic_partition_list_t* partitions);
   void DropUnpublishedRecordsOf(const std::vector<LaneId>& lanes);
+  void StartFromBeginning(rd_kafka_topic_partition_list_t* partitions);
   void ApplyStartTimestamp(rd_kafka_topic_partition_list_t* partitions);
   CommitOffsets EndOffsets(const rd_kafka_topic_partition_list_t* partitions);
   // Handles a message that carries an error instead of data; returns a failure only for fatal errors.
@@ -112,6 +114,7 @@ class KafkaSource : public Source {
   std::unique_ptr<PartitionProgress> progress_;
   std::unique_ptr<ConsumerLagGauges> lag_gauges_;  // from Open to Close (it reads consumer_ on the /metrics thread)
   std::set<TopicPartition> assigned_;
+  std::set<TopicPartition> replayed_from_start_;  // SourceContext::from_start: partitions sent back to offset 0
   CommitOffsets committed_;  // what this member last committed, per partition
   bool rebalanced_during_read_ = false;
   // The records Read is appending to (from index reading_from_), so that a revoke inside the poll can take back

@@ -20,6 +20,7 @@
 #include <map>
 #include <set>
 
+#include "core/value_codec.h"
 #include "formats/dead_letter_envelope.h"
 #include "observability/log.h"
 #include "observability/metrics.h"
@@ -60,6 +61,7 @@ class SqlProcessor final : public Processor {
       outputs_.push_back(Lower(o.source_name));
       topics_.push_back(o.topic);
       key_columns_.push_back(o.is_table ? o.key_columns : std::vector<std::string>{});
+      if (o.is_table) table_topics_.insert(o.topic);
     }
     if (settings_.scale_out) {
       front_ = std::move(engine);
@@ -103,6 +105,10 @@ class SqlProcessor final : public Processor {
     state_ = std::make_unique<sql::StageState>(settings_, sql::MakeFileSnapshotStore(path.string()),
                                                [this](Task& task) { return NewEngine(task); });
     return state_->Restore(whole_);
+  }
+
+  std::vector<std::string> InputsToReplayFromStart() const override {
+    return state_ && state_->rebuilding() ? inputs_ : std::vector<std::string>{};
   }
 
   Status Process(size_t input_index, BatchPtr batch, const EmitFn& emit) override {
@@ -181,7 +187,9 @@ class SqlProcessor final : public Processor {
       Deliver(out, batch->acks, emit);
       return {};
     }
-    PIPE_RETURN_IF_ERROR(PushRouted(*whole_.engine, topic, whole_.replay.Admit(*batch, kept_), out));
+    std::vector<Record>& admitted = whole_.replay.Admit(*batch, kept_);
+    if (whole_.rebuild.active()) PIPE_RETURN_IF_ERROR(PushRebuilding(topic, *batch, admitted, out));
+    else PIPE_RETURN_IF_ERROR(PushRouted(*whole_.engine, topic, admitted, out));
     whole_.dirty = true;
     PIPE_RETURN_IF_ERROR(SyncDeadLetters());
     Deliver(out, {state_->snapshots().EpochToken()}, emit);
@@ -216,8 +224,46 @@ class SqlProcessor final : public Processor {
     return {};
   }
 
+  // on_state_change: rebuild (RebuildFilter). Runs of records the previous statements had taken go into the
+  // state with their outputs dropped; the others are pushed as usual. Lanes pass their saved positions at
+  // different times (Kafka partitions read side by side), so a table row the new statements already emitted may
+  // still change by a record of a lane that is behind: that update comes out too, or the row would stay stale.
+  Status PushRebuilding(const std::string& topic, const Batch& batch, std::vector<Record>& records,
+                        std::vector<sql::Emitted>& out) {
+    const AckTracker* origin = sql::StableOrigin(batch.acks);
+    quiet_.assign(records.size(), false);
+    for (size_t i = 0; origin && i < records.size(); ++i) quiet_[i] = whole_.rebuild.Quiet(*origin, records[i]);
+    for (size_t start = 0; start < records.size();) {
+      size_t end = start + 1;
+      while (end < records.size() && quiet_[end] == quiet_[start]) ++end;
+      std::span<Record> run(records.data() + start, end - start);
+      if (!quiet_[start]) {
+        const size_t first = out.size();
+        PIPE_RETURN_IF_ERROR(PushRouted(*whole_.engine, topic, run, out));
+        for (size_t i = first; i < out.size(); ++i)
+          if (table_topics_.count(out[i].topic)) emitted_rows_.insert(RowIdentity(out[i]));
+      } else {
+        rebuilt_.clear();
+        PIPE_RETURN_IF_ERROR(PushRouted(*whole_.engine, topic, run, rebuilt_));
+        for (sql::Emitted& e : rebuilt_)
+          if (table_topics_.count(e.topic) && emitted_rows_.count(RowIdentity(e))) out.push_back(std::move(e));
+      }
+      start = end;
+    }
+    if (!whole_.rebuild.active()) emitted_rows_.clear();  // every lane is past: the rebuild is over
+    return {};
+  }
+
+  // A table row's topic, key and window: what a later update of the same row has too.
+  static std::string RowIdentity(const sql::Emitted& e) {
+    std::string identity = e.topic + '\0';
+    EncodeValue(e.record.key, identity);
+    if (e.record.window) identity += std::to_string(e.record.window->start) + ',' + std::to_string(e.record.window->end);
+    return identity;
+  }
+
   // Pushes the records to `input`'s topic, or with topics_from_records each run of one topic to that topic.
-  Status PushRouted(sql::Engine& engine, const std::string& input, std::vector<Record>& records,
+  Status PushRouted(sql::Engine& engine, const std::string& input, std::span<Record> records,
                     std::vector<sql::Emitted>& out) {
     if (!settings_.topics_from_records) {
       PIPE_RETURN_IF_ERROR(engine.PushAll(input, records, out));
@@ -476,6 +522,10 @@ class SqlProcessor final : public Processor {
   size_t repartitioned_ = SIZE_MAX;
   std::unique_ptr<sql::StageState> state_;  // null: the statements keep no state, or no state dir
   std::vector<Record> kept_;  // scratch for ReplayFilter::Admit
+  std::vector<char> quiet_;                 // scratch for PushRebuilding: which records only build state
+  std::vector<sql::Emitted> rebuilt_;       // and what they made, dropped
+  std::set<std::string> table_topics_;      // the engine topics of the outputs that are tables
+  std::set<std::string> emitted_rows_;      // rebuild: table rows (RowIdentity) the new statements emitted
   std::set<std::string> declared_topics_;  // upper case; see Declared
   std::string last_declared_topic_;
   static constexpr int64_t kErrorsLoggedEach = 20;

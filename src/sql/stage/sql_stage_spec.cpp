@@ -57,6 +57,14 @@ void RegisterSqlStage(Registry& registry, ScaleOutFactory make_scale_out) {
        "which keeps their partitions together when scaled out (range assignor). Records of a topic no statement "
        "reads are processing errors.",
        "false"},
+      {"on_state_change", OptionType::kEnum,
+       "When the statements changed since the state was saved, so that the saved state cannot be used: rebuild "
+       "(read the inputs again from their beginning into a new state; what the records the previous statements had "
+       "already taken make is not emitted again, so sinks get no repeats; the inputs must be sources that can "
+       "be read again, a file or a Kafka topic, read by this transform only, else the run fails saying so), empty "
+       "(start from empty state and go on from the saved positions) or fail (stop and say so). A hot reload follows "
+       "the same rule. A scaled-out stage cannot rebuild: it fails unless this is empty.",
+       "rebuild", false, {"rebuild", "empty", "fail"}},
       {"scale_out", OptionType::kAny,
        "Share GROUP BY and join state between pipe processes through Kafka, as ksqlDB does: {bootstrap_servers, "
        "topic_prefix (default pipe-<name>), group_id (default the prefix), properties}. Changes go through the "
@@ -108,6 +116,10 @@ void RegisterSqlStage(Registry& registry, ScaleOutFactory make_scale_out) {
       if (auto problem = engine->ScaleOutProblem()) return options.ErrorAt("scale_out", *problem);
     }
     settings.topics_from_records = options.GetBool("topics_from_records");
+    const std::string on_state_change = options.GetString("on_state_change");
+    settings.on_state_change = on_state_change == "empty" ? sql::OnStateChange::kEmpty
+                               : on_state_change == "fail" ? sql::OnStateChange::kFail
+                                                           : sql::OnStateChange::kRebuild;
     auto policy = ErrorPolicyOf(options, ctx);
     if (!policy.ok()) return policy.error();
     std::tie(settings.on_error, settings.dead_letters) = std::move(*policy);

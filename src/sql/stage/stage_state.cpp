@@ -22,6 +22,7 @@ StageState::StageState(const SqlStageSettings& settings, std::unique_ptr<Snapsho
     : stage_(settings.name),
       sql_(settings.sql),
       commit_interval_(settings.commit_interval),
+      on_state_change_(settings.on_state_change),
       snapshots_(std::move(store)),
       renew_(std::move(renew)) {}
 
@@ -36,14 +37,42 @@ Status StageState::Restore(Task& task) {
   auto saved = DecodeValue(bytes);
   if (!saved.ok() || !saved->is_array() || saved->as_array().size() < 3) return Discard(task, where, "it is damaged");
   const Array& parts = saved->as_array();
-  if (!parts[0].is_string() || parts[0].as_string() != sql_) return Discard(task, where, "the statements changed since");
+  if (!parts[1].is_array() || (parts.size() > 4 && !parts[4].is_array())) return Discard(task, where, "it is damaged");
+  if (!parts[0].is_string() || parts[0].as_string() != sql_) return StatementsChanged(task, where, parts);
   Status restored = task.engine->RestoreState(parts[2]);
   if (!restored.ok()) return Discard(task, where, restored.message());
   if (restores_metric_) restores_metric_->Add();
   task.replay.Restore(parts[1]);
   if (parts.size() > 3) task.origins.Restore(parts[3]);  // snapshots from before scale-out have 3 parts
+  if (parts.size() > 4) task.rebuild.Restore(parts[4]);  // a rebuild that had not passed every saved position
   LogInfo("sql_state_restored", "transform " + stage_ + ": state restored from " + where +
                                     "; records it already holds are skipped when the sources replay them");
+  return {};
+}
+
+// The saved state was made by other statements: on_state_change says what to do.
+Status StageState::StatementsChanged(Task& task, const std::string& where, const Array& parts) {
+  const std::string changed = "the statements changed since the state in " + where + " was saved";
+  switch (on_state_change_) {
+    case OnStateChange::kEmpty:
+      return Discard(task, where, "the statements changed since");
+    case OnStateChange::kFail:
+      return FatalError(changed + ", so it cannot be used (on_state_change: fail). Set on_state_change: rebuild to "
+                        "rebuild it from the beginning of the inputs, or empty to start from empty state");
+    case OnStateChange::kRebuild:
+      break;
+  }
+  if (task.id.partition != kWholeStage)
+    return FatalError(changed + ", and a scaled-out stage cannot rebuild its state from its inputs. Set "
+                      "on_state_change: empty to start from empty state, or give the stage a new scale_out "
+                      "topic_prefix and group_id and read the inputs from their beginning");
+  PIPE_RETURN_IF_ERROR(renew_(task));
+  task.rebuild.Restore(parts[1]);                        // what the previous statements took
+  if (parts.size() > 4) task.rebuild.Restore(parts[4]);  // and what an unfinished rebuild before them had
+  rebuilding_ = true;
+  LogInfo("sql_state_rebuilding", "transform " + stage_ + ": " + changed +
+                                      "; rebuilding it from the beginning of the inputs (what the records already "
+                                      "taken make is not emitted again)");
   return {};
 }
 
@@ -56,7 +85,9 @@ Status StageState::Discard(Task& task, const std::string& where, const std::stri
 
 std::string StageState::SaveTask(const Task& task) const {
   std::string bytes(kSnapshotMagic);
-  EncodeValue(Value(Array{Value(sql_), task.replay.Save(), task.engine->SaveState(), task.origins.Save()}), bytes);
+  Array parts{Value(sql_), task.replay.Save(), task.engine->SaveState(), task.origins.Save()};
+  if (task.rebuild.active()) parts.push_back(task.rebuild.Save());
+  EncodeValue(Value(std::move(parts)), bytes);
   return bytes;
 }
 

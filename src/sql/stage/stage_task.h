@@ -17,6 +17,8 @@
 
 namespace pipeline::sql {
 
+enum class OnStateChange { kRebuild, kEmpty, kFail };
+
 struct SqlStageSettings {
   std::string name;  // the transform's name in the pipeline file
   std::string sql;
@@ -30,6 +32,9 @@ struct SqlStageSettings {
   // ksqlDB's processing log), fail or dead_letter (to `dead_letters`).
   OnError on_error = OnError::kSkip;
   std::shared_ptr<DeadLetterQueue> dead_letters;
+  // What happens when the saved state was made by other statements: rebuild it from the beginning of the inputs
+  // (the default), start from empty state, or fail.
+  OnStateChange on_state_change = OnStateChange::kRebuild;
 };
 
 // An engine that executed the stage's statements.
@@ -42,6 +47,7 @@ struct Task {
   std::unique_ptr<Engine> engine;
   ReplayFilter replay;
   OriginFilter origins;  // "group" tasks: repartition records counted once
+  RebuildFilter rebuild;  // on_state_change: rebuild — the input the previous statements had taken
   // Scale-out: the partition whose records the task takes, its source's assignments, and which assignment of the
   // partition the task was made in (PartitionOwnership::AssignmentOf).
   std::string source_topic;

@@ -266,6 +266,33 @@ void ReplayFilter::Restore(const Value& saved) {
   }
 }
 
+void RebuildFilter::Restore(const Value& saved) {
+  ReplayFilter positions;  // reads every form a snapshot has had
+  positions.Restore(saved);
+  const Value upgraded = positions.Save();
+  for (const auto& e : upgraded.as_array()) {
+    const Array& a = e.as_array();
+    std::pair<int64_t, int64_t> at{a.at(1).as_int(), a.at(2).as_int()};
+    auto [it, added] = quiet_.try_emplace(a.at(0).as_string(), at);
+    if (!added && at > it->second) it->second = at;
+  }
+}
+
+bool RebuildFilter::Quiet(const AckTracker& origin, const Record& r) {
+  if (quiet_.empty() || !r.position.valid()) return false;
+  auto it = quiet_.find(SourcePositionKey(origin, r));
+  if (it == quiet_.end()) return false;
+  if (std::pair{r.position.major, r.position.minor} <= it->second) return true;
+  quiet_.erase(it);  // past what the previous statements took: this lane is loud from here on
+  return false;
+}
+
+Value RebuildFilter::Save() const {
+  Array positions;
+  for (const auto& [key, at] : quiet_) positions.push_back(Value(Array{Value(key), Value(at.first), Value(at.second)}));
+  return Value(std::move(positions));
+}
+
 namespace {
 constexpr const char* kOriginHeader = "pipe-origin";
 constexpr const char* kOriginAtHeader = "pipe-origin-at";  // "<major>[.<minor>]:<index>"

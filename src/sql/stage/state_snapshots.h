@@ -83,6 +83,23 @@ class ReplayFilter {
   int64_t skipped_ = 0;
 };
 
+// on_state_change: rebuild. The statements changed, so the inputs are read again from their beginning into a new
+// state; the records the previous statements had already taken (the positions their state saved) only build it:
+// what they make now was delivered in its old form already, so it is not emitted again. Per (source, lane), until
+// the first record past the saved position.
+class RebuildFilter {
+ public:
+  // Positions in ReplayFilter::Save()'s form; restoring twice keeps the higher position of each lane.
+  void Restore(const Value& saved);
+  bool active() const { return !quiet_.empty(); }
+  // Whether the record only builds state. Call once per record, in order.
+  bool Quiet(const AckTracker& origin, const Record& r);
+  Value Save() const;
+
+ private:
+  std::unordered_map<std::string, std::pair<int64_t, int64_t>> quiet_;  // key -> quiet at or below
+};
+
 // Scale-out: every repartition record names the input record it came from (SourcePositionKey, position) and its
 // index among the repartition records that input made. After a crash the front replays input whose records the
 // repartition topic already holds, so one origin can arrive twice, as two messages; a task counts it once, since

@@ -71,4 +71,30 @@ TEST_SUITE("sql.stage") {
     CHECK(admitted[0].position.major == 6);
     CHECK(restored.skipped() == 2);
   }
+
+  TEST_CASE("a rebuild keeps records quiet up to the saved positions, per lane, and keeps the higher of two saves") {
+    auto tracker = std::make_shared<AckTracker>();
+    tracker->SetOrigin("src", /*stable_positions=*/true);
+    LaneId a = Lanes::Intern("t/0"), b = Lanes::Intern("t/1");
+    ReplayFilter took;
+    std::vector<Record> kept;
+    Batch before;
+    before.acks.push_back(tracker->Issue());
+    for (int64_t offset : {0, 1, 2}) before.records.push_back(Record{.position = {a, offset, 0}});
+    before.records.push_back(Record{.position = {b, 0, 0}});
+    took.Admit(before, kept);
+    RebuildFilter rebuild;
+    rebuild.Restore(took.Save());
+    CHECK(rebuild.Quiet(*tracker, Record{.position = {a, 0, 0}}));
+    CHECK(rebuild.Quiet(*tracker, Record{.position = {b, 0, 0}}));
+    CHECK_FALSE(rebuild.Quiet(*tracker, Record{.position = {b, 1, 0}}));  // lane b is past: loud from here on
+    CHECK(rebuild.Quiet(*tracker, Record{.position = {a, 2, 0}}));
+    CHECK(rebuild.active());
+    RebuildFilter saved;  // a crash mid-rebuild: the snapshot keeps what is still to pass
+    saved.Restore(rebuild.Save());
+    CHECK(saved.Quiet(*tracker, Record{.position = {a, 1, 0}}));
+    CHECK_FALSE(saved.Quiet(*tracker, Record{.position = {b, 0, 0}}));
+    CHECK_FALSE(saved.Quiet(*tracker, Record{.position = {a, 3, 0}}));
+    CHECK_FALSE(saved.active());
+  }
 }
