@@ -95,6 +95,29 @@ def test_errors_400_413_401_404():
         run.stop()
 
 
+def test_compressed_bodies_are_decoded_and_bounded():
+    """gzip, deflate and br bodies (Content-Encoding) arrive as records; max_body_bytes bounds the decoded body, so a
+    small body that inflates to much more is a 413; a body cut short is a 400; another coding is a 415."""
+    import gzip
+    import zlib
+    run = HttpRun("\n    format: ndjson\n    max_body_bytes: 10000")
+    body = b'{"n": 1}\n{"n": 2}\n'
+    try:
+        assert post(run.port, "/events", gzip.compress(body), {"Content-Encoding": "gzip"})[0] == 200
+        assert post(run.port, "/events", zlib.compress(b'{"n": 3}\n'), {"Content-Encoding": "deflate"})[0] == 200
+        assert run.records(3) == [{"n": 1}, {"n": 2}, {"n": 3}]
+        bomb = gzip.compress(b" " * 1_000_000)
+        assert len(bomb) < 10000
+        status, answer, _ = post(run.port, "/events", bomb, {"Content-Encoding": "gzip"})
+        assert status == 413, (status, answer)
+        status, answer, _ = post(run.port, "/events", gzip.compress(body)[:10], {"Content-Encoding": "gzip"})
+        assert status == 400 and "could not be decoded" in answer, (status, answer)
+        status, answer, _ = post(run.port, "/events", body, {"Content-Encoding": "zstd"})
+        assert status == 415 and "zstd" in answer, (status, answer)
+    finally:
+        run.stop()
+
+
 def _vm_hwm_kb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:

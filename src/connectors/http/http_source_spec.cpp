@@ -34,7 +34,9 @@ ComponentSpec HttpSourceSpec() {
                  "none by default. Write secrets as ${VAR}."),
       TlsOption("Serve HTTPS: cert_file and key_file are the server's certificate and key; ca_file makes clients "
                 "present a certificate signed by it."),
-      {"max_body_bytes", OptionType::kInt, "Largest body accepted; a larger one is answered 413.", "10485760"},
+      {"max_body_bytes", OptionType::kInt,
+       "Largest body accepted, after decoding a gzip, deflate or br Content-Encoding; a larger one is answered 413.",
+       "10485760"},
       {"max_concurrent_requests", OptionType::kInt, "Requests served at once; one more is answered 429.", "64"},
       {"ack",
        OptionType::kEnum,
