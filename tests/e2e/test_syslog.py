@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import time
 import urllib.request
@@ -199,3 +200,160 @@ def test_syslog_alerts_pipeline_with_logger():
     alerts = [json.loads(r["body"])["text"] for r in receiver.delivered()]
     assert len(alerts) == 2 and alerts[0].endswith(": " + lines[0]) and alerts[1].endswith(": " + lines[2]), alerts
     assert all(a.split(": ", 1)[0].removeprefix("Invalid user on ") in _hostnames() for a in alerts), alerts
+
+
+# --- TLS (RFC 5425) ---------------------------------------------------------------------------------------------
+
+def _make_pki(d):
+    """A throw-away CA, a server certificate for 127.0.0.1 and a client certificate, all signed by the CA."""
+    if shutil.which("openssl") is None:
+        raise Skip("openssl is not installed")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=30)
+
+    run("req", "-x509", *ec, "-days", "1", "-subj", "/CN=pipe test CA", "-keyout", f"{d}/ca.key", "-out", f"{d}/ca.pem")
+    for name, ext in (("server", "subjectAltName=IP:127.0.0.1"), ("client", "extendedKeyUsage=clientAuth")):
+        run("req", *ec, "-subj", f"/CN={name}", "-keyout", f"{d}/{name}.key", "-out", f"{d}/{name}.csr")
+        write(f"{d}/{name}.ext", ext + "\n")
+        run("x509", "-req", "-in", f"{d}/{name}.csr", "-CA", f"{d}/ca.pem", "-CAkey", f"{d}/ca.key",
+            "-CAcreateserial", "-days", "1", "-extfile", f"{d}/{name}.ext", "-out", f"{d}/{name}.pem")
+    return d
+
+
+class TlsSyslogRun(SyslogRun):
+    """A syslog source with `tls` (and with ca_file when mutual), and clients that speak TLS to it."""
+
+    def __init__(self, mutual=False):
+        self.pki = _make_pki(tmpdir())
+        ca = f", ca_file: {self.pki}/ca.pem" if mutual else ""
+        super().__init__("tcp", extra=f"\n    tls: {{cert_file: {self.pki}/server.pem, key_file: {self.pki}/server.key{ca}}}")
+
+    def client_context(self, with_certificate=True):
+        context = ssl.create_default_context(cafile=f"{self.pki}/ca.pem")
+        if with_certificate:
+            context.load_cert_chain(f"{self.pki}/client.pem", f"{self.pki}/client.key")
+        return context
+
+    def connect(self, with_certificate=True):
+        raw = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        return self.client_context(with_certificate).wrap_socket(raw, server_hostname="127.0.0.1")
+
+
+def _octet_counted(message):
+    data = message.encode()
+    return str(len(data)).encode() + b" " + data
+
+
+def test_tls_octet_counted_rfc5424_and_newline_rfc3164():
+    run = TlsSyslogRun()
+    try:
+        with run.connect() as s:
+            first = _octet_counted('<165>1 2026-12-05T06:00:00.123Z web1 billing 4242 ID47 [zoo@32473 tiger="hungry"] '
+                                   "payment failed")
+            second = _octet_counted("<14>1 2026-12-05T06:00:01Z web1 cron - - - job\ndone")  # a newline inside
+            s.sendall(first[:10])  # a frame split across TLS records
+            time.sleep(0.1)
+            s.sendall(first[10:] + second)
+        with run.connect() as s:
+            s.sendall(b"<38>Oct 11 22:14:15 mymachine sshd[77]: Invalid user admin\n<13>Oct 11 22:14:16 mymachine x: y\n")
+        records = run.records(4)
+        failures = run.metric("pipe_syslog_tls_handshake_failures_total")
+    finally:
+        run.stop()
+    by_message = {r["message"]: r for r in records}
+    billing = by_message["payment failed"]
+    assert (billing["host"], billing["app"], billing["procid"], billing["msgid"]) == ("web1", "billing", "4242", "ID47")
+    assert (billing["facility_name"], billing["severity_name"]) == ("local4", "notice"), billing
+    assert billing["structured_data"] == {"zoo@32473": {"tiger": "hungry"}}, billing
+    assert billing["timestamp"] == 1796450400123, billing
+    assert by_message["job\ndone"]["app"] == "cron"
+    sshd = by_message["Invalid user admin"]
+    assert (sshd["host"], sshd["app"], sshd["procid"], sshd["facility_name"], sshd["severity_name"]) == \
+        ("mymachine", "sshd", "77", "auth", "info"), sshd
+    assert "y" in by_message and all("parse_error" not in r for r in records), records
+    assert failures == 0
+
+
+def test_tls_refuses_a_plaintext_client_without_disturbing_a_tls_client():
+    run = TlsSyslogRun()
+    try:
+        with run.connect() as tls_client:
+            tls_client.sendall(_octet_counted("<13>1 - h a - - - before"))
+            run.records(1)
+            with socket.create_connection(("127.0.0.1", run.port), timeout=10) as plain:
+                plain.sendall(b"<13>1 - h a - - - plaintext\n")
+                try:
+                    assert plain.recv(100) == b"", "the server answered a plaintext client with data"
+                except ConnectionResetError:
+                    pass
+            tls_client.sendall(_octet_counted("<13>1 - h a - - - after"))
+            records = run.records(2)
+        wait_until(lambda: run.metric("pipe_syslog_tls_handshake_failures_total") == 1, what="the failure counted")
+        time.sleep(0.3)
+        records = run.records(2)
+    finally:
+        err = run.stop()
+    assert [r["message"] for r in records] == ["before", "after"], records
+    assert "TLS handshake failed" in err and "wrong version number" in err, err
+
+
+def test_tls_with_ca_file_refuses_a_client_without_a_certificate():
+    run = TlsSyslogRun(mutual=True)
+    try:
+        with run.connect(with_certificate=False) as anonymous:
+            # TLS 1.3: the client's handshake ends before the server checks it; the refusal comes as an alert.
+            try:
+                anonymous.sendall(_octet_counted("<13>1 - h a - - - anonymous"))
+                assert anonymous.recv(100) == b""
+            except (ssl.SSLError, ConnectionResetError, BrokenPipeError):
+                pass
+        with run.connect() as signed:
+            signed.sendall(_octet_counted("<13>1 - h a - - - signed"))
+        records = run.records(1)
+        wait_until(lambda: run.metric("pipe_syslog_tls_handshake_failures_total") == 1, what="the failure counted")
+        time.sleep(0.3)
+        records = run.records(1)
+    finally:
+        run.stop()
+    assert [r["message"] for r in records] == ["signed"], records
+
+
+def test_tls_a_stalled_handshake_does_not_block_other_connections():
+    run = TlsSyslogRun()
+    try:
+        # Half a real ClientHello, then silence: the server waits for the rest on this connection only.
+        hello = ssl.MemoryBIO()
+        client = run.client_context().wrap_bio(ssl.MemoryBIO(), hello, server_hostname="127.0.0.1")
+        try:
+            client.do_handshake()
+        except ssl.SSLWantReadError:
+            pass
+        client_hello = hello.read()
+        with socket.create_connection(("127.0.0.1", run.port), timeout=10) as stalled, \
+                socket.create_connection(("127.0.0.1", run.port), timeout=10) as silent:
+            stalled.sendall(client_hello[: len(client_hello) // 2])
+            started = time.monotonic()
+            with run.connect() as s:
+                s.sendall(_octet_counted("<13>1 - h a - - - through"))
+                [r] = run.records(1)
+            assert time.monotonic() - started < 5, "a stalled handshake held up another connection"
+    finally:
+        run.stop()
+    assert r["message"] == "through"
+
+
+def test_tls_is_refused_with_udp():
+    d = _make_pki(tmpdir())
+    write(f"{d}/p.yaml", f"""
+sources:
+  logs:
+    type: syslog
+    protocol: udp
+    tls: {{cert_file: {d}/server.pem, key_file: {d}/server.key}}
+sinks:
+  out: {{type: stdout, inputs: [logs]}}
+""")
+    p = run_pipe(["validate", f"{d}/p.yaml"])
+    assert p.returncode != 0 and "DTLS" in p.stdout + p.stderr, p.stdout + p.stderr
