@@ -145,7 +145,7 @@ void SyslogServer::Serve() {
         open = ReadConnection(c, frames);
       } else if (c.tls && !c.tls->established() && now >= c.handshake_deadline) {
         TlsFailed(c, "no TLS handshake within " + std::to_string(settings_.handshake_timeout.count()) +
-                         " ms (a plaintext sender on the TLS port, or a stalled client)");
+                         " ms (a silent or stalled client)");
         open = false;
       }
       if (!open) {
