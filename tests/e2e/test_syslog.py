@@ -357,3 +357,57 @@ sinks:
 """)
     p = run_pipe(["validate", f"{d}/p.yaml"])
     assert p.returncode != 0 and "DTLS" in p.stdout + p.stderr, p.stdout + p.stderr
+
+
+RSYSLOG_FORWARDER = """
+global(workDirectory="{d}/rsyslog" defaultNetstreamDriver="gtls"
+       defaultNetstreamDriverCAFile="{d}/ca.pem"
+       defaultNetstreamDriverCertFile="{d}/client.pem" defaultNetstreamDriverKeyFile="{d}/client.key")
+module(load="imtcp")
+input(type="imtcp" address="127.0.0.1" port="{input_port}")
+action(type="omfwd" target="127.0.0.1" port="{pipe_port}" protocol="tcp" TCP_Framing="octet-counted"
+       StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/certvalid"
+       template="RSYSLOG_SyslogProtocol23Format")
+"""
+
+
+def test_tls_from_rsyslog_omfwd_with_client_certificate():
+    """rsyslog's forwarder (omfwd, GnuTLS driver, octet-counted, with its client certificate) into pipe's TLS
+    port with ca_file: what logger sends to rsyslog arrives with its fields."""
+    if shutil.which("rsyslogd") is None or not any(
+            os.path.exists(f"/usr/lib/{d}/rsyslog/lmnsd_gtls.so") for d in ("x86_64-linux-gnu", "aarch64-linux-gnu")):
+        raise Skip("rsyslog with its GnuTLS driver (rsyslog-gnutls) is not installed")
+    run = TlsSyslogRun(mutual=True)
+    d = run.pki
+    os.makedirs(f"{d}/rsyslog")
+    input_port = free_port()
+    write(f"{d}/rsyslog.conf", RSYSLOG_FORWARDER.format(d=d, input_port=input_port, pipe_port=run.port))
+    rsyslog = subprocess.Popen(["rsyslogd", "-n", "-f", f"{d}/rsyslog.conf", "-i", f"{d}/rsyslog/pid"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        def listening():
+            assert rsyslog.poll() is None, rsyslog.communicate()[1]
+            try:
+                socket.create_connection(("127.0.0.1", input_port), timeout=1).close()
+                return True
+            except OSError:
+                return False
+        wait_until(listening, timeout=20, what="rsyslogd to listen")
+        subprocess.run(["logger", "--server", "127.0.0.1", "--port", str(input_port), "--tcp", "--rfc5424",
+                        "-t", "sshd", "--id=77", "-p", "authpriv.warning", "Invalid user admin from 203.0.113.9"],
+                       check=True, timeout=10)
+        subprocess.run(["logger", "--server", "127.0.0.1", "--port", str(input_port), "--tcp", "--rfc3164",
+                        "-t", "cron", "-p", "cron.info", "job done"], check=True, timeout=10)
+        records = run.records(2)
+        failures = run.metric("pipe_syslog_tls_handshake_failures_total")
+    finally:
+        rsyslog.terminate()
+        rsyslog.communicate(timeout=30)
+        run.stop()
+    by_app = {r["app"]: r for r in records}
+    sshd, cron = by_app["sshd"], by_app["cron"]
+    assert (sshd["procid"], sshd["facility_name"], sshd["severity_name"]) == ("77", "authpriv", "warning"), sshd
+    assert sshd["message"] == "Invalid user admin from 203.0.113.9", sshd
+    # rsyslog's msg property of an RFC 3164 message keeps the space after "cron:", and its RFC 5424 template sends it.
+    assert (cron["facility"], cron["severity"], cron["message"]) == (9, 6, " job done"), cron
+    assert failures == 0
