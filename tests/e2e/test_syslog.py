@@ -213,7 +213,8 @@ def _make_pki(d):
     def run(*args):
         subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=30)
 
-    run("req", "-x509", *ec, "-days", "1", "-subj", "/CN=pipe test CA", "-keyout", f"{d}/ca.key", "-out", f"{d}/ca.pem")
+    run("req", "-x509", *ec, "-days", "1", "-subj", "/CN=pipe test CA", "-keyout", f"{d}/ca.key",
+        "-out", f"{d}/ca.pem")
     for name, ext in (("server", "subjectAltName=IP:127.0.0.1"), ("client", "extendedKeyUsage=clientAuth")):
         run("req", *ec, "-subj", f"/CN={name}", "-keyout", f"{d}/{name}.key", "-out", f"{d}/{name}.csr")
         write(f"{d}/{name}.ext", ext + "\n")
@@ -228,7 +229,8 @@ class TlsSyslogRun(SyslogRun):
     def __init__(self, mutual=False):
         self.pki = _make_pki(tmpdir())
         ca = f", ca_file: {self.pki}/ca.pem" if mutual else ""
-        super().__init__("tcp", extra=f"\n    tls: {{cert_file: {self.pki}/server.pem, key_file: {self.pki}/server.key{ca}}}")
+        tls = f"{{cert_file: {self.pki}/server.pem, key_file: {self.pki}/server.key{ca}}}"
+        super().__init__("tcp", extra=f"\n    tls: {tls}")
 
     def client_context(self, with_certificate=True):
         context = ssl.create_default_context(cafile=f"{self.pki}/ca.pem")

@@ -141,12 +141,13 @@ void SyslogServer::Serve() {
     for (size_t i = polled; i-- > 0;) {
       Connection& c = connections_[i];
       bool open = true;
-      if ((fds[i + 2].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR)) || (c.buffered && !full)) {
-        open = ReadConnection(c, frames);
-      } else if (c.tls && !c.tls->established() && now >= c.handshake_deadline) {
+      // The deadline first: a client that trickles its handshake a byte at a time must not keep its connection.
+      if (c.tls && !c.tls->established() && now >= c.handshake_deadline) {
         TlsFailed(c, "no TLS handshake within " + std::to_string(settings_.handshake_timeout.count()) +
                          " ms (a silent or stalled client)");
         open = false;
+      } else if ((fds[i + 2].revents & (POLLIN | POLLOUT | POLLHUP | POLLERR)) || (c.buffered && !full)) {
+        open = ReadConnection(c, frames);
       }
       if (!open) {
         ::close(c.fd);

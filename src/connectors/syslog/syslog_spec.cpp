@@ -16,12 +16,13 @@ ComponentSpec SyslogSpec() {
   spec.kind = ComponentKind::kSource;
   spec.summary =
       "Receives syslog messages (RFC 5424 and RFC 3164) over TCP (newline or octet-counted framing, detected per "
-      "connection), optionally with TLS (RFC 5425), or UDP; one record per message with host, app, procid, msgid, facility, severity, "
-      "facility_name, severity_name, timestamp (also the event time), message and structured_data. A message that "
-      "does not parse is kept with its text in message and the reason in parse_error, unless on_error says "
-      "otherwise. A full pipeline stops reading TCP connections (the senders slow down); UDP datagrams that "
-      "arrive meanwhile are dropped and counted in pipe_syslog_dropped_datagrams_total. Not replayable: what was "
-      "received and not yet delivered when pipe is killed is lost, as with any syslog receiver.";
+      "connection), optionally with TLS (RFC 5425), or UDP; one record per message with host, app, procid, msgid, "
+      "facility, severity, facility_name, severity_name, timestamp (also the event time), message and "
+      "structured_data. A message that does not parse is kept with its text in message and the reason in "
+      "parse_error, unless on_error says otherwise. A full pipeline stops reading TCP connections (the senders slow "
+      "down); UDP datagrams that arrive meanwhile are dropped and counted in pipe_syslog_dropped_datagrams_total. "
+      "Not replayable: what was received and not yet delivered when pipe is killed is lost, as with any syslog "
+      "receiver.";
   spec.options = {
       {"address", OptionType::kString, "HOST:PORT to listen on ([::1]:PORT for IPv6; 0.0.0.0 for every interface).",
        "127.0.0.1:5514"},

@@ -138,6 +138,28 @@ TEST_SUITE("connectors.syslog.tls") {
     server.Stop();
   }
 
+  TEST_CASE("a handshake that trickles in a byte at a time is closed at the deadline too") {
+    REQUIRE_MESSAGE(!Certificates().empty(), "the openssl command is needed");
+    ServerSettings settings = TlsOnAnyPort();
+    settings.handshake_timeout = std::chrono::milliseconds(300);
+    SyslogServer server(settings);
+    REQUIRE(server.Start().ok());
+    const int fd = ConnectTcp(server.port());
+    const std::string header("\x16\x03\x01\x02\x00", 5);  // a handshake record of 512 bytes, which never come
+    REQUIRE(::send(fd, header.data(), header.size(), MSG_NOSIGNAL) == 5);
+    const auto started = std::chrono::steady_clock::now();
+    bool closed = false;
+    while (!closed && std::chrono::steady_clock::now() - started < std::chrono::seconds(3)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      closed = ::send(fd, "x", 1, MSG_NOSIGNAL) != 1;
+    }
+    CHECK(closed);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(1500));
+    CHECK(server.tls_handshake_failures() == 1);
+    ::close(fd);
+    server.Stop();
+  }
+
   TEST_CASE("backpressure over TLS: a full queue stops reading (the sender blocks), nothing is lost") {
     REQUIRE_MESSAGE(!Certificates().empty(), "the openssl command is needed");
     ServerSettings settings = TlsOnAnyPort();
