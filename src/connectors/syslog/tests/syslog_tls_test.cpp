@@ -37,9 +37,15 @@ std::string MakeCertificates() {
   return std::system((script + " 2>/dev/null >/dev/null").c_str()) == 0 ? d : "";
 }
 
+// Made once for the run, removed at its end.
 const std::string& Certificates() {
-  static const std::string dir = MakeCertificates();
-  return dir;
+  static const struct Dir {
+    std::string path = MakeCertificates();
+    ~Dir() {
+      if (!path.empty()) std::filesystem::remove_all(path);
+    }
+  } dir;
+  return dir.path;
 }
 
 int ConnectTcp(int port) {
