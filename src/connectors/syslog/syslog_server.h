@@ -64,10 +64,10 @@ class SyslogServer {
   struct Connection {
     int fd;
     FrameSplitter splitter;
-    std::string peer;                  // address:port, for the log
-    std::unique_ptr<TlsSession> tls;   // with the tls option
+    std::string peer;                 // address:port, for the log
+    std::unique_ptr<TlsSession> tls;  // with the tls option
     Clock::time_point handshake_deadline{};
-    bool buffered = false;             // TLS bytes already off the socket: read without waiting for poll()
+    bool buffered = false;  // TLS bytes already off the socket: read without waiting for poll()
   };
   void Serve();
   // The poll() timeout: 0 when a connection has buffered TLS bytes to read, else until the nearest handshake

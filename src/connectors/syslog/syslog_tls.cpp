@@ -22,8 +22,7 @@ std::string TakeOpenSslError() {
 
 Status LoadCertificate(SSL_CTX* ctx, const TlsSettings& tls) {
   if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert_file.c_str()) != 1)
-    return ConfigError("tls: cannot read cert_file " + tls.cert_file + " as PEM certificates: " +
-                       TakeOpenSslError());
+    return ConfigError("tls: cannot read cert_file " + tls.cert_file + " as PEM certificates: " + TakeOpenSslError());
   // Fails for a file that is not a PEM key, and for a key that is not the certificate's ("key values mismatch").
   if (SSL_CTX_use_PrivateKey_file(ctx, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1)
     return ConfigError("tls: cannot use key_file " + tls.key_file + " with cert_file " + tls.cert_file + ": " +

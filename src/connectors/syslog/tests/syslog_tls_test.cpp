@@ -1,6 +1,8 @@
 // The syslog server over TLS, with a real OpenSSL client: frames arrive, a silent connection is closed at the
 // handshake timeout without holding up the others, and a full queue stops reading a TLS connection without losing
 // anything. Certificates are made by the openssl command in a temporary directory.
+#include "connectors/syslog/syslog_tls.h"
+
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <netinet/in.h>
@@ -18,15 +20,14 @@
 #include <thread>
 
 #include "connectors/syslog/syslog_server.h"
-#include "connectors/syslog/syslog_tls.h"
 
 namespace pipeline::syslog {
 namespace {
 
 // A CA, and a server certificate for 127.0.0.1 signed by it; empty when openssl is missing.
 std::string MakeCertificates() {
-  const std::string d = (std::filesystem::temp_directory_path() / ("pipe-syslog-tls-" + std::to_string(::getpid())))
-                            .string();
+  const std::string d =
+      (std::filesystem::temp_directory_path() / ("pipe-syslog-tls-" + std::to_string(::getpid()))).string();
   std::filesystem::create_directories(d);
   const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
   const std::string script =
@@ -126,7 +127,7 @@ TEST_SUITE("connectors.syslog.tls") {
     const auto started = std::chrono::steady_clock::now();
     {
       TlsClient client(server.port());  // served while the silent one waits
-      std::string many;  // one TLS record holding many frames: all arrive without more from the socket
+      std::string many;                 // one TLS record holding many frames: all arrive without more from the socket
       for (int i = 0; i < 100; ++i) many += "<13>1 - h a - - - m" + std::to_string(i) + "\n";
       REQUIRE(client.Send("21 <13>1 - h a - - - one" + many));
       auto frames = TakeFrames(server, 101);
