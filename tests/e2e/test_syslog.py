@@ -301,6 +301,22 @@ def test_tls_refuses_a_plaintext_client_without_disturbing_a_tls_client():
     assert "TLS handshake failed" in err and "wrong version number" in err, err
 
 
+def test_tls_failed_handshakes_are_all_counted_and_warned_about_once_per_10_seconds():
+    run = TlsSyslogRun()
+    try:
+        for _ in range(20):  # a scanner, or a sender misconfigured without TLS, retrying in a loop
+            with socket.create_connection(("127.0.0.1", run.port), timeout=10) as plain:
+                plain.sendall(b"<13>1 - h a - - - plaintext\n")
+                try:
+                    plain.recv(100)
+                except ConnectionResetError:
+                    pass
+        wait_until(lambda: run.metric("pipe_syslog_tls_handshake_failures_total") == 20, what="20 failures counted")
+    finally:
+        err = run.stop()
+    assert err.count("TLS handshake failed") == 1, err
+
+
 def test_tls_with_ca_file_refuses_a_client_without_a_certificate():
     run = TlsSyslogRun(mutual=True)
     try:
