@@ -8,7 +8,7 @@ PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo pytho
 # Build and test dependencies, all Debian 12 packages (README: "Dependencies" says why each is here).
 BUILD_PKGS := g++ meson ninja-build pkg-config libyaml-cpp-dev librdkafka-dev libsimdjson-dev libcli11-dev \
               doctest-dev libfmt-dev libre2-dev libboost-dev libcpp-httplib-dev libpq-dev libmariadb-dev \
-              libcurl4-openssl-dev libhowardhinnant-date-dev libmimalloc-dev zlib1g-dev
+              libcurl4-openssl-dev libhowardhinnant-date-dev libmimalloc-dev zlib1g-dev libssl-dev
 # The database servers are started by the tests themselves (tests/support/databases.py), never as services:
 # tests/support/install_without_services.sh installs with a policy-rc.d that forbids starting them.
 TEST_PKGS  := python3 python3-yaml python3-jsonschema kcat jq tmux postgresql-15 postgresql-15-wal2json mariadb-server \

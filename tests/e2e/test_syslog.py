@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import time
 import urllib.request
@@ -199,3 +200,232 @@ def test_syslog_alerts_pipeline_with_logger():
     alerts = [json.loads(r["body"])["text"] for r in receiver.delivered()]
     assert len(alerts) == 2 and alerts[0].endswith(": " + lines[0]) and alerts[1].endswith(": " + lines[2]), alerts
     assert all(a.split(": ", 1)[0].removeprefix("Invalid user on ") in _hostnames() for a in alerts), alerts
+
+
+# --- TLS (RFC 5425) ---------------------------------------------------------------------------------------------
+
+def _make_pki(d):
+    """A throw-away CA, a server certificate for 127.0.0.1 and a client certificate, all signed by the CA."""
+    if shutil.which("openssl") is None:
+        raise Skip("openssl is not installed")
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=30)
+
+    run("req", "-x509", *ec, "-days", "1", "-subj", "/CN=pipe test CA", "-keyout", f"{d}/ca.key",
+        "-out", f"{d}/ca.pem")
+    for name, ext in (("server", "subjectAltName=IP:127.0.0.1"), ("client", "extendedKeyUsage=clientAuth")):
+        run("req", *ec, "-subj", f"/CN={name}", "-keyout", f"{d}/{name}.key", "-out", f"{d}/{name}.csr")
+        write(f"{d}/{name}.ext", ext + "\n")
+        run("x509", "-req", "-in", f"{d}/{name}.csr", "-CA", f"{d}/ca.pem", "-CAkey", f"{d}/ca.key",
+            "-CAcreateserial", "-days", "1", "-extfile", f"{d}/{name}.ext", "-out", f"{d}/{name}.pem")
+    return d
+
+
+class TlsSyslogRun(SyslogRun):
+    """A syslog source with `tls` (and with ca_file when mutual), and clients that speak TLS to it."""
+
+    def __init__(self, mutual=False):
+        self.pki = _make_pki(tmpdir())
+        ca = f", ca_file: {self.pki}/ca.pem" if mutual else ""
+        tls = f"{{cert_file: {self.pki}/server.pem, key_file: {self.pki}/server.key{ca}}}"
+        super().__init__("tcp", extra=f"\n    tls: {tls}")
+
+    def client_context(self, with_certificate=True):
+        context = ssl.create_default_context(cafile=f"{self.pki}/ca.pem")
+        if with_certificate:
+            context.load_cert_chain(f"{self.pki}/client.pem", f"{self.pki}/client.key")
+        return context
+
+    def connect(self, with_certificate=True):
+        raw = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        return self.client_context(with_certificate).wrap_socket(raw, server_hostname="127.0.0.1")
+
+
+def _octet_counted(message):
+    data = message.encode()
+    return str(len(data)).encode() + b" " + data
+
+
+def test_tls_octet_counted_rfc5424_and_newline_rfc3164():
+    run = TlsSyslogRun()
+    try:
+        with run.connect() as s:
+            first = _octet_counted('<165>1 2026-12-05T06:00:00.123Z web1 billing 4242 ID47 [zoo@32473 tiger="hungry"] '
+                                   "payment failed")
+            second = _octet_counted("<14>1 2026-12-05T06:00:01Z web1 cron - - - job\ndone")  # a newline inside
+            s.sendall(first[:10])  # a frame split across TLS records
+            time.sleep(0.1)
+            s.sendall(first[10:] + second)
+        with run.connect() as s:
+            s.sendall(b"<38>Oct 11 22:14:15 mymachine sshd[77]: Invalid user admin\n<13>Oct 11 22:14:16 mymachine x: y\n")
+        records = run.records(4)
+        failures = run.metric("pipe_syslog_tls_handshake_failures_total")
+    finally:
+        run.stop()
+    by_message = {r["message"]: r for r in records}
+    billing = by_message["payment failed"]
+    assert (billing["host"], billing["app"], billing["procid"], billing["msgid"]) == ("web1", "billing", "4242", "ID47")
+    assert (billing["facility_name"], billing["severity_name"]) == ("local4", "notice"), billing
+    assert billing["structured_data"] == {"zoo@32473": {"tiger": "hungry"}}, billing
+    assert billing["timestamp"] == 1796450400123, billing
+    assert by_message["job\ndone"]["app"] == "cron"
+    sshd = by_message["Invalid user admin"]
+    assert (sshd["host"], sshd["app"], sshd["procid"], sshd["facility_name"], sshd["severity_name"]) == \
+        ("mymachine", "sshd", "77", "auth", "info"), sshd
+    assert "y" in by_message and all("parse_error" not in r for r in records), records
+    assert failures == 0
+
+
+def test_tls_refuses_a_plaintext_client_without_disturbing_a_tls_client():
+    run = TlsSyslogRun()
+    try:
+        with run.connect() as tls_client:
+            tls_client.sendall(_octet_counted("<13>1 - h a - - - before"))
+            run.records(1)
+            with socket.create_connection(("127.0.0.1", run.port), timeout=10) as plain:
+                plain.sendall(b"<13>1 - h a - - - plaintext\n")
+                try:
+                    assert plain.recv(100) == b"", "the server answered a plaintext client with data"
+                except ConnectionResetError:
+                    pass
+            tls_client.sendall(_octet_counted("<13>1 - h a - - - after"))
+            records = run.records(2)
+        wait_until(lambda: run.metric("pipe_syslog_tls_handshake_failures_total") == 1, what="the failure counted")
+        time.sleep(0.3)
+        records = run.records(2)
+    finally:
+        err = run.stop()
+    assert [r["message"] for r in records] == ["before", "after"], records
+    assert "TLS handshake failed" in err and "wrong version number" in err, err
+
+
+def test_tls_failed_handshakes_are_all_counted_and_warned_about_once_per_10_seconds():
+    run = TlsSyslogRun()
+    try:
+        for _ in range(20):  # a scanner, or a sender misconfigured without TLS, retrying in a loop
+            with socket.create_connection(("127.0.0.1", run.port), timeout=10) as plain:
+                plain.sendall(b"<13>1 - h a - - - plaintext\n")
+                try:
+                    plain.recv(100)
+                except ConnectionResetError:
+                    pass
+        wait_until(lambda: run.metric("pipe_syslog_tls_handshake_failures_total") == 20, what="20 failures counted")
+    finally:
+        err = run.stop()
+    assert err.count("TLS handshake failed") == 1, err
+
+
+def test_tls_with_ca_file_refuses_a_client_without_a_certificate():
+    run = TlsSyslogRun(mutual=True)
+    try:
+        with run.connect(with_certificate=False) as anonymous:
+            # TLS 1.3: the client's handshake ends before the server checks it; the refusal comes as an alert.
+            try:
+                anonymous.sendall(_octet_counted("<13>1 - h a - - - anonymous"))
+                assert anonymous.recv(100) == b""
+            except (ssl.SSLError, ConnectionResetError, BrokenPipeError):
+                pass
+        with run.connect() as signed:
+            signed.sendall(_octet_counted("<13>1 - h a - - - signed"))
+        records = run.records(1)
+        wait_until(lambda: run.metric("pipe_syslog_tls_handshake_failures_total") == 1, what="the failure counted")
+        time.sleep(0.3)
+        records = run.records(1)
+    finally:
+        run.stop()
+    assert [r["message"] for r in records] == ["signed"], records
+
+
+def test_tls_a_stalled_handshake_does_not_block_other_connections():
+    run = TlsSyslogRun()
+    try:
+        # Half a real ClientHello, then silence: the server waits for the rest on this connection only.
+        hello = ssl.MemoryBIO()
+        client = run.client_context().wrap_bio(ssl.MemoryBIO(), hello, server_hostname="127.0.0.1")
+        try:
+            client.do_handshake()
+        except ssl.SSLWantReadError:
+            pass
+        client_hello = hello.read()
+        with socket.create_connection(("127.0.0.1", run.port), timeout=10) as stalled, \
+                socket.create_connection(("127.0.0.1", run.port), timeout=10) as silent:
+            stalled.sendall(client_hello[: len(client_hello) // 2])
+            started = time.monotonic()
+            with run.connect() as s:
+                s.sendall(_octet_counted("<13>1 - h a - - - through"))
+                [r] = run.records(1)
+            assert time.monotonic() - started < 5, "a stalled handshake held up another connection"
+    finally:
+        run.stop()
+    assert r["message"] == "through"
+
+
+def test_tls_is_refused_with_udp():
+    d = _make_pki(tmpdir())
+    write(f"{d}/p.yaml", f"""
+sources:
+  logs:
+    type: syslog
+    protocol: udp
+    tls: {{cert_file: {d}/server.pem, key_file: {d}/server.key}}
+sinks:
+  out: {{type: stdout, inputs: [logs]}}
+""")
+    p = run_pipe(["validate", f"{d}/p.yaml"])
+    assert p.returncode != 0 and "DTLS" in p.stdout + p.stderr, p.stdout + p.stderr
+
+
+RSYSLOG_FORWARDER = """
+global(workDirectory="{d}/rsyslog" defaultNetstreamDriver="gtls"
+       defaultNetstreamDriverCAFile="{d}/ca.pem"
+       defaultNetstreamDriverCertFile="{d}/client.pem" defaultNetstreamDriverKeyFile="{d}/client.key")
+module(load="imtcp")
+input(type="imtcp" address="127.0.0.1" port="{input_port}")
+action(type="omfwd" target="127.0.0.1" port="{pipe_port}" protocol="tcp" TCP_Framing="octet-counted"
+       StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/certvalid"
+       template="RSYSLOG_SyslogProtocol23Format")
+"""
+
+
+def test_tls_from_rsyslog_omfwd_with_client_certificate():
+    """rsyslog's forwarder (omfwd, GnuTLS driver, octet-counted, with its client certificate) into pipe's TLS
+    port with ca_file: what logger sends to rsyslog arrives with its fields."""
+    if shutil.which("rsyslogd") is None or not any(
+            os.path.exists(f"/usr/lib/{d}/rsyslog/lmnsd_gtls.so") for d in ("x86_64-linux-gnu", "aarch64-linux-gnu")):
+        raise Skip("rsyslog with its GnuTLS driver (rsyslog-gnutls) is not installed")
+    run = TlsSyslogRun(mutual=True)
+    d = run.pki
+    os.makedirs(f"{d}/rsyslog")
+    input_port = free_port()
+    write(f"{d}/rsyslog.conf", RSYSLOG_FORWARDER.format(d=d, input_port=input_port, pipe_port=run.port))
+    rsyslog = subprocess.Popen(["rsyslogd", "-n", "-f", f"{d}/rsyslog.conf", "-i", f"{d}/rsyslog/pid"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        def listening():
+            assert rsyslog.poll() is None, rsyslog.communicate()[1]
+            try:
+                socket.create_connection(("127.0.0.1", input_port), timeout=1).close()
+                return True
+            except OSError:
+                return False
+        wait_until(listening, timeout=20, what="rsyslogd to listen")
+        subprocess.run(["logger", "--server", "127.0.0.1", "--port", str(input_port), "--tcp", "--rfc5424",
+                        "-t", "sshd", "--id=77", "-p", "authpriv.warning", "Invalid user admin from 203.0.113.9"],
+                       check=True, timeout=10)
+        subprocess.run(["logger", "--server", "127.0.0.1", "--port", str(input_port), "--tcp", "--rfc3164",
+                        "-t", "cron", "-p", "cron.info", "job done"], check=True, timeout=10)
+        records = run.records(2)
+        failures = run.metric("pipe_syslog_tls_handshake_failures_total")
+    finally:
+        rsyslog.terminate()
+        rsyslog.communicate(timeout=30)
+        run.stop()
+    by_app = {r["app"]: r for r in records}
+    sshd, cron = by_app["sshd"], by_app["cron"]
+    assert (sshd["procid"], sshd["facility_name"], sshd["severity_name"]) == ("77", "authpriv", "warning"), sshd
+    assert sshd["message"] == "Invalid user admin from 203.0.113.9", sshd
+    # rsyslog's msg property of an RFC 3164 message keeps the space after "cron:", and its RFC 5424 template sends it.
+    assert (cron["facility"], cron["severity"], cron["message"]) == (9, 6, " job done"), cron
+    assert failures == 0

@@ -33,6 +33,10 @@ Status SyslogSource::Open(SourceContext& ctx) {
         "pipe_syslog_refused_connections_total", labels, "TCP connections closed at once: max_connections were open");
     malformed_ = ctx.metrics->GetCounter("pipe_syslog_malformed_total", labels,
                                          "syslog messages that did not parse (kept, skipped or dead-lettered)");
+    if (settings_.server.tls.configured)
+      settings_.server.tls_handshake_failures =
+          ctx.metrics->GetCounter("pipe_syslog_tls_handshake_failures_total", labels,
+                                  "TLS connections closed because their handshake failed or did not finish in time");
   }
   if (settings_.on_malformed == MalformedPolicy::kDeadLetter)
     PIPE_RETURN_IF_ERROR(dead_letter_.Open(settings_.dead_letter_path, ctx.name));

@@ -5,6 +5,7 @@
 #include "connectors/syslog/syslog_source.h"
 #include "plugin/dead_letter.h"
 #include "plugin/registry.h"
+#include "plugin/tls_options.h"
 
 namespace pipeline {
 namespace {
@@ -15,12 +16,13 @@ ComponentSpec SyslogSpec() {
   spec.kind = ComponentKind::kSource;
   spec.summary =
       "Receives syslog messages (RFC 5424 and RFC 3164) over TCP (newline or octet-counted framing, detected per "
-      "connection) or UDP; one record per message with host, app, procid, msgid, facility, severity, "
-      "facility_name, severity_name, timestamp (also the event time), message and structured_data. A message that "
-      "does not parse is kept with its text in message and the reason in parse_error, unless on_error says "
-      "otherwise. A full pipeline stops reading TCP connections (the senders slow down); UDP datagrams that "
-      "arrive meanwhile are dropped and counted in pipe_syslog_dropped_datagrams_total. Not replayable: what was "
-      "received and not yet delivered when pipe is killed is lost, as with any syslog receiver.";
+      "connection), optionally with TLS (RFC 5425), or UDP; one record per message with host, app, procid, msgid, "
+      "facility, severity, facility_name, severity_name, timestamp (also the event time), message and "
+      "structured_data. A message that does not parse is kept with its text in message and the reason in "
+      "parse_error, unless on_error says otherwise. A full pipeline stops reading TCP connections (the senders slow "
+      "down); UDP datagrams that arrive meanwhile are dropped and counted in pipe_syslog_dropped_datagrams_total. "
+      "Not replayable: what was received and not yet delivered when pipe is killed is lost, as with any syslog "
+      "receiver.";
   spec.options = {
       {"address", OptionType::kString, "HOST:PORT to listen on ([::1]:PORT for IPv6; 0.0.0.0 for every interface).",
        "127.0.0.1:5514"},
@@ -36,6 +38,10 @@ ComponentSpec SyslogSpec() {
        "auto",
        false,
        {"auto", "rfc3164", "rfc5424"}},
+      TlsOption("Syslog over TLS (RFC 5425), with protocol: tcp: cert_file and key_file are the server's certificate "
+                "and key; ca_file makes every sender present a certificate signed by it (mutual TLS). verify and "
+                "server_name are client settings and are not used. A handshake that fails or does not finish within "
+                "10 s closes that connection only (counted in pipe_syslog_tls_handshake_failures_total)."),
       {"max_message_bytes", OptionType::kInt,
        "Longest message kept; a longer one is cut there and kept with a parse_error saying so.", "65536"},
       {"max_connections", OptionType::kInt,
@@ -67,6 +73,13 @@ Result<std::unique_ptr<Source>> BuildSyslog(const Options& options, const BuildC
   if (!SplitAddress(options.GetString("address"), s.server))
     return options.ErrorAt("address", "expected HOST:PORT with a port from 0 to 65535");
   s.server.udp = options.GetString("protocol") == "udp";
+  auto tls = ParseTlsOptions(options);
+  if (!tls.ok()) return tls.error();
+  if (tls->configured && s.server.udp)
+    return options.ErrorAt("tls", "TLS needs protocol: tcp (syslog over DTLS, RFC 6012, is not supported)");
+  if (tls->configured && (tls->cert_file.empty() || tls->key_file.empty()))
+    return options.ErrorAt("tls", "a server needs cert_file and key_file");
+  s.server.tls = *tls;
   const std::string format = options.GetString("format");
   s.format = format == "rfc3164"   ? syslog::SyslogFormat::kRfc3164
              : format == "rfc5424" ? syslog::SyslogFormat::kRfc5424
