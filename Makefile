@@ -12,7 +12,7 @@ BUILD_PKGS := g++ meson ninja-build pkg-config libyaml-cpp-dev librdkafka-dev li
 # The database servers are started by the tests themselves (tests/support/databases.py), never as services:
 # tests/support/install_without_services.sh installs with a policy-rc.d that forbids starting them.
 TEST_PKGS  := python3 python3-yaml python3-jsonschema kcat jq tmux postgresql-15 postgresql-15-wal2json mariadb-server \
-              mariadb-client openssl python3-elasticsearch
+              mariadb-client openssl python3-elasticsearch rsyslog rsyslog-gnutls
 
 .PHONY: all deps test-deps build run test conformance bench docs format tidy clean release deb deb-deps \
         image image-deps check-packaging check-sanitizers check-tsan check-asan fuzz
