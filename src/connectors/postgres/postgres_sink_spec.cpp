@@ -1,7 +1,9 @@
 // The `postgres` sink: its options (the reference docs come from here) and its factory.
 #include "connectors/postgres/postgres_sink.h"
 #include "connectors/postgres/postgres_spec.h"
+#include "connectors/postgres_client/postgres_dsn.h"
 #include "plugin/registry.h"
+#include "plugin/tls_options.h"
 
 namespace pipeline::postgres {
 
@@ -18,6 +20,10 @@ ComponentSpec PostgresSinkSpec() {
                       "appears in a message.",
        .required = true,
        .secret = true},
+      TlsOption("TLS to the server, required when given: sslmode=verify-full (verify: false: require), "
+                "sslrootcert = ca_file (default: the system's CA bundle), sslcert/sslkey = cert_file/key_file. "
+                "Not together with TLS keywords in the dsn; server_name is not supported (libpq checks the dsn's "
+                "host)."),
       {.name = "table",
        .type = OptionType::kString,
        .description = "The target table, a record template: {topic}, {table} (the topic after its last dot), "
@@ -78,8 +84,9 @@ ComponentSpec PostgresSinkSpec() {
 
 Result<std::unique_ptr<Sink>> BuildPostgresSink(const Options& options, const BuildContext&) {
   PostgresSinkSettings s;
-  s.dsn = options.GetString("dsn");
-  if (auto parsed = PostgresDsn::Parse(s.dsn); !parsed.ok()) return options.ErrorAt("dsn", parsed.error().message());
+  auto dsn = postgres_client::DsnOption(options);
+  if (!dsn.ok()) return dsn.error();
+  s.dsn = std::move(dsn).value();
   auto table = RecordTemplate::Parse(options.GetString("table"));
   if (!table.ok()) return options.ErrorAt("table", table.error().message());
   if (table->text().empty()) return options.ErrorAt("table", "must name a table");

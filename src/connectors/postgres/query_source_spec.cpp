@@ -17,6 +17,10 @@ ComponentSpec PostgresQuerySourceSpec() {
                       "dbname=...'. TLS through its sslmode. The password never appears in a message.",
        .required = true,
        .secret = true},
+      TlsOption("TLS to the server, required when given: sslmode=verify-full (verify: false: require), "
+                "sslrootcert = ca_file (default: the system's CA bundle), sslcert/sslkey = cert_file/key_file. "
+                "Not together with TLS keywords in the dsn; server_name is not supported (libpq checks the dsn's "
+                "host)."),
       {.name = "mode",
        .type = OptionType::kEnum,
        .description = "bulk: every row at every poll. incrementing: rows whose incrementing_column is above the last "
@@ -75,8 +79,9 @@ ComponentSpec PostgresQuerySourceSpec() {
 
 Result<std::unique_ptr<Source>> BuildPostgresQuerySource(const Options& options, const BuildContext&) {
   PostgresQuerySettings s;
-  s.dsn = options.GetString("dsn");
-  if (auto parsed = PostgresDsn::Parse(s.dsn); !parsed.ok()) return options.ErrorAt("dsn", parsed.error().message());
+  auto dsn = postgres_client::DsnOption(options);
+  if (!dsn.ok()) return dsn.error();
+  s.dsn = std::move(dsn).value();
   const std::string mode = options.GetString("mode");
   s.poll.mode = mode == "incrementing"             ? PollMode::kIncrementing
                 : mode == "timestamp"              ? PollMode::kTimestamp

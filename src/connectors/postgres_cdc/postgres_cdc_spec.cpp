@@ -4,6 +4,7 @@
 #include "connectors/postgres_cdc/postgres_cdc_source.h"
 #include "connectors/postgres_client/postgres_dsn.h"
 #include "plugin/registry.h"
+#include "plugin/tls_options.h"
 
 namespace pipeline {
 namespace {
@@ -20,6 +21,10 @@ ComponentSpec PostgresCdcSpec() {
                       "dbname=...'. The user needs the REPLICATION attribute. The password never appears in a message.",
        .required = true,
        .secret = true},
+      TlsOption("TLS to the server, required when given: sslmode=verify-full (verify: false: require), "
+                "sslrootcert = ca_file (default: the system's CA bundle), sslcert/sslkey = cert_file/key_file. "
+                "Not together with TLS keywords in the dsn; server_name is not supported (libpq checks the dsn's "
+                "host)."),
       {.name = "slot",
        .type = OptionType::kString,
        .description = "Replication slot (pgoutput), created when missing. Default: pipe_ plus the stream name "
@@ -68,9 +73,9 @@ ComponentSpec PostgresCdcSpec() {
 Result<std::unique_ptr<Source>> BuildPostgresCdc(const Options& options, const BuildContext&) {
   using namespace postgres_cdc;
   PostgresCdcSettings settings;
-  settings.dsn = options.GetString("dsn");
-  if (auto parsed = postgres_client::PostgresDsn::Parse(settings.dsn); !parsed.ok())
-    return options.ErrorAt("dsn", parsed.error().message());
+  auto dsn = postgres_client::DsnOption(options);
+  if (!dsn.ok()) return dsn.error();
+  settings.dsn = std::move(dsn).value();
   settings.slot = options.GetString("slot");
   settings.publication = options.GetString("publication");
   settings.tables = options.GetStringList("tables");

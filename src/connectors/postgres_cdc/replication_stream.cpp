@@ -42,8 +42,8 @@ std::string PublicationNamesLiteral(const std::vector<std::string>& publications
 
 // Errors the user fixes in the server or the pipeline, not by retrying: a refused login or a missing right.
 bool IsConfigProblem(const std::string& message) {
-  for (const char* needle : {"password authentication failed", "no pg_hba.conf entry", "does not exist",
-                             "must be superuser or replication role", "permission denied", "wal_level"}) {
+  if (postgres_client::IsRefusedConnection(message)) return true;
+  for (const char* needle : {"must be superuser or replication role", "permission denied", "wal_level"}) {
     if (message.find(needle) != std::string::npos) return true;
   }
   return false;
