@@ -19,8 +19,8 @@ Status PgSession::Connect() {
     PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
     return Status::Ok();
   }
-  std::string message = "postgres connection to " + dsn_.label() + ": cannot connect: " +
-                        dsn_.Redact(Trimmed(PQerrorMessage(conn_.get())));
+  std::string message = postgres_client::WithTlsHint("postgres connection to " + dsn_.label() + ": cannot connect: " +
+                                                     dsn_.Redact(Trimmed(PQerrorMessage(conn_.get()))));
   conn_.reset();
   return postgres_client::IsRefusedConnection(message) ? ConfigError(message) : RetryableError(message);
 }

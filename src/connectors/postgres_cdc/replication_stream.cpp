@@ -97,8 +97,9 @@ ReplicationStream::~ReplicationStream() {
 }
 
 Error ReplicationStream::ConnectionError(std::string_view what) const {
-  std::string message = "postgres replication connection to " + label() + ": " + std::string(what) + ": " +
-                        dsn_.Redact(Trimmed(conn_ ? PQerrorMessage(conn_) : "no connection"));
+  std::string message = postgres_client::WithTlsHint(
+      "postgres replication connection to " + label() + ": " + std::string(what) + ": " +
+      dsn_.Redact(Trimmed(conn_ ? PQerrorMessage(conn_) : "no connection")));
   return IsConfigProblem(message) ? ConfigError(std::move(message)) : RetryableError(std::move(message));
 }
 

@@ -93,15 +93,31 @@ Result<std::string> DsnOption(const Options& options) {
   return combined;
 }
 
-bool IsRefusedConnection(std::string_view libpq_message) {
-  for (const char* refused :
-       {"password authentication failed", "no pg_hba.conf entry", "does not exist", "certificate verify failed",
-        "does not match host name", "server does not support SSL", "root certificate file",
-        "could not read certificate", "could not load private key", "private key file", "certificate present, but "
-        "not private key", "tlsv1 alert", "sslv3 alert"}) {
-    if (libpq_message.find(refused) != std::string_view::npos) return true;
+namespace {
+
+bool IsTlsFailure(std::string_view libpq_message) {
+  for (const char* tls :
+       {"certificate verify failed", "does not match host name", "server does not support SSL", "root certificate "
+        "file", "could not read certificate", "could not load private key", "private key file", "certificate "
+        "present, but not private key", "tlsv1 alert", "sslv3 alert"}) {
+    if (libpq_message.find(tls) != std::string_view::npos) return true;
   }
   return false;
+}
+
+}  // namespace
+
+bool IsRefusedConnection(std::string_view libpq_message) {
+  for (const char* refused : {"password authentication failed", "no pg_hba.conf entry", "does not exist"}) {
+    if (libpq_message.find(refused) != std::string_view::npos) return true;
+  }
+  return IsTlsFailure(libpq_message);
+}
+
+std::string WithTlsHint(std::string message) {
+  if (!IsTlsFailure(message)) return message;
+  return message + " (check tls: ca_file must hold the CA that signed the server's certificate, which must name "
+                   "the dsn's host; the server needs ssl=on)";
 }
 
 Result<PostgresDsn> PostgresDsn::Parse(std::string dsn) {

@@ -41,4 +41,7 @@ Result<std::string> WithTls(const std::string& dsn, const TlsSettings& tls);
 // database, or a TLS setting (certificate not trusted, server without TLS, unreadable key).
 bool IsRefusedConnection(std::string_view libpq_message);
 
+// A failed connection's message, with what to check appended when TLS is what failed.
+std::string WithTlsHint(std::string message);
+
 }  // namespace pipeline::postgres_client
