@@ -105,26 +105,32 @@ def test_postgres_cdc_over_tls_verified_against_the_test_ca_delivers_rows_on_enc
     print(f"    50 rows over TLS (verify-full against the test CA); {len(sessions)} pipe session(s), all encrypted")
 
 
-def test_postgres_sink_over_tls_verified_against_the_test_ca_writes_rows():
-    pg = _tls_server("postgres")
-    pg.sql("CREATE TABLE tls_sink (id int PRIMARY KEY, name text)")
-    d = tmpdir()
-    write(f"{d}/in.jsonl", "".join(json.dumps({"id": i, "name": f"n{i}"}) + "\n" for i in range(1, 101)))
-    p = _run_to_end(d, f"""
+def _sink_yaml(d, url, tls):
+    return f"""
 sources:
   in: {{type: file, path: {d}/in.jsonl, format: json}}
 sinks:
-  out:
-    type: postgres
-    inputs: [in]
-    dsn: "{pg.url}"
-    table: tls_sink
-    tls: {_tls(pg.certificates.ca_file, f", cert_file: {pg.certificates.client_cert}, "
-                                          f"key_file: {pg.certificates.client_key}")}
-""")
+  out: {{type: postgres, inputs: [in], dsn: "{url}", table: public.tls_sink, tls: {tls}}}
+"""
+
+
+def test_postgres_sink_over_tls_with_a_client_certificate_writes_rows():
+    pg = _tls_server("postgres")
+    certs = pg.certificates
+    # The role of databases.CLIENT_CERT_ROLE must show a client certificate the test CA signed (clientcert=verify-ca).
+    role = databases.CLIENT_CERT_ROLE
+    pg.sql(f"CREATE TABLE tls_sink (id int PRIMARY KEY, name text); CREATE ROLE {role} LOGIN PASSWORD 'cert-pw';"
+           f"GRANT ALL ON tls_sink TO {role}")
+    url = f"postgres://{role}:cert-pw@127.0.0.1:{pg.port}/{pg.database}"
+    d = tmpdir()
+    write(f"{d}/in.jsonl", "".join(json.dumps({"id": i, "name": f"n{i}"}) + "\n" for i in range(1, 101)))
+    p = _run_to_end(d, _sink_yaml(d, url, _tls(certs.ca_file)))
+    _one_line_failure(p, pg, "out", "connection requires a valid client certificate")
+    p = _run_to_end(d, _sink_yaml(d, url, _tls(certs.ca_file, f", cert_file: {certs.client_cert}, "
+                                                              f"key_file: {certs.client_key}")))
     assert p.returncode == 0, p.stderr
-    assert pg.value("SELECT count(*) FROM tls_sink") == "100"
-    assert pg.value("SELECT min(id) || '-' || max(id) FROM tls_sink") == "1-100"
+    assert pg.value("SELECT count(*) || ' ' || min(id) || '-' || max(id) FROM tls_sink") == "100 1-100"
+    print("    100 rows written with a client certificate; without it the server refused the login")
 
 
 def test_a_ca_that_did_not_sign_the_server_fails_at_once_naming_the_connector_and_tls():
@@ -135,12 +141,7 @@ def test_a_ca_that_did_not_sign_the_server_fails_at_once_naming_the_connector_an
     line = _one_line_failure(p, pg, "db", "certificate verify failed", "tls")
     d = tmpdir()
     write(f"{d}/in.jsonl", '{"id": 1}\n')
-    p = _run_to_end(d, f"""
-sources:
-  in: {{type: file, path: {d}/in.jsonl, format: json}}
-sinks:
-  out: {{type: postgres, inputs: [in], dsn: "{pg.url}", table: tls_sink, tls: {_tls(pg.certificates.wrong_ca_file)}}}
-""", timeout=40)
+    p = _run_to_end(d, _sink_yaml(d, pg.url, _tls(pg.certificates.wrong_ca_file)), timeout=40)
     sink_line = _one_line_failure(p, pg, "out", "certificate verify failed", "tls")
     print("    " + line[:160] + "\n    " + sink_line[:160])
 
@@ -157,12 +158,12 @@ def test_without_tls_a_tls_only_server_is_not_reached_and_with_tls_a_plaintext_s
     _one_line_failure(p, plain, "db", "server does not support SSL")
 
 
-def _mysql_yaml(d, db, tls_line):
+def _mysql_yaml(d, db, tls_line, dsn=None):
     return f"""
 sources:
   db:
     type: mysql_cdc
-    dsn: {db.url}
+    dsn: {dsn or db.url}
     tables: [pipe.tls_binlog]
     envelope: row
     heartbeat_interval: 1s{tls_line}
@@ -179,8 +180,17 @@ def test_mysql_cdc_over_tls_delivers_binlog_rows_from_a_server_that_refuses_plai
     d = tmpdir()
     p = _run_to_end(d, _mysql_yaml(d, db, ""), timeout=40)
     _one_line_failure(p, db, "db", "Access denied", "require_secure_transport=ON answers so too")
+    # A replica user that must show a client certificate the CA signed (REQUIRE X509): refused with ca_file alone.
+    certs = db.certificates
+    db.sql("CREATE USER IF NOT EXISTS 'pipe_x509'@'127.0.0.1' IDENTIFIED BY 'x509-pw' REQUIRE X509;"
+           "GRANT SELECT, RELOAD, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'pipe_x509'@'127.0.0.1'")
+    x509 = f"mysql://pipe_x509:x509-pw@127.0.0.1:{db.port}/{db.database}"
     d = tmpdir()
-    proc = _run(d, _mysql_yaml(d, db, f"\n    tls: {_tls(db.certificates.ca_file)}"))
+    p = _run_to_end(d, _mysql_yaml(d, db, f"\n    tls: {_tls(certs.ca_file)}", x509), timeout=40)
+    _one_line_failure(p, db, "db", "Access denied")
+    d = tmpdir()
+    tls = _tls(certs.ca_file, f", cert_file: {certs.client_cert}, key_file: {certs.client_key}")
+    proc = _run(d, _mysql_yaml(d, db, f"\n    tls: {tls}", x509))
     try:
         wait_until(lambda: proc.poll() is not None or os.path.exists(f"{d}/state/checkpoints/db.json"), timeout=30,
                    what="the source reading the binlog")
@@ -191,7 +201,8 @@ def test_mysql_cdc_over_tls_delivers_binlog_rows_from_a_server_that_refuses_plai
         err = _stop(proc)
     assert proc.returncode == 0, err
     assert _ids(f"{d}/out.jsonl") == list(range(1, 41))
-    print("    40 binlog rows over TLS; without tls the server refused the connection")
+    print("    40 binlog rows over TLS with a client certificate; without tls, or without the certificate, the "
+          "server refused the connection")
 
 
 def test_mysql_cdc_with_a_wrong_ca_or_against_a_server_without_tls_fails_at_once():

@@ -8,7 +8,7 @@
         ...
 
     with databases.start_postgres(tls=True) as pg:   # a private server that accepts TLS connections only
-        pg.certificates.ca_file                      # the CA that signed its certificate (test_certificates.py)
+        pg.certificates.ca_file                      # the CA that signed its certificate (tls_certificates.py)
 
 Each server listens on a free port on 127.0.0.1, keeps its data, socket and log in a temporary folder, and runs as
 an unprivileged user when the tests run as root (initdb and mariadbd refuse root): the `pipetest` system user,
@@ -31,7 +31,7 @@ import subprocess
 
 from database_server import Server, ServerError, unprivileged_user
 from harness import Skip
-from test_certificates import Certificates
+from tls_certificates import Certificates
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 MARIADBD = "/usr/sbin/mariadbd"
@@ -48,6 +48,10 @@ POSTGRES_DEFAULTS = {"wal_level": "logical", "max_wal_senders": "10", "max_repli
 MARIADB_DEFAULTS = {"server_id": "1", "binlog_format": "ROW", "binlog_row_image": "FULL",
                     "binlog_row_metadata": "FULL", "net_write_timeout": "60", "innodb_buffer_pool_size": "64M",
                     "innodb_log_file_size": "16M", "innodb_flush_log_at_trx_commit": "2"}
+
+
+# On a TLS PostgreSQL server, the role that must log in with a client certificate (tests create it).
+CLIENT_CERT_ROLE = "pipe_cert"
 
 
 def in_ci():
@@ -86,16 +90,19 @@ class PostgresServer(Server):
             if self.tls:
                 self.certificates = Certificates(os.path.join(self.folder, "tls"), owner)
             # Password logins from 127.0.0.1 only, for normal and replication connections alike; over TLS only
-            # on a TLS server (the psql of the tests negotiates it by itself: sslmode=prefer).
+            # on a TLS server (the psql of the tests negotiates it by itself: sslmode=prefer), where the role
+            # CLIENT_CERT_ROLE (if a test creates it) must also show a client certificate the CA signed.
             host = "hostssl" if self.tls else "host"
+            client_cert = f"hostssl all {CLIENT_CERT_ROLE} 127.0.0.1/32 scram-sha-256 clientcert=verify-ca\n"
             with open(os.path.join(data, "pg_hba.conf"), "w") as f:
-                f.write(f"{host} all all 127.0.0.1/32 scram-sha-256\n"
+                f.write((client_cert if self.tls else "") +
+                        f"{host} all all 127.0.0.1/32 scram-sha-256\n"
                         f"{host} replication all 127.0.0.1/32 scram-sha-256\n")
         settings = dict(self.settings, port=str(self.port), listen_addresses="127.0.0.1",
                         unix_socket_directories=self.folder)
         if self.certificates:
             settings.update(ssl="on", ssl_cert_file=self.certificates.server_cert,
-                            ssl_key_file=self.certificates.server_key)
+                            ssl_key_file=self.certificates.server_key, ssl_ca_file=self.certificates.ca_file)
         if "output_plugin_libraries" not in _postgres_setting_names():
             settings.pop("output_plugin_libraries", None)
         args = [f"{PG_BIN}/postgres", "-D", os.path.join(self.folder, "data")]

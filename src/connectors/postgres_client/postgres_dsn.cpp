@@ -99,7 +99,7 @@ bool IsTlsFailure(std::string_view libpq_message) {
   for (const char* tls :
        {"certificate verify failed", "does not match host name", "server does not support SSL", "root certificate "
         "file", "could not read certificate", "could not load private key", "private key file", "certificate "
-        "present, but not private key", "tlsv1 alert", "sslv3 alert"}) {
+        "present, but not private key", "tlsv1 alert", "sslv3 alert", "requires a valid client certificate"}) {
     if (libpq_message.find(tls) != std::string_view::npos) return true;
   }
   return false;
@@ -117,7 +117,8 @@ bool IsRefusedConnection(std::string_view libpq_message) {
 std::string WithTlsHint(std::string message) {
   if (!IsTlsFailure(message)) return message;
   return message + " (check tls: ca_file must hold the CA that signed the server's certificate, which must name "
-                   "the dsn's host; the server needs ssl=on)";
+                   "the dsn's host; the server needs ssl=on; cert_file and key_file for a server that asks for a "
+                   "client certificate)";
 }
 
 Result<PostgresDsn> PostgresDsn::Parse(std::string dsn) {

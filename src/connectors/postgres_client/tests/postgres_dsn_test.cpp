@@ -108,6 +108,9 @@ TEST_CASE("postgres dsn: failed connections that retrying cannot fix, TLS ones a
   CHECK(IsRefusedConnection("SSL error: certificate verify failed"));
   CHECK(IsRefusedConnection("server does not support SSL, but SSL was required"));
   CHECK(IsRefusedConnection("password authentication failed for user \"pipe\""));
+  CHECK(IsRefusedConnection("FATAL:  connection requires a valid client certificate"));
+  CHECK(WithTlsHint("SSL error: certificate verify failed").find("(check tls: ca_file") != std::string::npos);
+  CHECK(WithTlsHint("password authentication failed") == "password authentication failed");
   CHECK_FALSE(IsRefusedConnection("connection to server at \"127.0.0.1\", port 1 failed: Connection refused"));
 }
 
