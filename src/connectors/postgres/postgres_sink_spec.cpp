@@ -3,7 +3,6 @@
 #include "connectors/postgres/postgres_spec.h"
 #include "connectors/postgres_client/postgres_dsn.h"
 #include "plugin/registry.h"
-#include "plugin/tls_options.h"
 
 namespace pipeline::postgres {
 
@@ -16,14 +15,11 @@ ComponentSpec PostgresSinkSpec() {
       {.name = "dsn",
        .type = OptionType::kString,
        .description = "libpq connection string: postgres://user:password@host:port/database or 'host=... "
-                      "dbname=...'. TLS through its sslmode, sslrootcert, sslcert and sslkey. The password never "
-                      "appears in a message.",
+                      "dbname=...'. Without `tls` it may carry sslmode, sslrootcert, sslcert and sslkey. The password "
+                      "never appears in a message.",
        .required = true,
        .secret = true},
-      TlsOption("TLS to the server, required when given: sslmode=verify-full (verify: false: require), "
-                "sslrootcert = ca_file (default: the system's CA bundle), sslcert/sslkey = cert_file/key_file. "
-                "Not together with TLS keywords in the dsn; server_name is not supported (libpq checks the dsn's "
-                "host)."),
+      postgres_client::PostgresTlsOption(),
       {.name = "table",
        .type = OptionType::kString,
        .description = "The target table, a record template: {topic}, {table} (the topic after its last dot), "

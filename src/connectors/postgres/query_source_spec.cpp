@@ -1,6 +1,7 @@
 // The `postgres` source: its options (the reference docs come from here) and its factory.
 #include "connectors/postgres/postgres_spec.h"
 #include "connectors/postgres/query_source.h"
+#include "connectors/postgres_client/postgres_dsn.h"
 
 namespace pipeline::postgres {
 
@@ -14,13 +15,11 @@ ComponentSpec PostgresQuerySourceSpec() {
       {.name = "dsn",
        .type = OptionType::kString,
        .description = "libpq connection string: postgres://user:password@host:port/database or 'host=... "
-                      "dbname=...'. TLS through its sslmode. The password never appears in a message.",
+                      "dbname=...'. Without `tls` it may carry sslmode and the other TLS keywords. The password never "
+                      "appears in a message.",
        .required = true,
        .secret = true},
-      TlsOption("TLS to the server, required when given: sslmode=verify-full (verify: false: require), "
-                "sslrootcert = ca_file (default: the system's CA bundle), sslcert/sslkey = cert_file/key_file. "
-                "Not together with TLS keywords in the dsn; server_name is not supported (libpq checks the dsn's "
-                "host)."),
+      postgres_client::PostgresTlsOption(),
       {.name = "mode",
        .type = OptionType::kEnum,
        .description = "bulk: every row at every poll. incrementing: rows whose incrementing_column is above the last "

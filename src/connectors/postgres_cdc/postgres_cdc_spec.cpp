@@ -4,7 +4,6 @@
 #include "connectors/postgres_cdc/postgres_cdc_source.h"
 #include "connectors/postgres_client/postgres_dsn.h"
 #include "plugin/registry.h"
-#include "plugin/tls_options.h"
 
 namespace pipeline {
 namespace {
@@ -21,10 +20,7 @@ ComponentSpec PostgresCdcSpec() {
                       "dbname=...'. The user needs the REPLICATION attribute. The password never appears in a message.",
        .required = true,
        .secret = true},
-      TlsOption("TLS to the server, required when given: sslmode=verify-full (verify: false: require), "
-                "sslrootcert = ca_file (default: the system's CA bundle), sslcert/sslkey = cert_file/key_file. "
-                "Not together with TLS keywords in the dsn; server_name is not supported (libpq checks the dsn's "
-                "host)."),
+      postgres_client::PostgresTlsOption(),
       {.name = "slot",
        .type = OptionType::kString,
        .description = "Replication slot (pgoutput), created when missing. Default: pipe_ plus the stream name "

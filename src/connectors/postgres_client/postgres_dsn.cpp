@@ -53,6 +53,14 @@ Result<std::string> SystemCaBundle() {
 
 }  // namespace
 
+OptionSpec PostgresTlsOption() {
+  return TlsOption(
+      "TLS to the server, required when given (a server without TLS is refused): sslmode=verify-full, or require "
+      "with verify: false; sslrootcert = ca_file (default: the system's CA bundle); sslcert/sslkey = "
+      "cert_file/key_file. Not together with TLS keywords in the dsn. server_name is not supported: libpq checks "
+      "the certificate against the dsn's host.");
+}
+
 Result<std::string> WithTls(const std::string& dsn, const TlsSettings& tls) {
   if (!tls.configured) return dsn;
   auto parsed = GivenKeywords(dsn);

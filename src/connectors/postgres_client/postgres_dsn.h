@@ -28,6 +28,9 @@ class PostgresDsn {
   std::string password_;
 };
 
+// The shared `tls` option as the PostgreSQL connectors describe it (WithTls below says what it becomes).
+OptionSpec PostgresTlsOption();
+
 // The `dsn` option with the `tls` option folded in, as one libpq connection string (keyword form): what every
 // PostgreSQL connector connects with. Errors are located at the option they concern (see WithTls).
 Result<std::string> DsnOption(const Options& options);
