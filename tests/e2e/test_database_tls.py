@@ -114,7 +114,7 @@ sinks:
 """
 
 
-def test_postgres_sink_over_tls_with_a_client_certificate_writes_rows():
+def test_postgres_sink_and_query_source_over_tls_with_a_client_certificate():
     pg = _tls_server("postgres")
     certs = pg.certificates
     # The role of databases.CLIENT_CERT_ROLE must show a client certificate the test CA signed (clientcert=verify-ca).
@@ -126,11 +126,21 @@ def test_postgres_sink_over_tls_with_a_client_certificate_writes_rows():
     write(f"{d}/in.jsonl", "".join(json.dumps({"id": i, "name": f"n{i}"}) + "\n" for i in range(1, 101)))
     p = _run_to_end(d, _sink_yaml(d, url, _tls(certs.ca_file)))
     _one_line_failure(p, pg, "out", "connection requires a valid client certificate")
-    p = _run_to_end(d, _sink_yaml(d, url, _tls(certs.ca_file, f", cert_file: {certs.client_cert}, "
-                                                              f"key_file: {certs.client_key}")))
+    tls = _tls(certs.ca_file, f", cert_file: {certs.client_cert}, key_file: {certs.client_key}")
+    p = _run_to_end(d, _sink_yaml(d, url, tls))
     assert p.returncode == 0, p.stderr
     assert pg.value("SELECT count(*) || ' ' || min(id) || '-' || max(id) FROM tls_sink") == "100 1-100"
-    print("    100 rows written with a client certificate; without it the server refused the login")
+    # The postgres query source reads them back over the same TLS settings.
+    d = tmpdir()
+    p = _run_to_end(d, f"""
+sources:
+  rows: {{type: postgres, dsn: "{url}", table: public.tls_sink, mode: bulk, once: true, tls: {tls}}}
+sinks:
+  out: {{type: file, inputs: [rows], path: {d}/out.jsonl, format: jsonl}}
+""")
+    assert p.returncode == 0, p.stderr
+    assert _ids(f"{d}/out.jsonl") == list(range(1, 101))
+    print("    100 rows written and read back with a client certificate; without it the server refused the login")
 
 
 def test_a_ca_that_did_not_sign_the_server_fails_at_once_naming_the_connector_and_tls():
