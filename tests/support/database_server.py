@@ -47,8 +47,10 @@ class Server:
     kind = "server"
     stop_signal = signal.SIGTERM
 
-    def __init__(self, settings=None):
+    def __init__(self, settings=None, tls=False):
         self.settings = dict(self.defaults)
+        self.tls = tls  # TLS only: a throw-away CA (`certificates`, made at the first start); plaintext refused
+        self.certificates = None
         self.settings.update({k: str(v) for k, v in (settings or {}).items()})
         self.user = "pipe"
         self.password = "pipe-test-pw"

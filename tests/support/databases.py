@@ -7,6 +7,9 @@
     with databases.start_postgres({"wal_sender_timeout": "2s"}) as pg:   # a private server with other settings
         ...
 
+    with databases.start_postgres(tls=True) as pg:   # a private server that accepts TLS connections only
+        pg.certificates.ca_file                      # the CA that signed its certificate (tls_certificates.py)
+
 Each server listens on a free port on 127.0.0.1, keeps its data, socket and log in a temporary folder, and runs as
 an unprivileged user when the tests run as root (initdb and mariadbd refuse root): the `pipetest` system user,
 created on first use, or `nobody` if it cannot be created. Servers die with the test process (PR_SET_PDEATHSIG),
@@ -28,6 +31,7 @@ import subprocess
 
 from database_server import Server, ServerError, unprivileged_user
 from harness import Skip
+from tls_certificates import Certificates
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 MARIADBD = "/usr/sbin/mariadbd"
@@ -44,6 +48,10 @@ POSTGRES_DEFAULTS = {"wal_level": "logical", "max_wal_senders": "10", "max_repli
 MARIADB_DEFAULTS = {"server_id": "1", "binlog_format": "ROW", "binlog_row_image": "FULL",
                     "binlog_row_metadata": "FULL", "net_write_timeout": "60", "innodb_buffer_pool_size": "64M",
                     "innodb_log_file_size": "16M", "innodb_flush_log_at_trx_commit": "2"}
+
+
+# On a TLS PostgreSQL server, the role that must log in with a client certificate (tests create it).
+CLIENT_CERT_ROLE = "pipe_cert"
 
 
 def in_ci():
@@ -79,12 +87,22 @@ class PostgresServer(Server):
             self._run_setup([f"{PG_BIN}/initdb", "-D", data, "-U", self.user, f"--pwfile={pwfile}", "-E", "UTF8",
                              "--locale=C", "--auth-local=scram-sha-256", "--auth-host=scram-sha-256"])
             os.unlink(pwfile)
-            # Password logins from 127.0.0.1 only, for normal and replication connections alike.
+            if self.tls:
+                self.certificates = Certificates(os.path.join(self.folder, "tls"), owner)
+            # Password logins from 127.0.0.1 only, for normal and replication connections alike; over TLS only
+            # on a TLS server (the psql of the tests negotiates it by itself: sslmode=prefer), where the role
+            # CLIENT_CERT_ROLE (if a test creates it) must also show a client certificate the CA signed.
+            host = "hostssl" if self.tls else "host"
+            client_cert = f"hostssl all {CLIENT_CERT_ROLE} 127.0.0.1/32 scram-sha-256 clientcert=verify-ca\n"
             with open(os.path.join(data, "pg_hba.conf"), "w") as f:
-                f.write("host all all 127.0.0.1/32 scram-sha-256\n"
-                        "host replication all 127.0.0.1/32 scram-sha-256\n")
+                f.write((client_cert if self.tls else "") +
+                        f"{host} all all 127.0.0.1/32 scram-sha-256\n"
+                        f"{host} replication all 127.0.0.1/32 scram-sha-256\n")
         settings = dict(self.settings, port=str(self.port), listen_addresses="127.0.0.1",
                         unix_socket_directories=self.folder)
+        if self.certificates:
+            settings.update(ssl="on", ssl_cert_file=self.certificates.server_cert,
+                            ssl_key_file=self.certificates.server_key, ssl_ca_file=self.certificates.ca_file)
         if "output_plugin_libraries" not in _postgres_setting_names():
             settings.pop("output_plugin_libraries", None)
         args = [f"{PG_BIN}/postgres", "-D", os.path.join(self.folder, "data")]
@@ -149,9 +167,13 @@ class MariaDBServer(Server):
                 f.write(f"CREATE USER IF NOT EXISTS '{self.user}'@'127.0.0.1' IDENTIFIED BY '{self.password}';\n"
                         f"GRANT ALL PRIVILEGES ON *.* TO '{self.user}'@'127.0.0.1' WITH GRANT OPTION;\n"
                         f"CREATE DATABASE IF NOT EXISTS {self.database};\n")
+            tls_client = ""
+            if self.tls:
+                self.certificates = Certificates(os.path.join(self.folder, "tls"), unprivileged_user())
+                tls_client = f"ssl-ca={self.certificates.ca_file}\n"
             with open(os.path.join(self.folder, "client.cnf"), "w") as f:
                 f.write("[client]\nhost=127.0.0.1\nprotocol=TCP\n"
-                        f"user={self.user}\npassword={self.password}\n")
+                        f"user={self.user}\npassword={self.password}\n{tls_client}")
         # The client reads the port from the option file, so a restart on another port rewrites it.
         cnf = os.path.join(self.folder, "client.cnf")
         with open(cnf) as f:
@@ -161,7 +183,13 @@ class MariaDBServer(Server):
         self._spawn([MARIADBD, "--no-defaults", f"--datadir={data}", f"--port={self.port}",
                      "--bind-address=127.0.0.1", f"--socket={self.folder}/mariadb.sock",
                      f"--pid-file={self.folder}/mariadb.pid", f"--log-bin={data}/binlog", "--skip-name-resolve",
-                     f"--init-file={self.folder}/init.sql", "--console"] + self._options())
+                     f"--init-file={self.folder}/init.sql", "--console"] + self._options() + self._tls_options())
+
+    def _tls_options(self):
+        if not self.certificates:
+            return []
+        return [f"--ssl-ca={self.certificates.ca_file}", f"--ssl-cert={self.certificates.server_cert}",
+                f"--ssl-key={self.certificates.server_key}", "--require-secure-transport=ON"]
 
     def _client(self, sql, database, check=True):
         args = [MARIADB_CLIENT, f"--defaults-extra-file={self.folder}/client.cnf", "--batch", "--skip-column-names",
@@ -197,7 +225,7 @@ class MariaDBServer(Server):
         self.sql(f"SET GLOBAL {name} = {value}")
 
 
-def _require(server_class, settings):
+def _require(server_class, settings, tls=False):
     """Starts a server, or fails (CI=true) / skips (otherwise) the calling test with the reason."""
     binary = f"{PG_BIN}/postgres" if server_class is PostgresServer else MARIADBD
     if not os.path.exists(binary):
@@ -206,22 +234,24 @@ def _require(server_class, settings):
             raise AssertionError(reason)
         raise Skip(reason)
     try:
-        return server_class(settings).start()
+        return server_class(settings, tls).start()
     except ServerError as e:
         if in_ci():
             raise AssertionError(str(e)) from None
         raise Skip(str(e)) from None
 
 
-def start_postgres(settings=None):
+def start_postgres(settings=None, tls=False):
     """A private PostgreSQL server with these settings on top of POSTGRES_DEFAULTS; the caller stops it (or uses
-    `with`). Follows the CI policy above."""
-    return _require(PostgresServer, settings)
+    `with`). Follows the CI policy above. tls=True: ssl=on and pg_hba `hostssl` lines only, so a connection
+    without TLS is refused; `.certificates` holds the CA and the certificates."""
+    return _require(PostgresServer, settings, tls)
 
 
-def start_mariadb(settings=None):
-    """A private MariaDB server with these settings on top of MARIADB_DEFAULTS; the caller stops it."""
-    return _require(MariaDBServer, settings)
+def start_mariadb(settings=None, tls=False):
+    """A private MariaDB server with these settings on top of MARIADB_DEFAULTS; the caller stops it. tls=True:
+    ssl_ca/ssl_cert/ssl_key and require_secure_transport=ON, so a connection without TLS is refused."""
+    return _require(MariaDBServer, settings, tls)
 
 
 _shared = {}

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "connectors/mysql_cdc/binlog_bytes.h"
+#include "connectors/mysql_cdc/mysql_tls.h"
 
 namespace pipeline::mysql_cdc {
 
@@ -175,7 +176,13 @@ Error BinlogConnection::Failed(const std::string& what) const {
     case ER_ACCESS_DENIED_ERROR:
     case ER_DBACCESS_DENIED_ERROR:
     case ER_BAD_DB_ERROR:
-      return ConfigError(message + " (check the dsn's user, password and database)");
+      return ConfigError(message + (dsn_.tls.configured
+                                        ? " (check the dsn's user, password and database)"
+                                        : " (check the dsn's user, password and database; a server with "
+                                          "require_secure_transport=ON answers so too: then set tls)"));
+    case CR_SSL_CONNECTION_ERROR:  // trying again cannot make the certificate trusted or the server speak TLS
+      return ConfigError(message + " (check tls: ca_file must hold the CA that signed the server's certificate, "
+                                   "whose name must match the dsn's host; the server needs TLS on)");
     case ER_SPECIFIC_ACCESS_DENIED_ERROR:
       return ConfigError(message + " (the user needs the REPLICATION SLAVE and REPLICATION CLIENT grants)");
     case ER_MASTER_FATAL_ERROR_READING_BINLOG:
@@ -203,9 +210,11 @@ Result<std::unique_ptr<BinlogConnection>> BinlogConnection::Open(const MysqlDsn&
   if (!mysql) return FatalError("mysql_init failed: out of memory");
   const unsigned timeout = 10;
   mysql_optionsv(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  SetTlsOptions(mysql, dsn.tls);
   if (!mysql_real_connect(mysql, dsn.host.c_str(), dsn.user.c_str(), dsn.password.c_str(),
                           dsn.database.empty() ? nullptr : dsn.database.c_str(), dsn.port, nullptr, 0))
     return c->Failed("cannot connect");
+  PIPE_RETURN_IF_ERROR(CheckEncrypted(mysql, dsn.tls, dsn.label()));
   c->server_version_ = mysql_get_server_info(mysql);
   if (mysql_query(mysql,
                   "SHOW GLOBAL VARIABLES WHERE Variable_name IN "

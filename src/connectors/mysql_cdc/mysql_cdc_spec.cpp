@@ -2,7 +2,9 @@
 #include "connectors/cdc_event/change_event.h"
 #include "connectors/connectors.h"
 #include "connectors/mysql_cdc/mysql_cdc_source.h"
+#include "connectors/mysql_cdc/mysql_tls.h"
 #include "plugin/registry.h"
+#include "plugin/tls_options.h"
 
 namespace pipeline {
 namespace {
@@ -20,6 +22,9 @@ ComponentSpec MysqlCdcSpec() {
                       "password never appears in a message.",
        .required = true,
        .secret = true},
+      TlsOption("TLS to the server, required when given (a server without TLS is refused): ca_file is the CA "
+                "to trust (default: the system's), cert_file/key_file a client certificate; verify checks the "
+                "certificate and that it names the dsn's host. server_name is not supported."),
       {.name = "tables",
        .type = OptionType::kStringList,
        .description = "Tables to capture, `db.table` or `table` (the dsn's database); `*` matches any part of a "
@@ -69,6 +74,9 @@ Result<std::unique_ptr<Source>> BuildMysqlCdc(const Options& options, const Buil
   auto dsn = MysqlDsn::Parse(options.GetString("dsn"));
   if (!dsn.ok()) return options.ErrorAt("dsn", dsn.error().message());
   settings.dsn = std::move(dsn).value();
+  auto tls = MysqlTlsOption(options);
+  if (!tls.ok()) return tls.error();
+  settings.dsn.tls = std::move(tls).value();
   settings.tables = options.GetStringList("tables");
   if (settings.tables.empty() && settings.dsn.database.empty())
     return options.ErrorAt("tables", "name the tables to capture, or a database in the dsn");

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "plugin/tls_options.h"
 
 namespace pipeline::mysql_cdc {
 
@@ -15,6 +16,7 @@ struct MysqlDsn {
   std::string host = "127.0.0.1";
   unsigned port = 3306;
   std::string database;  // may be empty: `tables` then names every database
+  TlsSettings tls;        // from the `tls` option (the dsn's query is not read)
 
   // A Config error that names what is wrong, never quoting the password.
   static Result<MysqlDsn> Parse(std::string_view dsn);

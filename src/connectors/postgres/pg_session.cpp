@@ -19,13 +19,10 @@ Status PgSession::Connect() {
     PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
     return Status::Ok();
   }
-  std::string message = "postgres connection to " + dsn_.label() + ": cannot connect: " +
-                        dsn_.Redact(Trimmed(PQerrorMessage(conn_.get())));
+  std::string message = postgres_client::WithTlsHint("postgres connection to " + dsn_.label() + ": cannot connect: " +
+                                                     dsn_.Redact(Trimmed(PQerrorMessage(conn_.get()))));
   conn_.reset();
-  for (const char* refused : {"password authentication failed", "no pg_hba.conf entry", "does not exist"}) {
-    if (message.find(refused) != std::string::npos) return ConfigError(message);
-  }
-  return RetryableError(message);
+  return postgres_client::IsRefusedConnection(message) ? ConfigError(message) : RetryableError(message);
 }
 
 bool PgSession::connected() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }

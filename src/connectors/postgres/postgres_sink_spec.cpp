@@ -1,6 +1,7 @@
 // The `postgres` sink: its options (the reference docs come from here) and its factory.
 #include "connectors/postgres/postgres_sink.h"
 #include "connectors/postgres/postgres_spec.h"
+#include "connectors/postgres_client/postgres_dsn.h"
 #include "plugin/registry.h"
 
 namespace pipeline::postgres {
@@ -14,10 +15,11 @@ ComponentSpec PostgresSinkSpec() {
       {.name = "dsn",
        .type = OptionType::kString,
        .description = "libpq connection string: postgres://user:password@host:port/database or 'host=... "
-                      "dbname=...'. TLS through its sslmode, sslrootcert, sslcert and sslkey. The password never "
-                      "appears in a message.",
+                      "dbname=...'. Without `tls` it may carry sslmode, sslrootcert, sslcert and sslkey. The password "
+                      "never appears in a message.",
        .required = true,
        .secret = true},
+      postgres_client::PostgresTlsOption(),
       {.name = "table",
        .type = OptionType::kString,
        .description = "The target table, a record template: {topic}, {table} (the topic after its last dot), "
@@ -78,8 +80,9 @@ ComponentSpec PostgresSinkSpec() {
 
 Result<std::unique_ptr<Sink>> BuildPostgresSink(const Options& options, const BuildContext&) {
   PostgresSinkSettings s;
-  s.dsn = options.GetString("dsn");
-  if (auto parsed = PostgresDsn::Parse(s.dsn); !parsed.ok()) return options.ErrorAt("dsn", parsed.error().message());
+  auto dsn = postgres_client::DsnOption(options);
+  if (!dsn.ok()) return dsn.error();
+  s.dsn = std::move(dsn).value();
   auto table = RecordTemplate::Parse(options.GetString("table"));
   if (!table.ok()) return options.ErrorAt("table", table.error().message());
   if (table->text().empty()) return options.ErrorAt("table", "must name a table");

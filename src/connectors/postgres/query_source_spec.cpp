@@ -1,6 +1,7 @@
 // The `postgres` source: its options (the reference docs come from here) and its factory.
 #include "connectors/postgres/postgres_spec.h"
 #include "connectors/postgres/query_source.h"
+#include "connectors/postgres_client/postgres_dsn.h"
 
 namespace pipeline::postgres {
 
@@ -14,9 +15,11 @@ ComponentSpec PostgresQuerySourceSpec() {
       {.name = "dsn",
        .type = OptionType::kString,
        .description = "libpq connection string: postgres://user:password@host:port/database or 'host=... "
-                      "dbname=...'. TLS through its sslmode. The password never appears in a message.",
+                      "dbname=...'. Without `tls` it may carry sslmode and the other TLS keywords. The password never "
+                      "appears in a message.",
        .required = true,
        .secret = true},
+      postgres_client::PostgresTlsOption(),
       {.name = "mode",
        .type = OptionType::kEnum,
        .description = "bulk: every row at every poll. incrementing: rows whose incrementing_column is above the last "
@@ -75,8 +78,9 @@ ComponentSpec PostgresQuerySourceSpec() {
 
 Result<std::unique_ptr<Source>> BuildPostgresQuerySource(const Options& options, const BuildContext&) {
   PostgresQuerySettings s;
-  s.dsn = options.GetString("dsn");
-  if (auto parsed = PostgresDsn::Parse(s.dsn); !parsed.ok()) return options.ErrorAt("dsn", parsed.error().message());
+  auto dsn = postgres_client::DsnOption(options);
+  if (!dsn.ok()) return dsn.error();
+  s.dsn = std::move(dsn).value();
   const std::string mode = options.GetString("mode");
   s.poll.mode = mode == "incrementing"             ? PollMode::kIncrementing
                 : mode == "timestamp"              ? PollMode::kTimestamp

@@ -20,6 +20,7 @@ ComponentSpec PostgresCdcSpec() {
                       "dbname=...'. The user needs the REPLICATION attribute. The password never appears in a message.",
        .required = true,
        .secret = true},
+      postgres_client::PostgresTlsOption(),
       {.name = "slot",
        .type = OptionType::kString,
        .description = "Replication slot (pgoutput), created when missing. Default: pipe_ plus the stream name "
@@ -68,9 +69,9 @@ ComponentSpec PostgresCdcSpec() {
 Result<std::unique_ptr<Source>> BuildPostgresCdc(const Options& options, const BuildContext&) {
   using namespace postgres_cdc;
   PostgresCdcSettings settings;
-  settings.dsn = options.GetString("dsn");
-  if (auto parsed = postgres_client::PostgresDsn::Parse(settings.dsn); !parsed.ok())
-    return options.ErrorAt("dsn", parsed.error().message());
+  auto dsn = postgres_client::DsnOption(options);
+  if (!dsn.ok()) return dsn.error();
+  settings.dsn = std::move(dsn).value();
   settings.slot = options.GetString("slot");
   settings.publication = options.GetString("publication");
   settings.tables = options.GetStringList("tables");

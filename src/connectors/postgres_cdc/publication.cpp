@@ -35,10 +35,9 @@ Status EnsurePublication(const PostgresDsn& dsn, const std::string& publication,
   std::unique_ptr<PGconn, ConnectionCloser> conn(PQconnectdbParams(keys, values, 1));
   const std::string who = "postgres connection to " + dsn.label();
   if (PQstatus(conn.get()) != CONNECTION_OK) {
-    std::string message = who + ": cannot connect: " + dsn.Redact(Trimmed(PQerrorMessage(conn.get())));
-    bool refused = message.find("password authentication failed") != std::string::npos ||
-                   message.find("does not exist") != std::string::npos;
-    return refused ? Status(ConfigError(message)) : Status(RetryableError(message));
+    std::string message =
+        postgres_client::WithTlsHint(who + ": cannot connect: " + dsn.Redact(Trimmed(PQerrorMessage(conn.get()))));
+    return postgres_client::IsRefusedConnection(message) ? Status(ConfigError(message)) : Status(RetryableError(message));
   }
   const char* params[] = {publication.c_str()};
   PgResult found(PQexecParams(conn.get(), "SELECT 1 FROM pg_publication WHERE pubname = $1", 1, nullptr, params,

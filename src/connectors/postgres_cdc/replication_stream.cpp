@@ -42,8 +42,8 @@ std::string PublicationNamesLiteral(const std::vector<std::string>& publications
 
 // Errors the user fixes in the server or the pipeline, not by retrying: a refused login or a missing right.
 bool IsConfigProblem(const std::string& message) {
-  for (const char* needle : {"password authentication failed", "no pg_hba.conf entry", "does not exist",
-                             "must be superuser or replication role", "permission denied", "wal_level"}) {
+  if (postgres_client::IsRefusedConnection(message)) return true;
+  for (const char* needle : {"must be superuser or replication role", "permission denied", "wal_level"}) {
     if (message.find(needle) != std::string::npos) return true;
   }
   return false;
@@ -97,8 +97,9 @@ ReplicationStream::~ReplicationStream() {
 }
 
 Error ReplicationStream::ConnectionError(std::string_view what) const {
-  std::string message = "postgres replication connection to " + label() + ": " + std::string(what) + ": " +
-                        dsn_.Redact(Trimmed(conn_ ? PQerrorMessage(conn_) : "no connection"));
+  std::string message = postgres_client::WithTlsHint(
+      "postgres replication connection to " + label() + ": " + std::string(what) + ": " +
+      dsn_.Redact(Trimmed(conn_ ? PQerrorMessage(conn_) : "no connection")));
   return IsConfigProblem(message) ? ConfigError(std::move(message)) : RetryableError(std::move(message));
 }
 

@@ -4,10 +4,34 @@
 
 #include <doctest/doctest.h>
 
+#include "connectors/mysql_cdc/mysql_tls.h"
 #include "plugin/registry.h"
 
 namespace pipeline::mysql_cdc {
 namespace {
+
+Result<TlsSettings> TlsFromYaml(const std::string& yaml) {
+  const ComponentSpec* spec = BuiltinRegistry().FindSpec(ComponentKind::kSource, "mysql_cdc");
+  REQUIRE(spec != nullptr);
+  return MysqlTlsOption(Options(spec, YAML::Load(yaml), "p.yaml"));
+}
+
+TEST_CASE("mysql_cdc dsn with tls: the option is read; server_name and TLS parameters in the dsn are refused") {
+  auto tls = TlsFromYaml("dsn: mysql://app:s3cr3t@h/shop\ntls: {verify: false}");
+  REQUIRE(tls.ok());
+  CHECK(tls->configured);
+  CHECK_FALSE(tls->verify);
+  CHECK_FALSE(TlsFromYaml("dsn: mysql://app:s3cr3t@h/shop")->configured);
+  auto named = TlsFromYaml("dsn: mysql://app:s3cr3t@h/shop\ntls: {server_name: db.internal}");
+  REQUIRE_FALSE(named.ok());
+  CHECK(named.error().message().find("p.yaml:2:") == 0);
+  CHECK(named.error().message().find("server_name is not supported") != std::string::npos);
+  auto in_dsn = TlsFromYaml("dsn: mysql://app:s3cr3t@h/shop?ssl-mode=REQUIRED\ntls: {verify: false}");
+  REQUIRE_FALSE(in_dsn.ok());
+  CHECK(in_dsn.error().message().find("p.yaml:1:") == 0);
+  CHECK(in_dsn.error().message().find("write them in the tls option") != std::string::npos);
+  CHECK(in_dsn.error().message().find("s3cr3t") == std::string::npos);
+}
 
 TEST_CASE("mysql_cdc dsn: parts, escapes, and a label without the password") {
   auto dsn = MysqlDsn::Parse("mysql://app:s%40cret:x@db.example:3307/shop");
