@@ -17,6 +17,35 @@ Envelope EnvelopeOf(const Options& options) {
   return options.GetString("envelope") == "row" ? Envelope::kRow : Envelope::kDebezium;
 }
 
+std::vector<OptionSpec> CommonOptions(const CommonOptionTexts& texts) {
+  return {EnvelopeOption(),
+          {.name = "topic_prefix",
+           .type = OptionType::kString,
+           .description = "Records get the topic <topic_prefix>." + texts.topic_parts + ". Default: the stream name."},
+          {.name = "snapshot",
+           .type = OptionType::kEnum,
+           .description = texts.snapshot,
+           .default_value = "never",
+           .choices = {"never", "initial"}},
+          {.name = "heartbeat_interval",
+           .type = OptionType::kDuration,
+           .description = texts.heartbeat_interval,
+           .default_value = "10s"},
+          {.name = "batch_size", .type = OptionType::kInt, .description = "Most records per batch.", .default_value = "1024"}};
+}
+
+Result<CommonSettings> CommonSettingsOf(const Options& options) {
+  CommonSettings settings;
+  settings.envelope = EnvelopeOf(options);
+  settings.topic_prefix = options.GetString("topic_prefix");
+  settings.heartbeat_interval = std::chrono::milliseconds(options.GetDurationMs("heartbeat_interval"));
+  if (settings.heartbeat_interval.count() < 0) return options.ErrorAt("heartbeat_interval", "must not be negative");
+  if (options.GetInt("batch_size") <= 0) return options.ErrorAt("batch_size", "must be positive");
+  settings.batch_size = static_cast<size_t>(options.GetInt("batch_size"));
+  settings.snapshot_initial = options.GetString("snapshot") == "initial";
+  return settings;
+}
+
 FieldNamesPtr MakeFieldNames(std::vector<std::string> names) {
   auto shape = std::make_shared<FieldNames>();
   shape->names = std::move(names);

@@ -6,11 +6,13 @@
 //             database-specific part each source builds.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "core/record.h"
+#include "core/result.h"
 #include "plugin/options.h"
 #include "plugin/spec.h"
 
@@ -21,6 +23,26 @@ enum class Envelope { kRow, kDebezium };
 // The `envelope` option, spelled and documented once for every CDC source, and its value.
 OptionSpec EnvelopeOption();
 Envelope EnvelopeOf(const Options& options);
+
+// What every CDC source reads from the same options: one spelling, one check. A source's settings derive from it.
+struct CommonSettings {
+  Envelope envelope = Envelope::kDebezium;
+  std::string topic_prefix;  // empty: the stream name
+  std::chrono::milliseconds heartbeat_interval{10'000};
+  size_t batch_size = 1024;
+  bool snapshot_initial = false;  // snapshot: initial (each source's initial_snapshot.h)
+};
+
+// What the options behind CommonSettings mean for one database: the parts of the topic after the prefix
+// ("<schema>.<table>"), and the descriptions of `snapshot` and `heartbeat_interval`.
+struct CommonOptionTexts {
+  std::string topic_parts;
+  std::string snapshot;
+  std::string heartbeat_interval;
+};
+// envelope, topic_prefix, snapshot, heartbeat_interval and batch_size.
+std::vector<OptionSpec> CommonOptions(const CommonOptionTexts& texts);
+Result<CommonSettings> CommonSettingsOf(const Options& options);
 
 // Field names shared by every record of one shape.
 FieldNamesPtr MakeFieldNames(std::vector<std::string> names);

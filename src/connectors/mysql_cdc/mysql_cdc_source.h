@@ -35,15 +35,10 @@
 
 namespace pipeline::mysql_cdc {
 
-struct MysqlCdcSettings {
+struct MysqlCdcSettings : cdc::CommonSettings {
   MysqlDsn dsn;
   std::vector<std::string> tables;  // `db.table` patterns with `*`; empty: every table of the dsn's database
   uint32_t server_id = 0;           // 0: DefaultServerId
-  Envelope envelope = Envelope::kDebezium;
-  std::string topic_prefix;  // empty: the stream name
-  std::chrono::milliseconds heartbeat_interval{10'000};
-  size_t batch_size = 1024;
-  bool snapshot_initial = false;  // snapshot: initial (initial_snapshot.h)
 };
 
 // 0x40000000 | 30 bits of an FNV-1a hash of the stream name and the state dir: two pipelines do not collide, and

@@ -34,30 +34,19 @@ ComponentSpec MysqlCdcSpec() {
        .description = "The replica id pipe registers with; must differ from every server and replica. Default: "
                       "0x40000000 plus 30 bits of a hash of the stream name and the state dir, so two pipelines "
                       "do not collide."},
-      cdc::EnvelopeOption(),
-      {.name = "topic_prefix",
-       .type = OptionType::kString,
-       .description = "Records get the topic <topic_prefix>.<database>.<table>. Default: the stream name."},
-      {.name = "snapshot",
-       .type = OptionType::kEnum,
-       .description = "never: stream changes from the server's end of binlog on the first run (from the "
-                      "checkpoint after that), without reading existing rows first. initial: on the first run (no "
-                      "checkpoint yet) read every captured table in one consistent snapshot, in primary-key "
-                      "chunks of batch_size, as `op: r` records (row: the rows), then stream the binlog from the "
-                      "snapshot's position; nothing missed, nothing twice. A run that stops before the whole "
-                      "snapshot is acknowledged takes a new snapshot next time.",
-       .default_value = "never",
-       .choices = {"never", "initial"}},
-      {.name = "heartbeat_interval",
-       .type = OptionType::kDuration,
-       .description = "@master_heartbeat_period: while nothing is written, the server sends its binlog position "
-                      "this often; it is published as progress, so the checkpoint follows the binlog.",
-       .default_value = "10s"},
-      {.name = "batch_size",
-       .type = OptionType::kInt,
-       .description = "Most records per batch.",
-       .default_value = "1024"},
   };
+  for (OptionSpec& common : cdc::CommonOptions(
+           {.topic_parts = "<database>.<table>",
+            .snapshot = "never: stream changes from the server's end of binlog on the first run (from the "
+                        "checkpoint after that), without reading existing rows first. initial: on the first run (no "
+                        "checkpoint yet) read every captured table in one consistent snapshot, in primary-key "
+                        "chunks of batch_size, as `op: r` records (row: the rows), then stream the binlog from the "
+                        "snapshot's position; nothing missed, nothing twice. A run that stops before the whole "
+                        "snapshot is acknowledged takes a new snapshot next time.",
+            .heartbeat_interval = "@master_heartbeat_period: while nothing is written, the server sends its binlog "
+                                  "position this often; it is published as progress, so the checkpoint follows "
+                                  "the binlog."}))
+    spec.options.push_back(std::move(common));
   spec.example =
       "sources:\n"
       "  shop:\n"
@@ -84,13 +73,10 @@ Result<std::unique_ptr<Source>> BuildMysqlCdc(const Options& options, const Buil
   if (server_id < 0 || server_id > 0xffffffffLL)
     return options.ErrorAt("server_id", "must be between 1 and 4294967295");
   settings.server_id = static_cast<uint32_t>(server_id);
-  settings.envelope = cdc::EnvelopeOf(options);
-  settings.topic_prefix = options.GetString("topic_prefix");
-  settings.heartbeat_interval = std::chrono::milliseconds(options.GetDurationMs("heartbeat_interval"));
-  if (settings.heartbeat_interval.count() <= 0) return options.ErrorAt("heartbeat_interval", "must be positive");
-  if (options.GetInt("batch_size") <= 0) return options.ErrorAt("batch_size", "must be positive");
-  settings.batch_size = static_cast<size_t>(options.GetInt("batch_size"));
-  settings.snapshot_initial = options.GetString("snapshot") == "initial";
+  auto common = cdc::CommonSettingsOf(options);
+  if (!common.ok()) return common.error();
+  static_cast<cdc::CommonSettings&>(settings) = *common;
+  if (settings.heartbeat_interval.count() == 0) return options.ErrorAt("heartbeat_interval", "must be positive");
   return std::unique_ptr<Source>(std::make_unique<MysqlCdcSource>(std::move(settings)));
 }
 

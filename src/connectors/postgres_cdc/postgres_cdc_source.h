@@ -26,16 +26,11 @@
 
 namespace pipeline::postgres_cdc {
 
-struct PostgresCdcSettings {
+struct PostgresCdcSettings : cdc::CommonSettings {
   std::string dsn;
   std::string slot;         // empty: derived from the stream name and the state dir (DefaultSlotName)
   std::string publication;  // empty: the slot's name
   std::vector<std::string> tables;
-  Envelope envelope = Envelope::kDebezium;
-  std::string topic_prefix;  // empty: the stream name
-  std::chrono::milliseconds heartbeat_interval{10'000};
-  size_t batch_size = 1024;
-  bool snapshot_initial = false;  // snapshot: initial (see initial_snapshot.h)
 };
 
 // "pipe_<stream name reduced to [a-z0-9_]>_<8 hex digits of the state dir's hash>", at most 63 characters: two

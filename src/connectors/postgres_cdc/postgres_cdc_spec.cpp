@@ -32,30 +32,18 @@ ComponentSpec PostgresCdcSpec() {
        .type = OptionType::kStringList,
        .description = "Tables to capture, `schema.table` or `table` (schema public); used to create the "
                       "publication. Required unless the publication exists."},
-      cdc::EnvelopeOption(),
-      {.name = "topic_prefix",
-       .type = OptionType::kString,
-       .description = "Records get the topic <topic_prefix>.<schema>.<table>. Default: the stream name."},
-      {.name = "snapshot",
-       .type = OptionType::kEnum,
-       .description = "never: stream changes from where the slot stands, without reading existing rows first. "
-                      "initial: on the first run (no checkpoint yet) create the slot with a snapshot, read every "
-                      "table of the publication in it as `op: r` records (row: the rows), then stream from the "
-                      "slot's consistent point; nothing missed, nothing twice. A run that stops before the whole "
-                      "snapshot is acknowledged drops the slot and takes a new snapshot next time.",
-       .default_value = "never",
-       .choices = {"never", "initial"}},
-      {.name = "heartbeat_interval",
-       .type = OptionType::kDuration,
-       .description = "While the captured tables are idle, how often to ask the server for its current WAL "
-                      "position, published as progress so the slot frees WAL other tables write. 0: only when "
-                      "the server sends a keepalive by itself.",
-       .default_value = "10s"},
-      {.name = "batch_size",
-       .type = OptionType::kInt,
-       .description = "Most records per batch.",
-       .default_value = "1024"},
   };
+  for (OptionSpec& common : cdc::CommonOptions(
+           {.topic_parts = "<schema>.<table>",
+            .snapshot = "never: stream changes from where the slot stands, without reading existing rows first. "
+                        "initial: on the first run (no checkpoint yet) create the slot with a snapshot, read every "
+                        "table of the publication in it as `op: r` records (row: the rows), then stream from the "
+                        "slot's consistent point; nothing missed, nothing twice. A run that stops before the whole "
+                        "snapshot is acknowledged drops the slot and takes a new snapshot next time.",
+            .heartbeat_interval = "While the captured tables are idle, how often to ask the server for its current "
+                                  "WAL position, published as progress so the slot frees WAL other tables write. "
+                                  "0: only when the server sends a keepalive by itself."}))
+    spec.options.push_back(std::move(common));
   spec.example =
       "sources:\n"
       "  shop:\n"
@@ -75,12 +63,9 @@ Result<std::unique_ptr<Source>> BuildPostgresCdc(const Options& options, const B
   settings.slot = options.GetString("slot");
   settings.publication = options.GetString("publication");
   settings.tables = options.GetStringList("tables");
-  settings.envelope = cdc::EnvelopeOf(options);
-  settings.topic_prefix = options.GetString("topic_prefix");
-  settings.heartbeat_interval = std::chrono::milliseconds(options.GetDurationMs("heartbeat_interval"));
-  if (options.GetInt("batch_size") <= 0) return options.ErrorAt("batch_size", "must be positive");
-  settings.batch_size = static_cast<size_t>(options.GetInt("batch_size"));
-  settings.snapshot_initial = options.GetString("snapshot") == "initial";
+  auto common = cdc::CommonSettingsOf(options);
+  if (!common.ok()) return common.error();
+  static_cast<cdc::CommonSettings&>(settings) = *common;
   return std::unique_ptr<Source>(std::make_unique<PostgresCdcSource>(std::move(settings)));
 }
 
