@@ -1,5 +1,6 @@
 #include "connectors/postgres_cdc/change_records.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "connectors/postgres_client/column_value.h"
@@ -33,13 +34,23 @@ void ChangeRecords::AddRelation(RelationMessage relation) {
   Table table;
   table.topic = topic_prefix_ + "." + relation.schema + "." + relation.table;
   std::vector<std::string> names, key_names;
+  for (const RelationColumn& c : relation.columns) names.push_back(c.name);
+  if (auto primary = primary_keys_.find(relation.relation); primary != primary_keys_.end()) {
+    for (const std::string& name : primary->second) {
+      auto at = std::find(names.begin(), names.end(), name);
+      if (at == names.end()) continue;
+      key_names.push_back(name);
+      table.key_columns.push_back(static_cast<size_t>(at - names.begin()));
+    }
+  } else if (relation.replica_identity != 'f') {
+    for (size_t i = 0; i < relation.columns.size(); ++i)
+      if (relation.columns[i].key) {
+        key_names.push_back(relation.columns[i].name);
+        table.key_columns.push_back(i);
+      }
+  }
   for (size_t i = 0; i < relation.columns.size(); ++i) {
     const RelationColumn& c = relation.columns[i];
-    names.push_back(c.name);
-    if (c.key) {
-      key_names.push_back(c.name);
-      table.key_columns.push_back(i);
-    }
     std::string where = relation.schema + "." + relation.table + "." + c.name;
     if (!HasTypeMapping(c.type) && unmapped_seen_.insert(where).second)
       unmapped_new_.push_back(where + " (type oid " + std::to_string(c.type) + ")");

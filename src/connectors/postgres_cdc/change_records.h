@@ -15,6 +15,7 @@
 
 #include "connectors/cdc_event/change_event.h"
 #include "connectors/postgres_cdc/pgoutput_message.h"
+#include "connectors/postgres_cdc/publication.h"
 #include "core/record.h"
 
 namespace pipeline::postgres_cdc {
@@ -29,8 +30,14 @@ struct TransactionInfo {
 
 class ChangeRecords {
  public:
-  ChangeRecords(Envelope envelope, std::string topic_prefix, std::string database)
-      : envelope_(envelope), topic_prefix_(std::move(topic_prefix)), database_(std::move(database)) {}
+  // `primary_keys`: the key columns of each table by OID (publication.h); a table not in it is keyed by the
+  // columns its replica identity flags, except with REPLICA IDENTITY FULL (every column): no key then, as Debezium
+  // has for a table without a primary key.
+  ChangeRecords(Envelope envelope, std::string topic_prefix, std::string database, PrimaryKeys primary_keys = {})
+      : envelope_(envelope),
+        topic_prefix_(std::move(topic_prefix)),
+        database_(std::move(database)),
+        primary_keys_(std::move(primary_keys)) {}
 
   // A table's (new) shape: the changes after it use it.
   void AddRelation(RelationMessage relation);
@@ -64,6 +71,7 @@ class ChangeRecords {
   Envelope envelope_;
   std::string topic_prefix_;
   std::string database_;
+  PrimaryKeys primary_keys_;
   std::map<Oid, Table> tables_;
   std::set<std::string> unmapped_seen_;
   std::vector<std::string> unmapped_new_;

@@ -68,13 +68,15 @@ Status PostgresCdcSource::Open(SourceContext& ctx) {
 Status PostgresCdcSource::Connect() {
   auto dsn = PostgresDsn::Parse(settings_.dsn);
   if (!dsn.ok()) return dsn.error();
-  PIPE_RETURN_IF_ERROR(EnsurePublication(*dsn, settings_.publication, settings_.tables));
+  auto primary_keys = EnsurePublication(*dsn, settings_.publication, settings_.tables);
+  if (!primary_keys.ok()) return primary_keys.error();
   ReplicationOptions options{.dsn = settings_.dsn, .slot = settings_.slot, .publications = {settings_.publication}};
   options.snapshot = snapshot_pending_;
   auto stream = ReplicationStream::Open(options);
   if (!stream.ok()) return stream.error();
   stream_ = std::move(stream).value();
-  records_ = std::make_unique<ChangeRecords>(settings_.envelope, settings_.topic_prefix, DatabaseOf(dsn->label()));
+  records_ = std::make_unique<ChangeRecords>(settings_.envelope, settings_.topic_prefix, DatabaseOf(dsn->label()),
+                                             std::move(primary_keys).value());
   txn_.reset();
   if (snapshot_pending_) snapshot_ = std::make_unique<InitialSnapshot>(settings_.publication, settings_.batch_size);
   // The slot may lag what we committed if the last feedback did not reach the server before a crash.

@@ -26,10 +26,31 @@ std::string QualifiedTable(PGconn* conn, const std::string& table) {
   return Quoted(conn, table.substr(0, dot)) + "." + Quoted(conn, table.substr(dot + 1));
 }
 
+Result<PrimaryKeys> PrimaryKeysOf(PGconn* conn, const std::string& publication, const std::string& who,
+                                  const PostgresDsn& dsn) {
+  const char* params[] = {publication.c_str()};
+  PgResult keys(PQexecParams(conn,
+                             "SELECT c.oid, a.attname FROM pg_publication_tables p "
+                             "JOIN pg_namespace n ON n.nspname = p.schemaname "
+                             "JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = p.tablename "
+                             "JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary "
+                             "JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord) ON true "
+                             "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum "
+                             "WHERE p.pubname = $1 ORDER BY c.oid, k.ord",
+                             1, nullptr, params, nullptr, nullptr, 0));
+  if (PQresultStatus(keys.get()) != PGRES_TUPLES_OK)
+    return RetryableError(who + ": cannot look up the primary keys of publication '" + publication +
+                          "': " + dsn.Redact(Trimmed(PQerrorMessage(conn))));
+  PrimaryKeys out;
+  for (int row = 0; row < PQntuples(keys.get()); ++row)
+    out[static_cast<uint32_t>(std::stoul(PQgetvalue(keys.get(), row, 0)))].push_back(PQgetvalue(keys.get(), row, 1));
+  return out;
+}
+
 }  // namespace
 
-Status EnsurePublication(const PostgresDsn& dsn, const std::string& publication,
-                         const std::vector<std::string>& tables) {
+Result<PrimaryKeys> EnsurePublication(const PostgresDsn& dsn, const std::string& publication,
+                                      const std::vector<std::string>& tables) {
   const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
   const char* values[] = {"10", "pipe", dsn.dsn().c_str(), nullptr};
   std::unique_ptr<PGconn, ConnectionCloser> conn(PQconnectdbParams(keys, values, 1));
@@ -44,7 +65,7 @@ Status EnsurePublication(const PostgresDsn& dsn, const std::string& publication,
                               nullptr, nullptr, 0));
   if (PQresultStatus(found.get()) != PGRES_TUPLES_OK)
     return RetryableError(who + ": cannot look up publications: " + dsn.Redact(Trimmed(PQerrorMessage(conn.get()))));
-  if (PQntuples(found.get()) > 0) return Status::Ok();
+  if (PQntuples(found.get()) > 0) return PrimaryKeysOf(conn.get(), publication, who, dsn);
   if (tables.empty())
     return ConfigError("publication '" + publication + "' does not exist in " + dsn.label() +
                        ": list the captured `tables` so that pipe can create it, or create it yourself");
@@ -56,7 +77,7 @@ Status EnsurePublication(const PostgresDsn& dsn, const std::string& publication,
                        "': " + dsn.Redact(Trimmed(PQerrorMessage(conn.get()))) +
                        " (create it yourself, or give the user the right to)");
   }
-  return Status::Ok();
+  return PrimaryKeysOf(conn.get(), publication, who, dsn);
 }
 
 }  // namespace pipeline::postgres_cdc
