@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "connectors/cdc_event/change_event.h"
+#include "connectors/cdc_event/column_rules.h"
 #include "connectors/mysql_cdc/binlog_connection.h"
 #include "connectors/mysql_cdc/row_decoder.h"
 #include "connectors/mysql_cdc/table_map.h"
@@ -40,8 +41,8 @@ struct ChangeOrigin {
 
 class ChangeRecords {
  public:
-  ChangeRecords(Envelope envelope, std::string topic_prefix)
-      : envelope_(envelope), topic_prefix_(std::move(topic_prefix)) {}
+  ChangeRecords(Envelope envelope, std::string topic_prefix, cdc::ColumnRules column_rules = {})
+      : envelope_(envelope), topic_prefix_(std::move(topic_prefix)), column_rules_(std::move(column_rules)) {}
 
   CapturedTable Describe(TableMap map) const;
   // Appends the records of one rows event's images (updates: before/after pairs).
@@ -57,6 +58,7 @@ class ChangeRecords {
 
   Envelope envelope_;
   std::string topic_prefix_;
+  cdc::ColumnRules column_rules_;
 };
 
 }  // namespace pipeline::mysql_cdc

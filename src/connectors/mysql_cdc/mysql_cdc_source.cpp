@@ -72,7 +72,7 @@ Status MysqlCdcSource::Open(SourceContext& ctx) {
   if (settings_.server_id == 0) settings_.server_id = DefaultServerId(ctx.name, ctx.state_dir);
   if (settings_.topic_prefix.empty()) settings_.topic_prefix = ctx.name;
   lane_ = Lanes::Intern("mysql " + std::to_string(settings_.server_id));
-  records_ = std::make_unique<ChangeRecords>(settings_.envelope, settings_.topic_prefix);
+  records_ = std::make_unique<ChangeRecords>(settings_.envelope, settings_.topic_prefix, settings_.column_rules);
   if (ctx.metrics)
     lag_seconds_ = ctx.metrics->GetGauge("pipe_cdc_lag_seconds", {{"source", ctx.name}},
                                          "Seconds since the binlog event last read was written; 0 while caught up");

@@ -39,6 +39,7 @@ struct MysqlCdcSettings : cdc::CommonSettings {
   MysqlDsn dsn;
   std::vector<std::string> tables;  // `db.table` patterns with `*`; empty: every table of the dsn's database
   uint32_t server_id = 0;           // 0: DefaultServerId
+  cdc::ColumnRules column_rules;    // columns, key_columns
 };
 
 // 0x40000000 | 30 bits of an FNV-1a hash of the stream name and the state dir: two pipelines do not collide, and

@@ -1,5 +1,6 @@
 // The `mysql_cdc` source: its options (the reference docs come from here) and its factory.
 #include "connectors/cdc_event/change_event.h"
+#include "connectors/cdc_event/column_rules.h"
 #include "connectors/connectors.h"
 #include "connectors/mysql_cdc/mysql_cdc_source.h"
 #include "connectors/mysql_cdc/mysql_tls.h"
@@ -47,6 +48,7 @@ ComponentSpec MysqlCdcSpec() {
                                   "position this often; it is published as progress, so the checkpoint follows "
                                   "the binlog."}))
     spec.options.push_back(std::move(common));
+  for (OptionSpec& rule : cdc::ColumnRuleOptions("<database>.<table>")) spec.options.push_back(std::move(rule));
   spec.example =
       "sources:\n"
       "  shop:\n"
@@ -73,6 +75,9 @@ Result<std::unique_ptr<Source>> BuildMysqlCdc(const Options& options, const Buil
   if (server_id < 0 || server_id > 0xffffffffLL)
     return options.ErrorAt("server_id", "must be between 1 and 4294967295");
   settings.server_id = static_cast<uint32_t>(server_id);
+  auto column_rules = cdc::ColumnRules::FromOptions(options);
+  if (!column_rules.ok()) return column_rules.error();
+  settings.column_rules = std::move(column_rules).value();
   auto common = cdc::CommonSettingsOf(options);
   if (!common.ok()) return common.error();
   static_cast<cdc::CommonSettings&>(settings) = *common;

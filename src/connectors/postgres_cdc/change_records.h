@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "connectors/cdc_event/change_event.h"
+#include "connectors/cdc_event/column_rules.h"
 #include "connectors/postgres_cdc/pgoutput_message.h"
 #include "connectors/postgres_cdc/publication.h"
 #include "core/record.h"
@@ -33,11 +34,13 @@ class ChangeRecords {
   // `primary_keys`: the key columns of each table by OID (publication.h); a table not in it is keyed by the
   // columns its replica identity flags, except with REPLICA IDENTITY FULL (every column): no key then, as Debezium
   // has for a table without a primary key.
-  ChangeRecords(Envelope envelope, std::string topic_prefix, std::string database, PrimaryKeys primary_keys = {})
+  ChangeRecords(Envelope envelope, std::string topic_prefix, std::string database, PrimaryKeys primary_keys = {},
+                cdc::ColumnRules column_rules = {})
       : envelope_(envelope),
         topic_prefix_(std::move(topic_prefix)),
         database_(std::move(database)),
-        primary_keys_(std::move(primary_keys)) {}
+        primary_keys_(std::move(primary_keys)),
+        column_rules_(std::move(column_rules)) {}
 
   // A table's (new) shape: the changes after it use it.
   void AddRelation(RelationMessage relation);
@@ -72,6 +75,7 @@ class ChangeRecords {
   std::string topic_prefix_;
   std::string database_;
   PrimaryKeys primary_keys_;
+  cdc::ColumnRules column_rules_;
   std::map<Oid, Table> tables_;
   std::set<std::string> unmapped_seen_;
   std::vector<std::string> unmapped_new_;

@@ -76,7 +76,7 @@ Status PostgresCdcSource::Connect() {
   if (!stream.ok()) return stream.error();
   stream_ = std::move(stream).value();
   records_ = std::make_unique<ChangeRecords>(settings_.envelope, settings_.topic_prefix, DatabaseOf(dsn->label()),
-                                             std::move(primary_keys).value());
+                                             std::move(primary_keys).value(), settings_.column_rules);
   txn_.reset();
   if (snapshot_pending_) snapshot_ = std::make_unique<InitialSnapshot>(settings_.publication, settings_.batch_size);
   // The slot may lag what we committed if the last feedback did not reach the server before a crash.

@@ -31,6 +31,7 @@ struct PostgresCdcSettings : cdc::CommonSettings {
   std::string slot;         // empty: derived from the stream name and the state dir (DefaultSlotName)
   std::string publication;  // empty: the slot's name
   std::vector<std::string> tables;
+  cdc::ColumnRules column_rules;  // columns, key_columns
 };
 
 // "pipe_<stream name reduced to [a-z0-9_]>_<8 hex digits of the state dir's hash>", at most 63 characters: two

@@ -1,5 +1,6 @@
 // The `postgres_cdc` source: its options (the reference docs come from here) and its factory.
 #include "connectors/cdc_event/change_event.h"
+#include "connectors/cdc_event/column_rules.h"
 #include "connectors/connectors.h"
 #include "connectors/postgres_cdc/postgres_cdc_source.h"
 #include "connectors/postgres_client/postgres_dsn.h"
@@ -44,6 +45,7 @@ ComponentSpec PostgresCdcSpec() {
                                   "WAL position, published as progress so the slot frees WAL other tables write. "
                                   "0: only when the server sends a keepalive by itself."}))
     spec.options.push_back(std::move(common));
+  for (OptionSpec& rule : cdc::ColumnRuleOptions("<schema>.<table>")) spec.options.push_back(std::move(rule));
   spec.example =
       "sources:\n"
       "  shop:\n"
@@ -63,6 +65,9 @@ Result<std::unique_ptr<Source>> BuildPostgresCdc(const Options& options, const B
   settings.slot = options.GetString("slot");
   settings.publication = options.GetString("publication");
   settings.tables = options.GetStringList("tables");
+  auto column_rules = cdc::ColumnRules::FromOptions(options);
+  if (!column_rules.ok()) return column_rules.error();
+  settings.column_rules = std::move(column_rules).value();
   auto common = cdc::CommonSettingsOf(options);
   if (!common.ok()) return common.error();
   static_cast<cdc::CommonSettings&>(settings) = *common;
