@@ -299,6 +299,58 @@ def test_initial_snapshot_then_streaming_with_no_gap_and_no_overlap():
           f"replays to the table; a restart takes no new snapshot")
 
 
+def test_a_slot_gone_since_the_checkpoint_is_an_error_or_with_when_needed_a_new_snapshot():
+    """The slot the checkpoint resumes from is dropped while pipe is stopped: the changes since are lost, so the
+    next run fails saying so (a new slot would silently start after them), and with snapshot: when_needed it takes a
+    new snapshot of the table as it is now, then streams on."""
+    pg = databases.postgres()
+    pg.sql("CREATE TABLE cdc_gone (id int PRIMARY KEY, v int); INSERT INTO cdc_gone VALUES (1, 1), (2, 2);")
+    d = tmpdir()
+
+    def pipeline(mode):
+        return ("sources:" + _source("db", pg, "cdc_gone_slot", ["cdc_gone"], extra=f"\n    snapshot: {mode}") +
+                f"\nsinks:\n  out: {{type: file, inputs: [db], path: '{d}/out/part-{{n}}.jsonl'}}\n")
+
+    try:
+        proc = _run(d, pipeline("initial"), stdout=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: len(_lines(f"{d}/out/*.jsonl")) >= 2, timeout=30, what="the first snapshot")
+            pg.sql("INSERT INTO cdc_gone VALUES (3, 3);")
+            wait_until(lambda: len(_lines(f"{d}/out/*.jsonl")) >= 3, timeout=30, what="the insert")
+            _stop(proc)
+        finally:
+            _finish(proc)
+        _drop(pg, "cdc_gone_slot")
+        pg.sql("INSERT INTO cdc_gone VALUES (4, 4); UPDATE cdc_gone SET v = 20 WHERE id = 2;")  # lost with the slot
+        write(f"{d}/p.yaml", pipeline("initial"))
+        refused = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"], timeout=60)
+        assert refused.returncode != 0, refused
+        assert "replication slot 'cdc_gone_slot' is gone (dropped)" in refused.stderr, refused.stderr
+        assert "the changes since are lost" in refused.stderr and "snapshot: when_needed" in refused.stderr
+        before = len(_lines(f"{d}/out/*.jsonl"))
+        proc = _run(d, pipeline("when_needed"))
+        try:
+            wait_until(lambda: len(_lines(f"{d}/out/*.jsonl")) >= before + 4, timeout=30, what="a new snapshot")
+            pg.sql("INSERT INTO cdc_gone VALUES (5, 5);")
+            wait_until(lambda: len(_lines(f"{d}/out/*.jsonl")) >= before + 5, timeout=30, what="streaming after it")
+            err = _stop(proc)
+        finally:
+            _finish(proc)
+    finally:
+        _drop(pg, "cdc_gone_slot", ["cdc_gone"])
+    assert "taking a new snapshot (snapshot: when_needed)" in err, err
+    again = _lines(f"{d}/out/*.jsonl")[before:]
+    assert sorted((r["op"], r["after"]["id"], r["after"]["v"]) for r in again[:4]) == \
+        [("r", 1, 1), ("r", 2, 20), ("r", 3, 3), ("r", 4, 4)], again
+    assert (again[4]["op"], again[4]["after"]["id"]) == ("c", 5), again[4]
+
+
+def _finish(proc):
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
 def test_a_wrong_password_fails_at_once_without_showing_it():
     pg = databases.postgres()
     d = tmpdir()

@@ -17,7 +17,9 @@ Envelope EnvelopeOf(const Options& options) {
   return options.GetString("envelope") == "row" ? Envelope::kRow : Envelope::kDebezium;
 }
 
-std::vector<OptionSpec> CommonOptions(const CommonOptionTexts& texts) {
+std::vector<OptionSpec> CommonOptions(const CommonOptionTexts& texts, bool when_needed) {
+  std::vector<std::string> snapshot_modes = {"never", "initial"};
+  if (when_needed) snapshot_modes.push_back("when_needed");
   return {EnvelopeOption(),
           {.name = "topic_prefix",
            .type = OptionType::kString,
@@ -26,7 +28,7 @@ std::vector<OptionSpec> CommonOptions(const CommonOptionTexts& texts) {
            .type = OptionType::kEnum,
            .description = texts.snapshot,
            .default_value = "never",
-           .choices = {"never", "initial"}},
+           .choices = std::move(snapshot_modes)},
           {.name = "heartbeat_interval",
            .type = OptionType::kDuration,
            .description = texts.heartbeat_interval,
@@ -42,7 +44,9 @@ Result<CommonSettings> CommonSettingsOf(const Options& options) {
   if (settings.heartbeat_interval.count() < 0) return options.ErrorAt("heartbeat_interval", "must not be negative");
   if (options.GetInt("batch_size") <= 0) return options.ErrorAt("batch_size", "must be positive");
   settings.batch_size = static_cast<size_t>(options.GetInt("batch_size"));
-  settings.snapshot_initial = options.GetString("snapshot") == "initial";
+  const std::string snapshot = options.GetString("snapshot");
+  settings.snapshot_when_needed = snapshot == "when_needed";
+  settings.snapshot_initial = snapshot == "initial" || settings.snapshot_when_needed;
   return settings;
 }
 

@@ -30,7 +30,8 @@ struct CommonSettings {
   std::string topic_prefix;  // empty: the stream name
   std::chrono::milliseconds heartbeat_interval{10'000};
   size_t batch_size = 1024;
-  bool snapshot_initial = false;  // snapshot: initial (each source's initial_snapshot.h)
+  bool snapshot_initial = false;  // snapshot: initial or when_needed (each source's initial_snapshot.h)
+  bool snapshot_when_needed = false;  // also when the saved position can no longer be read from
 };
 
 // What the options behind CommonSettings mean for one database: the parts of the topic after the prefix
@@ -40,8 +41,9 @@ struct CommonOptionTexts {
   std::string snapshot;
   std::string heartbeat_interval;
 };
-// envelope, topic_prefix, snapshot, heartbeat_interval and batch_size.
-std::vector<OptionSpec> CommonOptions(const CommonOptionTexts& texts);
+// envelope, topic_prefix, snapshot (never, initial, and when_needed where `when_needed` is true),
+// heartbeat_interval and batch_size.
+std::vector<OptionSpec> CommonOptions(const CommonOptionTexts& texts, bool when_needed = false);
 Result<CommonSettings> CommonSettingsOf(const Options& options);
 
 // Field names shared by every record of one shape.

@@ -70,6 +70,7 @@ Status PostgresCdcSource::Connect() {
   if (!dsn.ok()) return dsn.error();
   auto primary_keys = EnsurePublication(*dsn, settings_.publication, settings_.tables);
   if (!primary_keys.ok()) return primary_keys.error();
+  if (confirmed_ > 0 && !snapshot_pending_) PIPE_RETURN_IF_ERROR(CheckSlotStillHolds(*dsn));
   ReplicationOptions options{.dsn = settings_.dsn, .slot = settings_.slot, .publications = {settings_.publication}};
   options.snapshot = snapshot_pending_;
   auto stream = ReplicationStream::Open(options);
@@ -87,6 +88,29 @@ Status PostgresCdcSource::Connect() {
            {"server", stream_->label()},
            {"slot_created", stream_->slot_created() ? "yes" : "no"},
            {"resume_lsn", FormatLsn(confirmed_)}});
+  return Status::Ok();
+}
+
+// A checkpoint names a position in the slot. A slot that is gone or invalidated lost the changes since, and a new
+// slot would start after them without a word: that is an error, or with snapshot: when_needed a new snapshot.
+Status PostgresCdcSource::CheckSlotStillHolds(const PostgresDsn& dsn) {
+  auto state = SlotStateOf(dsn, settings_.slot);
+  if (!state.ok()) return state.error();
+  if (*state == SlotState::kUsable) return Status::Ok();
+  const std::string what =
+      "replication slot '" + settings_.slot + "' " +
+      (*state == SlotState::kMissing ? "is gone (dropped)"
+                                     : "was invalidated (the server removed WAL it needed: max_slot_wal_keep_size)") +
+      ", although the checkpoint " + ctx_->CheckpointFile() + " resumes from it at " + FormatLsn(confirmed_) +
+      ": the changes since are lost";
+  if (!settings_.snapshot_when_needed)
+    return ConfigError(what + ". Set snapshot: when_needed to take a new snapshot, or start over with pipe reset");
+  LogWarn("postgres_cdc_resnapshot", what + "; taking a new snapshot (snapshot: when_needed)",
+          {{"source", ctx_->name}, {"slot", settings_.slot}});
+  // Until the new snapshot is acknowledged whole, a restart must take it again: the checkpoint goes back to none.
+  PIPE_RETURN_IF_ERROR(ctx_->SaveCheckpoint(FormatLsn(0)));
+  confirmed_ = delivered_ = progress_ = 0;
+  snapshot_pending_ = true;
   return Status::Ok();
 }
 

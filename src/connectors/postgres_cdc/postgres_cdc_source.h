@@ -51,6 +51,7 @@ class PostgresCdcSource : public Source {
 
  private:
   Status Connect();
+  Status CheckSlotStillHolds(const postgres_client::PostgresDsn& dsn);
   // Handles one pgoutput message; returns true when it completed a transaction.
   Result<bool> Apply(const XLogData& data, Batch& out);
   void PublishIdleProgress(Batch& out);

@@ -40,10 +40,14 @@ ComponentSpec PostgresCdcSpec() {
                         "initial: on the first run (no checkpoint yet) create the slot with a snapshot, read every "
                         "table of the publication in it as `op: r` records (row: the rows), then stream from the "
                         "slot's consistent point; nothing missed, nothing twice. A run that stops before the whole "
-                        "snapshot is acknowledged drops the slot and takes a new snapshot next time.",
+                        "snapshot is acknowledged drops the slot and takes a new snapshot next time. when_needed: "
+                        "as initial, and also when the checkpoint's slot is gone (dropped, or invalidated by "
+                        "max_slot_wal_keep_size), since the changes after the checkpoint are lost then; with "
+                        "never or initial that is an error that says so.",
             .heartbeat_interval = "While the captured tables are idle, how often to ask the server for its current "
                                   "WAL position, published as progress so the slot frees WAL other tables write. "
-                                  "0: only when the server sends a keepalive by itself."}))
+                                  "0: only when the server sends a keepalive by itself."},
+           /*when_needed=*/true))
     spec.options.push_back(std::move(common));
   for (OptionSpec& rule : cdc::ColumnRuleOptions("<schema>.<table>")) spec.options.push_back(std::move(rule));
   spec.example =

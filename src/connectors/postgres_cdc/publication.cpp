@@ -47,19 +47,41 @@ Result<PrimaryKeys> PrimaryKeysOf(PGconn* conn, const std::string& publication, 
   return out;
 }
 
-}  // namespace
-
-Result<PrimaryKeys> EnsurePublication(const PostgresDsn& dsn, const std::string& publication,
-                                      const std::vector<std::string>& tables) {
+// An ordinary connection (CREATE PUBLICATION and catalog queries are SQL, not replication commands).
+Result<std::unique_ptr<PGconn, ConnectionCloser>> Connect(const PostgresDsn& dsn, const std::string& who) {
   const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
   const char* values[] = {"10", "pipe", dsn.dsn().c_str(), nullptr};
   std::unique_ptr<PGconn, ConnectionCloser> conn(PQconnectdbParams(keys, values, 1));
-  const std::string who = "postgres connection to " + dsn.label();
   if (PQstatus(conn.get()) != CONNECTION_OK) {
     std::string message =
         postgres_client::WithTlsHint(who + ": cannot connect: " + dsn.Redact(Trimmed(PQerrorMessage(conn.get()))));
-    return postgres_client::IsRefusedConnection(message) ? Status(ConfigError(message)) : Status(RetryableError(message));
+    return postgres_client::IsRefusedConnection(message) ? Error(ConfigError(message)) : Error(RetryableError(message));
   }
+  return conn;
+}
+
+}  // namespace
+
+Result<SlotState> SlotStateOf(const PostgresDsn& dsn, const std::string& slot) {
+  const std::string who = "postgres connection to " + dsn.label();
+  auto conn = Connect(dsn, who);
+  if (!conn.ok()) return conn.error();
+  const char* params[] = {slot.c_str()};
+  PgResult found(PQexecParams(conn->get(), "SELECT coalesce(wal_status, '') FROM pg_replication_slots WHERE slot_name = $1",
+                              1, nullptr, params, nullptr, nullptr, 0));
+  if (PQresultStatus(found.get()) != PGRES_TUPLES_OK)
+    return RetryableError(who + ": cannot look up replication slot '" + slot +
+                          "': " + dsn.Redact(Trimmed(PQerrorMessage(conn->get()))));
+  if (PQntuples(found.get()) == 0) return SlotState::kMissing;
+  return std::string(PQgetvalue(found.get(), 0, 0)) == "lost" ? SlotState::kLost : SlotState::kUsable;
+}
+
+Result<PrimaryKeys> EnsurePublication(const PostgresDsn& dsn, const std::string& publication,
+                                      const std::vector<std::string>& tables) {
+  const std::string who = "postgres connection to " + dsn.label();
+  auto connected = Connect(dsn, who);
+  if (!connected.ok()) return connected.error();
+  std::unique_ptr<PGconn, ConnectionCloser> conn = std::move(connected).value();
   const char* params[] = {publication.c_str()};
   PgResult found(PQexecParams(conn.get(), "SELECT 1 FROM pg_publication WHERE pubname = $1", 1, nullptr, params,
                               nullptr, nullptr, 0));

@@ -24,4 +24,9 @@ using PrimaryKeys = std::map<uint32_t, std::vector<std::string>>;
 Result<PrimaryKeys> EnsurePublication(const PostgresDsn& dsn, const std::string& publication,
                                       const std::vector<std::string>& tables);
 
+// The slot a checkpoint names: still usable, gone (dropped), or invalidated (wal_status 'lost': the server removed
+// WAL it needed, max_slot_wal_keep_size). In the last two cases the changes after the checkpoint are lost.
+enum class SlotState { kUsable, kMissing, kLost };
+Result<SlotState> SlotStateOf(const PostgresDsn& dsn, const std::string& slot);
+
 }  // namespace pipeline::postgres_cdc
