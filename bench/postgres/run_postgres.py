@@ -238,10 +238,12 @@ def bench_read(pg, build, end_lsn, changes):
         if not peer.ok:
             b.emit(f"bench {name}: pg_recvlogical failed ({peer.stderr.strip()[:160]})")
             return
+        b.log(f"  pg_recvlogical run: {peer.seconds:.2f} s, {peer.cpu_seconds:.2f} s cpu")
         best_peer = peer if best_peer is None or peer.seconds < best_peer.seconds else best_peer
         pipe, count = pipe_read(pg, build, changes)
         counts.append(count)
-        b.log(f"  pipe run: {pipe.seconds:.2f} s, {count} records counted, exit {pipe.returncode}")
+        b.log(f"  pipe run: {pipe.seconds:.2f} s, {pipe.cpu_seconds:.2f} s cpu, {count} records counted, "
+              f"exit {pipe.returncode}")
         if not pipe.ok:
             b.log(pipe.stderr[-2000:])
             b.emit(f"bench {name}: pipe not yet supported ({b.failure_reason(build, pipe)}), "
