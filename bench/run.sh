@@ -49,6 +49,10 @@ run tap "$BENCH/tap/run_tap.py"
 # The syslog benchmark belongs to the syslog source (bench/syslog/): pipe against rsyslog's imtcp -> omfile.
 run syslog "$BENCH/syslog/run_syslog.py"
 
+# The PostgreSQL benchmarks belong to postgres_cdc and the postgres sink (bench/postgres/): pipe against
+# pg_recvlogical and against PostgreSQL's own logical replication, on a private server of tests/support.
+run postgres "$BENCH/postgres/run_postgres.py"
+
 # The Kafka benchmarks belong to the Kafka connector (bench/kafka/); they print their own lines.
 if [ -f "$BENCH/kafka/run.sh" ] && want kafka; then
   bash "$BENCH/kafka/run.sh" "$BUILD"
