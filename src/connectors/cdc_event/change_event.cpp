@@ -1,5 +1,7 @@
 #include "connectors/cdc_event/change_event.h"
 
+#include "connectors/cdc_event/column_rules.h"
+
 #include <chrono>
 
 namespace pipeline::cdc {
@@ -17,10 +19,11 @@ Envelope EnvelopeOf(const Options& options) {
   return options.GetString("envelope") == "row" ? Envelope::kRow : Envelope::kDebezium;
 }
 
-std::vector<OptionSpec> CommonOptions(const CommonOptionTexts& texts, bool when_needed) {
+void AddCommonOptions(std::vector<OptionSpec>& options, const CommonOptionTexts& texts, bool when_needed) {
   std::vector<std::string> snapshot_modes = {"never", "initial"};
   if (when_needed) snapshot_modes.push_back("when_needed");
-  return {EnvelopeOption(),
+  options.push_back(EnvelopeOption());
+  std::vector<OptionSpec> common = {
           {.name = "topic_prefix",
            .type = OptionType::kString,
            .description = "Records get the topic <topic_prefix>." + texts.topic_parts + ". Default: the stream name."},
@@ -34,6 +37,8 @@ std::vector<OptionSpec> CommonOptions(const CommonOptionTexts& texts, bool when_
            .description = texts.heartbeat_interval,
            .default_value = "10s"},
           {.name = "batch_size", .type = OptionType::kInt, .description = "Most records per batch.", .default_value = "1024"}};
+  for (OptionSpec& option : common) options.push_back(std::move(option));
+  for (OptionSpec& option : ColumnRuleOptions(texts.topic_parts)) options.push_back(std::move(option));
 }
 
 Result<CommonSettings> CommonSettingsOf(const Options& options) {

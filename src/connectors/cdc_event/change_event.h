@@ -41,9 +41,9 @@ struct CommonOptionTexts {
   std::string snapshot;
   std::string heartbeat_interval;
 };
-// envelope, topic_prefix, snapshot (never, initial, and when_needed where `when_needed` is true),
-// heartbeat_interval and batch_size.
-std::vector<OptionSpec> CommonOptions(const CommonOptionTexts& texts, bool when_needed = false);
+// Appends envelope, topic_prefix, snapshot (never, initial, and when_needed where `when_needed` is true),
+// heartbeat_interval, batch_size, columns and key_columns (column_rules.h) to a source's options.
+void AddCommonOptions(std::vector<OptionSpec>& options, const CommonOptionTexts& texts, bool when_needed = false);
 Result<CommonSettings> CommonSettingsOf(const Options& options);
 
 // Field names shared by every record of one shape.

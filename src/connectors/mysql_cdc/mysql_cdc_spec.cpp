@@ -36,7 +36,7 @@ ComponentSpec MysqlCdcSpec() {
                       "0x40000000 plus 30 bits of a hash of the stream name and the state dir, so two pipelines "
                       "do not collide."},
   };
-  for (OptionSpec& common : cdc::CommonOptions(
+  cdc::AddCommonOptions(spec.options,
            {.topic_parts = "<database>.<table>",
             .snapshot = "never: stream changes from the server's end of binlog on the first run (from the "
                         "checkpoint after that), without reading existing rows first. initial: on the first run (no "
@@ -46,9 +46,7 @@ ComponentSpec MysqlCdcSpec() {
                         "snapshot is acknowledged takes a new snapshot next time.",
             .heartbeat_interval = "@master_heartbeat_period: while nothing is written, the server sends its binlog "
                                   "position this often; it is published as progress, so the checkpoint follows "
-                                  "the binlog."}))
-    spec.options.push_back(std::move(common));
-  for (OptionSpec& rule : cdc::ColumnRuleOptions("<database>.<table>")) spec.options.push_back(std::move(rule));
+                                  "the binlog."});
   spec.example =
       "sources:\n"
       "  shop:\n"

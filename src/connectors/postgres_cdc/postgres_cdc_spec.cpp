@@ -34,7 +34,7 @@ ComponentSpec PostgresCdcSpec() {
        .description = "Tables to capture, `schema.table` or `table` (schema public); used to create the "
                       "publication. Required unless the publication exists."},
   };
-  for (OptionSpec& common : cdc::CommonOptions(
+  cdc::AddCommonOptions(spec.options,
            {.topic_parts = "<schema>.<table>",
             .snapshot = "never: stream changes from where the slot stands, without reading existing rows first. "
                         "initial: on the first run (no checkpoint yet) create the slot with a snapshot, read every "
@@ -47,9 +47,7 @@ ComponentSpec PostgresCdcSpec() {
             .heartbeat_interval = "While the captured tables are idle, how often to ask the server for its current "
                                   "WAL position, published as progress so the slot frees WAL other tables write. "
                                   "0: only when the server sends a keepalive by itself."},
-           /*when_needed=*/true))
-    spec.options.push_back(std::move(common));
-  for (OptionSpec& rule : cdc::ColumnRuleOptions("<schema>.<table>")) spec.options.push_back(std::move(rule));
+           /*when_needed=*/true);
   spec.example =
       "sources:\n"
       "  shop:\n"
