@@ -4,6 +4,30 @@
 
 
 namespace pipeline::postgres {
+namespace {
+
+// About how many bytes a value takes written out (text and bytes by their length, other scalars 8): what counts
+// toward batch.max_bytes without encoding the records.
+size_t ApproximateBytes(const Value& v) {
+  size_t n = 0;
+  switch (v.kind()) {
+    case Value::Kind::kString: return v.as_string().size();
+    case Value::Kind::kBytes: return v.as_bytes().data.size();
+    case Value::Kind::kArray:
+      for (const Value& item : v.as_array()) n += ApproximateBytes(item);
+      return n;
+    case Value::Kind::kMap:
+      for (const auto& [key, value] : v.as_map()) n += ApproximateBytes(key) + ApproximateBytes(value);
+      return n;
+    case Value::Kind::kStruct:
+      for (const Value& field : v.as_struct().values) n += ApproximateBytes(field);
+      return n;
+    default: return 8;
+  }
+}
+
+}  // namespace
+
 
 PostgresSink::PostgresSink(PostgresSinkSettings settings)
     : settings_(std::move(settings)), catalog_(settings_.auto_create, settings_.auto_evolve) {}
@@ -36,10 +60,11 @@ Status PostgresSink::Write(BatchPtr batch) {
   if (held_.empty() || held_.back() != batch) {
     if (held_.empty()) oldest_held_ = std::chrono::steady_clock::now();
     held_records_ += batch->size();
+    for (const Record& r : batch->records) held_bytes_ += ApproximateBytes(r.key) + ApproximateBytes(r.value);
     held_.push_back(std::move(batch));
   }
-  if (held_records_ >= settings_.max_records ||
-      std::chrono::steady_clock::now() - oldest_held_ >= settings_.max_age)
+  if (held_records_ >= settings_.batch.max_records || held_bytes_ >= settings_.batch.max_bytes ||
+      std::chrono::steady_clock::now() - oldest_held_ >= settings_.batch.max_age)
     return Flush();
   return Status::Ok();
 }
@@ -53,7 +78,7 @@ Status PostgresSink::Flush() {
   if (!written.ok()) return Failed(written.error());
   for (auto& r : rejected) rejections_->Reject(*r.batch, r.index, std::move(r.error));
   held_.clear();  // committed: acknowledge
-  held_records_ = 0;
+  held_records_ = held_bytes_ = 0;
   return Status::Ok();
 }
 

@@ -19,6 +19,7 @@
 #include "connectors/postgres/row_changes.h"
 #include "connectors/postgres/table_catalog.h"
 #include "connectors/postgres/table_writer.h"
+#include "plugin/batch_options.h"
 #include "plugin/record_template.h"
 #include "plugin/sink.h"
 
@@ -31,8 +32,9 @@ struct PostgresSinkSettings {
   bool auto_create = false;
   bool auto_evolve = false;
   bool exactly_once = false;
-  size_t max_records = 5000;           // flush once this many records are held
-  std::chrono::milliseconds max_age{1000};  // or once the oldest held record waited this long
+  // The shared `batch` option: write once this many records or (approximately) bytes are held, or once the oldest
+  // held record waited max_age.
+  BatchLimits batch{.max_records = 5000, .max_bytes = 16 << 20, .max_age = std::chrono::milliseconds(1000)};
 };
 
 class PostgresSink : public Sink {
@@ -59,6 +61,7 @@ class PostgresSink : public Sink {
   bool offsets_loaded_ = false;
   std::vector<BatchPtr> held_;
   size_t held_records_ = 0;
+  size_t held_bytes_ = 0;  // ApproximateBytes of the held records' keys and values
   std::chrono::steady_clock::time_point oldest_held_;
 };
 

@@ -2,6 +2,7 @@
 #include "connectors/postgres/postgres_sink.h"
 #include "connectors/postgres/postgres_spec.h"
 #include "connectors/postgres_client/postgres_dsn.h"
+#include "plugin/batch_options.h"
 #include "plugin/registry.h"
 
 namespace pipeline::postgres {
@@ -51,13 +52,9 @@ ComponentSpec PostgresSinkSpec() {
        .description = "Add a column (ALTER TABLE … ADD COLUMN) when records carry a field the table lacks. "
                       "Otherwise such a record fails the pipeline with the column's name.",
        .default_value = "false"},
-      {.name = "batch",
-       .type = OptionType::kObject,
-       .description = "When to write what is held (also at every flush_interval).",
-       .fields = {{.name = "max_records", .type = OptionType::kInt,
-                   .description = "Write once this many records are held.", .default_value = "5000"},
-                  {.name = "max_age", .type = OptionType::kDuration,
-                   .description = "Write once the oldest held record waited this long.", .default_value = "1s"}}},
+      BatchOption(PostgresSinkSettings{}.batch,
+                  "When to write what is held, in one transaction (also at every flush_interval): once one of "
+                  "these limits is reached; max_bytes counts the records' keys and values approximately."),
       {.name = "exactly_once",
        .type = OptionType::kBool,
        .description = "Store each source lane's last written position in a pipe_offsets table within the same "
@@ -94,10 +91,9 @@ Result<std::unique_ptr<Sink>> BuildPostgresSink(const Options& options, const Bu
   s.auto_create = options.GetBool("auto_create");
   s.auto_evolve = options.GetBool("auto_evolve");
   s.exactly_once = options.GetBool("exactly_once");
-  Options batch = options.Object("batch");
-  if (batch.GetInt("max_records") <= 0) return options.ErrorAt("batch", "max_records must be positive");
-  s.max_records = static_cast<size_t>(batch.GetInt("max_records"));
-  s.max_age = std::chrono::milliseconds(batch.GetDurationMs("max_age"));
+  auto batch = ParseBatchOptions(options);
+  if (!batch.ok()) return batch.error();
+  s.batch = *batch;
   return std::unique_ptr<Sink>(std::make_unique<PostgresSink>(std::move(s)));
 }
 
