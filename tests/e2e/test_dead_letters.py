@@ -180,6 +180,7 @@ sources:
     topics: [in]
     group_id: dlq
     stop_at_end: true
+    properties: {{session.timeout.ms: "6000", heartbeat.interval.ms: "500"}}
     on_error: dead_letter
     dead_letter_path: {d}/bad.jsonl
 sinks:
