@@ -2,7 +2,8 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <regex>
+
+#include <re2/re2.h>
 
 #include "core/suggest.h"
 #include "observability/metrics.h"
@@ -23,14 +24,14 @@ std::vector<std::string> StreamsNamedIn(const config::ComponentConfig& c) {
   std::vector<std::string> names{c.name};
   const YAML::Node sql = c.node["sql"];
   if (!sql || !sql.IsScalar()) return names;
-  static const std::regex kCreate(
-      R"(create\s+(?:or\s+replace\s+)?(?:source\s+)?(?:stream|table)\s+(?:if\s+not\s+exists\s+)?[`"]?(\w+))",
-      std::regex::icase);
+  static const re2::RE2 kCreate(
+      R"((?i)create\s+(?:or\s+replace\s+)?(?:source\s+)?(?:stream|table)\s+(?:if\s+not\s+exists\s+)?[`"]?(\w+))");
   const std::string text = sql.Scalar();
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kCreate); it != std::sregex_iterator(); ++it) {
-    std::string name = (*it)[1].str();
+  re2::StringPiece rest(text);
+  std::string name;
+  while (re2::RE2::FindAndConsume(&rest, kCreate, &name)) {
     for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    names.push_back(std::move(name));
+    names.push_back(name);
   }
   return names;
 }

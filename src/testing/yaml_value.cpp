@@ -3,7 +3,8 @@
 #include <charconv>
 #include <cstdlib>
 #include <memory>
-#include <regex>
+
+#include <re2/re2.h>
 
 namespace pipeline::testing {
 namespace {
@@ -14,16 +15,16 @@ Value PlainScalar(const std::string& s) {
   if (IsNullText(s)) return Value();
   if (s == "true" || s == "True" || s == "TRUE") return Value(true);
   if (s == "false" || s == "False" || s == "FALSE") return Value(false);
-  static const std::regex kInt("[-+]?[0-9]+");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  if (std::regex_match(s, kInt)) {
+  static const re2::RE2 kInt("[-+]?[0-9]+");
+  static const re2::RE2 kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  if (re2::RE2::FullMatch(s, kInt)) {
     int64_t v = 0;
     const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
     auto [end, ec] = std::from_chars(begin, s.data() + s.size(), v);
     if (ec == std::errc() && end == s.data() + s.size()) return Value(v);
     return Value(std::strtod(s.c_str(), nullptr));  // beyond int64: keep it a number
   }
-  if (std::regex_match(s, kFloat)) return Value(std::strtod(s.c_str(), nullptr));
+  if (re2::RE2::FullMatch(s, kFloat)) return Value(std::strtod(s.c_str(), nullptr));
   return Value(s);
 }
 
