@@ -61,7 +61,7 @@ Value ChangeRecords::Source(const CapturedTable& table, const ChangeOrigin& orig
 Record ChangeRecords::Make(const CapturedTable& table, const ChangeOrigin& origin, size_t row, Value key, char op,
                            Value before, Value after) const {
   cdc::Change change{table.topic, origin.ts_ms, std::move(key), op, std::move(before), std::move(after)};
-  column_rules_.Apply(table.map.database + "." + table.map.table, change);
+  if (!column_rules_.empty()) column_rules_.Apply(table.map.database + "." + table.map.table, change);
   return cdc::ChangeEvent(envelope_, std::move(change), [&] { return Source(table, origin, row); });
 }
 

@@ -125,7 +125,8 @@ Value ChangeRecords::Source(const Table& table, const TransactionInfo& txn, char
 Record ChangeRecords::Make(const Table& table, const TransactionInfo& txn, Value key, char op, Value before,
                            Value after) const {
   cdc::Change change{table.topic, EpochMillis(txn.commit_time), std::move(key), op, std::move(before), std::move(after)};
-  column_rules_.Apply(table.relation.schema + "." + table.relation.table, change);
+  // Without rules, no per-change work (the table's name is built only to match patterns).
+  if (!column_rules_.empty()) column_rules_.Apply(table.relation.schema + "." + table.relation.table, change);
   return cdc::ChangeEvent(envelope_, std::move(change), [&] { return Source(table, txn, op); });
 }
 
