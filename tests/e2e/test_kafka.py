@@ -464,7 +464,13 @@ def test_kafka_rides_out_a_broker_outage_leader_moves_and_request_errors():
         kafka.fault("down 2")
         kafka.fault("errors 0 6 10")
         kafka.fault("errors 1 6 5")
-        _pipeline(d, kafka.bootstrap)
+        # One produce request in flight per broker. The mock does not check an idempotent producer's sequence numbers
+        # (only a transactional one's), so with several in flight a request after a failed one is appended, and
+        # librdkafka then takes the failed one as written too (rd_kafka_dr_implicit_ack): 1 record in about 50 runs
+        # was reported delivered and never written. A real broker refuses the later request (OUT_OF_ORDER_SEQUENCE)
+        # and both are retried in order.
+        _pipeline(d, kafka.bootstrap,
+                  sink_extra='\n    properties:\n      max.in.flight.requests.per.connection: "1"')
         proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state"], stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE)
         try:
