@@ -225,8 +225,10 @@ std::vector<std::string> Engine::InputTopics() const {
 
 FieldDemand Engine::ValueDemand(const std::string& topic) const {
   FieldDemand demand = FieldDemand::OfIgnoringCase({});
+  // A query's output topic counts too: records pushed to it from outside (another stage, a source) are read by
+  // the queries over that stream like any input.
   for (const auto& [name, def] : impl_->catalog.all()) {
-    if (def.from_query || !SameTopic(def.topic, topic)) continue;
+    if (!SameTopic(def.topic, topic)) continue;
     // Only JSON objects can be decoded in part; an unwrapped single value is the whole payload.
     if (def.formats.value != "JSON" || (def.formats.wrap_single_value && !*def.formats.wrap_single_value))
       return FieldDemand::All();

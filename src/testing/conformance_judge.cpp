@@ -73,6 +73,12 @@ CaseVerdict JudgeConformanceCase(const ConformanceCase& c) {
   if (!verdict.passed) {
     verdict.reason = comparison.first_difference;
     verdict.detail = DescribeStatements(c) + DescribeInputs(c) + comparison.diff + DescribeErrors(run);
+    return verdict;
+  }
+  if (std::string difference = ProjectedDecodingDifference(scenario, run); !difference.empty()) {
+    verdict.passed = false;
+    verdict.reason = difference;
+    verdict.detail = DescribeStatements(c) + DescribeInputs(c);
   }
   return verdict;
 }

@@ -110,10 +110,15 @@ CaseVerdict JudgeTest(const PipeTestFile& file, const PipeTestCase& test) {
     verdict.reason = unknown;
     return verdict;
   }
+  std::string decoding_difference = ProjectedDecodingDifference(scenario, run);
   NameOutputsAsTheTestDoes(test, run);
   OutputComparison comparison = CompareOutputs(test.outputs, run.emitted, test.checked_streams, file.comparison);
-  verdict.passed = comparison.matches;
+  verdict.passed = comparison.matches && decoding_difference.empty();
   verdict.detail = comparison.diff;  // shown for passing tests too under --verbose
+  if (comparison.matches && !decoding_difference.empty()) {
+    verdict.reason = decoding_difference;
+    return verdict;
+  }
   if (!verdict.passed) {
     verdict.reason = comparison.first_difference;
     // Streams the test does not check, so that a misnamed stream is easy to spot.

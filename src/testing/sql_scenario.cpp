@@ -4,6 +4,9 @@
 #include <map>
 #include <memory>
 
+#include "formats/json.h"
+#include "testing/record_comparison.h"
+
 namespace pipeline::testing {
 namespace {
 
@@ -18,6 +21,7 @@ struct RunningStage {
   const SqlStage* stage;
   std::unique_ptr<sql::Engine> engine;
   std::vector<std::string> input_topics;
+  std::map<std::string, std::unique_ptr<JsonReader>> json_readers;  // per input topic, for InputDecoding's JSON modes
   // The engine's spelling of `topic` if this stage reads it (names compare case-insensitively), else null.
   const std::string* Reads(const std::string& topic) const {
     for (const auto& t : input_topics)
@@ -25,6 +29,24 @@ struct RunningStage {
     return nullptr;
   }
 };
+
+// What a JSON source would hand `stage` for `value` read from `topic` (InputDecoding).
+Result<Value> DecodedAsJson(RunningStage& stage, const std::string& topic, const Value& value, InputDecoding decoding) {
+  std::unique_ptr<JsonReader>& reader = stage.json_readers[topic];
+  if (!reader) {
+    reader = std::make_unique<JsonReader>();
+    if (decoding == InputDecoding::kJsonProjected) reader->Project(stage.engine->ValueDemand(topic).ForSource("json"));
+  }
+  return reader->Parse(ToJson(value));
+}
+
+bool ReadsSomeFields(const RunningStage& stage) {
+  for (const std::string& topic : stage.input_topics)
+    if (!stage.engine->ValueDemand(topic).ForSource("json").all()) return true;
+  return false;
+}
+
+std::string Describe(const sql::Emitted& e) { return e.topic + " " + DescribeActual(e.record); }
 
 }  // namespace
 
@@ -45,6 +67,7 @@ ScenarioRun RunScenario(const Scenario& scenario) {
     }
     running.input_topics = running.engine->InputTopics();
     for (auto& topic : running.engine->OutputTopics()) run.output_topics.push_back(std::move(topic));
+    run.reads_some_fields = run.reads_some_fields || ReadsSomeFields(running);
     stages.push_back(std::move(running));
   }
 
@@ -64,8 +87,17 @@ ScenarioRun RunScenario(const Scenario& scenario) {
         const std::string* topic = stages[i].Reads(item.topic);
         if (!topic && !(single_stage && from < 0)) continue;
         if (!topic) topic = &item.topic;
+        Record record = item.record;
+        if (from < 0 && scenario.decoding != InputDecoding::kAsGiven && record.value.is_struct()) {
+          Result<Value> decoded = DecodedAsJson(stages[i], *topic, record.value, scenario.decoding);
+          if (!decoded.ok()) {
+            run.errors.push_back("decode " + *topic + ": " + decoded.error().message());
+            continue;
+          }
+          record.value = std::move(*decoded);
+        }
         std::vector<sql::Emitted> out;
-        Status s = stages[i].engine->Push(*topic, item.record, out);
+        Status s = stages[i].engine->Push(*topic, std::move(record), out);
         if (!s.ok()) run.errors.push_back("push to " + *topic + ": " + s.message());
         for (auto& e : out) pending.push_back({std::move(e), int(i)});
       }
@@ -93,6 +125,28 @@ ScenarioRun RunScenario(const Scenario& scenario) {
   for (const RunningStage& stage : stages)
     for (const std::string& e : stage.engine->processing_errors()) run.errors.push_back(e);
   return run;
+}
+
+std::string ProjectedDecodingDifference(const Scenario& scenario, const ScenarioRun& as_given) {
+  if (!as_given.reads_some_fields || !as_given.setup.ok()) return {};
+  Scenario variant = scenario;
+  variant.decoding = InputDecoding::kJsonWhole;
+  ScenarioRun whole = RunScenario(variant);
+  variant.decoding = InputDecoding::kJsonProjected;
+  ScenarioRun projected = RunScenario(variant);
+  const size_t n = std::max(whole.emitted.size(), projected.emitted.size());
+  for (size_t i = 0; i < n; ++i) {
+    std::string a = i < whole.emitted.size() ? Describe(whole.emitted[i]) : "nothing";
+    std::string b = i < projected.emitted.size() ? Describe(projected.emitted[i]) : "nothing";
+    if (a != b)
+      return "output " + std::to_string(i + 1) + " differs when JSON values are decoded projected: whole " + a +
+             ", projected " + b;
+  }
+  if (whole.errors != projected.errors)
+    return "errors differ when JSON values are decoded projected: whole " +
+           (whole.errors.empty() ? std::string("none") : whole.errors.front()) + ", projected " +
+           (projected.errors.empty() ? std::string("none") : projected.errors.front());
+  return {};
 }
 
 }  // namespace pipeline::testing

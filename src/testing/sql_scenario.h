@@ -18,6 +18,11 @@ struct SqlStage {
   std::vector<std::string> statements;  // executed one at a time, in order
 };
 
+// How input values reach the engines. With the JSON decodings each object value is written as JSON text and read
+// back by JsonReader, whole (kJsonWhole) or keeping only the fields the stage reads (kJsonProjected), as a JSON
+// source does (JsonReader::Project with sql::Engine::ValueDemand).
+enum class InputDecoding { kAsGiven, kJsonWhole, kJsonProjected };
+
 struct Scenario {
   std::map<std::string, std::string> properties;  // sql::EngineOptions::properties for every stage
   std::vector<SqlStage> stages;
@@ -25,6 +30,7 @@ struct Scenario {
   // After the inputs, every stage closes its open windows (sql::Engine::EndOfInput), as `pipe run` does at the end
   // of finite input; without it stream time alone closes windows, as in ksqlDB.
   bool flush_at_end = false;
+  InputDecoding decoding = InputDecoding::kAsGiven;
 };
 
 struct ScenarioRun {
@@ -32,8 +38,14 @@ struct ScenarioRun {
   std::vector<sql::Emitted> emitted;            // everything every stage emitted, in order
   std::vector<sql::OutputTopic> output_topics;  // of every stage
   std::vector<std::string> errors;              // Push failures and the engines' processing errors
+  bool reads_some_fields = false;               // a stage reads only some fields of an input's values
 };
 
 ScenarioRun RunScenario(const Scenario& scenario);
+
+// Runs a scenario whose first run (`as_given`) read only some fields of its inputs again with each object value
+// decoded from JSON whole and projected, and returns how the two outputs differ ("" when they agree or nothing
+// was projected): a fast decoding path must never change an answer unseen (issue 18 item 9).
+std::string ProjectedDecodingDifference(const Scenario& scenario, const ScenarioRun& as_given);
 
 }  // namespace pipeline::testing
