@@ -82,6 +82,11 @@ CaseVerdict JudgePipelineTest(const PipeTestFile& file, const PipeTestCase& test
   if (!verdict.passed) {
     verdict.reason = !run.errors.empty() ? "the pipeline failed: " + run.errors.front() : comparison.first_difference;
     for (const auto& s : run.unchecked) verdict.detail += "(not checked: records on " + s + ")\n";
+    return verdict;
+  }
+  if (std::string difference = BatchSizeDifference(scenario, run); !difference.empty()) {
+    verdict.passed = false;
+    verdict.reason = difference;
   }
   return verdict;
 }

@@ -7,6 +7,7 @@
 
 #include "core/suggest.h"
 #include "runtime/component_build.h"
+#include "testing/record_comparison.h"
 
 namespace pipeline::testing {
 namespace {
@@ -195,13 +196,18 @@ PipelineRun RunPipelineScenario(const PipelineScenario& scenario) {
   Router router(g, scenario.outputs, run);
   // Inputs without an offset get the next of their stream's partition, as a Kafka topic would give them (ROWOFFSET).
   std::map<std::pair<std::string, int32_t>, int64_t> next_offset;
-  for (const auto& input : scenario.inputs) {
+  const size_t batch_size = std::max<size_t>(scenario.batch_size, 1);
+  for (size_t first = 0; first < scenario.inputs.size();) {
+    const std::string stream = Lower(scenario.inputs[first].topic);
     auto batch = std::make_shared<Batch>();
-    batch->records.push_back(input.record);
-    int64_t& offset = next_offset[{Lower(input.topic), std::max(input.record.partition, 0)}];
-    if (batch->records[0].offset < 0) batch->records[0].offset = offset;
-    offset = batch->records[0].offset + 1;
-    const std::string stream = Lower(input.topic);
+    for (; first < scenario.inputs.size() && batch->records.size() < batch_size &&
+           Lower(scenario.inputs[first].topic) == stream;
+         ++first) {
+      Record& record = batch->records.emplace_back(scenario.inputs[first].record);
+      int64_t& offset = next_offset[{stream, std::max(record.partition, 0)}];
+      if (record.offset < 0) record.offset = offset;
+      offset = record.offset + 1;
+    }
     if (auto source = g.sources.find(stream); source != g.sources.end()) {
       if (Status s = source->second->Apply(*batch); !s.ok()) {
         run.errors.push_back(s.message());
@@ -215,6 +221,72 @@ PipelineRun RunPipelineScenario(const PipelineScenario& scenario) {
   }
   if (Status s = router.End(scenario.flush_at_end); !s.ok()) run.errors.push_back(s.message());
   return run;
+}
+
+namespace {
+
+// Each output's records, rendered, in order.
+std::map<std::string, std::vector<std::string>> ByOutput(const PipelineRun& run) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const sql::Emitted& e : run.collected) out[e.topic].push_back(DescribeActual(e.record));
+  return out;
+}
+
+// Each output's last record per key and window.
+std::map<std::string, std::map<std::string, std::string>> LastPerKey(const PipelineRun& run) {
+  std::map<std::string, std::map<std::string, std::string>> out;
+  for (const sql::Emitted& e : run.collected) {
+    std::string key = e.record.key.ToString();
+    if (e.record.window) key += "@" + std::to_string(e.record.window->start) + "," + std::to_string(e.record.window->end);
+    out[e.topic][key] = DescribeActual(e.record);
+  }
+  return out;
+}
+
+std::string FirstDifference(const std::map<std::string, std::vector<std::string>>& a,
+                            const std::map<std::string, std::vector<std::string>>& b) {
+  for (const auto& [output, records] : a) {
+    const std::vector<std::string> none;
+    auto other = b.find(output);
+    const std::vector<std::string>& batched = other == b.end() ? none : other->second;
+    for (size_t i = 0; i < std::max(records.size(), batched.size()); ++i) {
+      std::string x = i < records.size() ? records[i] : "nothing";
+      std::string y = i < batched.size() ? batched[i] : "nothing";
+      if (x != y)
+        return output + " #" + std::to_string(i + 1) + ": one at a time " + x + ", in batches of 1024 " + y;
+    }
+  }
+  for (const auto& [output, records] : b)
+    if (!a.count(output)) return output + ": only in batches of 1024, " + records.front();
+  return {};
+}
+
+std::map<std::string, std::vector<std::string>> Flatten(const std::map<std::string, std::map<std::string, std::string>>& m) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [output, last] : m)
+    for (const auto& [key, record] : last) out[output].push_back(record);
+  return out;
+}
+
+}  // namespace
+
+std::string BatchSizeDifference(const PipelineScenario& scenario, const PipelineRun& one_at_a_time) {
+  if (!one_at_a_time.setup.ok() || !one_at_a_time.errors.empty()) return {};
+  PipelineScenario batched = scenario;
+  batched.batch_size = 1024;
+  PipelineRun run = RunPipelineScenario(batched);
+  if (!run.errors.empty()) return "in batches of 1024 the pipeline failed: " + run.errors.front();
+  if (std::string d = FirstDifference(Flatten(LastPerKey(one_at_a_time)), Flatten(LastPerKey(run))); !d.empty())
+    return "the last record per key differs: " + d;
+  PipelineScenario uncached = scenario;
+  uncached.properties["ksql.streams.cache.max.bytes.buffering"] = "0";
+  PipelineRun single = RunPipelineScenario(uncached);
+  uncached.batch_size = 1024;
+  PipelineRun in_batches = RunPipelineScenario(uncached);
+  if (!single.errors.empty() || !in_batches.errors.empty()) return {};  // the test's own run decides about errors
+  if (std::string d = FirstDifference(ByOutput(single), ByOutput(in_batches)); !d.empty())
+    return "without the record cache the outputs differ: " + d;
+  return {};
 }
 
 }  // namespace pipeline::testing
