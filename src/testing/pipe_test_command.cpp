@@ -84,7 +84,9 @@ CaseVerdict JudgePipelineTest(const PipeTestFile& file, const PipeTestCase& test
     for (const auto& s : run.unchecked) verdict.detail += "(not checked: records on " + s + ")\n";
     return verdict;
   }
-  if (std::string difference = BatchSizeDifference(scenario, run); !difference.empty()) {
+  std::string difference = ProjectedDecodingDifference(scenario, run);
+  if (difference.empty()) difference = BatchSizeDifference(scenario, run);
+  if (!difference.empty()) {
     verdict.passed = false;
     verdict.reason = difference;
   }

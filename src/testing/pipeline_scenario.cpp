@@ -5,7 +5,9 @@
 #include <memory>
 #include <set>
 
+#include "core/json_text.h"
 #include "core/suggest.h"
+#include "formats/json.h"
 #include "runtime/component_build.h"
 #include "testing/record_comparison.h"
 
@@ -81,6 +83,47 @@ Status BuildGraph(const PipelineScenario& scenario, Graph& g) {
     for (const auto& in : c.inputs) sink.inputs.push_back(Lower(in));
     g.streams.insert(sink.inputs.begin(), sink.inputs.end());
     g.sinks.push_back(std::move(sink));
+  }
+  return {};
+}
+
+// The value fields read of `stream` downstream, folded as `pipe run` folds them (Pipeline::StreamDemand), a sink
+// reading every field: the test collects whole records there.
+FieldDemand StreamDemand(const Graph& g, const std::string& stream, std::vector<std::string>& visiting) {
+  if (std::find(visiting.begin(), visiting.end(), stream) != visiting.end()) return FieldDemand::All();  // a cycle
+  visiting.push_back(stream);
+  FieldDemand demand = FieldDemand::None();
+  for (const auto& stage : g.stages)
+    for (size_t i = 0; i < stage.inputs.size(); ++i) {
+      if (stage.inputs[i] != stream) continue;
+      std::vector<FieldDemand> outputs;
+      for (const std::string& out : stage.outputs) outputs.push_back(StreamDemand(g, out, visiting));
+      demand.Merge(stage.processor->InputDemand(i, outputs));
+    }
+  for (const auto& sink : g.sinks)
+    for (const auto& in : sink.inputs)
+      if (in == stream) demand.Merge(sink.chain->Demand(FieldDemand::All()));
+  visiting.pop_back();
+  return demand;
+}
+
+// What a JSON source would decode of each source's values, by lower-case source name.
+std::map<std::string, FieldDemand> SourceDemands(const Graph& g) {
+  std::map<std::string, FieldDemand> demands;
+  for (const auto& [name, chain] : g.sources) {
+    std::vector<std::string> visiting;
+    demands.emplace(name, chain->Demand(StreamDemand(g, name, visiting)).ForSource("json"));
+  }
+  return demands;
+}
+
+// The batch's object values as a JSON source would hand them on: written as JSON text and read back by `reader`.
+Status DecodeAsJson(JsonReader& reader, Batch& batch) {
+  for (Record& r : batch.records) {
+    if (!r.value.is_struct()) continue;
+    Result<Value> decoded = reader.Parse(ToJson(r.value));
+    if (!decoded.ok()) return decoded.error();
+    r.value = std::move(*decoded);
   }
   return {};
 }
@@ -193,6 +236,9 @@ PipelineRun RunPipelineScenario(const PipelineScenario& scenario) {
       return run;
     }
 
+  const std::map<std::string, FieldDemand> demands = SourceDemands(g);
+  for (const auto& [name, demand] : demands) run.reads_some_fields = run.reads_some_fields || !demand.all();
+  std::map<std::string, JsonReader> json_readers;  // by lower-case source name, for scenario.decoding
   Router router(g, scenario.outputs, run);
   // Inputs without an offset get the next of their stream's partition, as a Kafka topic would give them (ROWOFFSET).
   std::map<std::pair<std::string, int32_t>, int64_t> next_offset;
@@ -209,6 +255,14 @@ PipelineRun RunPipelineScenario(const PipelineScenario& scenario) {
       offset = record.offset + 1;
     }
     if (auto source = g.sources.find(stream); source != g.sources.end()) {
+      if (scenario.decoding != InputDecoding::kAsGiven) {
+        auto [reader, made] = json_readers.try_emplace(stream);
+        if (made && scenario.decoding == InputDecoding::kJsonProjected) reader->second.Project(demands.at(stream));
+        if (Status s = DecodeAsJson(reader->second, *batch); !s.ok()) {
+          run.errors.push_back("decode " + stream + ": " + s.message());
+          return run;
+        }
+      }
       if (Status s = source->second->Apply(*batch); !s.ok()) {
         run.errors.push_back(s.message());
         return run;
@@ -244,7 +298,8 @@ std::map<std::string, std::map<std::string, std::string>> LastPerKey(const Pipel
 }
 
 std::string FirstDifference(const std::map<std::string, std::vector<std::string>>& a,
-                            const std::map<std::string, std::vector<std::string>>& b) {
+                            const std::map<std::string, std::vector<std::string>>& b, const std::string& a_name,
+                            const std::string& b_name) {
   for (const auto& [output, records] : a) {
     const std::vector<std::string> none;
     auto other = b.find(output);
@@ -253,13 +308,16 @@ std::string FirstDifference(const std::map<std::string, std::vector<std::string>
       std::string x = i < records.size() ? records[i] : "nothing";
       std::string y = i < batched.size() ? batched[i] : "nothing";
       if (x != y)
-        return output + " #" + std::to_string(i + 1) + ": one at a time " + x + ", in batches of 1024 " + y;
+        return output + " #" + std::to_string(i + 1) + ": " + a_name + " " + x + ", " + b_name + " " + y;
     }
   }
   for (const auto& [output, records] : b)
-    if (!a.count(output)) return output + ": only in batches of 1024, " + records.front();
+    if (!a.count(output)) return output + ": only " + b_name + ", " + records.front();
   return {};
 }
+
+const char* const kOne = "one at a time";
+const char* const kBatched = "in batches of 1024";
 
 std::map<std::string, std::vector<std::string>> Flatten(const std::map<std::string, std::map<std::string, std::string>>& m) {
   std::map<std::string, std::vector<std::string>> out;
@@ -270,13 +328,29 @@ std::map<std::string, std::vector<std::string>> Flatten(const std::map<std::stri
 
 }  // namespace
 
+std::string ProjectedDecodingDifference(const PipelineScenario& scenario, const PipelineRun& as_given) {
+  if (!as_given.reads_some_fields || !as_given.setup.ok()) return {};
+  PipelineScenario variant = scenario;
+  variant.decoding = InputDecoding::kJsonWhole;
+  PipelineRun whole = RunPipelineScenario(variant);
+  variant.decoding = InputDecoding::kJsonProjected;
+  PipelineRun projected = RunPipelineScenario(variant);
+  if (whole.errors != projected.errors)
+    return "errors differ when JSON values are decoded projected: whole " +
+           (whole.errors.empty() ? std::string("none") : whole.errors.front()) + ", projected " +
+           (projected.errors.empty() ? std::string("none") : projected.errors.front());
+  if (std::string d = FirstDifference(ByOutput(whole), ByOutput(projected), "whole", "projected"); !d.empty())
+    return "outputs differ when JSON values are decoded projected: " + d;
+  return {};
+}
+
 std::string BatchSizeDifference(const PipelineScenario& scenario, const PipelineRun& one_at_a_time) {
   if (!one_at_a_time.setup.ok() || !one_at_a_time.errors.empty()) return {};
   PipelineScenario batched = scenario;
   batched.batch_size = 1024;
   PipelineRun run = RunPipelineScenario(batched);
   if (!run.errors.empty()) return "in batches of 1024 the pipeline failed: " + run.errors.front();
-  if (std::string d = FirstDifference(Flatten(LastPerKey(one_at_a_time)), Flatten(LastPerKey(run))); !d.empty())
+  if (std::string d = FirstDifference(Flatten(LastPerKey(one_at_a_time)), Flatten(LastPerKey(run)), kOne, kBatched); !d.empty())
     return "the last record per key differs: " + d;
   PipelineScenario uncached = scenario;
   uncached.properties["ksql.streams.cache.max.bytes.buffering"] = "0";
@@ -284,7 +358,7 @@ std::string BatchSizeDifference(const PipelineScenario& scenario, const Pipeline
   uncached.batch_size = 1024;
   PipelineRun in_batches = RunPipelineScenario(uncached);
   if (!single.errors.empty() || !in_batches.errors.empty()) return {};  // the test's own run decides about errors
-  if (std::string d = FirstDifference(ByOutput(single), ByOutput(in_batches)); !d.empty())
+  if (std::string d = FirstDifference(ByOutput(single), ByOutput(in_batches), kOne, kBatched); !d.empty())
     return "without the record cache the outputs differ: " + d;
   return {};
 }

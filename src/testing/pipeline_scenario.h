@@ -12,6 +12,7 @@
 #include "core/result.h"
 #include "sql/engine.h"
 #include "testing/expected_record.h"
+#include "testing/sql_scenario.h"
 
 namespace pipeline::testing {
 
@@ -26,6 +27,10 @@ struct PipelineScenario {
   // Up to this many consecutive inputs of one source or stream enter as one batch (the order across streams is
   // kept); 1 = one record at a time.
   size_t batch_size = 1;
+  // Inputs to a source whose values are objects are written as JSON text and read back by JsonReader, whole or
+  // keeping only the fields the pipeline reads of that source (as a JSON source does: JsonReader::Project with the
+  // demand `pipe run` pushes down to it); kAsGiven: the test's values.
+  InputDecoding decoding = InputDecoding::kAsGiven;
 };
 
 struct PipelineRun {
@@ -35,6 +40,7 @@ struct PipelineRun {
   std::vector<std::string> unchecked;  // streams and sinks that got records but are not among `outputs`
   // Why the pipeline would have failed (a transform with on_error: fail, a stage's error); the run stopped there.
   std::vector<std::string> errors;
+  bool reads_some_fields = false;  // some source's values are read only in part (its demand is not every field)
 };
 
 PipelineRun RunPipelineScenario(const PipelineScenario& scenario);
@@ -44,6 +50,10 @@ PipelineRun RunPipelineScenario(const PipelineScenario& scenario);
 // (ksql.streams.cache.max.bytes.buffering: 0, set for both runs) each output must be the same records in the same
 // order; with it only intermediate table updates may be left out, so the last record per key and window of each
 // output must be the same.
+// As ProjectedDecodingDifference (sql_scenario.h), for a pipeline test: its inputs to sources decoded from JSON
+// whole and projected must give the same outputs.
+std::string ProjectedDecodingDifference(const PipelineScenario& scenario, const PipelineRun& as_given);
+
 std::string BatchSizeDifference(const PipelineScenario& scenario, const PipelineRun& one_at_a_time);
 
 }  // namespace pipeline::testing
