@@ -75,7 +75,9 @@ CaseVerdict JudgeConformanceCase(const ConformanceCase& c) {
     verdict.detail = DescribeStatements(c) + DescribeInputs(c) + comparison.diff + DescribeErrors(run);
     return verdict;
   }
-  if (std::string difference = ProjectedDecodingDifference(scenario, run); !difference.empty()) {
+  std::string difference = ProjectedDecodingDifference(scenario, run);
+  if (difference.empty()) difference = BatchSizeDifference(scenario, run);
+  if (!difference.empty()) {
     verdict.passed = false;
     verdict.reason = difference;
     verdict.detail = DescribeStatements(c) + DescribeInputs(c);

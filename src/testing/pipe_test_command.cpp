@@ -118,6 +118,7 @@ CaseVerdict JudgeTest(const PipeTestFile& file, const PipeTestCase& test) {
     return verdict;
   }
   std::string decoding_difference = ProjectedDecodingDifference(scenario, run);
+  if (decoding_difference.empty()) decoding_difference = BatchSizeDifference(scenario, run);
   NameOutputsAsTheTestDoes(test, run);
   OutputComparison comparison = CompareOutputs(test.outputs, run.emitted, test.checked_streams, file.comparison);
   verdict.passed = comparison.matches && decoding_difference.empty();

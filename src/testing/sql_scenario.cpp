@@ -3,6 +3,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <span>
 
 #include "formats/json.h"
 #include "testing/record_comparison.h"
@@ -47,6 +48,39 @@ bool ReadsSomeFields(const RunningStage& stage) {
 }
 
 std::string Describe(const sql::Emitted& e) { return e.topic + " " + DescribeActual(e.record); }
+
+// The first place two runs' outputs differ, "" when they are the same records in the same order.
+std::string FirstDifference(const ScenarioRun& a, const ScenarioRun& b, const char* a_name, const char* b_name) {
+  for (size_t i = 0; i < std::max(a.emitted.size(), b.emitted.size()); ++i) {
+    std::string x = i < a.emitted.size() ? Describe(a.emitted[i]) : "nothing";
+    std::string y = i < b.emitted.size() ? Describe(b.emitted[i]) : "nothing";
+    if (x != y) return "output " + std::to_string(i + 1) + ": " + a_name + " " + x + ", " + b_name + " " + y;
+  }
+  return {};
+}
+
+// A single stage's inputs, the consecutive ones of a topic up to `batch_size` at a time in one PushAll call, as a
+// SQL stage hands its engine a batch (offsets as RunScenario gives them).
+void PushInBatches(const Scenario& scenario, RunningStage& stage, ScenarioRun& run) {
+  std::map<std::pair<std::string, int32_t>, int64_t> next_offset;
+  for (size_t first = 0; first < scenario.inputs.size();) {
+    const std::string& topic = scenario.inputs[first].topic;
+    std::vector<Record> records;
+    for (; first < scenario.inputs.size() && records.size() < scenario.batch_size &&
+           scenario.inputs[first].topic == topic;
+         ++first) {
+      Record& record = records.emplace_back(scenario.inputs[first].record);
+      int64_t& offset = next_offset[{topic, std::max(record.partition, 0)}];
+      if (record.offset < 0) record.offset = offset;
+      offset = record.offset + 1;
+    }
+    const std::string* read = stage.Reads(topic);
+    std::vector<sql::Emitted> out;
+    Status s = stage.engine->PushAll(read ? *read : topic, records, out, /*consume=*/true);
+    if (!s.ok()) run.errors.push_back("push to " + topic + ": " + s.message());
+    for (auto& e : out) run.emitted.push_back(std::move(e));
+  }
+}
 
 }  // namespace
 
@@ -103,7 +137,9 @@ ScenarioRun RunScenario(const Scenario& scenario) {
       }
     }
   };
-  for (const InputRecord& input : scenario.inputs) {
+  const bool in_batches = single_stage && scenario.batch_size > 1 && scenario.decoding == InputDecoding::kAsGiven;
+  if (in_batches) PushInBatches(scenario, stages.front(), run);
+  for (const InputRecord& input : in_batches ? std::span<const InputRecord>() : std::span(scenario.inputs)) {
     // (record, topic, index of the stage that emitted it or -1 for an input)
     std::deque<std::pair<sql::Emitted, int>> pending;
     pending.push_back({sql::Emitted{input.topic, input.record}, -1});
@@ -134,18 +170,22 @@ std::string ProjectedDecodingDifference(const Scenario& scenario, const Scenario
   ScenarioRun whole = RunScenario(variant);
   variant.decoding = InputDecoding::kJsonProjected;
   ScenarioRun projected = RunScenario(variant);
-  const size_t n = std::max(whole.emitted.size(), projected.emitted.size());
-  for (size_t i = 0; i < n; ++i) {
-    std::string a = i < whole.emitted.size() ? Describe(whole.emitted[i]) : "nothing";
-    std::string b = i < projected.emitted.size() ? Describe(projected.emitted[i]) : "nothing";
-    if (a != b)
-      return "output " + std::to_string(i + 1) + " differs when JSON values are decoded projected: whole " + a +
-             ", projected " + b;
-  }
+  if (std::string d = FirstDifference(whole, projected, "whole", "projected"); !d.empty())
+    return "JSON values decoded whole and projected give different outputs: " + d;
   if (whole.errors != projected.errors)
     return "errors differ when JSON values are decoded projected: whole " +
            (whole.errors.empty() ? std::string("none") : whole.errors.front()) + ", projected " +
            (projected.errors.empty() ? std::string("none") : projected.errors.front());
+  return {};
+}
+
+std::string BatchSizeDifference(const Scenario& scenario, const ScenarioRun& one_at_a_time) {
+  if (scenario.stages.size() != 1 || !one_at_a_time.setup.ok()) return {};
+  Scenario batched = scenario;
+  batched.batch_size = 1024;
+  if (std::string d = FirstDifference(one_at_a_time, RunScenario(batched), "one at a time", "in batches of 1024");
+      !d.empty())
+    return "the engine's outputs depend on the batch size: " + d;
   return {};
 }
 

@@ -31,6 +31,9 @@ struct Scenario {
   // of finite input; without it stream time alone closes windows, as in ksqlDB.
   bool flush_at_end = false;
   InputDecoding decoding = InputDecoding::kAsGiven;
+  // With one stage, up to this many consecutive inputs of one topic go to the engine in one PushAll call (as a
+  // SQL stage hands it a batch); 1 = one Push per record.
+  size_t batch_size = 1;
 };
 
 struct ScenarioRun {
@@ -47,5 +50,10 @@ ScenarioRun RunScenario(const Scenario& scenario);
 // decoded from JSON whole and projected, and returns how the two outputs differ ("" when they agree or nothing
 // was projected): a fast decoding path must never change an answer unseen (issue 18 item 9).
 std::string ProjectedDecodingDifference(const Scenario& scenario, const ScenarioRun& as_given);
+
+// Runs a one-stage scenario that gave `one_at_a_time` again with its inputs pushed in batches of 1024 and returns
+// how the outputs differ ("" when they are the same records in the same order): an engine's answer must not
+// depend on how its input is batched (issue 18 item 9).
+std::string BatchSizeDifference(const Scenario& scenario, const ScenarioRun& one_at_a_time);
 
 }  // namespace pipeline::testing
