@@ -28,6 +28,13 @@ void SetProgress(Batch& out, Position position) {
 
 std::string DatabaseOf(const std::string& label) { return label.substr(label.rfind('/') + 1); }
 
+// "table" is "public.table", as PostgreSQL's search_path would find it by default.
+std::vector<std::string> QualifiedNames(const std::vector<std::string>& tables) {
+  std::vector<std::string> out;
+  for (const std::string& t : tables) out.push_back(t.find('.') == std::string::npos ? "public." + t : t);
+  return out;
+}
+
 }  // namespace
 
 std::string DefaultSlotName(const std::string& stream, const std::string& state_dir) {
@@ -55,6 +62,11 @@ Status PostgresCdcSource::Open(SourceContext& ctx) {
     lag_seconds_ = ctx.metrics->GetGauge("pipe_cdc_lag_seconds", labels,
                                          "Seconds since the commit of the last transaction read; 0 while caught up");
   }
+  // initial_only keeps no checkpoint: every run reads the tables anew, as a scheduled export expects.
+  if (settings_.snapshot_only) {
+    snapshot_pending_ = true;
+    return Connect();
+  }
   if (auto saved = ctx.LoadCheckpoint()) {
     auto lsn = ParseLsn(*saved);
     if (!lsn) return ConfigError("checkpoint " + ctx.CheckpointFile() + " holds '" + *saved + "', not an LSN");
@@ -68,21 +80,30 @@ Status PostgresCdcSource::Open(SourceContext& ctx) {
 Status PostgresCdcSource::Connect() {
   auto dsn = PostgresDsn::Parse(settings_.dsn);
   if (!dsn.ok()) return dsn.error();
-  auto primary_keys = EnsurePublication(*dsn, settings_.publication, settings_.tables);
+  // initial_only over listed tables needs no publication: it reads them in a plain transaction.
+  const bool needs_publication = !settings_.snapshot_only || settings_.tables.empty();
+  auto primary_keys = needs_publication ? EnsurePublication(*dsn, settings_.publication, settings_.tables)
+                                        : Result<PrimaryKeys>(PrimaryKeys{});
   if (!primary_keys.ok()) return primary_keys.error();
   if (confirmed_ > 0 && !snapshot_pending_) PIPE_RETURN_IF_ERROR(CheckSlotStillHolds(*dsn));
   ReplicationOptions options{.dsn = settings_.dsn, .slot = settings_.slot, .publications = {settings_.publication}};
   options.snapshot = snapshot_pending_;
+  options.snapshot_only = settings_.snapshot_only;
   auto stream = ReplicationStream::Open(options);
   if (!stream.ok()) return stream.error();
   stream_ = std::move(stream).value();
   records_ = std::make_unique<ChangeRecords>(settings_.envelope, settings_.topic_prefix, DatabaseOf(dsn->label()),
                                              std::move(primary_keys).value(), settings_.column_rules);
   txn_.reset();
-  if (snapshot_pending_) snapshot_ = std::make_unique<InitialSnapshot>(settings_.publication, settings_.batch_size);
+  if (snapshot_pending_) {
+    std::vector<std::string> tables;
+    if (!needs_publication) tables = QualifiedNames(settings_.tables);
+    snapshot_ = std::make_unique<InitialSnapshot>(settings_.publication, std::move(tables), settings_.batch_size);
+  }
   // The slot may lag what we committed if the last feedback did not reach the server before a crash.
   if (confirmed_ > 0) PIPE_RETURN_IF_ERROR(stream_->SendFeedback(confirmed_));
   last_heartbeat_ = steady_clock::now();
+  if (settings_.snapshot_only) return Status::Ok();
   LogInfo("postgres_cdc_connected", "streaming changes from slot " + settings_.slot,
           {{"source", ctx_->name},
            {"server", stream_->label()},
@@ -122,6 +143,7 @@ Error PostgresCdcSource::Disconnected(const Error& error) {
 }
 
 Result<ReadStatus> PostgresCdcSource::Read(Batch& out, std::stop_token stop) {
+  if (ended_) return ReadStatus::kEnd;
   if (!stream_) PIPE_RETURN_IF_ERROR(Connect());
   if (snapshot_pending_) return ReadSnapshot(out);
   const auto deadline = steady_clock::now() + kReadWait;
@@ -144,6 +166,7 @@ Result<ReadStatus> PostgresCdcSource::Read(Batch& out, std::stop_token stop) {
 Result<ReadStatus> PostgresCdcSource::ReadSnapshot(Batch& out) {
   auto done = snapshot_->Read(*stream_, *records_, lane_, out);
   if (!done.ok()) return done.error().kind() == ErrorKind::kRetryable ? Disconnected(done.error()) : done.error();
+  if (*done && settings_.snapshot_only) return EndAfterSnapshot(out);
   if (*done) {
     if (Status s = stream_->FinishSnapshot(); !s.ok()) return Disconnected(s.error());
     snapshot_pending_ = false;
@@ -155,6 +178,18 @@ Result<ReadStatus> PostgresCdcSource::ReadSnapshot(Batch& out) {
             {{"source", ctx_->name}, {"slot", settings_.slot}});
   }
   return out.records.empty() ? ReadStatus::kIdle : ReadStatus::kMore;
+}
+
+// snapshot: initial_only: the transaction ends and so does the source; the runtime flushes every sink and exits.
+Result<ReadStatus> PostgresCdcSource::EndAfterSnapshot(Batch& out) {
+  if (Status s = stream_->FinishSnapshot(); !s.ok()) return Disconnected(s.error());
+  stream_.reset();
+  snapshot_.reset();
+  snapshot_pending_ = false;
+  ended_ = true;
+  LogInfo("postgres_cdc_snapshot_read", "the snapshot is read; the source ends (snapshot: initial_only)",
+          {{"source", ctx_->name}});
+  return out.records.empty() ? ReadStatus::kEnd : ReadStatus::kMore;
 }
 
 Result<bool> PostgresCdcSource::Apply(const XLogData& data, Batch& out) {
@@ -226,6 +261,7 @@ void PostgresCdcSource::UpdateLag() {
 }
 
 Status PostgresCdcSource::Commit(const LanePositions& acknowledged) {
+  if (settings_.snapshot_only) return Status::Ok();  // no slot to move, and no checkpoint (see Open)
   auto it = acknowledged.find(lane_);
   if (it == acknowledged.end() || it->second.major <= static_cast<int64_t>(confirmed_)) return Status::Ok();
   const auto lsn = static_cast<Lsn>(it->second.major);

@@ -56,6 +56,7 @@ class PostgresCdcSource : public Source {
   Result<bool> Apply(const XLogData& data, Batch& out);
   void PublishIdleProgress(Batch& out);
   Result<ReadStatus> ReadSnapshot(Batch& out);
+  Result<ReadStatus> EndAfterSnapshot(Batch& out);
   void UpdateLag();
   // The connection failed: forget it and the transaction in flight (the slot sends it again).
   Error Disconnected(const Error& error);
@@ -68,6 +69,7 @@ class PostgresCdcSource : public Source {
   // Until the snapshot is read: a connection lost meanwhile takes a new one (its rows come again).
   bool snapshot_pending_ = false;
   std::unique_ptr<InitialSnapshot> snapshot_;
+  bool ended_ = false;  // snapshot: initial_only, once the snapshot is read
   // Transactions ending at or below this were delivered before (the checkpoint): a replay of them is skipped.
   Lsn delivered_ = 0;
   Lsn progress_ = 0;   // the highest progress published

@@ -40,14 +40,18 @@ ComponentSpec PostgresCdcSpec() {
                         "initial: on the first run (no checkpoint yet) create the slot with a snapshot, read every "
                         "table of the publication in it as `op: r` records (row: the rows), then stream from the "
                         "slot's consistent point; nothing missed, nothing twice. A run that stops before the whole "
-                        "snapshot is acknowledged drops the slot and takes a new snapshot next time. when_needed: "
+                        "snapshot is acknowledged drops the slot and takes a new snapshot next time. initial_only: "
+                        "read the tables in one REPEATABLE READ transaction (no slot, no publication when `tables` "
+                        "are listed, no REPLICATION right needed), emit them as `op: r` records and end: the "
+                        "pipeline flushes its sinks and exits 0; nothing is checkpointed, so every run reads the "
+                        "tables anew. when_needed: "
                         "as initial, and also when the checkpoint's slot is gone (dropped, or invalidated by "
                         "max_slot_wal_keep_size), since the changes after the checkpoint are lost then; with "
                         "never or initial that is an error that says so.",
             .heartbeat_interval = "While the captured tables are idle, how often to ask the server for its current "
                                   "WAL position, published as progress so the slot frees WAL other tables write. "
                                   "0: only when the server sends a keepalive by itself."},
-           /*when_needed=*/true);
+           {.when_needed = true, .initial_only = true});
   spec.example =
       "sources:\n"
       "  shop:\n"
