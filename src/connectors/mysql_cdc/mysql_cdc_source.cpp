@@ -1,9 +1,8 @@
 #include "connectors/mysql_cdc/mysql_cdc_source.h"
 
-#include <fnmatch.h>
-
 #include <charconv>
 
+#include "connectors/cdc_event/table_patterns.h"
 #include "observability/log.h"
 
 namespace pipeline::mysql_cdc {
@@ -331,13 +330,8 @@ Status MysqlCdcSource::AddRows(const BinlogEvent& event, Batch& out) {
 }
 
 bool MysqlCdcSource::Captured(const std::string& database, const std::string& table) const {
-  const std::string name = database + "." + table;
   if (settings_.tables.empty()) return database == settings_.dsn.database;
-  for (const std::string& pattern : settings_.tables) {
-    const std::string full = pattern.find('.') == std::string::npos ? settings_.dsn.database + "." + pattern : pattern;
-    if (fnmatch(full.c_str(), name.c_str(), 0) == 0) return true;
-  }
-  return false;
+  return cdc::AnyTablePatternMatches(settings_.tables, settings_.dsn.database, {database, table});
 }
 
 Status MysqlCdcSource::SetFile(std::string_view file) {
