@@ -1,10 +1,12 @@
 """postgres_cdc options of issue 20 item 1 against the real PostgreSQL 15 (tests/support/databases.py):
-`snapshot: initial_only` (a finite source: the tables once, then exit 0, no slot left behind)."""
+`snapshot: initial_only` (a finite source: the tables once, then exit 0, no slot left behind);
+`create_publication: false` for a role without CREATE on the database; `tables` patterns."""
 import json
 import os
+import signal
 
 import databases
-from harness import read_lines, run_pipe, tmpdir, write
+from harness import read_lines, run_pipe, start_pipe, tmpdir, wait_until, write
 
 READER = "cdc_opt_reader"  # a role with LOGIN and SELECT only: no REPLICATION, no CREATE on the database
 
@@ -75,3 +77,162 @@ def test_initial_only_reads_the_tables_once_and_ends_without_a_slot():
     finally:
         pg.sql("DROP TABLE IF EXISTS io_big, io_small;")
     print(f"    1,203 snapshot rows read by a role without REPLICATION, exit 0, no slot; a second run: 1,003 rows")
+
+
+REPLICATOR = "cdc_opt_repl"  # LOGIN REPLICATION and SELECT: may create slots, not publications (no CREATE)
+
+
+def _make_replicator(pg, tables):
+    pg.sql(f"DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{REPLICATOR}') THEN "
+           f"CREATE ROLE {REPLICATOR} LOGIN REPLICATION PASSWORD 'repl-pw'; END IF; END$$;"
+           f"REVOKE CREATE ON DATABASE {pg.database} FROM PUBLIC, {REPLICATOR};" +
+           "".join(f"GRANT SELECT ON {t} TO {REPLICATOR};" for t in tables))
+    return pg.url.replace(f"{pg.user}:{pg.password}@", f"{REPLICATOR}:repl-pw@")
+
+
+def _drop_slot(pg, slot):
+    wait_until(lambda: pg.value(f"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{slot}' AND active")
+               == "0", timeout=30, what=f"slot {slot} released")
+    pg.sql(f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{slot}'")
+
+
+def _error_line(p, text):
+    """The one stderr line that holds `text`."""
+    assert p.returncode != 0, p.stderr
+    lines = [line for line in p.stderr.splitlines() if text in line]
+    assert lines, p.stderr
+    return lines[-1]
+
+
+def _stream(d, source_yaml, apply, count):
+    """Runs until `count` records arrived after `apply` ran on a streaming source; returns them."""
+    write(f"{d}/p.yaml", f"""
+sources:
+  db:{source_yaml}
+sinks:
+  out: {{type: file, inputs: [db], path: {d}/out.jsonl, format: jsonl, flush_interval: 50ms, metadata: true}}
+""")
+    proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"])
+    try:
+        wait_until(lambda: os.path.exists(f"{d}/state/checkpoints/db.json") or _records(f"{d}/out.jsonl"),
+                   timeout=30, what="the source streaming")
+        apply()
+        wait_until(lambda: len(_records(f"{d}/out.jsonl")) >= count, timeout=30, what=f"{count} records")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    return _records(f"{d}/out.jsonl")
+
+
+def test_create_publication_false_says_what_to_run_and_never_alters_the_publication():
+    """A role with REPLICATION but without CREATE on the database: with create_publication: false a missing
+    publication, then one that lacks a table, are each one line with the statement to run; once an administrator
+    ran them, changes of both tables stream and the publication is as the administrator left it. With the default
+    (true) the same role gets one line that says why pipe cannot create it and what to run instead."""
+    pg = databases.postgres()
+    pg.sql("DROP PUBLICATION IF EXISTS pipe_po, pipe_po2; DROP TABLE IF EXISTS po_a, po_b;"
+           "CREATE TABLE po_a (id int PRIMARY KEY); CREATE TABLE po_b (id int PRIMARY KEY);")
+    url = _make_replicator(pg, ["po_a", "po_b"])
+    d = tmpdir()
+    source = f"""
+    type: postgres_cdc
+    dsn: {url}
+    slot: pipe_po
+    tables: [po_a, public.po_b]
+    create_publication: false
+    topic_prefix: shop"""
+    try:
+        missing = _run_to_end(d, source, f"{d}/x.jsonl")
+        line = _error_line(missing, "CREATE PUBLICATION")
+        assert "publication 'pipe_po' does not exist" in line and "create_publication is false" in line, line
+        assert "`CREATE PUBLICATION pipe_po FOR TABLE public.po_a, public.po_b`" in line, line
+        pg.sql("CREATE PUBLICATION pipe_po FOR TABLE po_a")
+        partial = _run_to_end(d, source, f"{d}/x.jsonl")
+        line = _error_line(partial, "ALTER PUBLICATION")
+        assert "does not cover public.po_b" in line and "`ALTER PUBLICATION pipe_po ADD TABLE public.po_b`" in line
+        pg.sql("ALTER PUBLICATION pipe_po ADD TABLE po_b")
+        records = _stream(d, source, lambda: pg.sql("INSERT INTO po_a VALUES (1); INSERT INTO po_b VALUES (2);"), 2)
+        assert [(r["topic"], r["value"]["after"]["id"]) for r in records] == [("shop.public.po_a", 1),
+                                                                              ("shop.public.po_b", 2)], records
+        assert pg.value("SELECT count(*) FROM pg_publication_tables WHERE pubname = 'pipe_po'") == "2"
+        creating = _run_to_end(d, source.replace("create_publication: false", "publication: pipe_po2"),
+                               f"{d}/y.jsonl")
+        line = _error_line(creating, "pipe_po2")
+        assert "permission denied" in line and "`CREATE PUBLICATION pipe_po2 FOR TABLE" in line, line
+    finally:
+        _drop_slot(pg, "pipe_po")
+        pg.sql("DROP PUBLICATION IF EXISTS pipe_po, pipe_po2; DROP TABLE IF EXISTS po_a, po_b;")
+    print("    " + line[:200])
+
+
+def test_table_patterns_select_tables_per_part_and_the_publication_is_made_for_them():
+    """`pt_sales.*` and `public.pt_cust*` against five tables: the publication holds the four they match, the
+    snapshot reads those four and not public.pt_other, nor pt_sales_x.t (the schema pattern does not reach it);
+    a pattern that matches nothing is one line naming it."""
+    pg = databases.postgres()
+    pg.sql("DROP PUBLICATION IF EXISTS pipe_pt; DROP SCHEMA IF EXISTS pt_sales, pt_sales_x CASCADE;"
+           "DROP TABLE IF EXISTS pt_cust1, pt_cust2, pt_other;"
+           "CREATE SCHEMA pt_sales; CREATE SCHEMA pt_sales_x;"
+           "CREATE TABLE pt_sales.orders (id int PRIMARY KEY); CREATE TABLE pt_sales.customers (id int PRIMARY KEY);"
+           "CREATE TABLE pt_sales_x.t (id int PRIMARY KEY);"
+           "CREATE TABLE pt_cust1 (id int PRIMARY KEY); CREATE TABLE pt_cust2 (id int PRIMARY KEY);"
+           "CREATE TABLE pt_other (id int PRIMARY KEY);"
+           "INSERT INTO pt_sales.orders VALUES (1); INSERT INTO pt_sales.customers VALUES (2);"
+           "INSERT INTO pt_sales_x.t VALUES (3); INSERT INTO pt_cust1 VALUES (4); INSERT INTO pt_cust2 VALUES (5);"
+           "INSERT INTO pt_other VALUES (6);")
+    d = tmpdir()
+    source = f"""
+    type: postgres_cdc
+    dsn: {pg.url}
+    slot: pipe_pt
+    tables: ["pt_sales.*", "public.pt_cust*"]
+    snapshot: initial
+    topic_prefix: shop"""
+    try:
+        records = _stream(d, source, lambda: pg.sql("INSERT INTO pt_other VALUES (60); INSERT INTO pt_cust2 "
+                                                    "VALUES (50); INSERT INTO pt_sales_x.t VALUES (30);"), 5)
+        published = sorted(r[0] for r in pg.sql("SELECT schemaname || '.' || tablename FROM pg_publication_tables "
+                                                "WHERE pubname = 'pipe_pt'"))
+        assert published == ["pt_sales.customers", "pt_sales.orders", "public.pt_cust1", "public.pt_cust2"]
+        seen = sorted((r["value"]["op"], r["topic"], r["value"]["after"]["id"]) for r in records)
+        assert seen == [("c", "shop.public.pt_cust2", 50), ("r", "shop.pt_sales.customers", 2),
+                        ("r", "shop.pt_sales.orders", 1), ("r", "shop.public.pt_cust1", 4),
+                        ("r", "shop.public.pt_cust2", 5)], seen
+        nothing = _run_to_end(d, source.replace('"public.pt_cust*"', '"public.pt_custmer*"'), f"{d}/x.jsonl")
+        line = _error_line(nothing, "matches no table")
+        assert "'public.pt_custmer*' matches no table" in line, line
+    finally:
+        _drop_slot(pg, "pipe_pt")
+        pg.sql("DROP PUBLICATION IF EXISTS pipe_pt; DROP SCHEMA IF EXISTS pt_sales, pt_sales_x CASCADE;"
+               "DROP TABLE IF EXISTS pt_cust1, pt_cust2, pt_other;")
+    print("    " + line[:200])
+
+
+def test_a_publication_for_all_tables_is_filtered_by_the_patterns_and_picks_up_new_tables():
+    """create_publication: false over an administrator's FOR ALL TABLES publication: only the tables the
+    pattern selects arrive, and a matching table created while pipe runs is captured at once."""
+    pg = databases.postgres()
+    pg.sql("DROP PUBLICATION IF EXISTS pipe_all; DROP TABLE IF EXISTS pa_cust1, pa_cust2, pa_other;"
+           "CREATE TABLE pa_cust1 (id int PRIMARY KEY); CREATE TABLE pa_other (id int PRIMARY KEY);"
+           "CREATE PUBLICATION pipe_all FOR ALL TABLES;")
+    d = tmpdir()
+    source = f"""
+    type: postgres_cdc
+    dsn: {pg.url}
+    slot: pipe_all
+    publication: pipe_all
+    tables: [pa_cust*]
+    create_publication: false
+    topic_prefix: shop"""
+    try:
+        records = _stream(d, source, lambda: pg.sql(
+            "INSERT INTO pa_other VALUES (1); INSERT INTO pa_cust1 VALUES (2);"
+            "CREATE TABLE pa_cust2 (id int PRIMARY KEY); INSERT INTO pa_cust2 VALUES (3);"
+            "TRUNCATE pa_other, pa_cust1; INSERT INTO pa_other VALUES (4); INSERT INTO pa_cust2 VALUES (5);"), 4)
+        seen = [(r["value"]["op"], r["topic"], (r["value"]["after"] or {}).get("id")) for r in records]
+        assert seen == [("c", "shop.public.pa_cust1", 2), ("c", "shop.public.pa_cust2", 3),
+                        ("t", "shop.public.pa_cust1", None), ("c", "shop.public.pa_cust2", 5)], seen
+    finally:
+        _drop_slot(pg, "pipe_all")
+        pg.sql("DROP PUBLICATION IF EXISTS pipe_all; DROP TABLE IF EXISTS pa_cust1, pa_cust2, pa_other;")

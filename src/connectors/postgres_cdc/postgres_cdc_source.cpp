@@ -28,13 +28,6 @@ void SetProgress(Batch& out, Position position) {
 
 std::string DatabaseOf(const std::string& label) { return label.substr(label.rfind('/') + 1); }
 
-// "table" is "public.table", as PostgreSQL's search_path would find it by default.
-std::vector<std::string> QualifiedNames(const std::vector<std::string>& tables) {
-  std::vector<std::string> out;
-  for (const std::string& t : tables) out.push_back(t.find('.') == std::string::npos ? "public." + t : t);
-  return out;
-}
-
 }  // namespace
 
 std::string DefaultSlotName(const std::string& stream, const std::string& state_dir) {
@@ -80,11 +73,8 @@ Status PostgresCdcSource::Open(SourceContext& ctx) {
 Status PostgresCdcSource::Connect() {
   auto dsn = PostgresDsn::Parse(settings_.dsn);
   if (!dsn.ok()) return dsn.error();
-  // initial_only over listed tables needs no publication: it reads them in a plain transaction.
-  const bool needs_publication = !settings_.snapshot_only || settings_.tables.empty();
-  auto primary_keys = needs_publication ? EnsurePublication(*dsn, settings_.publication, settings_.tables)
-                                        : Result<PrimaryKeys>(PrimaryKeys{});
-  if (!primary_keys.ok()) return primary_keys.error();
+  auto captured = CapturedTablesOf(*dsn);
+  if (!captured.ok()) return captured.error();
   if (confirmed_ > 0 && !snapshot_pending_) PIPE_RETURN_IF_ERROR(CheckSlotStillHolds(*dsn));
   ReplicationOptions options{.dsn = settings_.dsn, .slot = settings_.slot, .publications = {settings_.publication}};
   options.snapshot = snapshot_pending_;
@@ -93,13 +83,12 @@ Status PostgresCdcSource::Connect() {
   if (!stream.ok()) return stream.error();
   stream_ = std::move(stream).value();
   records_ = std::make_unique<ChangeRecords>(settings_.envelope, settings_.topic_prefix, DatabaseOf(dsn->label()),
-                                             std::move(primary_keys).value(), settings_.column_rules);
+                                             std::move(captured->primary_keys), settings_.column_rules);
   txn_.reset();
-  if (snapshot_pending_) {
-    std::vector<std::string> tables;
-    if (!needs_publication) tables = QualifiedNames(settings_.tables);
-    snapshot_ = std::make_unique<InitialSnapshot>(settings_.publication, std::move(tables), settings_.batch_size);
-  }
+  uncaptured_.clear();
+  if (snapshot_pending_)
+    snapshot_ = std::make_unique<InitialSnapshot>(settings_.publication, std::move(captured->tables),
+                                                  settings_.batch_size);
   // The slot may lag what we committed if the last feedback did not reach the server before a crash.
   if (confirmed_ > 0) PIPE_RETURN_IF_ERROR(stream_->SendFeedback(confirmed_));
   last_heartbeat_ = steady_clock::now();
@@ -110,6 +99,16 @@ Status PostgresCdcSource::Connect() {
            {"slot_created", stream_->slot_created() ? "yes" : "no"},
            {"resume_lsn", FormatLsn(confirmed_)}});
   return Status::Ok();
+}
+
+// The tables `tables` matches and the publication that covers them. initial_only over listed tables needs no
+// publication: it reads them in a plain transaction.
+Result<CapturedTables> PostgresCdcSource::CapturedTablesOf(const PostgresDsn& dsn) const {
+  if (!settings_.snapshot_only || settings_.tables.empty())
+    return EnsurePublication(dsn, {settings_.publication, settings_.tables, settings_.create_publication});
+  auto tables = MatchTables(dsn, settings_.tables);
+  if (!tables.ok()) return tables.error();
+  return CapturedTables{{}, std::move(tables).value()};
 }
 
 // A checkpoint names a position in the slot. A slot that is gone or invalidated lost the changes since, and a new
@@ -204,6 +203,11 @@ Result<bool> PostgresCdcSource::Apply(const XLogData& data, Batch& out) {
     return false;
   }
   if (auto* relation = std::get_if<RelationMessage>(&*message)) {
+    // A publication may hold more than `tables` selects (FOR ALL TABLES, or one a user made).
+    const bool selected = settings_.tables.empty() ||
+                          cdc::AnyTablePatternMatches(settings_.tables, "public", {relation->schema, relation->table});
+    if (!selected) uncaptured_.insert(relation->relation);
+    else uncaptured_.erase(relation->relation);
     records_->AddRelation(std::move(*relation));
     for (const auto& column : records_->TakeUnmappedColumns())
       LogWarn("postgres_cdc_unmapped_type", "column " + column + " has no type mapping: its values arrive as text",
@@ -222,8 +226,10 @@ Result<bool> PostgresCdcSource::Apply(const XLogData& data, Batch& out) {
   }
   const size_t first = out.records.size();
   if (auto* change = std::get_if<ChangeMessage>(&*message)) {
-    if (!skipping_txn_) PIPE_RETURN_IF_ERROR(records_->Add(*change, *txn_, out.records));
+    if (!skipping_txn_ && !uncaptured_.contains(change->relation))
+      PIPE_RETURN_IF_ERROR(records_->Add(*change, *txn_, out.records));
   } else if (auto* truncate = std::get_if<TruncateMessage>(&*message)) {
+    std::erase_if(truncate->relations, [&](Oid relation) { return uncaptured_.contains(relation); });
     if (!skipping_txn_) PIPE_RETURN_IF_ERROR(records_->Add(*truncate, *txn_, out.records));
   }
   for (size_t i = first; i < out.records.size(); ++i)

@@ -15,11 +15,13 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "connectors/postgres_cdc/change_records.h"
 #include "connectors/postgres_cdc/initial_snapshot.h"
+#include "connectors/postgres_cdc/publication.h"
 #include "connectors/postgres_cdc/replication_stream.h"
 #include "observability/metrics.h"
 #include "plugin/source.h"
@@ -30,7 +32,8 @@ struct PostgresCdcSettings : cdc::CommonSettings {
   std::string dsn;
   std::string slot;         // empty: derived from the stream name and the state dir (DefaultSlotName)
   std::string publication;  // empty: the slot's name
-  std::vector<std::string> tables;
+  std::vector<std::string> tables;  // names or patterns (cdc_event/table_patterns.h)
+  bool create_publication = true;
   cdc::ColumnRules column_rules;  // columns, key_columns
 };
 
@@ -51,6 +54,7 @@ class PostgresCdcSource : public Source {
 
  private:
   Status Connect();
+  Result<CapturedTables> CapturedTablesOf(const postgres_client::PostgresDsn& dsn) const;
   Status CheckSlotStillHolds(const postgres_client::PostgresDsn& dsn);
   // Handles one pgoutput message; returns true when it completed a transaction.
   Result<bool> Apply(const XLogData& data, Batch& out);
@@ -74,6 +78,7 @@ class PostgresCdcSource : public Source {
   Lsn delivered_ = 0;
   Lsn progress_ = 0;   // the highest progress published
   Lsn confirmed_ = 0;  // the highest LSN sent as flushed
+  std::set<Oid> uncaptured_;  // relations of the publication that `tables` does not select
   std::optional<TransactionInfo> txn_;
   bool skipping_txn_ = false;
   int64_t txn_index_ = 0;

@@ -31,8 +31,17 @@ ComponentSpec PostgresCdcSpec() {
        .description = "Publication to read; created FOR TABLE `tables` when missing. Default: the slot's name."},
       {.name = "tables",
        .type = OptionType::kStringList,
-       .description = "Tables to capture, `schema.table` or `table` (schema public); used to create the "
-                      "publication. Required unless the publication exists."},
+       .description = "Tables to capture: `schema.table` or `table` (schema public), or glob patterns (`*`, `?`, "
+                      "`[...]`) matched per part, so `*` does not cross the dot: `sales.*`, `public.cust*`. Matched "
+                      "against the catalog at start (a pattern that matches nothing is an error naming it); the "
+                      "publication is created for the matched tables. Empty: every table of the publication, "
+                      "which must exist. A table created later is captured from the next start."},
+      {.name = "create_publication",
+       .type = OptionType::kBool,
+       .description = "true: create the publication FOR TABLE the matched tables when missing, and add matched "
+                      "tables it lacks. false: never create or alter it (for a user without the right); a missing "
+                      "publication, or one that lacks a matched table, is an error that says what to run.",
+       .default_value = "true"},
   };
   cdc::AddCommonOptions(spec.options,
            {.topic_parts = "<schema>.<table>",
@@ -71,6 +80,7 @@ Result<std::unique_ptr<Source>> BuildPostgresCdc(const Options& options, const B
   settings.slot = options.GetString("slot");
   settings.publication = options.GetString("publication");
   settings.tables = options.GetStringList("tables");
+  settings.create_publication = options.GetBool("create_publication");
   auto column_rules = cdc::ColumnRules::FromOptions(options);
   if (!column_rules.ok()) return column_rules.error();
   settings.column_rules = std::move(column_rules).value();
