@@ -4,6 +4,7 @@
 import json
 import os
 import signal
+import subprocess
 
 import databases
 from harness import read_lines, run_pipe, start_pipe, tmpdir, wait_until, write
@@ -236,3 +237,56 @@ def test_a_publication_for_all_tables_is_filtered_by_the_patterns_and_picks_up_n
     finally:
         _drop_slot(pg, "pipe_all")
         pg.sql("DROP PUBLICATION IF EXISTS pipe_all; DROP TABLE IF EXISTS pa_cust1, pa_cust2, pa_other;")
+
+
+def test_a_slot_of_the_derived_name_is_reused_only_with_its_checkpoint_or_when_named():
+    """Without `slot:` the source derives its slot's name and claims the slot with a checkpoint as it creates it:
+    a restart reuses it. Once the checkpoint is gone (a reset state dir) the slot is refused with one line that says
+    it exists, whose it may be (here: held by pg_recvlogical) and how to proceed; with `slot:` naming it, it is used,
+    and the changes it kept arrive."""
+    pg = databases.postgres()
+    pg.sql("DROP TABLE IF EXISTS ds_t; CREATE TABLE ds_t (id int PRIMARY KEY);")
+    d = tmpdir()
+    source = f"""
+    type: postgres_cdc
+    dsn: {pg.url}
+    publication: pipe_ds
+    tables: [ds_t]"""
+    holder = None
+    slot = None
+    try:
+        derived = "SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'pipe_db_%'"
+        before = {r[0] for r in pg.sql(derived)}
+        first = _stream(d, source, lambda: pg.sql("INSERT INTO ds_t VALUES (1);"), 1)
+        created = {r[0] for r in pg.sql(derived)} - before
+        assert len(created) == 1 and len(first) == 1, (created, first)
+        slot = created.pop()
+        again = _stream(d, source, lambda: pg.sql("INSERT INTO ds_t VALUES (2);"), 2)
+        assert [r["value"]["after"]["id"] for r in again] == [1, 2], again  # the same slot, resumed
+        os.remove(f"{d}/state/checkpoints/db.json")
+        pg.sql("INSERT INTO ds_t VALUES (3);")  # kept by the slot
+        refused = _run_to_end(d, source, f"{d}/x.jsonl")
+        line = _error_line(refused, "has no checkpoint naming it")
+        assert f"replication slot '{slot}' exists" in line and "no one streams from it now" in line, line
+        assert f"Set slot: {slot}" in line and f"pg_drop_replication_slot('{slot}')" in line, line
+        holder = subprocess.Popen(["pg_recvlogical", "-d", pg.url, "--slot", slot, "--start", "-f", "/dev/null",
+                                   "-o", "proto_version=1", "-o", "publication_names=pipe_ds"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: pg.value(f"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{slot}' AND "
+                                    "active") == "1", timeout=30, what="pg_recvlogical holding the slot")
+        held = _run_to_end(d, source, f"{d}/x.jsonl")
+        line = _error_line(held, "has no checkpoint naming it")
+        assert "it is in use by process" in line and "application 'pg_recvlogical'" in line, line
+        holder.terminate()
+        holder.wait()
+        holder = None
+        named = _stream(d, source + f"\n    slot: {slot}", lambda: pg.sql("INSERT INTO ds_t VALUES (4);"), 4)
+        assert [r["value"]["after"]["id"] for r in named][2:] == [3, 4], named
+    finally:
+        if holder:
+            holder.kill()
+            holder.wait()
+        if slot:
+            _drop_slot(pg, slot)
+        pg.sql("DROP PUBLICATION IF EXISTS pipe_ds; DROP TABLE IF EXISTS ds_t;")
+    print("    " + line[:220])

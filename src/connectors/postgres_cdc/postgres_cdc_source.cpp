@@ -44,6 +44,7 @@ std::string DefaultSlotName(const std::string& stream, const std::string& state_
 
 Status PostgresCdcSource::Open(SourceContext& ctx) {
   ctx_ = &ctx;
+  slot_named_ = !settings_.slot.empty();
   if (settings_.slot.empty()) settings_.slot = DefaultSlotName(ctx.name, ctx.state_dir);
   if (settings_.publication.empty()) settings_.publication = settings_.slot;
   if (settings_.topic_prefix.empty()) settings_.topic_prefix = ctx.name;
@@ -64,6 +65,7 @@ Status PostgresCdcSource::Open(SourceContext& ctx) {
     auto lsn = ParseLsn(*saved);
     if (!lsn) return ConfigError("checkpoint " + ctx.CheckpointFile() + " holds '" + *saved + "', not an LSN");
     delivered_ = confirmed_ = progress_ = *lsn;
+    has_checkpoint_ = true;
   }
   // A checkpoint exists only once a snapshot was delivered whole (see initial_snapshot.h).
   snapshot_pending_ = settings_.snapshot_initial && confirmed_ == 0;
@@ -76,12 +78,14 @@ Status PostgresCdcSource::Connect() {
   auto captured = CapturedTablesOf(*dsn);
   if (!captured.ok()) return captured.error();
   if (confirmed_ > 0 && !snapshot_pending_) PIPE_RETURN_IF_ERROR(CheckSlotStillHolds(*dsn));
+  if (!slot_named_ && !has_checkpoint_ && !settings_.snapshot_only) PIPE_RETURN_IF_ERROR(RefuseAStrangersSlot(*dsn));
   ReplicationOptions options{.dsn = settings_.dsn, .slot = settings_.slot, .publications = {settings_.publication}};
   options.snapshot = snapshot_pending_;
   options.snapshot_only = settings_.snapshot_only;
   auto stream = ReplicationStream::Open(options);
   if (!stream.ok()) return stream.error();
   stream_ = std::move(stream).value();
+  if (stream_->slot_created() && !has_checkpoint_) PIPE_RETURN_IF_ERROR(ClaimNewSlot());
   records_ = std::make_unique<ChangeRecords>(settings_.envelope, settings_.topic_prefix, DatabaseOf(dsn->label()),
                                              std::move(captured->primary_keys), settings_.column_rules);
   txn_.reset();
@@ -131,6 +135,32 @@ Status PostgresCdcSource::CheckSlotStillHolds(const PostgresDsn& dsn) {
   PIPE_RETURN_IF_ERROR(ctx_->SaveCheckpoint(FormatLsn(0)));
   confirmed_ = delivered_ = progress_ = 0;
   snapshot_pending_ = true;
+  return Status::Ok();
+}
+
+// The derived slot name exists, but this source has no checkpoint: the slot is left from a state dir that was
+// reset or deleted, or belongs to another pipeline. Streaming from it (or dropping it for a snapshot) could lose
+// or repeat someone's changes without a word.
+Status PostgresCdcSource::RefuseAStrangersSlot(const PostgresDsn& dsn) {
+  auto state = SlotStateOf(dsn, settings_.slot);
+  if (!state.ok()) return state.error();
+  if (*state == SlotState::kMissing) return Status::Ok();
+  auto holder = SlotHolder(dsn, settings_.slot);
+  if (!holder.ok()) return holder.error();
+  const std::string whose = holder->empty() ? "no one streams from it now; it may be left from this pipeline "
+                                              "before its state dir was reset, or be another pipeline's"
+                                            : "it is in use by " + *holder;
+  return ConfigError("replication slot '" + settings_.slot + "' exists in " + dsn.label() +
+                     ", but this source has no checkpoint naming it (" + ctx_->CheckpointFile() + "): " + whose +
+                     ". Set slot: " + settings_.slot + " to stream from where it stands, or drop it (SELECT "
+                     "pg_drop_replication_slot('" + settings_.slot + "')) to start anew");
+}
+
+// The source just created its slot: a checkpoint at 0/0 marks it as this source's, so a restart before the first
+// acknowledgement reuses it rather than refusing it.
+Status PostgresCdcSource::ClaimNewSlot() {
+  PIPE_RETURN_IF_ERROR(ctx_->SaveCheckpoint(FormatLsn(0)));
+  has_checkpoint_ = true;
   return Status::Ok();
 }
 

@@ -56,6 +56,8 @@ class PostgresCdcSource : public Source {
   Status Connect();
   Result<CapturedTables> CapturedTablesOf(const postgres_client::PostgresDsn& dsn) const;
   Status CheckSlotStillHolds(const postgres_client::PostgresDsn& dsn);
+  Status RefuseAStrangersSlot(const postgres_client::PostgresDsn& dsn);
+  Status ClaimNewSlot();
   // Handles one pgoutput message; returns true when it completed a transaction.
   Result<bool> Apply(const XLogData& data, Batch& out);
   void PublishIdleProgress(Batch& out);
@@ -74,6 +76,10 @@ class PostgresCdcSource : public Source {
   bool snapshot_pending_ = false;
   std::unique_ptr<InitialSnapshot> snapshot_;
   bool ended_ = false;  // snapshot: initial_only, once the snapshot is read
+  // An existing slot is used only when the user named it or this source's checkpoint does (it exists, even as
+  // 0/0, from the moment the source created the slot): a slot of the derived name is someone else's otherwise.
+  bool slot_named_ = false;
+  bool has_checkpoint_ = false;
   // Transactions ending at or below this were delivered before (the checkpoint): a replay of them is skipped.
   Lsn delivered_ = 0;
   Lsn progress_ = 0;   // the highest progress published

@@ -25,7 +25,9 @@ ComponentSpec PostgresCdcSpec() {
       {.name = "slot",
        .type = OptionType::kString,
        .description = "Replication slot (pgoutput), created when missing. Default: pipe_ plus the stream name "
-                      "reduced to [a-z0-9_] and a hash of the state dir, so two pipelines never share one."},
+                      "reduced to [a-z0-9_] and a hash of the state dir, so two pipelines never share one; an "
+                      "existing slot of that name is used only when this source's checkpoint names it, otherwise "
+                      "it is an error that says whose it may be (set `slot` to use it)."},
       {.name = "publication",
        .type = OptionType::kString,
        .description = "Publication to read; created FOR TABLE `tables` when missing. Default: the slot's name."},

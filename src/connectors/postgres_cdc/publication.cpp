@@ -161,6 +161,21 @@ Result<SlotState> SlotStateOf(const PostgresDsn& dsn, const std::string& slot) {
   return std::string(PQgetvalue(found.get(), 0, 0)) == "lost" ? SlotState::kLost : SlotState::kUsable;
 }
 
+Result<std::string> SlotHolder(const PostgresDsn& dsn, const std::string& slot) {
+  const std::string who = "postgres connection to " + dsn.label();
+  auto conn = Connect(dsn, who);
+  if (!conn.ok()) return conn.error();
+  auto rows = Select(conn->get(),
+                     "SELECT s.active_pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local') "
+                     "FROM pg_replication_slots s LEFT JOIN pg_stat_activity a ON a.pid = s.active_pid "
+                     "WHERE s.slot_name = $1 AND s.active",
+                     {slot}, "look up replication slot '" + slot + "'", who, dsn);
+  if (!rows.ok()) return rows.error();
+  if (PQntuples(rows->get()) == 0) return std::string();
+  return "process " + std::string(PQgetvalue(rows->get(), 0, 0)) + " (application '" + PQgetvalue(rows->get(), 0, 1) +
+         "', from " + PQgetvalue(rows->get(), 0, 2) + ")";
+}
+
 Result<CapturedTables> EnsurePublication(const PostgresDsn& dsn, const PublicationSetup& setup) {
   const std::string who = "postgres connection to " + dsn.label();
   auto conn = Connect(dsn, who);

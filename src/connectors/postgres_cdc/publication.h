@@ -50,4 +50,8 @@ Result<std::vector<std::string>> MatchTables(const PostgresDsn& dsn, const std::
 enum class SlotState { kUsable, kMissing, kLost };
 Result<SlotState> SlotStateOf(const PostgresDsn& dsn, const std::string& slot);
 
+// Who holds a slot now, for a message: "process 1234 (application 'pipe', from 10.0.0.5)", or empty while no
+// walsender streams from it.
+Result<std::string> SlotHolder(const PostgresDsn& dsn, const std::string& slot);
+
 }  // namespace pipeline::postgres_cdc
