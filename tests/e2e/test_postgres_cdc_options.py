@@ -1,6 +1,7 @@
 """postgres_cdc options of issue 20 item 1 against the real PostgreSQL 15 (tests/support/databases.py):
 `snapshot: initial_only` (a finite source: the tables once, then exit 0, no slot left behind);
-`create_publication: false` for a role without CREATE on the database; `tables` patterns."""
+`create_publication: false` for a role without CREATE on the database; `tables` patterns; a slot of the derived
+name used only with its checkpoint; `transaction_metadata: true`."""
 import json
 import os
 import signal
@@ -290,3 +291,46 @@ def test_a_slot_of_the_derived_name_is_reused_only_with_its_checkpoint_or_when_n
             _drop_slot(pg, slot)
         pg.sql("DROP PUBLICATION IF EXISTS pipe_ds; DROP TABLE IF EXISTS ds_t;")
     print("    " + line[:220])
+
+
+def test_transaction_metadata_marks_each_transaction_with_begin_and_end_and_numbers_its_changes():
+    """transaction_metadata: true, as Debezium's provide.transaction.metadata: a transaction of three changes on two
+    tables and one of a single change get BEGIN/END records on shop.transaction (END with the counts per table),
+    each change a `transaction` block with its order overall and in its table; a transaction of an uncaptured
+    table gets no markers."""
+    pg = databases.postgres()
+    pg.sql("DROP TABLE IF EXISTS tm_a, tm_b, tm_other; CREATE TABLE tm_a (id int PRIMARY KEY);"
+           "CREATE TABLE tm_b (id int PRIMARY KEY); CREATE TABLE tm_other (id int PRIMARY KEY);")
+    d = tmpdir()
+    source = f"""
+    type: postgres_cdc
+    dsn: {pg.url}
+    slot: pipe_tm
+    tables: [tm_a, tm_b]
+    transaction_metadata: true
+    topic_prefix: shop"""
+    try:
+        records = _stream(d, source, lambda: pg.sql(
+            "BEGIN; INSERT INTO tm_a VALUES (1); INSERT INTO tm_b VALUES (2); INSERT INTO tm_a VALUES (3); COMMIT;"
+            "INSERT INTO tm_other VALUES (9); INSERT INTO tm_b VALUES (4);"), 7)
+    finally:
+        _drop_slot(pg, "pipe_tm")
+        pg.sql("DROP PUBLICATION IF EXISTS pipe_tm; DROP TABLE IF EXISTS tm_a, tm_b, tm_other;")
+    assert [r["topic"] for r in records] == ["shop.transaction", "shop.public.tm_a", "shop.public.tm_b",
+                                             "shop.public.tm_a", "shop.transaction", "shop.transaction",
+                                             "shop.public.tm_b", "shop.transaction"], records
+    begin, a1, b2, a3, end = records[:5]
+    change = a1["value"]
+    txn_id = f'{change["source"]["txId"]}:{change["source"]["lsn"]}'
+    assert begin["key"] == {"id": txn_id}
+    assert begin["value"]["status"] == "BEGIN" and begin["value"]["id"] == txn_id
+    assert begin["value"]["event_count"] is None and begin["value"]["data_collections"] is None
+    assert [(r["value"]["transaction"]["total_order"], r["value"]["transaction"]["data_collection_order"])
+            for r in (a1, b2, a3)] == [(1, 1), (2, 1), (3, 2)]
+    assert all(r["value"]["transaction"]["id"] == txn_id for r in (a1, b2, a3))
+    assert end["value"]["status"] == "END" and end["value"]["event_count"] == 3
+    assert end["value"]["data_collections"] == [{"data_collection": "public.tm_a", "event_count": 2},
+                                                {"data_collection": "public.tm_b", "event_count": 1}]
+    assert end["value"]["ts_ms"] == change["source"]["ts_ms"]
+    assert records[7]["value"]["event_count"] == 1 and records[5]["value"]["id"] != txn_id
+    print(f"    BEGIN {txn_id}, 3 changes numbered, END {end['value']['data_collections']}")

@@ -49,6 +49,7 @@ Status PostgresCdcSource::Open(SourceContext& ctx) {
   if (settings_.publication.empty()) settings_.publication = settings_.slot;
   if (settings_.topic_prefix.empty()) settings_.topic_prefix = ctx.name;
   lane_ = Lanes::Intern("postgres " + settings_.slot);
+  if (settings_.transaction_metadata) txn_metadata_.emplace(settings_.topic_prefix);
   if (ctx.metrics) {
     const Labels labels{{"source", ctx.name}, {"slot", settings_.slot}};
     slot_lag_bytes_ = ctx.metrics->GetGauge("pipe_cdc_slot_lag_bytes", labels,
@@ -167,6 +168,7 @@ Status PostgresCdcSource::ClaimNewSlot() {
 Error PostgresCdcSource::Disconnected(const Error& error) {
   stream_.reset();
   txn_.reset();
+  if (txn_metadata_) txn_metadata_->Reset();
   LogWarn("postgres_cdc_disconnected", error.message(), {{"source", ctx_->name}, {"slot", settings_.slot}});
   return error;
 }
@@ -247,6 +249,10 @@ Result<bool> PostgresCdcSource::Apply(const XLogData& data, Batch& out) {
   if (std::holds_alternative<IgnoredMessage>(*message)) return false;
   if (!txn_) return FatalError("slot " + settings_.slot + ": pgoutput sent a change outside a transaction");
   if (auto* commit = std::get_if<CommitMessage>(&*message)) {
+    if (txn_metadata_ && txn_metadata_->open()) {
+      out.records.push_back(txn_metadata_->End(UnixMillisFromPgTimestamp(txn_->commit_time)));
+      out.records.back().position = {lane_, static_cast<int64_t>(txn_->final_lsn), txn_index_++};
+    }
     if (!skipping_txn_ && commit->end_lsn > progress_) {
       progress_ = commit->end_lsn;
       SetProgress(out, {lane_, static_cast<int64_t>(commit->end_lsn), 0});
@@ -254,17 +260,34 @@ Result<bool> PostgresCdcSource::Apply(const XLogData& data, Batch& out) {
     txn_.reset();
     return true;
   }
-  const size_t first = out.records.size();
-  if (auto* change = std::get_if<ChangeMessage>(&*message)) {
-    if (!skipping_txn_ && !uncaptured_.contains(change->relation))
-      PIPE_RETURN_IF_ERROR(records_->Add(*change, *txn_, out.records));
-  } else if (auto* truncate = std::get_if<TruncateMessage>(&*message)) {
-    std::erase_if(truncate->relations, [&](Oid relation) { return uncaptured_.contains(relation); });
-    if (!skipping_txn_) PIPE_RETURN_IF_ERROR(records_->Add(*truncate, *txn_, out.records));
-  }
-  for (size_t i = first; i < out.records.size(); ++i)
-    out.records[i].position = {lane_, static_cast<int64_t>(txn_->final_lsn), txn_index_++};
+  if (!skipping_txn_) PIPE_RETURN_IF_ERROR(AddChange(*message, out));
   return false;
+}
+
+// A change or truncate of a captured table as records, positioned; with transaction_metadata, the BEGIN marker
+// before the transaction's first one and each numbered.
+Status PostgresCdcSource::AddChange(const PgOutputMessage& message, Batch& out) {
+  std::vector<Record> added;
+  if (auto* change = std::get_if<ChangeMessage>(&message)) {
+    if (!uncaptured_.contains(change->relation)) PIPE_RETURN_IF_ERROR(records_->Add(*change, *txn_, added));
+  } else if (auto* truncate = std::get_if<TruncateMessage>(&message)) {
+    TruncateMessage captured = *truncate;
+    std::erase_if(captured.relations, [&](Oid relation) { return uncaptured_.contains(relation); });
+    PIPE_RETURN_IF_ERROR(records_->Add(captured, *txn_, added));
+  }
+  if (added.empty()) return Status::Ok();
+  const auto place = [&](Record&& r) {
+    r.position = {lane_, static_cast<int64_t>(txn_->final_lsn), txn_index_++};
+    out.records.push_back(std::move(r));
+  };
+  if (txn_metadata_ && !txn_metadata_->open())
+    place(txn_metadata_->Begin(std::to_string(txn_->xid) + ":" + std::to_string(txn_->final_lsn),
+                               UnixMillisFromPgTimestamp(txn_->commit_time)));
+  for (Record& r : added) {
+    if (txn_metadata_) txn_metadata_->Annotate(r);
+    place(std::move(r));
+  }
+  return Status::Ok();
 }
 
 // Nothing captured is in flight: everything the server sent below its latest keepalive was handed on, so that

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/cdc_event/transaction_metadata.h"
 #include "connectors/postgres_cdc/change_records.h"
 #include "connectors/postgres_cdc/initial_snapshot.h"
 #include "connectors/postgres_cdc/publication.h"
@@ -34,6 +35,7 @@ struct PostgresCdcSettings : cdc::CommonSettings {
   std::string publication;  // empty: the slot's name
   std::vector<std::string> tables;  // names or patterns (cdc_event/table_patterns.h)
   bool create_publication = true;
+  bool transaction_metadata = false;  // BEGIN/END markers and each change's `transaction` block
   cdc::ColumnRules column_rules;  // columns, key_columns
 };
 
@@ -60,6 +62,7 @@ class PostgresCdcSource : public Source {
   Status ClaimNewSlot();
   // Handles one pgoutput message; returns true when it completed a transaction.
   Result<bool> Apply(const XLogData& data, Batch& out);
+  Status AddChange(const PgOutputMessage& message, Batch& out);
   void PublishIdleProgress(Batch& out);
   Result<ReadStatus> ReadSnapshot(Batch& out);
   Result<ReadStatus> EndAfterSnapshot(Batch& out);
@@ -86,6 +89,7 @@ class PostgresCdcSource : public Source {
   Lsn confirmed_ = 0;  // the highest LSN sent as flushed
   std::set<Oid> uncaptured_;  // relations of the publication that `tables` does not select
   std::optional<TransactionInfo> txn_;
+  std::optional<cdc::TransactionMetadata> txn_metadata_;  // transaction_metadata: true
   bool skipping_txn_ = false;
   int64_t txn_index_ = 0;
   std::chrono::steady_clock::time_point last_heartbeat_;

@@ -45,6 +45,15 @@ ComponentSpec PostgresCdcSpec() {
                       "publication, or one that lacks a matched table, is an error that says what to run.",
        .default_value = "true"},
   };
+  spec.options.push_back(
+      {.name = "transaction_metadata",
+       .type = OptionType::kBool,
+       .description = "As Debezium's provide.transaction.metadata: a BEGIN and an END record around each "
+                      "transaction's changes on the topic <topic_prefix>.transaction (key {id}, value {status, id, "
+                      "event_count, data_collections: [{data_collection, event_count}], ts_ms}; id is txId:LSN), "
+                      "and in each debezium change event the block transaction: {id, total_order, "
+                      "data_collection_order}.",
+       .default_value = "false"});
   cdc::AddCommonOptions(spec.options,
            {.topic_parts = "<schema>.<table>",
             .snapshot = "never: stream changes from where the slot stands, without reading existing rows first. "
@@ -83,6 +92,7 @@ Result<std::unique_ptr<Source>> BuildPostgresCdc(const Options& options, const B
   settings.publication = options.GetString("publication");
   settings.tables = options.GetStringList("tables");
   settings.create_publication = options.GetBool("create_publication");
+  settings.transaction_metadata = options.GetBool("transaction_metadata");
   auto column_rules = cdc::ColumnRules::FromOptions(options);
   if (!column_rules.ok()) return column_rules.error();
   settings.column_rules = std::move(column_rules).value();
