@@ -333,3 +333,32 @@ def test_binlog_connection_survives_a_sink_blocked_for_4x_the_servers_net_write_
                                                    for i in range(20001 + s * 100, 20101 + s * 100)]
     print(f"    blocked 20 s (4x net_write_timeout 5 s): binlog dump thread {dump_before} kept, "
           f"{len(ids)} changes delivered once")
+
+
+def test_initial_only_reads_the_tables_once_and_ends():
+    """snapshot: initial_only (issue 21 item 1): 700 rows in chunks of 300, exit 0, no checkpoint; a second run
+    reads the table again as it is then."""
+    db = databases.mariadb()
+    db.sql("DROP TABLE IF EXISTS mcdc_once; CREATE TABLE mcdc_once (id INT PRIMARY KEY, v INT);"
+           "INSERT INTO mcdc_once SELECT seq, seq FROM seq_1_to_700;")
+    d = tmpdir()
+
+    def run(out):
+        write(f"{d}/p.yaml", "sources:" + _source("db", db, ["mcdc_once"], extra="\n    snapshot: initial_only\n"
+                                                  "    batch_size: 300") +
+              f"\nsinks:\n  out: {{type: file, inputs: [db], path: '{out}'}}\n")
+        p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"], timeout=60)
+        assert p.returncode == 0, p.stderr
+        assert "snapshot: initial_only" in p.stderr, p.stderr
+        return _lines(out)
+
+    try:
+        first = run(f"{d}/first.jsonl")
+        assert sorted(r["after"]["id"] for r in first) == list(range(1, 701))
+        assert {r["op"] for r in first} == {"r"}
+        assert not os.path.exists(f"{d}/state/checkpoints/db.json")
+        db.sql("DELETE FROM mcdc_once WHERE id > 600; UPDATE mcdc_once SET v = 0 WHERE id = 1;")
+        second = run(f"{d}/second.jsonl")
+        assert len(second) == 600 and {"id": 1, "v": 0} in [r["after"] for r in second], len(second)
+    finally:
+        db.sql("DROP TABLE IF EXISTS mcdc_once;")

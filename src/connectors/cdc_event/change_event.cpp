@@ -19,9 +19,10 @@ Envelope EnvelopeOf(const Options& options) {
   return options.GetString("envelope") == "row" ? Envelope::kRow : Envelope::kDebezium;
 }
 
-void AddCommonOptions(std::vector<OptionSpec>& options, const CommonOptionTexts& texts, bool when_needed) {
+void AddCommonOptions(std::vector<OptionSpec>& options, const CommonOptionTexts& texts, SnapshotModes modes) {
   std::vector<std::string> snapshot_modes = {"never", "initial"};
-  if (when_needed) snapshot_modes.push_back("when_needed");
+  if (modes.initial_only) snapshot_modes.push_back("initial_only");
+  if (modes.when_needed) snapshot_modes.push_back("when_needed");
   options.push_back(EnvelopeOption());
   std::vector<OptionSpec> common = {
           {.name = "topic_prefix",
@@ -51,7 +52,8 @@ Result<CommonSettings> CommonSettingsOf(const Options& options) {
   settings.batch_size = static_cast<size_t>(options.GetInt("batch_size"));
   const std::string snapshot = options.GetString("snapshot");
   settings.snapshot_when_needed = snapshot == "when_needed";
-  settings.snapshot_initial = snapshot == "initial" || settings.snapshot_when_needed;
+  settings.snapshot_only = snapshot == "initial_only";
+  settings.snapshot_initial = snapshot == "initial" || settings.snapshot_when_needed || settings.snapshot_only;
   return settings;
 }
 

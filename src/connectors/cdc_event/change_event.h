@@ -32,6 +32,7 @@ struct CommonSettings {
   size_t batch_size = 1024;
   bool snapshot_initial = false;  // snapshot: initial or when_needed (each source's initial_snapshot.h)
   bool snapshot_when_needed = false;  // also when the saved position can no longer be read from
+  bool snapshot_only = false;  // snapshot: initial_only: the snapshot alone, then the source ends (no checkpoint)
 };
 
 // What the options behind CommonSettings mean for one database: the parts of the topic after the prefix
@@ -41,9 +42,14 @@ struct CommonOptionTexts {
   std::string snapshot;
   std::string heartbeat_interval;
 };
-// Appends envelope, topic_prefix, snapshot (never, initial, and when_needed where `when_needed` is true),
-// heartbeat_interval, batch_size, columns and key_columns (column_rules.h) to a source's options.
-void AddCommonOptions(std::vector<OptionSpec>& options, const CommonOptionTexts& texts, bool when_needed = false);
+// The `snapshot` modes beyond never and initial that a source implements.
+struct SnapshotModes {
+  bool when_needed = false;
+  bool initial_only = false;
+};
+// Appends envelope, topic_prefix, snapshot (never, initial, and the `modes` the source has), heartbeat_interval,
+// batch_size, columns and key_columns (column_rules.h) to a source's options.
+void AddCommonOptions(std::vector<OptionSpec>& options, const CommonOptionTexts& texts, SnapshotModes modes = {});
 Result<CommonSettings> CommonSettingsOf(const Options& options);
 
 // Field names shared by every record of one shape.

@@ -1,9 +1,8 @@
 #include "connectors/mysql_cdc/mysql_cdc_source.h"
 
-#include <fnmatch.h>
-
 #include <charconv>
 
+#include "connectors/cdc_event/table_patterns.h"
 #include "observability/log.h"
 
 namespace pipeline::mysql_cdc {
@@ -76,6 +75,11 @@ Status MysqlCdcSource::Open(SourceContext& ctx) {
   if (ctx.metrics)
     lag_seconds_ = ctx.metrics->GetGauge("pipe_cdc_lag_seconds", {{"source", ctx.name}},
                                          "Seconds since the binlog event last read was written; 0 while caught up");
+  // initial_only keeps no checkpoint: every run reads the tables anew, as a scheduled export expects.
+  if (settings_.snapshot_only) {
+    snapshot_pending_ = true;
+    return BeginSnapshot();
+  }
   if (auto saved = ctx.LoadCheckpoint()) {
     auto parsed = ParseCheckpoint(*saved);
     if (!parsed)
@@ -113,6 +117,14 @@ Result<ReadStatus> MysqlCdcSource::ReadSnapshot(Batch& out) {
   if (!done.ok()) {
     snapshot_.reset();  // a new snapshot next time: this one died with its connection
     return done.error();
+  }
+  if (*done && settings_.snapshot_only) {
+    snapshot_.reset();
+    snapshot_pending_ = false;
+    ended_ = true;
+    LogInfo("mysql_cdc_snapshot_read", "the snapshot is read; the source ends (snapshot: initial_only)",
+            {{"source", ctx_->name}});
+    return out.records.empty() ? ReadStatus::kEnd : ReadStatus::kMore;
   }
   if (*done) {
     const BinlogPoint point = snapshot_->point();
@@ -175,6 +187,7 @@ void MysqlCdcSource::Disconnected(const std::string& why) {
 }
 
 Result<ReadStatus> MysqlCdcSource::Read(Batch& out, std::stop_token stop) {
+  if (ended_) return ReadStatus::kEnd;
   if (snapshot_pending_) return ReadSnapshot(out);
   if (!connection_) PIPE_RETURN_IF_ERROR(Connect());
   last_read_ = steady_clock::now();
@@ -317,13 +330,8 @@ Status MysqlCdcSource::AddRows(const BinlogEvent& event, Batch& out) {
 }
 
 bool MysqlCdcSource::Captured(const std::string& database, const std::string& table) const {
-  const std::string name = database + "." + table;
   if (settings_.tables.empty()) return database == settings_.dsn.database;
-  for (const std::string& pattern : settings_.tables) {
-    const std::string full = pattern.find('.') == std::string::npos ? settings_.dsn.database + "." + pattern : pattern;
-    if (fnmatch(full.c_str(), name.c_str(), 0) == 0) return true;
-  }
-  return false;
+  return cdc::AnyTablePatternMatches(settings_.tables, settings_.dsn.database, {database, table});
 }
 
 Status MysqlCdcSource::SetFile(std::string_view file) {
@@ -351,6 +359,7 @@ void MysqlCdcSource::UpdateLag(uint32_t event_time) {
 }
 
 Status MysqlCdcSource::Commit(const LanePositions& acknowledged) {
+  if (settings_.snapshot_only) return Status::Ok();  // no checkpoint (see Open)
   auto it = acknowledged.find(lane_);
   if (it == acknowledged.end() || !(committed_ < it->second)) return Status::Ok();
   const Position& p = it->second;

@@ -91,6 +91,7 @@ class MysqlCdcSource : public Source {
   // Until the snapshot's last chunk is read; a run that stops before reads a new one (initial_snapshot.h).
   bool snapshot_pending_ = false;
   std::unique_ptr<InitialSnapshot> snapshot_;
+  bool ended_ = false;  // snapshot: initial_only, once the snapshot is read
   std::unique_ptr<ChangeRecords> records_;
   std::map<uint64_t, std::optional<CapturedTable>> tables_;  // by table id; nullopt: not captured
 

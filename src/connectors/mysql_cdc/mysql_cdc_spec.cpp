@@ -43,10 +43,13 @@ ComponentSpec MysqlCdcSpec() {
                         "checkpoint yet) read every captured table in one consistent snapshot, in primary-key "
                         "chunks of batch_size, as `op: r` records (row: the rows), then stream the binlog from the "
                         "snapshot's position; nothing missed, nothing twice. A run that stops before the whole "
-                        "snapshot is acknowledged takes a new snapshot next time.",
+                        "snapshot is acknowledged takes a new snapshot next time. initial_only: the same "
+                        "snapshot, then the source ends: the pipeline flushes its sinks and exits 0; nothing is "
+                        "checkpointed, so every run reads the tables anew (no binlog connection is opened).",
             .heartbeat_interval = "@master_heartbeat_period: while nothing is written, the server sends its binlog "
                                   "position this often; it is published as progress, so the checkpoint follows "
-                                  "the binlog."});
+                                  "the binlog."},
+           {.initial_only = true});
   spec.example =
       "sources:\n"
       "  shop:\n"

@@ -17,15 +17,29 @@ const std::string& Text(const Tuple& row, size_t i) { return row.at(i).text; }
 
 }  // namespace
 
+// The tables named, or else the publication's, in one order.
+std::string InitialSnapshot::TablesQuery() const {
+  const std::string columns = "SELECT c.oid, n.nspname, c.relname, format('%I.%I', n.nspname, c.relname) FROM ";
+  if (listed_names_.empty())
+    return columns +
+           "pg_publication_tables p JOIN pg_namespace n ON n.nspname = p.schemaname JOIN pg_class c ON "
+           "c.relnamespace = n.oid AND c.relname = p.tablename WHERE p.pubname = " +
+           Literal(publication_) + " ORDER BY 2, 3";
+  std::string names;
+  for (const std::string& name : listed_names_) names += (names.empty() ? "" : ", ") + Literal(name);
+  return columns + "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname || '.' || c.relname IN (" +
+         names + ") ORDER BY 2, 3";
+}
+
 Status InitialSnapshot::ListTables(ReplicationStream& stream) {
-  auto rows = stream.Query(
-      "SELECT c.oid, n.nspname, c.relname, format('%I.%I', n.nspname, c.relname) FROM pg_publication_tables p "
-      "JOIN pg_namespace n ON n.nspname = p.schemaname JOIN pg_class c ON c.relnamespace = n.oid AND "
-      "c.relname = p.tablename WHERE p.pubname = " +
-      Literal(publication_) + " ORDER BY 2, 3");
+  auto rows = stream.Query(TablesQuery());
   if (!rows.ok()) return rows.error();
   for (const Tuple& row : rows->rows)
     tables_.push_back({static_cast<Oid>(std::stoul(Text(row, 0))), Text(row, 1), Text(row, 2), Text(row, 3)});
+  for (const std::string& name : listed_names_) {
+    bool found = std::any_of(tables_.begin(), tables_.end(), [&](const Table& t) { return t.schema + "." + t.name == name; });
+    if (!found) return ConfigError("table '" + name + "' does not exist (or the user may not see it)");
+  }
   listed_ = true;
   return Status::Ok();
 }

@@ -18,7 +18,9 @@ namespace pipeline::postgres_cdc {
 
 class InitialSnapshot {
  public:
-  InitialSnapshot(std::string publication, size_t chunk) : publication_(std::move(publication)), chunk_(chunk) {}
+  // `tables` ("schema.table", as the catalog spells them): read those; empty: the publication's tables.
+  InitialSnapshot(std::string publication, std::vector<std::string> tables, size_t chunk)
+      : publication_(std::move(publication)), listed_names_(std::move(tables)), chunk_(chunk) {}
 
   // Appends the next rows to `out` (positions set); returns true once every table was read.
   Result<bool> Read(ReplicationStream& stream, ChangeRecords& records, LaneId lane, Batch& out);
@@ -31,10 +33,12 @@ class InitialSnapshot {
     std::string quoted;  // "schema"."name" as the server quotes it
   };
 
+  std::string TablesQuery() const;
   Status ListTables(ReplicationStream& stream);
   Status OpenCursor(ReplicationStream& stream);
 
   std::string publication_;
+  std::vector<std::string> listed_names_;
   size_t chunk_;
   bool listed_ = false;
   std::vector<Table> tables_;

@@ -44,10 +44,12 @@ std::string DefaultSlotName(const std::string& stream, const std::string& state_
 
 Status PostgresCdcSource::Open(SourceContext& ctx) {
   ctx_ = &ctx;
+  slot_named_ = !settings_.slot.empty();
   if (settings_.slot.empty()) settings_.slot = DefaultSlotName(ctx.name, ctx.state_dir);
   if (settings_.publication.empty()) settings_.publication = settings_.slot;
   if (settings_.topic_prefix.empty()) settings_.topic_prefix = ctx.name;
   lane_ = Lanes::Intern("postgres " + settings_.slot);
+  if (settings_.transaction_metadata) txn_metadata_.emplace(settings_.topic_prefix);
   if (ctx.metrics) {
     const Labels labels{{"source", ctx.name}, {"slot", settings_.slot}};
     slot_lag_bytes_ = ctx.metrics->GetGauge("pipe_cdc_slot_lag_bytes", labels,
@@ -55,10 +57,16 @@ Status PostgresCdcSource::Open(SourceContext& ctx) {
     lag_seconds_ = ctx.metrics->GetGauge("pipe_cdc_lag_seconds", labels,
                                          "Seconds since the commit of the last transaction read; 0 while caught up");
   }
+  // initial_only keeps no checkpoint: every run reads the tables anew, as a scheduled export expects.
+  if (settings_.snapshot_only) {
+    snapshot_pending_ = true;
+    return Connect();
+  }
   if (auto saved = ctx.LoadCheckpoint()) {
     auto lsn = ParseLsn(*saved);
     if (!lsn) return ConfigError("checkpoint " + ctx.CheckpointFile() + " holds '" + *saved + "', not an LSN");
     delivered_ = confirmed_ = progress_ = *lsn;
+    has_checkpoint_ = true;
   }
   // A checkpoint exists only once a snapshot was delivered whole (see initial_snapshot.h).
   snapshot_pending_ = settings_.snapshot_initial && confirmed_ == 0;
@@ -68,27 +76,44 @@ Status PostgresCdcSource::Open(SourceContext& ctx) {
 Status PostgresCdcSource::Connect() {
   auto dsn = PostgresDsn::Parse(settings_.dsn);
   if (!dsn.ok()) return dsn.error();
-  auto primary_keys = EnsurePublication(*dsn, settings_.publication, settings_.tables);
-  if (!primary_keys.ok()) return primary_keys.error();
+  auto captured = CapturedTablesOf(*dsn);
+  if (!captured.ok()) return captured.error();
   if (confirmed_ > 0 && !snapshot_pending_) PIPE_RETURN_IF_ERROR(CheckSlotStillHolds(*dsn));
+  if (!slot_named_ && !has_checkpoint_ && !settings_.snapshot_only) PIPE_RETURN_IF_ERROR(RefuseAStrangersSlot(*dsn));
   ReplicationOptions options{.dsn = settings_.dsn, .slot = settings_.slot, .publications = {settings_.publication}};
   options.snapshot = snapshot_pending_;
+  options.snapshot_only = settings_.snapshot_only;
   auto stream = ReplicationStream::Open(options);
   if (!stream.ok()) return stream.error();
   stream_ = std::move(stream).value();
+  if (stream_->slot_created() && !has_checkpoint_) PIPE_RETURN_IF_ERROR(ClaimNewSlot());
   records_ = std::make_unique<ChangeRecords>(settings_.envelope, settings_.topic_prefix, DatabaseOf(dsn->label()),
-                                             std::move(primary_keys).value(), settings_.column_rules);
+                                             std::move(captured->primary_keys), settings_.column_rules);
   txn_.reset();
-  if (snapshot_pending_) snapshot_ = std::make_unique<InitialSnapshot>(settings_.publication, settings_.batch_size);
+  uncaptured_.clear();
+  if (snapshot_pending_)
+    snapshot_ = std::make_unique<InitialSnapshot>(settings_.publication, std::move(captured->tables),
+                                                  settings_.batch_size);
   // The slot may lag what we committed if the last feedback did not reach the server before a crash.
   if (confirmed_ > 0) PIPE_RETURN_IF_ERROR(stream_->SendFeedback(confirmed_));
   last_heartbeat_ = steady_clock::now();
+  if (settings_.snapshot_only) return Status::Ok();
   LogInfo("postgres_cdc_connected", "streaming changes from slot " + settings_.slot,
           {{"source", ctx_->name},
            {"server", stream_->label()},
            {"slot_created", stream_->slot_created() ? "yes" : "no"},
            {"resume_lsn", FormatLsn(confirmed_)}});
   return Status::Ok();
+}
+
+// The tables `tables` matches and the publication that covers them. initial_only over listed tables needs no
+// publication: it reads them in a plain transaction.
+Result<CapturedTables> PostgresCdcSource::CapturedTablesOf(const PostgresDsn& dsn) const {
+  if (!settings_.snapshot_only || settings_.tables.empty())
+    return EnsurePublication(dsn, {settings_.publication, settings_.tables, settings_.create_publication});
+  auto tables = MatchTables(dsn, settings_.tables);
+  if (!tables.ok()) return tables.error();
+  return CapturedTables{{}, std::move(tables).value()};
 }
 
 // A checkpoint names a position in the slot. A slot that is gone or invalidated lost the changes since, and a new
@@ -114,14 +139,42 @@ Status PostgresCdcSource::CheckSlotStillHolds(const PostgresDsn& dsn) {
   return Status::Ok();
 }
 
+// The derived slot name exists, but this source has no checkpoint: the slot is left from a state dir that was
+// reset or deleted, or belongs to another pipeline. Streaming from it (or dropping it for a snapshot) could lose
+// or repeat someone's changes without a word.
+Status PostgresCdcSource::RefuseAStrangersSlot(const PostgresDsn& dsn) {
+  auto state = SlotStateOf(dsn, settings_.slot);
+  if (!state.ok()) return state.error();
+  if (*state == SlotState::kMissing) return Status::Ok();
+  auto holder = SlotHolder(dsn, settings_.slot);
+  if (!holder.ok()) return holder.error();
+  const std::string whose = holder->empty() ? "no one streams from it now; it may be left from this pipeline "
+                                              "before its state dir was reset, or be another pipeline's"
+                                            : "it is in use by " + *holder;
+  return ConfigError("replication slot '" + settings_.slot + "' exists in " + dsn.label() +
+                     ", but this source has no checkpoint naming it (" + ctx_->CheckpointFile() + "): " + whose +
+                     ". Set slot: " + settings_.slot + " to stream from where it stands, or drop it (SELECT "
+                     "pg_drop_replication_slot('" + settings_.slot + "')) to start anew");
+}
+
+// The source just created its slot: a checkpoint at 0/0 marks it as this source's, so a restart before the first
+// acknowledgement reuses it rather than refusing it.
+Status PostgresCdcSource::ClaimNewSlot() {
+  PIPE_RETURN_IF_ERROR(ctx_->SaveCheckpoint(FormatLsn(0)));
+  has_checkpoint_ = true;
+  return Status::Ok();
+}
+
 Error PostgresCdcSource::Disconnected(const Error& error) {
   stream_.reset();
   txn_.reset();
+  if (txn_metadata_) txn_metadata_->Reset();
   LogWarn("postgres_cdc_disconnected", error.message(), {{"source", ctx_->name}, {"slot", settings_.slot}});
   return error;
 }
 
 Result<ReadStatus> PostgresCdcSource::Read(Batch& out, std::stop_token stop) {
+  if (ended_) return ReadStatus::kEnd;
   if (!stream_) PIPE_RETURN_IF_ERROR(Connect());
   if (snapshot_pending_) return ReadSnapshot(out);
   const auto deadline = steady_clock::now() + kReadWait;
@@ -144,6 +197,7 @@ Result<ReadStatus> PostgresCdcSource::Read(Batch& out, std::stop_token stop) {
 Result<ReadStatus> PostgresCdcSource::ReadSnapshot(Batch& out) {
   auto done = snapshot_->Read(*stream_, *records_, lane_, out);
   if (!done.ok()) return done.error().kind() == ErrorKind::kRetryable ? Disconnected(done.error()) : done.error();
+  if (*done && settings_.snapshot_only) return EndAfterSnapshot(out);
   if (*done) {
     if (Status s = stream_->FinishSnapshot(); !s.ok()) return Disconnected(s.error());
     snapshot_pending_ = false;
@@ -155,6 +209,18 @@ Result<ReadStatus> PostgresCdcSource::ReadSnapshot(Batch& out) {
             {{"source", ctx_->name}, {"slot", settings_.slot}});
   }
   return out.records.empty() ? ReadStatus::kIdle : ReadStatus::kMore;
+}
+
+// snapshot: initial_only: the transaction ends and so does the source; the runtime flushes every sink and exits.
+Result<ReadStatus> PostgresCdcSource::EndAfterSnapshot(Batch& out) {
+  if (Status s = stream_->FinishSnapshot(); !s.ok()) return Disconnected(s.error());
+  stream_.reset();
+  snapshot_.reset();
+  snapshot_pending_ = false;
+  ended_ = true;
+  LogInfo("postgres_cdc_snapshot_read", "the snapshot is read; the source ends (snapshot: initial_only)",
+          {{"source", ctx_->name}});
+  return out.records.empty() ? ReadStatus::kEnd : ReadStatus::kMore;
 }
 
 Result<bool> PostgresCdcSource::Apply(const XLogData& data, Batch& out) {
@@ -169,6 +235,11 @@ Result<bool> PostgresCdcSource::Apply(const XLogData& data, Batch& out) {
     return false;
   }
   if (auto* relation = std::get_if<RelationMessage>(&*message)) {
+    // A publication may hold more than `tables` selects (FOR ALL TABLES, or one a user made).
+    const bool selected = settings_.tables.empty() ||
+                          cdc::AnyTablePatternMatches(settings_.tables, "public", {relation->schema, relation->table});
+    if (!selected) uncaptured_.insert(relation->relation);
+    else uncaptured_.erase(relation->relation);
     records_->AddRelation(std::move(*relation));
     for (const auto& column : records_->TakeUnmappedColumns())
       LogWarn("postgres_cdc_unmapped_type", "column " + column + " has no type mapping: its values arrive as text",
@@ -178,6 +249,10 @@ Result<bool> PostgresCdcSource::Apply(const XLogData& data, Batch& out) {
   if (std::holds_alternative<IgnoredMessage>(*message)) return false;
   if (!txn_) return FatalError("slot " + settings_.slot + ": pgoutput sent a change outside a transaction");
   if (auto* commit = std::get_if<CommitMessage>(&*message)) {
+    if (txn_metadata_ && txn_metadata_->open()) {
+      out.records.push_back(txn_metadata_->End(UnixMillisFromPgTimestamp(txn_->commit_time)));
+      out.records.back().position = {lane_, static_cast<int64_t>(txn_->final_lsn), txn_index_++};
+    }
     if (!skipping_txn_ && commit->end_lsn > progress_) {
       progress_ = commit->end_lsn;
       SetProgress(out, {lane_, static_cast<int64_t>(commit->end_lsn), 0});
@@ -185,15 +260,34 @@ Result<bool> PostgresCdcSource::Apply(const XLogData& data, Batch& out) {
     txn_.reset();
     return true;
   }
-  const size_t first = out.records.size();
-  if (auto* change = std::get_if<ChangeMessage>(&*message)) {
-    if (!skipping_txn_) PIPE_RETURN_IF_ERROR(records_->Add(*change, *txn_, out.records));
-  } else if (auto* truncate = std::get_if<TruncateMessage>(&*message)) {
-    if (!skipping_txn_) PIPE_RETURN_IF_ERROR(records_->Add(*truncate, *txn_, out.records));
-  }
-  for (size_t i = first; i < out.records.size(); ++i)
-    out.records[i].position = {lane_, static_cast<int64_t>(txn_->final_lsn), txn_index_++};
+  if (!skipping_txn_) PIPE_RETURN_IF_ERROR(AddChange(*message, out));
   return false;
+}
+
+// A change or truncate of a captured table as records, positioned; with transaction_metadata, the BEGIN marker
+// before the transaction's first one and each numbered.
+Status PostgresCdcSource::AddChange(const PgOutputMessage& message, Batch& out) {
+  std::vector<Record> added;
+  if (auto* change = std::get_if<ChangeMessage>(&message)) {
+    if (!uncaptured_.contains(change->relation)) PIPE_RETURN_IF_ERROR(records_->Add(*change, *txn_, added));
+  } else if (auto* truncate = std::get_if<TruncateMessage>(&message)) {
+    TruncateMessage captured = *truncate;
+    std::erase_if(captured.relations, [&](Oid relation) { return uncaptured_.contains(relation); });
+    PIPE_RETURN_IF_ERROR(records_->Add(captured, *txn_, added));
+  }
+  if (added.empty()) return Status::Ok();
+  const auto place = [&](Record&& r) {
+    r.position = {lane_, static_cast<int64_t>(txn_->final_lsn), txn_index_++};
+    out.records.push_back(std::move(r));
+  };
+  if (txn_metadata_ && !txn_metadata_->open())
+    place(txn_metadata_->Begin(std::to_string(txn_->xid) + ":" + std::to_string(txn_->final_lsn),
+                               UnixMillisFromPgTimestamp(txn_->commit_time)));
+  for (Record& r : added) {
+    if (txn_metadata_) txn_metadata_->Annotate(r);
+    place(std::move(r));
+  }
+  return Status::Ok();
 }
 
 // Nothing captured is in flight: everything the server sent below its latest keepalive was handed on, so that
@@ -226,6 +320,7 @@ void PostgresCdcSource::UpdateLag() {
 }
 
 Status PostgresCdcSource::Commit(const LanePositions& acknowledged) {
+  if (settings_.snapshot_only) return Status::Ok();  // no slot to move, and no checkpoint (see Open)
   auto it = acknowledged.find(lane_);
   if (it == acknowledged.end() || it->second.major <= static_cast<int64_t>(confirmed_)) return Status::Ok();
   const auto lsn = static_cast<Lsn>(it->second.major);

@@ -15,11 +15,14 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "connectors/cdc_event/transaction_metadata.h"
 #include "connectors/postgres_cdc/change_records.h"
 #include "connectors/postgres_cdc/initial_snapshot.h"
+#include "connectors/postgres_cdc/publication.h"
 #include "connectors/postgres_cdc/replication_stream.h"
 #include "observability/metrics.h"
 #include "plugin/source.h"
@@ -30,7 +33,9 @@ struct PostgresCdcSettings : cdc::CommonSettings {
   std::string dsn;
   std::string slot;         // empty: derived from the stream name and the state dir (DefaultSlotName)
   std::string publication;  // empty: the slot's name
-  std::vector<std::string> tables;
+  std::vector<std::string> tables;  // names or patterns (cdc_event/table_patterns.h)
+  bool create_publication = true;
+  bool transaction_metadata = false;  // BEGIN/END markers and each change's `transaction` block
   cdc::ColumnRules column_rules;  // columns, key_columns
 };
 
@@ -51,11 +56,16 @@ class PostgresCdcSource : public Source {
 
  private:
   Status Connect();
+  Result<CapturedTables> CapturedTablesOf(const postgres_client::PostgresDsn& dsn) const;
   Status CheckSlotStillHolds(const postgres_client::PostgresDsn& dsn);
+  Status RefuseAStrangersSlot(const postgres_client::PostgresDsn& dsn);
+  Status ClaimNewSlot();
   // Handles one pgoutput message; returns true when it completed a transaction.
   Result<bool> Apply(const XLogData& data, Batch& out);
+  Status AddChange(const PgOutputMessage& message, Batch& out);
   void PublishIdleProgress(Batch& out);
   Result<ReadStatus> ReadSnapshot(Batch& out);
+  Result<ReadStatus> EndAfterSnapshot(Batch& out);
   void UpdateLag();
   // The connection failed: forget it and the transaction in flight (the slot sends it again).
   Error Disconnected(const Error& error);
@@ -68,11 +78,18 @@ class PostgresCdcSource : public Source {
   // Until the snapshot is read: a connection lost meanwhile takes a new one (its rows come again).
   bool snapshot_pending_ = false;
   std::unique_ptr<InitialSnapshot> snapshot_;
+  bool ended_ = false;  // snapshot: initial_only, once the snapshot is read
+  // An existing slot is used only when the user named it or this source's checkpoint does (it exists, even as
+  // 0/0, from the moment the source created the slot): a slot of the derived name is someone else's otherwise.
+  bool slot_named_ = false;
+  bool has_checkpoint_ = false;
   // Transactions ending at or below this were delivered before (the checkpoint): a replay of them is skipped.
   Lsn delivered_ = 0;
   Lsn progress_ = 0;   // the highest progress published
   Lsn confirmed_ = 0;  // the highest LSN sent as flushed
+  std::set<Oid> uncaptured_;  // relations of the publication that `tables` does not select
   std::optional<TransactionInfo> txn_;
+  std::optional<cdc::TransactionMetadata> txn_metadata_;  // transaction_metadata: true
   bool skipping_txn_ = false;
   int64_t txn_index_ = 0;
   std::chrono::steady_clock::time_point last_heartbeat_;

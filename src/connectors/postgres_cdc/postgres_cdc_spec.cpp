@@ -25,29 +25,53 @@ ComponentSpec PostgresCdcSpec() {
       {.name = "slot",
        .type = OptionType::kString,
        .description = "Replication slot (pgoutput), created when missing. Default: pipe_ plus the stream name "
-                      "reduced to [a-z0-9_] and a hash of the state dir, so two pipelines never share one."},
+                      "reduced to [a-z0-9_] and a hash of the state dir, so two pipelines never share one; an "
+                      "existing slot of that name is used only when this source's checkpoint names it, otherwise "
+                      "it is an error that says whose it may be (set `slot` to use it)."},
       {.name = "publication",
        .type = OptionType::kString,
        .description = "Publication to read; created FOR TABLE `tables` when missing. Default: the slot's name."},
       {.name = "tables",
        .type = OptionType::kStringList,
-       .description = "Tables to capture, `schema.table` or `table` (schema public); used to create the "
-                      "publication. Required unless the publication exists."},
+       .description = "Tables to capture: `schema.table` or `table` (schema public), or glob patterns (`*`, `?`, "
+                      "`[...]`) matched per part, so `*` does not cross the dot: `sales.*`, `public.cust*`. Matched "
+                      "against the catalog at start (a pattern that matches nothing is an error naming it); the "
+                      "publication is created for the matched tables. Empty: every table of the publication, "
+                      "which must exist. A table created later is captured from the next start."},
+      {.name = "create_publication",
+       .type = OptionType::kBool,
+       .description = "true: create the publication FOR TABLE the matched tables when missing, and add matched "
+                      "tables it lacks. false: never create or alter it (for a user without the right); a missing "
+                      "publication, or one that lacks a matched table, is an error that says what to run.",
+       .default_value = "true"},
   };
+  spec.options.push_back(
+      {.name = "transaction_metadata",
+       .type = OptionType::kBool,
+       .description = "As Debezium's provide.transaction.metadata: a BEGIN and an END record around each "
+                      "transaction's changes on the topic <topic_prefix>.transaction (key {id}, value {status, id, "
+                      "event_count, data_collections: [{data_collection, event_count}], ts_ms}; id is txId:LSN), "
+                      "and in each debezium change event the block transaction: {id, total_order, "
+                      "data_collection_order}.",
+       .default_value = "false"});
   cdc::AddCommonOptions(spec.options,
            {.topic_parts = "<schema>.<table>",
             .snapshot = "never: stream changes from where the slot stands, without reading existing rows first. "
                         "initial: on the first run (no checkpoint yet) create the slot with a snapshot, read every "
                         "table of the publication in it as `op: r` records (row: the rows), then stream from the "
                         "slot's consistent point; nothing missed, nothing twice. A run that stops before the whole "
-                        "snapshot is acknowledged drops the slot and takes a new snapshot next time. when_needed: "
+                        "snapshot is acknowledged drops the slot and takes a new snapshot next time. initial_only: "
+                        "read the tables in one REPEATABLE READ transaction (no slot, no publication when `tables` "
+                        "are listed, no REPLICATION right needed), emit them as `op: r` records and end: the "
+                        "pipeline flushes its sinks and exits 0; nothing is checkpointed, so every run reads the "
+                        "tables anew. when_needed: "
                         "as initial, and also when the checkpoint's slot is gone (dropped, or invalidated by "
                         "max_slot_wal_keep_size), since the changes after the checkpoint are lost then; with "
                         "never or initial that is an error that says so.",
             .heartbeat_interval = "While the captured tables are idle, how often to ask the server for its current "
                                   "WAL position, published as progress so the slot frees WAL other tables write. "
                                   "0: only when the server sends a keepalive by itself."},
-           /*when_needed=*/true);
+           {.when_needed = true, .initial_only = true});
   spec.example =
       "sources:\n"
       "  shop:\n"
@@ -67,6 +91,8 @@ Result<std::unique_ptr<Source>> BuildPostgresCdc(const Options& options, const B
   settings.slot = options.GetString("slot");
   settings.publication = options.GetString("publication");
   settings.tables = options.GetStringList("tables");
+  settings.create_publication = options.GetBool("create_publication");
+  settings.transaction_metadata = options.GetBool("transaction_metadata");
   auto column_rules = cdc::ColumnRules::FromOptions(options);
   if (!column_rules.ok()) return column_rules.error();
   settings.column_rules = std::move(column_rules).value();

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "connectors/postgres_client/pg_handles.h"
@@ -12,19 +13,6 @@ namespace {
 using postgres_client::ConnectionCloser;
 using postgres_client::PgResult;
 using postgres_client::Trimmed;
-
-std::string Quoted(PGconn* conn, const std::string& name) {
-  char* quoted = PQescapeIdentifier(conn, name.c_str(), name.size());
-  std::string out = quoted ? quoted : "\"\"";
-  PQfreemem(quoted);
-  return out;
-}
-
-std::string QualifiedTable(PGconn* conn, const std::string& table) {
-  size_t dot = table.find('.');
-  if (dot == std::string::npos) return Quoted(conn, "public") + "." + Quoted(conn, table);
-  return Quoted(conn, table.substr(0, dot)) + "." + Quoted(conn, table.substr(dot + 1));
-}
 
 Result<PrimaryKeys> PrimaryKeysOf(PGconn* conn, const std::string& publication, const std::string& who,
                                   const PostgresDsn& dsn) {
@@ -60,6 +48,103 @@ Result<std::unique_ptr<PGconn, ConnectionCloser>> Connect(const PostgresDsn& dsn
   return conn;
 }
 
+
+// Rows of a query with text parameters; Retryable (with `what`) when it fails.
+Result<PgResult> Select(PGconn* conn, const std::string& sql, const std::vector<std::string>& params,
+                        const std::string& what, const std::string& who, const PostgresDsn& dsn) {
+  std::vector<const char*> values;
+  for (const std::string& p : params) values.push_back(p.c_str());
+  PgResult rows(PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                             nullptr, 0));
+  if (PQresultStatus(rows.get()) != PGRES_TUPLES_OK)
+    return RetryableError(who + ": cannot " + what + ": " + dsn.Redact(Trimmed(PQerrorMessage(conn))));
+  return rows;
+}
+
+// A table the patterns matched, and its name as SQL spells it (quoted only where it must be).
+struct MatchedTable {
+  std::string full;  // schema.table
+  std::string sql;
+};
+
+Result<std::vector<MatchedTable>> MatchCatalog(PGconn* conn, const std::vector<std::string>& patterns,
+                                               const std::string& who, const PostgresDsn& dsn) {
+  auto rows = Select(conn,
+                     "SELECT n.nspname, c.relname, format('%I.%I', n.nspname, c.relname) FROM pg_class c "
+                     "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND "
+                     "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)' "
+                     "ORDER BY 1, 2",
+                     {}, "list the tables", who, dsn);
+  if (!rows.ok()) return rows.error();
+  std::vector<cdc::TableName> catalog;
+  std::map<std::string, std::string> sql_names;
+  for (int row = 0; row < PQntuples(rows->get()); ++row) {
+    catalog.push_back({PQgetvalue(rows->get(), row, 0), PQgetvalue(rows->get(), row, 1)});
+    sql_names[catalog.back().full()] = PQgetvalue(rows->get(), row, 2);
+  }
+  auto matched = cdc::MatchTablePatterns(patterns, "public", catalog);
+  if (!matched.ok())
+    return ConfigError(matched.error().message() + " in " + dsn.label() + " (or the user may not see it)");
+  std::vector<MatchedTable> out;
+  for (const cdc::TableName& t : *matched) out.push_back({t.full(), sql_names[t.full()]});
+  return out;
+}
+
+std::string SqlList(const std::vector<MatchedTable>& tables) {
+  std::string out;
+  for (const MatchedTable& t : tables) out += (out.empty() ? "" : ", ") + t.sql;
+  return out;
+}
+
+// The matched tables the publication lacks.
+Result<std::vector<MatchedTable>> NotCovered(PGconn* conn, const std::string& publication,
+                                             const std::vector<MatchedTable>& tables, const std::string& who,
+                                             const PostgresDsn& dsn) {
+  auto rows = Select(conn, "SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = $1",
+                     {publication}, "list the tables of publication '" + publication + "'", who, dsn);
+  if (!rows.ok()) return rows.error();
+  std::vector<std::string> covered;
+  for (int row = 0; row < PQntuples(rows->get()); ++row) covered.push_back(PQgetvalue(rows->get(), row, 0));
+  std::vector<MatchedTable> missing;
+  for (const MatchedTable& t : tables)
+    if (std::find(covered.begin(), covered.end(), t.full) == covered.end()) missing.push_back(t);
+  return missing;
+}
+
+// Runs `statement` when allowed to; otherwise, or when it fails, a Config error that says to run it.
+Status RunOrAsk(PGconn* conn, bool allowed, const std::string& problem, const std::string& statement,
+                const PostgresDsn& dsn) {
+  if (!allowed)
+    return ConfigError(problem + ", and create_publication is false: run `" + statement +
+                       "` as a user with the right to, or set create_publication: true");
+  PgResult done(PQexec(conn, statement.c_str()));
+  if (PQresultStatus(done.get()) == PGRES_COMMAND_OK) return Status::Ok();
+  return ConfigError(problem + " and pipe cannot make it: " + dsn.Redact(Trimmed(PQerrorMessage(conn))) +
+                     ": run `" + statement + "` as a user with the right to (then create_publication: false "
+                     "keeps pipe from trying)");
+}
+
+Status ProvidePublication(PGconn* conn, const PublicationSetup& setup, const std::vector<MatchedTable>& tables,
+                          const std::string& who, const PostgresDsn& dsn) {
+  auto found = Select(conn, "SELECT quote_ident($1), EXISTS (SELECT 1 FROM pg_publication WHERE pubname = $1)",
+                      {setup.name}, "look up publications", who, dsn);
+  if (!found.ok()) return found.error();
+  const std::string name = PQgetvalue(found->get(), 0, 0);
+  const std::string where = "publication '" + setup.name + "' ";
+  if (std::string(PQgetvalue(found->get(), 0, 1)) != "t") {
+    if (tables.empty())
+      return ConfigError(where + "does not exist in " + dsn.label() +
+                         ": list the captured `tables` so that pipe can create it, or create it yourself");
+    return RunOrAsk(conn, setup.create, where + "does not exist in " + dsn.label(),
+                    "CREATE PUBLICATION " + name + " FOR TABLE " + SqlList(tables), dsn);
+  }
+  auto missing = NotCovered(conn, setup.name, tables, who, dsn);
+  if (!missing.ok()) return missing.error();
+  if (missing->empty()) return Status::Ok();
+  return RunOrAsk(conn, setup.create, where + "in " + dsn.label() + " does not cover " + SqlList(*missing),
+                  "ALTER PUBLICATION " + name + " ADD TABLE " + SqlList(*missing), dsn);
+}
+
 }  // namespace
 
 Result<SlotState> SlotStateOf(const PostgresDsn& dsn, const std::string& slot) {
@@ -76,30 +161,48 @@ Result<SlotState> SlotStateOf(const PostgresDsn& dsn, const std::string& slot) {
   return std::string(PQgetvalue(found.get(), 0, 0)) == "lost" ? SlotState::kLost : SlotState::kUsable;
 }
 
-Result<PrimaryKeys> EnsurePublication(const PostgresDsn& dsn, const std::string& publication,
-                                      const std::vector<std::string>& tables) {
+Result<std::string> SlotHolder(const PostgresDsn& dsn, const std::string& slot) {
   const std::string who = "postgres connection to " + dsn.label();
-  auto connected = Connect(dsn, who);
-  if (!connected.ok()) return connected.error();
-  std::unique_ptr<PGconn, ConnectionCloser> conn = std::move(connected).value();
-  const char* params[] = {publication.c_str()};
-  PgResult found(PQexecParams(conn.get(), "SELECT 1 FROM pg_publication WHERE pubname = $1", 1, nullptr, params,
-                              nullptr, nullptr, 0));
-  if (PQresultStatus(found.get()) != PGRES_TUPLES_OK)
-    return RetryableError(who + ": cannot look up publications: " + dsn.Redact(Trimmed(PQerrorMessage(conn.get()))));
-  if (PQntuples(found.get()) > 0) return PrimaryKeysOf(conn.get(), publication, who, dsn);
-  if (tables.empty())
-    return ConfigError("publication '" + publication + "' does not exist in " + dsn.label() +
-                       ": list the captured `tables` so that pipe can create it, or create it yourself");
-  std::string sql = "CREATE PUBLICATION " + Quoted(conn.get(), publication) + " FOR TABLE ";
-  for (size_t i = 0; i < tables.size(); ++i) sql += (i ? ", " : "") + QualifiedTable(conn.get(), tables[i]);
-  PgResult created(PQexec(conn.get(), sql.c_str()));
-  if (PQresultStatus(created.get()) != PGRES_COMMAND_OK) {
-    return ConfigError(who + ": cannot create publication '" + publication +
-                       "': " + dsn.Redact(Trimmed(PQerrorMessage(conn.get()))) +
-                       " (create it yourself, or give the user the right to)");
+  auto conn = Connect(dsn, who);
+  if (!conn.ok()) return conn.error();
+  auto rows = Select(conn->get(),
+                     "SELECT s.active_pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local') "
+                     "FROM pg_replication_slots s LEFT JOIN pg_stat_activity a ON a.pid = s.active_pid "
+                     "WHERE s.slot_name = $1 AND s.active",
+                     {slot}, "look up replication slot '" + slot + "'", who, dsn);
+  if (!rows.ok()) return rows.error();
+  if (PQntuples(rows->get()) == 0) return std::string();
+  return "process " + std::string(PQgetvalue(rows->get(), 0, 0)) + " (application '" + PQgetvalue(rows->get(), 0, 1) +
+         "', from " + PQgetvalue(rows->get(), 0, 2) + ")";
+}
+
+Result<CapturedTables> EnsurePublication(const PostgresDsn& dsn, const PublicationSetup& setup) {
+  const std::string who = "postgres connection to " + dsn.label();
+  auto conn = Connect(dsn, who);
+  if (!conn.ok()) return conn.error();
+  std::vector<MatchedTable> tables;
+  if (!setup.table_patterns.empty()) {
+    auto matched = MatchCatalog(conn->get(), setup.table_patterns, who, dsn);
+    if (!matched.ok()) return matched.error();
+    tables = std::move(matched).value();
   }
-  return PrimaryKeysOf(conn.get(), publication, who, dsn);
+  PIPE_RETURN_IF_ERROR(ProvidePublication(conn->get(), setup, tables, who, dsn));
+  auto keys = PrimaryKeysOf(conn->get(), setup.name, who, dsn);
+  if (!keys.ok()) return keys.error();
+  CapturedTables out{std::move(keys).value(), {}};
+  for (const MatchedTable& t : tables) out.tables.push_back(t.full);
+  return out;
+}
+
+Result<std::vector<std::string>> MatchTables(const PostgresDsn& dsn, const std::vector<std::string>& patterns) {
+  const std::string who = "postgres connection to " + dsn.label();
+  auto conn = Connect(dsn, who);
+  if (!conn.ok()) return conn.error();
+  auto matched = MatchCatalog(conn->get(), patterns, who, dsn);
+  if (!matched.ok()) return matched.error();
+  std::vector<std::string> out;
+  for (const MatchedTable& t : *matched) out.push_back(t.full);
+  return out;
 }
 
 }  // namespace pipeline::postgres_cdc

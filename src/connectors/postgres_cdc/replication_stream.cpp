@@ -74,7 +74,7 @@ Result<std::unique_ptr<ReplicationStream>> ReplicationStream::Open(const Replica
   if (!dsn.ok()) return dsn.error();
   std::unique_ptr<ReplicationStream> stream(new ReplicationStream(std::move(dsn).value(), nullptr));
   stream->max_pending_bytes_ = std::max<size_t>(options.max_pending_bytes, 1);
-  PIPE_RETURN_IF_ERROR(stream->Connect());
+  PIPE_RETURN_IF_ERROR(stream->Connect(!options.snapshot_only));
   PIPE_RETURN_IF_ERROR(stream->ReadWalSenderTimeout());
   if (options.status_interval > milliseconds(0)) {
     stream->status_interval_ = options.status_interval;
@@ -83,6 +83,10 @@ Result<std::unique_ptr<ReplicationStream>> ReplicationStream::Open(const Replica
     stream->status_interval_ = std::min(stream->wal_sender_timeout_ / 3, milliseconds(10'000));
   }
   stream->options_ = options;
+  if (options.snapshot_only) {
+    PIPE_RETURN_IF_ERROR(stream->BeginSnapshotWithoutSlot());
+    return stream;
+  }
   if (options.snapshot) {
     PIPE_RETURN_IF_ERROR(stream->DropSlotAndBeginSnapshot(options));
     return stream;
@@ -103,11 +107,12 @@ Error ReplicationStream::ConnectionError(std::string_view what) const {
   return IsConfigProblem(message) ? ConfigError(std::move(message)) : RetryableError(std::move(message));
 }
 
-Status ReplicationStream::Connect() {
+Status ReplicationStream::Connect(bool replication) {
   // The DSN is expanded in place of dbname; keys after it override it, keys before it are defaults it may change.
   // DateStyle ISO: pgoutput sends values in the walsender's output format, and the decoder reads ISO dates.
   const char* keys[] = {"connect_timeout", "fallback_application_name", "options", "dbname", "replication", nullptr};
-  const char* values[] = {"10", "pipe", "-c datestyle=ISO", dsn_.dsn().c_str(), "database", nullptr};
+  const char* values[] = {"10", "pipe", "-c datestyle=ISO", dsn_.dsn().c_str(), replication ? "database" : "false",
+                          nullptr};
   conn_ = PQconnectdbParams(keys, values, 1);
   if (PQstatus(conn_) != CONNECTION_OK) return ConnectionError("cannot connect");
   return Status::Ok();
@@ -167,6 +172,18 @@ Status ReplicationStream::DropSlotAndBeginSnapshot(const ReplicationOptions& opt
   return Status::Ok();
 }
 
+Status ReplicationStream::BeginSnapshotWithoutSlot() {
+  PgResult begun(PQexec(conn_, "BEGIN ISOLATION LEVEL REPEATABLE READ"));
+  if (PQresultStatus(begun.get()) != PGRES_COMMAND_OK) return ConnectionError("cannot begin the snapshot");
+  // The first statement takes the transaction's snapshot; the WAL position then orders it for positions.
+  PgResult lsn(PQexec(conn_, "SELECT pg_current_wal_lsn()"));
+  if (PQresultStatus(lsn.get()) != PGRES_TUPLES_OK || PQntuples(lsn.get()) != 1)
+    return ConnectionError("cannot read the current WAL position");
+  consistent_point_ = ParseLsn(PQgetvalue(lsn.get(), 0, 0)).value_or(0);
+  in_snapshot_ = true;
+  return Status::Ok();
+}
+
 Result<QueryRows> ReplicationStream::Query(const std::string& sql) {
   PgResult result(PQexec(conn_, sql.c_str()));
   const auto status = PQresultStatus(result.get());
@@ -197,6 +214,7 @@ Status ReplicationStream::FinishSnapshot() {
   PgResult committed(PQexec(conn_, "COMMIT"));
   if (PQresultStatus(committed.get()) != PGRES_COMMAND_OK) return ConnectionError("cannot end the snapshot");
   in_snapshot_ = false;
+  if (options_.snapshot_only) return Status::Ok();
   return StartStreaming(options_);
 }
 

@@ -40,6 +40,10 @@ struct ReplicationOptions {
   // USE_SNAPSHOT and do not stream yet. Query() then reads the database as of the slot's consistent point, and
   // FinishSnapshot() commits and starts streaming from there: nothing missed, nothing twice.
   bool snapshot = false;
+  // With `snapshot`: no slot and no replication at all (snapshot: initial_only). An ordinary connection (no
+  // REPLICATION right needed) in a plain REPEATABLE READ transaction; FinishSnapshot() only commits. The
+  // consistent point is the WAL position as the transaction's snapshot was taken (for positions only).
+  bool snapshot_only = false;
 };
 
 // Rows of a query, as text, with their columns' names and types (key flags unset).
@@ -88,11 +92,12 @@ class ReplicationStream {
 
  private:
   ReplicationStream(PostgresDsn dsn, pg_conn* conn) : dsn_(std::move(dsn)), conn_(conn) {}
-  Status Connect();
+  Status Connect(bool replication);
   Status CreateSlotIfMissing(const ReplicationOptions& options);
   Status ReadWalSenderTimeout();
   Status StartStreaming(const ReplicationOptions& options);
   Status DropSlotAndBeginSnapshot(const ReplicationOptions& options);
+  Status BeginSnapshotWithoutSlot();
   Status TakeBufferedMessages(bool& took_any);
   Status SendStatus(bool reply_requested);
   Status SendStatusIfDue();
