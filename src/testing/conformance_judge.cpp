@@ -75,9 +75,7 @@ CaseVerdict JudgeConformanceCase(const ConformanceCase& c) {
     verdict.detail = DescribeStatements(c) + DescribeInputs(c) + comparison.diff + DescribeErrors(run);
     return verdict;
   }
-  std::string difference = ProjectedDecodingDifference(scenario, run);
-  if (difference.empty()) difference = BatchSizeDifference(scenario, run);
-  if (!difference.empty()) {
+  if (std::string difference = VariantDifference(scenario, run); !difference.empty()) {
     verdict.passed = false;
     verdict.reason = difference;
     verdict.detail = DescribeStatements(c) + DescribeInputs(c);

@@ -84,9 +84,7 @@ CaseVerdict JudgePipelineTest(const PipeTestFile& file, const PipeTestCase& test
     for (const auto& s : run.unchecked) verdict.detail += "(not checked: records on " + s + ")\n";
     return verdict;
   }
-  std::string difference = ProjectedDecodingDifference(scenario, run);
-  if (difference.empty()) difference = BatchSizeDifference(scenario, run);
-  if (!difference.empty()) {
+  if (std::string difference = VariantDifference(scenario, run); !difference.empty()) {
     verdict.passed = false;
     verdict.reason = difference;
   }
@@ -117,14 +115,13 @@ CaseVerdict JudgeTest(const PipeTestFile& file, const PipeTestCase& test) {
     verdict.reason = unknown;
     return verdict;
   }
-  std::string decoding_difference = ProjectedDecodingDifference(scenario, run);
-  if (decoding_difference.empty()) decoding_difference = BatchSizeDifference(scenario, run);
+  std::string variant_difference = VariantDifference(scenario, run);
   NameOutputsAsTheTestDoes(test, run);
   OutputComparison comparison = CompareOutputs(test.outputs, run.emitted, test.checked_streams, file.comparison);
-  verdict.passed = comparison.matches && decoding_difference.empty();
+  verdict.passed = comparison.matches && variant_difference.empty();
   verdict.detail = comparison.diff;  // shown for passing tests too under --verbose
-  if (comparison.matches && !decoding_difference.empty()) {
-    verdict.reason = decoding_difference;
+  if (comparison.matches && !variant_difference.empty()) {
+    verdict.reason = variant_difference;
     return verdict;
   }
   if (!verdict.passed) {

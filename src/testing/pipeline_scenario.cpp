@@ -335,13 +335,14 @@ std::string ProjectedDecodingDifference(const PipelineScenario& scenario, const 
   PipelineRun whole = RunPipelineScenario(variant);
   variant.decoding = InputDecoding::kJsonProjected;
   PipelineRun projected = RunPipelineScenario(variant);
-  if (whole.errors != projected.errors)
-    return "errors differ when JSON values are decoded projected: whole " +
-           (whole.errors.empty() ? std::string("none") : whole.errors.front()) + ", projected " +
-           (projected.errors.empty() ? std::string("none") : projected.errors.front());
   if (std::string d = FirstDifference(ByOutput(whole), ByOutput(projected), "whole", "projected"); !d.empty())
-    return "outputs differ when JSON values are decoded projected: " + d;
-  return {};
+    return "JSON values decoded whole and projected give different outputs: " + d;
+  return ErrorsDifference(whole.errors, projected.errors, "whole", "projected");
+}
+
+std::string VariantDifference(const PipelineScenario& scenario, const PipelineRun& run) {
+  std::string difference = ProjectedDecodingDifference(scenario, run);
+  return difference.empty() ? BatchSizeDifference(scenario, run) : difference;
 }
 
 std::string BatchSizeDifference(const PipelineScenario& scenario, const PipelineRun& one_at_a_time) {

@@ -56,4 +56,7 @@ std::string ProjectedDecodingDifference(const PipelineScenario& scenario, const 
 
 std::string BatchSizeDifference(const PipelineScenario& scenario, const PipelineRun& one_at_a_time);
 
+// Both checks above, the first difference found ("" when none).
+std::string VariantDifference(const PipelineScenario& scenario, const PipelineRun& run);
+
 }  // namespace pipeline::testing

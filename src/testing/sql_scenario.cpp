@@ -172,11 +172,19 @@ std::string ProjectedDecodingDifference(const Scenario& scenario, const Scenario
   ScenarioRun projected = RunScenario(variant);
   if (std::string d = FirstDifference(whole, projected, "whole", "projected"); !d.empty())
     return "JSON values decoded whole and projected give different outputs: " + d;
-  if (whole.errors != projected.errors)
-    return "errors differ when JSON values are decoded projected: whole " +
-           (whole.errors.empty() ? std::string("none") : whole.errors.front()) + ", projected " +
-           (projected.errors.empty() ? std::string("none") : projected.errors.front());
-  return {};
+  return ErrorsDifference(whole.errors, projected.errors, "whole", "projected");
+}
+
+std::string ErrorsDifference(const std::vector<std::string>& a, const std::vector<std::string>& b, const char* a_name,
+                             const char* b_name) {
+  if (a == b) return {};
+  auto first = [](const std::vector<std::string>& errors) { return errors.empty() ? std::string("none") : errors.front(); };
+  return std::string("the errors differ: ") + a_name + " " + first(a) + ", " + b_name + " " + first(b);
+}
+
+std::string VariantDifference(const Scenario& scenario, const ScenarioRun& run) {
+  std::string difference = ProjectedDecodingDifference(scenario, run);
+  return difference.empty() ? BatchSizeDifference(scenario, run) : difference;
 }
 
 std::string BatchSizeDifference(const Scenario& scenario, const ScenarioRun& one_at_a_time) {

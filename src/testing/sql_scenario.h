@@ -56,4 +56,11 @@ std::string ProjectedDecodingDifference(const Scenario& scenario, const Scenario
 // depend on how its input is batched (issue 18 item 9).
 std::string BatchSizeDifference(const Scenario& scenario, const ScenarioRun& one_at_a_time);
 
+// Both checks above, the first difference found ("" when none): what a case that passed must also pass.
+std::string VariantDifference(const Scenario& scenario, const ScenarioRun& run);
+
+// How two runs' error lists differ, "" when they are the same.
+std::string ErrorsDifference(const std::vector<std::string>& a, const std::vector<std::string>& b, const char* a_name,
+                             const char* b_name);
+
 }  // namespace pipeline::testing
