@@ -13,9 +13,11 @@
 #include <cstring>
 
 #include "connectors/mysql_cdc/binlog_bytes.h"
-#include "connectors/mysql_cdc/mysql_tls.h"
+#include "connectors/mysql_client/mysql_tls.h"
 
 namespace pipeline::mysql_cdc {
+
+using namespace mysql_client;  // the DSN and the tls option
 
 struct BinlogConnection::Handles {
   MYSQL* mysql = nullptr;
