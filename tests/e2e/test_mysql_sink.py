@@ -210,7 +210,7 @@ def test_a_missing_table_or_a_wrong_password_is_one_line_that_says_what_to_chang
     write(f"{d}/p.yaml", f"sources:\n  in: {{type: file, path: {d}/in.jsonl, format: dead_letter}}\n"
                          f"sinks:\n  out: {{type: mysql, inputs: [in], dsn: '{wrong}'}}\n")
     p = run_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"], timeout=60)
-    assert p.returncode != 0 and "Access denied" in p.stderr and "check the dsn's user and password" in p.stderr, \
+    assert p.returncode != 0 and "Access denied" in p.stderr and "check the dsn's user, password" in p.stderr, \
         p.stderr
     assert "not-the-Pa55word" not in p.stderr + p.stdout, p.stderr
     lines = [l for l in p.stderr.splitlines() if "Access denied" in l]

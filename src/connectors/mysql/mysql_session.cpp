@@ -4,6 +4,7 @@
 #include <mysql.h>
 
 #include "connectors/mysql/mysql_errors.h"
+#include "connectors/mysql_client/connect_refusal.h"
 #include "connectors/mysql_client/mysql_tls.h"
 
 namespace pipeline::mysql {
@@ -43,10 +44,8 @@ Status MysqlSession::Connect() {
     const std::string message =
         "mysql connection to " + dsn_.label() + ": cannot connect: " + dsn_.Redact(mysql_error(mysql_));
     Disconnect();
-    if (code == 1045) return ConfigError(message + ": check the dsn's user and password");
-    if (code == 1044 || code == 1049) return ConfigError(message + ": check the dsn's database and the user's grants");
-    if (code == 2026) return ConfigError(message + ": check tls");  // the TLS handshake failed
-    return RetryableError(message);
+    if (auto refused = mysql_client::ConnectRefusal(code, message, dsn_.tls.configured)) return *refused;
+    return RetryableError(message);  // unreachable, starting, too many connections: the retry policy's
   }
   Status encrypted = mysql_client::CheckEncrypted(mysql_, dsn_.tls, dsn_.label());
   if (!encrypted.ok()) {
