@@ -4,6 +4,7 @@ flush commits; auto_create and auto_evolve; values that keep their precision; a 
 password that say what to change; and exactly_once through SIGKILLs (each row once, checked with a query)."""
 import json
 import random
+import select
 import signal
 import subprocess
 import time
@@ -215,6 +216,48 @@ def test_a_missing_table_or_a_wrong_password_is_one_line_that_says_what_to_chang
     assert "not-the-Pa55word" not in p.stderr + p.stdout, p.stderr
     lines = [l for l in p.stderr.splitlines() if "Access denied" in l]
     assert len(lines) == 1, p.stderr
+
+
+def test_a_lock_wait_timeout_is_retried_and_the_flush_then_commits():
+    """Another session holds a row lock longer than innodb_lock_wait_timeout: the sink's upsert fails with 1205,
+    the flush is retried by the retry policy (not rejected, not fatal) and commits once the lock is gone."""
+    db = databases.mariadb()
+    db.sql("DROP TABLE IF EXISTS sink_locked; CREATE TABLE sink_locked (id INT PRIMARY KEY, v TEXT);"
+           "INSERT INTO sink_locked VALUES (1, 'old');")
+    # --unbuffered: the client answers each statement at once, so the test knows when the lock is held.
+    holder = subprocess.Popen([databases.MARIADB_CLIENT, f"--defaults-extra-file={db.folder}/client.cnf", "--batch",
+                               "--skip-column-names", "--unbuffered", db.database], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    db.set("innodb_lock_wait_timeout", 1)  # read by the sink's new session
+    try:
+        holder.stdin.write("START TRANSACTION; SELECT v FROM sink_locked WHERE id = 1 FOR UPDATE;\n")
+        holder.stdin.flush()
+        ready, _, _ = select.select([holder.stdout], [], [], 20)
+        assert ready and holder.stdout.readline().strip() == "old", "the lock holder did not answer"
+        d = tmpdir()
+        lines = [_change({"id": i}, {"id": i, "v": "new"}, "l.sink_locked") for i in (1, 2)]
+        write(f"{d}/in.jsonl", "".join(l + "\n" for l in lines))
+        write(f"{d}/p.yaml", f"""
+sources:
+  in: {{type: file, path: {d}/in.jsonl, format: dead_letter}}
+sinks:
+  out: {{type: mysql, inputs: [in], dsn: "{db.url}", mode: upsert, retry: {{initial_backoff: 100ms, max_backoff: 200ms}}}}
+""")
+        proc = start_pipe(["run", f"{d}/p.yaml", "--state-dir", f"{d}/state", "--no-watch"])
+        time.sleep(3)  # at least two lock wait timeouts
+        assert proc.poll() is None, proc.communicate()[1]
+        assert db.value("SELECT count(*) FROM sink_locked") == "1"  # nothing committed behind the lock
+        holder.stdin.write("ROLLBACK;\n")
+        holder.stdin.close()
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert "Lock wait timeout" in err and "error 1205" in err, err
+    finally:
+        db.set("innodb_lock_wait_timeout", 50)
+        if holder.poll() is None:
+            holder.kill()
+        holder.wait()
+    assert db.sql("SELECT id, v FROM sink_locked ORDER BY id") == [("1", "new"), ("2", "new")]
 
 
 def _count(db, table):
