@@ -6,14 +6,20 @@ namespace {
 // For the schema errors a sink meets, what the user changes.
 std::string SchemaHint(unsigned code) {
   switch (code) {
-    case 1146: return "create the table, or set auto_create: true";
-    case 1054: return "add the column to the table, or set auto_evolve: true";
-    case 1049: return "create the database the dsn names";
+    case 1146:
+      return "create the table, or set auto_create: true";
+    case 1054:
+      return "add the column to the table, or set auto_evolve: true";
+    case 1049:
+      return "create the database the dsn names";
     case 1142:
-    case 1143: return "grant the sink's user INSERT, UPDATE and DELETE on the table (CREATE and ALTER for auto_create)";
+    case 1143:
+      return "grant the sink's user INSERT, UPDATE and DELETE on the table (CREATE and ALTER for auto_create)";
     case 1170:
-    case 1071: return "the key column needs a length: make it VARCHAR(n) or create the table yourself";
-    default: return "change the table or the sink's options to match the records";
+    case 1071:
+      return "the key column needs a length: make it VARCHAR(n) or create the table yourself";
+    default:
+      return "change the table or the sink's options to match the records";
   }
 }
 
@@ -76,10 +82,14 @@ FailureClass ClassifyMysqlError(unsigned code) {
 Error MysqlStatementError(unsigned code, const std::string& what, const std::string& message) {
   const std::string text = what + ": " + message + " (error " + std::to_string(code) + ")";
   switch (ClassifyMysqlError(code)) {
-    case FailureClass::kRetry: return RetryableError(text);
-    case FailureClass::kRowData: return DataError(text);
-    case FailureClass::kSchema: return ConfigError(text + ": " + SchemaHint(code));
-    case FailureClass::kOther: break;
+    case FailureClass::kRetry:
+      return RetryableError(text);
+    case FailureClass::kRowData:
+      return DataError(text);
+    case FailureClass::kSchema:
+      return ConfigError(text + ": " + SchemaHint(code));
+    case FailureClass::kOther:
+      break;
   }
   return FatalError(text);
 }

@@ -14,8 +14,9 @@ ComponentSpec MysqlSinkSpec() {
   ComponentSpec spec;
   spec.type = "mysql";
   spec.kind = ComponentKind::kSink;
-  spec.summary = "Writes records to MariaDB/MySQL tables: multi-row inserts, upserts (INSERT … ON DUPLICATE KEY "
-                 "UPDATE), updates and deletes, one InnoDB transaction per flush.";
+  spec.summary =
+      "Writes records to MariaDB/MySQL tables: multi-row inserts, upserts (INSERT … ON DUPLICATE KEY "
+      "UPDATE), updates and deletes, one InnoDB transaction per flush.";
   spec.options = {
       {.name = "dsn",
        .type = OptionType::kString,

@@ -22,9 +22,15 @@ void AppendTimeOfDay(int64_t millis, std::string& out) {
 
 void AppendLiteral(const Value& v, const MysqlSession& session, std::string& out) {
   switch (v.kind()) {
-    case Value::Kind::kNull: out += "NULL"; return;
-    case Value::Kind::kBool: out += v.as_bool() ? "TRUE" : "FALSE"; return;
-    case Value::Kind::kInt: out += std::to_string(v.as_int()); return;
+    case Value::Kind::kNull:
+      out += "NULL";
+      return;
+    case Value::Kind::kBool:
+      out += v.as_bool() ? "TRUE" : "FALSE";
+      return;
+    case Value::Kind::kInt:
+      out += std::to_string(v.as_int());
+      return;
     case Value::Kind::kDouble: {
       const double d = v.as_double();
       if (std::isnan(d)) {
@@ -41,7 +47,9 @@ void AppendLiteral(const Value& v, const MysqlSession& session, std::string& out
     case Value::Kind::kDecimal:
       out += '\'' + v.as_decimal().ToString() + '\'';
       return;
-    case Value::Kind::kString: session.AppendQuoted(v.as_string(), out); return;
+    case Value::Kind::kString:
+      session.AppendQuoted(v.as_string(), out);
+      return;
     case Value::Kind::kBytes: {
       static constexpr char kHex[] = "0123456789abcdef";
       out += "X'";
@@ -52,7 +60,9 @@ void AppendLiteral(const Value& v, const MysqlSession& session, std::string& out
       out += '\'';
       return;
     }
-    case Value::Kind::kDate: out += '\'' + IsoDate(v.as_date().days) + '\''; return;
+    case Value::Kind::kDate:
+      out += '\'' + IsoDate(v.as_date().days) + '\'';
+      return;
     case Value::Kind::kTime:
       out += '\'';
       AppendTimeOfDay(v.as_time().millis, out);
@@ -86,25 +96,33 @@ std::string QuotedIdentifier(const std::string& name) {
 
 std::string MysqlColumnType(const Value& v, bool key) {
   switch (v.kind()) {
-    case Value::Kind::kBool: return "BOOLEAN";
-    case Value::Kind::kInt: return "BIGINT";
-    case Value::Kind::kDouble: return "DOUBLE";
+    case Value::Kind::kBool:
+      return "BOOLEAN";
+    case Value::Kind::kInt:
+      return "BIGINT";
+    case Value::Kind::kDouble:
+      return "DOUBLE";
     case Value::Kind::kDecimal: {
       const Decimal& d = v.as_decimal();
       // MySQL's DECIMAL holds 65 digits, 30 after the point; a wider one keeps its digits as text.
-      if (d.precision <= 0 || d.precision > 65 || d.scale < 0 || d.scale > 30)
-        return key ? "VARCHAR(255)" : "LONGTEXT";
+      if (d.precision <= 0 || d.precision > 65 || d.scale < 0 || d.scale > 30) return key ? "VARCHAR(255)" : "LONGTEXT";
       return "DECIMAL(" + std::to_string(d.precision) + "," + std::to_string(d.scale) + ")";
     }
-    case Value::Kind::kBytes: return key ? "VARBINARY(255)" : "LONGBLOB";
-    case Value::Kind::kDate: return "DATE";
-    case Value::Kind::kTime: return "TIME(3)";
-    case Value::Kind::kTimestamp: return "DATETIME(3)";
+    case Value::Kind::kBytes:
+      return key ? "VARBINARY(255)" : "LONGBLOB";
+    case Value::Kind::kDate:
+      return "DATE";
+    case Value::Kind::kTime:
+      return "TIME(3)";
+    case Value::Kind::kTimestamp:
+      return "DATETIME(3)";
     case Value::Kind::kArray:
     case Value::Kind::kMap:
-    case Value::Kind::kStruct: return key ? "VARCHAR(255)" : "JSON";
+    case Value::Kind::kStruct:
+      return key ? "VARCHAR(255)" : "JSON";
     case Value::Kind::kNull:
-    case Value::Kind::kString: return key ? "VARCHAR(255)" : "LONGTEXT";
+    case Value::Kind::kString:
+      return key ? "VARCHAR(255)" : "LONGTEXT";
   }
   return "LONGTEXT";
 }

@@ -55,8 +55,8 @@ Result<const TargetTable*> TableCatalog::Prepare(MysqlSession& session, const st
     it = tables_.emplace(name, std::move(table)).first;
   }
   TargetTable& table = it->second;
-  const bool writes = std::any_of(changes.begin(), changes.end(),
-                                  [](const RowChange& c) { return c.kind == RowChange::Kind::kWrite; });
+  const bool writes =
+      std::any_of(changes.begin(), changes.end(), [](const RowChange& c) { return c.kind == RowChange::Kind::kWrite; });
   if (!table.exists) {
     if (!auto_create_)
       return ConfigError("table " + name + " does not exist in " + session.dsn().label() +
@@ -72,8 +72,10 @@ Status TableCatalog::Load(MysqlSession& session, TargetTable& table) {
   const size_t dot = table.name.find('.');
   const bool qualified = dot != std::string::npos && table.name.find('.', dot + 1) == std::string::npos;
   std::string sql = "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ";
-  if (qualified) session.AppendQuoted(table.name.substr(0, dot), sql);
-  else sql += "DATABASE()";
+  if (qualified)
+    session.AppendQuoted(table.name.substr(0, dot), sql);
+  else
+    sql += "DATABASE()";
   sql += " AND TABLE_NAME = ";
   session.AppendQuoted(qualified ? table.name.substr(dot + 1) : table.name, sql);
   auto rows = session.Query(sql, "table " + table.name);
@@ -121,8 +123,7 @@ Status TableCatalog::AddMissingColumns(MysqlSession& session, TargetTable& table
   // writer added since fails the ALTER (error 1060), which a retried flush reads again.
   std::string sql = "ALTER TABLE " + table.quoted;
   for (size_t i = 0; i < missing.size(); ++i)
-    sql += (i ? ", " : " ") + std::string("ADD COLUMN ") + QuotedIdentifier(missing[i].first) + " " +
-           missing[i].second;
+    sql += (i ? ", " : " ") + std::string("ADD COLUMN ") + QuotedIdentifier(missing[i].first) + " " + missing[i].second;
   auto altered = session.Exec(sql, "auto_evolve of table " + table.name);
   if (!altered.ok()) return altered.error();
   for (const auto& [name, type] : missing) table.columns.insert(Lower(name));

@@ -43,7 +43,8 @@ std::vector<const Value*> AllValues(const RowChange& row) {
 std::string OnDuplicateKeySql(const RowChange& row) {
   std::string set;
   for (const auto& c : row.columns)
-    if (!IsKey(row, c)) set += (set.empty() ? "" : ", ") + QuotedIdentifier(c) + " = VALUES(" + QuotedIdentifier(c) + ")";
+    if (!IsKey(row, c))
+      set += (set.empty() ? "" : ", ") + QuotedIdentifier(c) + " = VALUES(" + QuotedIdentifier(c) + ")";
   // Nothing but the key: the row's existence is the whole change (a no-op assignment, not INSERT IGNORE, which
   // would turn data errors into warnings).
   if (set.empty()) set = QuotedIdentifier(row.key_columns[0]) + " = " + QuotedIdentifier(row.key_columns[0]);
@@ -164,8 +165,8 @@ Status TableWriter::Run(const TargetTable& table, Statement statement, const Row
           AppendLiteral(row->values[i], session_, set);
         }
         if (set.empty()) continue;  // nothing but the key: nothing to change
-        auto matched = session_.Exec("UPDATE " + table.quoted + " SET " + set + " WHERE " + KeyCondition(*row, session_),
-                                     what);
+        auto matched =
+            session_.Exec("UPDATE " + table.quoted + " SET " + set + " WHERE " + KeyCondition(*row, session_), what);
         if (!matched.ok()) return matched.error();
         if (*matched == 0)
           rejected.push_back({row->batch, row->index, DataError(what + ": no row with this key to update")});

@@ -8,8 +8,10 @@ namespace {
 size_t ApproximateBytes(const Value& v) {
   size_t n = 0;
   switch (v.kind()) {
-    case Value::Kind::kString: return v.as_string().size();
-    case Value::Kind::kBytes: return v.as_bytes().data.size();
+    case Value::Kind::kString:
+      return v.as_string().size();
+    case Value::Kind::kBytes:
+      return v.as_bytes().data.size();
     case Value::Kind::kArray:
       for (const Value& item : v.as_array()) n += ApproximateBytes(item);
       return n;
@@ -19,7 +21,8 @@ size_t ApproximateBytes(const Value& v) {
     case Value::Kind::kStruct:
       for (const Value& field : v.as_struct().values) n += ApproximateBytes(field);
       return n;
-    default: return 8;
+    default:
+      return 8;
   }
 }
 
