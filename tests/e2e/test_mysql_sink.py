@@ -205,6 +205,12 @@ def test_a_missing_table_or_a_wrong_password_is_one_line_that_says_what_to_chang
     p = _run_finite(tmpdir(), db, [_change(None, {"a": 1}, "x.sink_nowhere")], "", expect_exit=1)
     assert "table sink_nowhere does not exist" in p.stderr and "auto_create: true" in p.stderr, p.stderr
     assert db.password not in p.stderr + p.stdout
+    # Upsert into a table whose key is not unique: ON DUPLICATE KEY UPDATE could never find a row.
+    db.sql("DROP TABLE IF EXISTS sink_nokey; CREATE TABLE sink_nokey (id INT, v TEXT);")
+    p = _run_finite(tmpdir(), db, [_change({"id": 1}, {"id": 1, "v": "a"}, "x.sink_nokey")], "mode: upsert",
+                    expect_exit=1)
+    assert "has no primary key or unique index on (id)" in p.stderr, p.stderr
+    assert db.value("SELECT count(*) FROM sink_nokey") == "0"
     wrong = db.url.replace(f":{db.password}@", ":not-the-Pa55word@")
     d = tmpdir()
     write(f"{d}/in.jsonl", _change(None, {"a": 1}, "x.sink_nowhere") + "\n")

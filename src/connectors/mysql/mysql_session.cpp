@@ -95,6 +95,35 @@ Result<TextRows> MysqlSession::Query(std::string_view sql, const std::string& wh
 }
 
 void MysqlSession::AppendQuoted(std::string_view text, std::string& out) const {
+  if (!mysql_) {  // no handle to ask (never sent then): the escapes Connector/C uses for utf8mb4
+    out += '\'';
+    for (char c : text) {
+      switch (c) {
+        case '\0':
+          out += "\\0";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\x1a':
+          out += "\\Z";
+          break;
+        case '\\':
+        case '\'':
+        case '"':
+          out += '\\';
+          out += c;
+          break;
+        default:
+          out += c;
+      }
+    }
+    out += '\'';
+    return;
+  }
   const size_t at = out.size();
   out.resize(at + text.size() * 2 + 3);
   out[at] = '\'';

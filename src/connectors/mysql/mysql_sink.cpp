@@ -7,7 +7,8 @@
 namespace pipeline::mysql {
 
 MysqlSink::MysqlSink(MysqlSinkSettings settings)
-    : settings_(std::move(settings)), catalog_(settings_.auto_create, settings_.auto_evolve) {}
+    : settings_(std::move(settings)),
+      catalog_(settings_.auto_create, settings_.auto_evolve, settings_.plan.mode == sql_sink::WriteMode::kUpsert) {}
 
 Status MysqlSink::Open(SinkContext& ctx) {
   name_ = ctx.name;

@@ -65,6 +65,7 @@ Result<const TargetTable*> TableCatalog::Prepare(MysqlSession& session, const st
     PIPE_RETURN_IF_ERROR(Create(session, table, changes));
   }
   PIPE_RETURN_IF_ERROR(AddMissingColumns(session, table, changes));
+  PIPE_RETURN_IF_ERROR(CheckUniqueKey(table, changes));
   return &table;
 }
 
@@ -84,6 +85,20 @@ Status TableCatalog::Load(MysqlSession& session, TargetTable& table) {
   table.columns.clear();
   for (const auto& row : *rows)
     if (row[0]) table.columns.insert(Lower(*row[0]));
+  // The unique indexes (the primary key among them): the same schema and table condition.
+  const size_t where = sql.find(" WHERE ");
+  auto keys = session.Query("SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS" + sql.substr(where) +
+                                " AND NON_UNIQUE = 0 ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+                            "table " + table.name);
+  if (!keys.ok()) return keys.error();
+  table.unique_keys.clear();
+  std::string index;
+  for (const auto& row : *keys) {
+    if (!row[0] || !row[1]) continue;
+    if (table.unique_keys.empty() || *row[0] != index) table.unique_keys.emplace_back();
+    index = *row[0];
+    table.unique_keys.back().insert(Lower(*row[1]));
+  }
   return Status::Ok();
 }
 
@@ -107,6 +122,23 @@ Status TableCatalog::Create(MysqlSession& session, TargetTable& table, const std
   auto created = session.Exec(sql, "auto_create of table " + table.name);
   if (!created.ok()) return created.error();
   return Load(session, table);
+}
+
+Status TableCatalog::CheckUniqueKey(const TargetTable& table, const std::vector<RowChange>& changes) const {
+  if (!upsert_) return Status::Ok();
+  for (const auto& change : changes) {
+    if (change.kind != RowChange::Kind::kWrite) continue;
+    std::set<std::string> key;
+    for (const auto& name : change.key_columns) key.insert(Lower(name));
+    for (const auto& unique : table.unique_keys)
+      if (unique == key) return Status::Ok();
+    std::string names;
+    for (const auto& name : change.key_columns) names += (names.empty() ? "" : ", ") + name;
+    return ConfigError("table " + table.name + " has no primary key or unique index on (" + names +
+                       "): upsert needs one (ON DUPLICATE KEY UPDATE finds the row by it); add it, or set "
+                       "primary_key to the columns of one");
+  }
+  return Status::Ok();
 }
 
 Status TableCatalog::AddMissingColumns(MysqlSession& session, TargetTable& table,

@@ -23,7 +23,8 @@ struct TargetTable {
   std::string name;    // as the table template rendered it, for messages
   std::string quoted;  // `database`.`table`, or `table` (in the dsn's database)
   bool exists = false;
-  std::set<std::string> columns;  // lower case: MySQL's column names are case-insensitive
+  std::set<std::string> columns;                   // lower case: MySQL's column names are case-insensitive
+  std::vector<std::set<std::string>> unique_keys;  // the primary key's and each unique index's columns, lower case
 };
 
 // "a" -> `a`; "d.a" -> `d`.`a` (one dot separates the database); more dots -> one quoted name.
@@ -31,7 +32,10 @@ std::string QuotedTableName(const std::string& name);
 
 class TableCatalog {
  public:
-  TableCatalog(bool auto_create, bool auto_evolve) : auto_create_(auto_create), auto_evolve_(auto_evolve) {}
+  // `upsert`: the key columns must be the table's primary key or a unique index, or ON DUPLICATE KEY UPDATE would
+  // never find the row and every upsert would be a new row.
+  TableCatalog(bool auto_create, bool auto_evolve, bool upsert)
+      : auto_create_(auto_create), auto_evolve_(auto_evolve), upsert_(upsert) {}
 
   // The table, ready for `changes` (outside a transaction: DDL commits).
   Result<const TargetTable*> Prepare(MysqlSession& session, const std::string& name,
@@ -43,9 +47,11 @@ class TableCatalog {
   Status Load(MysqlSession& session, TargetTable& table);
   Status Create(MysqlSession& session, TargetTable& table, const std::vector<RowChange>& changes);
   Status AddMissingColumns(MysqlSession& session, TargetTable& table, const std::vector<RowChange>& changes);
+  Status CheckUniqueKey(const TargetTable& table, const std::vector<RowChange>& changes) const;
 
   bool auto_create_;
   bool auto_evolve_;
+  bool upsert_;
   std::map<std::string, TargetTable> tables_;
 };
 

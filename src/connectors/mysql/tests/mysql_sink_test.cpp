@@ -35,6 +35,28 @@ TEST_CASE("mysql sink: identifiers are quoted with backticks; one dot names the 
   CHECK(QuotedTableName("a.b.c") == "`a.b.c`");
 }
 
+TEST_CASE("mysql sink: literals keep values exact; strings are escaped even without a connection") {
+  MysqlSession unconnected(MysqlDsn{});
+  std::string out;
+  AppendLiteral(Value(std::string("it's a \\ \"quote\"\n")), unconnected, out);
+  CHECK(out == "'it\\'s a \\\\ \\\"quote\\\"\\n'");
+  out.clear();
+  AppendLiteral(Value(Bytes{std::string("\x00\xff", 2)}), unconnected, out);
+  CHECK(out == "X'00ff'");
+  out.clear();
+  AppendLiteral(Value(Decimal{-12345, 7, 3}), unconnected, out);
+  CHECK(out == "'-12.345'");
+  out.clear();
+  AppendLiteral(Value(Timestamp{1709212455123}), unconnected, out);
+  CHECK(out == "'2024-02-29 13:14:15.123'");
+  out.clear();
+  AppendLiteral(Value(0.1), unconnected, out);
+  CHECK(out == "0.1");
+  out.clear();
+  AppendLiteral(Value(), unconnected, out);
+  CHECK(out == "NULL");
+}
+
 TEST_CASE("mysql sink: auto_create's column types; key columns get a length") {
   CHECK(MysqlColumnType(Value(int64_t{1}), false) == "BIGINT");
   CHECK(MysqlColumnType(Value(std::string("x")), false) == "LONGTEXT");
