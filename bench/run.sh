@@ -53,6 +53,10 @@ run syslog "$BENCH/syslog/run_syslog.py"
 # pg_recvlogical and against PostgreSQL's own logical replication, on a private server of tests/support.
 run postgres "$BENCH/postgres/run_postgres.py"
 
+# The MariaDB benchmarks belong to the mysql sink (bench/mariadb/): pipe upserting rows against LOAD DATA LOCAL
+# INFILE, on a private server of tests/support.
+run mysql-sink "$BENCH/mariadb/run_mysql_sink.py"
+
 # The Kafka benchmarks belong to the Kafka connector (bench/kafka/); they print their own lines.
 if [ -f "$BENCH/kafka/run.sh" ] && want kafka; then
   bash "$BENCH/kafka/run.sh" "$BUILD"

@@ -29,6 +29,7 @@ void RegisterBuiltins(Registry& registry) {
   RegisterSyslogSource(registry);
   RegisterHttpSource(registry);
   RegisterMysqlCdcSource(registry);
+  RegisterMysqlSink(registry);
   RegisterTransforms(registry);
   // `scale_out:` shares a stage's state between processes through Kafka (a consumer group, a changelog topic).
   RegisterSqlStage(registry, kafka::MakeKafkaScaleOut);

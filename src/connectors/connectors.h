@@ -16,5 +16,6 @@ void RegisterPostgresConnectors(Registry& registry);  // connectors/postgres: si
 void RegisterSyslogSource(Registry& registry);       // connectors/syslog
 void RegisterHttpSource(Registry& registry);         // connectors/http: the http source
 void RegisterMysqlCdcSource(Registry& registry);     // connectors/mysql_cdc
+void RegisterMysqlSink(Registry& registry);          // connectors/mysql: the sink
 
 }  // namespace pipeline

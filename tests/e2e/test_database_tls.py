@@ -1,6 +1,7 @@
 """The shared `tls` option on the database connectors, against real servers that accept TLS connections only
 (tests/support/databases.py, tls=True: a throw-away CA made with openssl, PostgreSQL with `hostssl` lines only,
-MariaDB with require_secure_transport=ON): postgres_cdc, the postgres sink and mysql_cdc deliver rows when they
+MariaDB with require_secure_transport=ON): postgres_cdc, the postgres sink, mysql_cdc and the mysql sink deliver
+rows when they
 verify the server against the test CA; a CA that did not sign the server's certificate fails at once with one line
 that names the source or sink and TLS; without `tls` the TLS-only server is not reached, and with `tls` a server
 without TLS is refused instead of used in plaintext. The TLS servers are private to this file (started on first
@@ -226,3 +227,48 @@ def test_mysql_cdc_with_a_wrong_ca_or_against_a_server_without_tls_fails_at_once
     # Connector/C 3.3 connects in plaintext despite MYSQL_OPT_SSL_ENFORCE: the cipher check after connecting stops it.
     plain_line = _one_line_failure(p, plain, "db", "is not encrypted although tls is set")
     print("    " + line[:160] + "\n    " + plain_line[:160])
+
+
+def _mysql_sink_yaml(d, dsn, tls_line):
+    return f"""
+sources:
+  in: {{type: file, path: {d}/in.jsonl, format: json}}
+sinks:
+  out:
+    type: mysql
+    inputs: [in]
+    dsn: {dsn}
+    table: tls_sink
+    mode: upsert
+    primary_key: [id]{tls_line}
+"""
+
+
+def test_mysql_sink_over_tls_with_a_client_certificate_and_one_line_for_each_refusal():
+    db = _tls_server("mariadb")
+    certs = db.certificates
+    db.sql("CREATE TABLE IF NOT EXISTS tls_sink (id INT PRIMARY KEY, name VARCHAR(20));"
+           "CREATE USER IF NOT EXISTS 'sink_x509'@'127.0.0.1' IDENTIFIED BY 'x509-pw' REQUIRE X509;"
+           f"GRANT ALL ON {db.database}.* TO 'sink_x509'@'127.0.0.1'")
+    x509 = f"mysql://sink_x509:x509-pw@127.0.0.1:{db.port}/{db.database}"
+    d = tmpdir()
+    write(f"{d}/in.jsonl", "".join(json.dumps({"id": i, "name": f"n{i}"}) + "\n" for i in range(1, 101)))
+    # Without tls the server (require_secure_transport=ON) refuses the login; without the certificate too.
+    p = _run_to_end(d, _mysql_sink_yaml(d, db.url, ""))
+    _one_line_failure(p, db, "out", "Access denied", "then set tls")
+    p = _run_to_end(d, _mysql_sink_yaml(d, x509, f"\n    tls: {_tls(certs.ca_file)}"))
+    _one_line_failure(p, db, "out", "Access denied")
+    p = _run_to_end(d, _mysql_sink_yaml(d, x509, f"\n    tls: {_tls(certs.wrong_ca_file)}"), timeout=40)
+    _one_line_failure(p, db, "out", "check tls")
+    tls = _tls(certs.ca_file, f", cert_file: {certs.client_cert}, key_file: {certs.client_key}")
+    p = _run_to_end(d, _mysql_sink_yaml(d, x509, f"\n    tls: {tls}"))
+    assert p.returncode == 0, p.stderr
+    assert db.value("SELECT CONCAT(count(*), ' ', min(id), '-', max(id)) FROM tls_sink") == "100 1-100"
+    # tls against a server without TLS: refused, never written in plaintext.
+    plain = databases.mariadb()
+    d = tmpdir()
+    write(f"{d}/in.jsonl", '{"id": 1, "name": "x"}\n')
+    p = _run_to_end(d, _mysql_sink_yaml(d, plain.url, "\n    tls: {verify: false}"), timeout=40)
+    _one_line_failure(p, plain, "out", "is not encrypted although tls is set")
+    print("    100 rows upserted over TLS with a client certificate; without tls, without the certificate, with "
+          "a wrong CA or against a plaintext server: one line each")

@@ -36,6 +36,8 @@ SHARED_WITHIN_CONNECTORS = [
     "connectors/common/*",  # line reader, decode dead letters, the csv: option (file, stdin, syslog)
     "connectors/cdc_event/*",  # the change event both CDC sources build
     "connectors/postgres_client/*",  # libpq handles, DSNs and column values of every PostgreSQL connector
+    "connectors/mysql_client/*",  # the DSN and the tls option of every MariaDB/MySQL connector
+    "connectors/sql_sink/*",  # row changes, held batches, exactly_once's positions (postgres and mysql sinks)
     "connectors/http/http_client.h",  # the libcurl client of the http and elasticsearch sinks
 ]
 

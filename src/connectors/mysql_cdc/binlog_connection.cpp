@@ -13,9 +13,12 @@
 #include <cstring>
 
 #include "connectors/mysql_cdc/binlog_bytes.h"
-#include "connectors/mysql_cdc/mysql_tls.h"
+#include "connectors/mysql_client/connect_refusal.h"
+#include "connectors/mysql_client/mysql_tls.h"
 
 namespace pipeline::mysql_cdc {
+
+using namespace mysql_client;  // the DSN and the tls option
 
 struct BinlogConnection::Handles {
   MYSQL* mysql = nullptr;
@@ -172,17 +175,8 @@ Error BinlogConnection::Failed(const std::string& what) const {
   }
   if (reason.empty()) reason = "connection lost";
   const std::string message = dsn_.Redact(what + " on " + dsn_.label() + ": " + reason);
+  if (auto refused = mysql_client::ConnectRefusal(code, message, dsn_.tls.configured)) return *refused;
   switch (code) {
-    case ER_ACCESS_DENIED_ERROR:
-    case ER_DBACCESS_DENIED_ERROR:
-    case ER_BAD_DB_ERROR:
-      return ConfigError(message + (dsn_.tls.configured
-                                        ? " (check the dsn's user, password and database)"
-                                        : " (check the dsn's user, password and database; a server with "
-                                          "require_secure_transport=ON answers so too: then set tls)"));
-    case CR_SSL_CONNECTION_ERROR:  // trying again cannot make the certificate trusted or the server speak TLS
-      return ConfigError(message + " (check tls: ca_file must hold the CA that signed the server's certificate, "
-                                   "whose name must match the dsn's host; the server needs TLS on)");
     case ER_SPECIFIC_ACCESS_DENIED_ERROR:
       return ConfigError(message + " (the user needs the REPLICATION SLAVE and REPLICATION CLIENT grants)");
     case ER_MASTER_FATAL_ERROR_READING_BINLOG:

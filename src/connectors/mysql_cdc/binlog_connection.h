@@ -18,12 +18,14 @@
 #include <string>
 #include <vector>
 
-#include "connectors/mysql_cdc/mysql_dsn.h"
+#include "connectors/mysql_client/mysql_dsn.h"
 #include "connectors/mysql_cdc/row_decoder.h"
 #include "connectors/mysql_cdc/table_map.h"
 #include "core/result.h"
 
 namespace pipeline::mysql_cdc {
+
+using mysql_client::MysqlDsn;
 
 constexpr std::chrono::seconds kWriteTimeout{3600};
 

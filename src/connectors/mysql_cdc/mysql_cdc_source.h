@@ -29,11 +29,13 @@
 #include "connectors/mysql_cdc/binlog_connection.h"
 #include "connectors/mysql_cdc/change_records.h"
 #include "connectors/mysql_cdc/initial_snapshot.h"
-#include "connectors/mysql_cdc/mysql_dsn.h"
+#include "connectors/mysql_client/mysql_dsn.h"
 #include "observability/metrics.h"
 #include "plugin/source.h"
 
 namespace pipeline::mysql_cdc {
+
+using mysql_client::MysqlDsn;
 
 struct MysqlCdcSettings : cdc::CommonSettings {
   MysqlDsn dsn;

@@ -3,7 +3,7 @@
 #include "connectors/cdc_event/column_rules.h"
 #include "connectors/connectors.h"
 #include "connectors/mysql_cdc/mysql_cdc_source.h"
-#include "connectors/mysql_cdc/mysql_tls.h"
+#include "connectors/mysql_client/mysql_tls.h"
 #include "plugin/registry.h"
 #include "plugin/tls_options.h"
 
@@ -62,6 +62,7 @@ ComponentSpec MysqlCdcSpec() {
 
 Result<std::unique_ptr<Source>> BuildMysqlCdc(const Options& options, const BuildContext&) {
   using namespace mysql_cdc;
+  using namespace mysql_client;
   MysqlCdcSettings settings;
   auto dsn = MysqlDsn::Parse(options.GetString("dsn"));
   if (!dsn.ok()) return options.ErrorAt("dsn", dsn.error().message());

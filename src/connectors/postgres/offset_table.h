@@ -8,6 +8,7 @@
 #include <string>
 
 #include "connectors/postgres/pg_session.h"
+#include "connectors/sql_sink/written_positions.h"
 #include "core/position.h"
 
 namespace pipeline::postgres {
@@ -19,18 +20,17 @@ class OffsetTable {
   // Creates the table when missing and reads this sink's positions.
   Status Load(PgSession& session);
   // True when the record at `position` was committed by an earlier flush.
-  bool Committed(const Position& position) const;
+  bool Committed(const Position& position) const { return positions_.Committed(position); }
   // Notes `position` as written by the flush under way.
-  void Note(const Position& position);
+  void Note(const Position& position) { positions_.Note(position); }
   // Writes the noted positions, inside the flush's transaction.
   Status Store(PgSession& session);
   // The flush committed (true) or was rolled back (false).
-  void Finish(bool committed);
+  void Finish(bool committed) { positions_.Finish(committed); }
 
  private:
   std::string sink_;
-  LanePositions committed_;
-  LanePositions noted_;
+  sql_sink::WrittenPositions positions_;
 };
 
 }  // namespace pipeline::postgres

@@ -2,31 +2,7 @@
 
 #include <map>
 
-
 namespace pipeline::postgres {
-namespace {
-
-// About how many bytes a value takes written out (text and bytes by their length, other scalars 8): what counts
-// toward batch.max_bytes without encoding the records.
-size_t ApproximateBytes(const Value& v) {
-  size_t n = 0;
-  switch (v.kind()) {
-    case Value::Kind::kString: return v.as_string().size();
-    case Value::Kind::kBytes: return v.as_bytes().data.size();
-    case Value::Kind::kArray:
-      for (const Value& item : v.as_array()) n += ApproximateBytes(item);
-      return n;
-    case Value::Kind::kMap:
-      for (const auto& [key, value] : v.as_map()) n += ApproximateBytes(key) + ApproximateBytes(value);
-      return n;
-    case Value::Kind::kStruct:
-      for (const Value& field : v.as_struct().values) n += ApproximateBytes(field);
-      return n;
-    default: return 8;
-  }
-}
-
-}  // namespace
 
 
 PostgresSink::PostgresSink(PostgresSinkSettings settings)
@@ -56,17 +32,8 @@ Status PostgresSink::Connect() {
 }
 
 Status PostgresSink::Write(BatchPtr batch) {
-  // A Write retried after its flush failed brings the same batch again: it is held already.
-  if (held_.empty() || held_.back() != batch) {
-    if (held_.empty()) oldest_held_ = std::chrono::steady_clock::now();
-    held_records_ += batch->size();
-    for (const Record& r : batch->records) held_bytes_ += ApproximateBytes(r.key) + ApproximateBytes(r.value);
-    held_.push_back(std::move(batch));
-  }
-  if (held_records_ >= settings_.batch.max_records || held_bytes_ >= settings_.batch.max_bytes ||
-      std::chrono::steady_clock::now() - oldest_held_ >= settings_.batch.max_age)
-    return Flush();
-  return Status::Ok();
+  held_.Add(std::move(batch));
+  return held_.Full(settings_.batch) ? Flush() : Status::Ok();
 }
 
 Status PostgresSink::Flush() {
@@ -77,8 +44,7 @@ Status PostgresSink::Flush() {
   if (offsets_) offsets_->Finish(written.ok());
   if (!written.ok()) return Failed(written.error());
   for (auto& r : rejected) rejections_->Reject(*r.batch, r.index, std::move(r.error));
-  held_.clear();  // committed: acknowledge
-  held_records_ = held_bytes_ = 0;
+  held_.Clear();  // committed: acknowledge
   return Status::Ok();
 }
 
@@ -86,7 +52,7 @@ Status PostgresSink::WriteHeldInOneTransaction(std::vector<RowRejection>& reject
   PIPE_RETURN_IF_ERROR(session_->Exec("BEGIN", "sink " + name_));
   // Per table, its changes in record order; a table template may send records to many tables.
   std::map<std::string, std::vector<RowChange>> by_table;
-  for (const BatchPtr& batch : held_) {
+  for (const BatchPtr& batch : held_.batches()) {
     for (size_t i = 0; i < batch->records.size(); ++i) {
       const Record& record = batch->records[i];
       if (offsets_) {
@@ -121,7 +87,7 @@ Status PostgresSink::Failed(Error error) {
 
 void PostgresSink::Close() {
   if (session_) session_->Disconnect();
-  held_.clear();
+  held_.Clear();
 }
 
 }  // namespace pipeline::postgres

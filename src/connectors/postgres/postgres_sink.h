@@ -16,9 +16,10 @@
 
 #include "connectors/postgres/offset_table.h"
 #include "connectors/postgres/pg_session.h"
-#include "connectors/postgres/row_changes.h"
+#include "connectors/sql_sink/row_changes.h"
 #include "connectors/postgres/table_catalog.h"
 #include "connectors/postgres/table_writer.h"
+#include "connectors/sql_sink/held_batches.h"
 #include "plugin/batch_options.h"
 #include "plugin/record_template.h"
 #include "plugin/sink.h"
@@ -59,10 +60,7 @@ class PostgresSink : public Sink {
   TableCatalog catalog_;
   std::optional<OffsetTable> offsets_;
   bool offsets_loaded_ = false;
-  std::vector<BatchPtr> held_;
-  size_t held_records_ = 0;
-  size_t held_bytes_ = 0;  // ApproximateBytes of the held records' keys and values
-  std::chrono::steady_clock::time_point oldest_held_;
+  sql_sink::HeldBatches held_;
 };
 
 }  // namespace pipeline::postgres

@@ -9,9 +9,17 @@
 #include <vector>
 
 #include "connectors/postgres/pg_session.h"
-#include "connectors/postgres/row_changes.h"
+#include "connectors/sql_sink/row_changes.h"
 
 namespace pipeline::postgres {
+
+// Records as row changes are shared with the mysql sink (../sql_sink).
+using sql_sink::ChangePlan;
+using sql_sink::CollapseToLastPerKey;
+using sql_sink::MakeRowChange;
+using sql_sink::RowChange;
+using sql_sink::RowRejection;
+using sql_sink::WriteMode;
 
 struct TargetTable {
   std::string name;    // as the table template rendered it, for messages

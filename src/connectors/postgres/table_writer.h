@@ -12,16 +12,10 @@
 #include <vector>
 
 #include "connectors/postgres/pg_session.h"
-#include "connectors/postgres/row_changes.h"
+#include "connectors/sql_sink/row_changes.h"
 #include "connectors/postgres/table_catalog.h"
 
 namespace pipeline::postgres {
-
-struct RowRejection {
-  BatchPtr batch;
-  size_t index = 0;
-  Error error;
-};
 
 class TableWriter {
  public:

@@ -4,10 +4,12 @@
 
 #include <doctest/doctest.h>
 
-#include "connectors/mysql_cdc/mysql_tls.h"
+#include "connectors/mysql_client/mysql_tls.h"
 #include "plugin/registry.h"
 
 namespace pipeline::mysql_cdc {
+
+using namespace mysql_client;  // the DSN and the tls option
 namespace {
 
 Result<TlsSettings> TlsFromYaml(const std::string& yaml) {

@@ -1,8 +1,8 @@
-#include "connectors/mysql_cdc/mysql_dsn.h"
+#include "connectors/mysql_client/mysql_dsn.h"
 
 #include <charconv>
 
-namespace pipeline::mysql_cdc {
+namespace pipeline::mysql_client {
 namespace {
 
 // %XX escapes, so that a password may hold '@', ':' or '/'.
@@ -26,7 +26,7 @@ std::string Unescape(std::string_view s) {
 Result<MysqlDsn> MysqlDsn::Parse(std::string_view dsn) {
   constexpr std::string_view kScheme = "mysql://";
   if (dsn.substr(0, kScheme.size()) != kScheme)
-    return ConfigError("a mysql_cdc dsn has the form mysql://user:password@host:port/database");
+    return ConfigError("a mysql dsn has the form mysql://user:password@host:port/database");
   std::string_view rest = dsn.substr(kScheme.size());
   MysqlDsn out;
   if (size_t at = rest.rfind('@'); at != std::string_view::npos) {
@@ -61,4 +61,4 @@ std::string MysqlDsn::Redact(std::string_view text) const {
   return out;
 }
 
-}  // namespace pipeline::mysql_cdc
+}  // namespace pipeline::mysql_client

@@ -1,10 +1,10 @@
 // Records as row changes, and a flush collapsed to the last change per key, without a server
-// (tests/e2e/test_postgres_sink.py writes to a real one).
-#include "connectors/postgres/row_changes.h"
+// (tests/e2e/test_postgres_sink.py and test_mysql_sink.py write to real ones).
+#include "connectors/sql_sink/row_changes.h"
 
 #include <doctest/doctest.h>
 
-namespace pipeline::postgres {
+namespace pipeline::sql_sink {
 namespace {
 
 Record Row(int64_t id, const std::string& name) {
@@ -32,7 +32,7 @@ std::vector<RowChange> Changes(const BatchPtr& batch, const ChangePlan& plan) {
 
 }  // namespace
 
-TEST_CASE("postgres sink: a record becomes a row change with its key columns") {
+TEST_CASE("sql sink: a record becomes a row change with its key columns") {
   auto batch = std::make_shared<Batch>();
   batch->records = {Row(7, "Ada")};
   ChangePlan plan{.mode = WriteMode::kUpsert};
@@ -44,7 +44,7 @@ TEST_CASE("postgres sink: a record becomes a row change with its key columns") {
   CHECK(change->key == "7\x1f");
 }
 
-TEST_CASE("postgres sink: key columns the value lacks come from the key; a scalar key needs primary_key") {
+TEST_CASE("sql sink: key columns the value lacks come from the key; a scalar key needs primary_key") {
   auto batch = std::make_shared<Batch>();
   Record r;
   r.key = Value(int64_t{42});
@@ -60,7 +60,7 @@ TEST_CASE("postgres sink: key columns the value lacks come from the key; a scala
   CHECK(with->values[1] == Value(int64_t{42}));
 }
 
-TEST_CASE("postgres sink: tombstones delete only when asked; other bad records are data errors") {
+TEST_CASE("sql sink: tombstones delete only when asked; other bad records are data errors") {
   auto batch = std::make_shared<Batch>();
   Record scalar;
   scalar.value = Value("just text");
@@ -77,7 +77,7 @@ TEST_CASE("postgres sink: tombstones delete only when asked; other bad records a
   CHECK(not_struct.error().kind() == ErrorKind::kData);
 }
 
-TEST_CASE("postgres sink: collapsing keeps the last change per key, deletes included, in order") {
+TEST_CASE("sql sink: collapsing keeps the last change per key, deletes included, in order") {
   auto batch = std::make_shared<Batch>();
   // 1 written twice; 2 written then deleted; 3 deleted then written again; 4 once.
   batch->records = {Row(1, "a"), Row(2, "b"), Tombstone(3), Row(1, "a2"), Tombstone(2), Row(3, "c"), Row(4, "d")};
@@ -93,7 +93,7 @@ TEST_CASE("postgres sink: collapsing keeps the last change per key, deletes incl
   CHECK(collapsed[3].index == 6);
 }
 
-TEST_CASE("postgres sink: changes without a key are never collapsed") {
+TEST_CASE("sql sink: changes without a key are never collapsed") {
   auto batch = std::make_shared<Batch>();
   Record a, b;
   a.value = MakeStruct({{"n", Value(int64_t{1})}});
@@ -103,4 +103,4 @@ TEST_CASE("postgres sink: changes without a key are never collapsed") {
   CHECK(collapsed.size() == 2);
 }
 
-}  // namespace pipeline::postgres
+}  // namespace pipeline::sql_sink

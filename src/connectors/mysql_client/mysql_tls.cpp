@@ -1,10 +1,10 @@
-#include "connectors/mysql_cdc/mysql_tls.h"
+#include "connectors/mysql_client/mysql_tls.h"
 
 #include <mysql.h>
 
 #include <string_view>
 
-namespace pipeline::mysql_cdc {
+namespace pipeline::mysql_client {
 namespace {
 
 // The query part of a mysql:// DSN names a TLS setting (ssl-mode, sslca, tls-version, ...).
@@ -25,7 +25,7 @@ Result<TlsSettings> MysqlTlsOption(const Options& options) {
   auto tls = ParseTlsOptions(options);
   if (!tls.ok()) return tls;
   if (!tls->server_name.empty())
-    return options.ErrorAt("tls", "server_name is not supported by mysql_cdc: Connector/C checks the certificate "
+    return options.ErrorAt("tls", "server_name is not supported by the MariaDB/MySQL connectors: Connector/C checks the certificate "
                                   "against the dsn's host; write that name as the dsn's host");
   return tls;
 }
@@ -47,4 +47,4 @@ Status CheckEncrypted(st_mysql* mysql, const TlsSettings& tls, const std::string
                      "server (ssl_cert, ssl_key)");
 }
 
-}  // namespace pipeline::mysql_cdc
+}  // namespace pipeline::mysql_client

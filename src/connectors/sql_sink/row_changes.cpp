@@ -1,11 +1,10 @@
-#include "connectors/postgres/row_changes.h"
+#include "connectors/sql_sink/row_changes.h"
 
 #include <algorithm>
 #include <unordered_map>
 
-#include "connectors/postgres/pg_text.h"
 
-namespace pipeline::postgres {
+namespace pipeline::sql_sink {
 namespace {
 
 // The value's fields as (name, value) pairs; false when it is neither a struct nor a map with string keys.
@@ -90,7 +89,7 @@ Result<RowChange> MakeRowChange(const BatchPtr& batch, size_t index, const Chang
   }
   for (const Value* v : change.KeyValues()) {
     if (!v || v->is_null()) return DataError("a null value for a primary key column");
-    AppendPgText(*v, change.key);
+    change.key += v->ToString();  // only compared with other keys of the same columns
     change.key += '\x1f';
   }
   for (const auto& name : change.columns) change.signature += name + '\x1f';
@@ -110,4 +109,4 @@ std::vector<RowChange> CollapseToLastPerKey(std::vector<RowChange> changes) {
   return out;
 }
 
-}  // namespace pipeline::postgres
+}  // namespace pipeline::sql_sink

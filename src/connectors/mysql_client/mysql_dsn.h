@@ -8,7 +8,7 @@
 #include "core/result.h"
 #include "plugin/tls_options.h"
 
-namespace pipeline::mysql_cdc {
+namespace pipeline::mysql_client {
 
 struct MysqlDsn {
   std::string user;
@@ -26,4 +26,4 @@ struct MysqlDsn {
   std::string Redact(std::string_view text) const;
 };
 
-}  // namespace pipeline::mysql_cdc
+}  // namespace pipeline::mysql_client

@@ -1,5 +1,5 @@
 // Records turned into row changes for a database table, and a flush collapsed to the last change per key. This
-// part knows no SQL dialect: the MySQL sink shares it with the PostgreSQL one.
+// part knows no SQL dialect: the `postgres` and `mysql` sinks share it.
 //
 // A record's value (a struct, or a map with string keys) gives one column per field; the primary-key columns come
 // from the key (a struct key's fields, or a scalar key under the one name of `primary_key`) when the value lacks
@@ -12,7 +12,7 @@
 #include "core/record.h"
 #include "core/result.h"
 
-namespace pipeline::postgres {
+namespace pipeline::sql_sink {
 
 enum class WriteMode { kInsert, kUpsert, kUpdate };
 
@@ -38,14 +38,22 @@ struct RowChange {
   std::vector<const Value*> KeyValues() const;
 };
 
+// A row the table refused (or a record that is no row): what the sink reports after COMMIT.
+struct RowRejection {
+  BatchPtr batch;
+  size_t index = 0;
+  Error error;
+};
+
 // One record as a change: a DataError for a record the table cannot take (not a struct, a key column without a
 // value, a tombstone that is not to be deleted), a ConfigError when the options cannot work for it (a scalar key
 // without primary_key in a mode that needs a key).
 Result<RowChange> MakeRowChange(const BatchPtr& batch, size_t index, const ChangePlan& plan);
 
 // Only the last change of each key, in the order of those last changes; changes without a key all stay. A table
-// statement may then touch each key once, as PostgreSQL's INSERT … ON CONFLICT requires, and the outcome is the
+// statement may then touch each key once, as PostgreSQL's INSERT … ON CONFLICT requires (and MySQL's multi-row
+// INSERT … ON DUPLICATE KEY UPDATE then needs no order within a statement), and the outcome is the
 // one applying every change in order would have had.
 std::vector<RowChange> CollapseToLastPerKey(std::vector<RowChange> changes);
 
-}  // namespace pipeline::postgres
+}  // namespace pipeline::sql_sink

@@ -10,7 +10,7 @@
 
 struct st_mysql;
 
-namespace pipeline::mysql_cdc {
+namespace pipeline::mysql_client {
 
 // The `tls` option of a MariaDB/MySQL connector. Config errors at the option: server_name (Connector/C checks
 // the dsn's host), TLS parameters in the dsn's query (they are not read: `tls` is the one place).
@@ -24,4 +24,4 @@ void SetTlsOptions(st_mysql* mysql, const TlsSettings& tls);
 // SetTlsOptions' braces: no library version may fall back to plaintext silently).
 Status CheckEncrypted(st_mysql* mysql, const TlsSettings& tls, const std::string& label);
 
-}  // namespace pipeline::mysql_cdc
+}  // namespace pipeline::mysql_client

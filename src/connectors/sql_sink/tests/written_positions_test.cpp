@@ -1,14 +1,14 @@
 // exactly_once's bookkeeping without a server: what counts as committed, and that a rolled-back flush's positions
-// do not (tests/e2e/test_postgres_sink.py checks the table itself through SIGKILLs).
-#include "connectors/postgres/offset_table.h"
+// do not (tests/e2e/test_postgres_sink.py and test_mysql_sink.py check the tables themselves through SIGKILLs).
+#include "connectors/sql_sink/written_positions.h"
 
 #include <doctest/doctest.h>
 
-namespace pipeline::postgres {
+namespace pipeline::sql_sink {
 
-TEST_CASE("postgres sink: exactly_once skips only what a committed flush wrote, per lane") {
+TEST_CASE("sql sink: exactly_once skips only what a committed flush wrote, per lane") {
   const LaneId a = Lanes::Intern("offset test a"), b = Lanes::Intern("offset test b");
-  OffsetTable offsets("out@/state");
+  WrittenPositions offsets;
   offsets.Note({a, 10, 0});
   offsets.Note({a, 7, 0});  // out of order within a flush: the highest counts
   offsets.Note({b, 3, 1});
@@ -25,4 +25,4 @@ TEST_CASE("postgres sink: exactly_once skips only what a committed flush wrote, 
   CHECK_FALSE(offsets.Committed(Position{}));  // no position: never taken for a repeat
 }
 
-}  // namespace pipeline::postgres
+}  // namespace pipeline::sql_sink
