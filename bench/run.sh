@@ -53,6 +53,10 @@ run syslog "$BENCH/syslog/run_syslog.py"
 # pg_recvlogical and against PostgreSQL's own logical replication, on a private server of tests/support.
 run postgres "$BENCH/postgres/run_postgres.py"
 
+# The MariaDB benchmark belongs to mysql_cdc (bench/mariadb/): pipe against mariadb-binlog reading the same binlog
+# from a private server of tests/support.
+run mariadb "$BENCH/mariadb/run_mariadb.py"
+
 # The Kafka benchmarks belong to the Kafka connector (bench/kafka/); they print their own lines.
 if [ -f "$BENCH/kafka/run.sh" ] && want kafka; then
   bash "$BENCH/kafka/run.sh" "$BUILD"
