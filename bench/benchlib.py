@@ -5,11 +5,14 @@ stderr so that `make bench` output stays one line per comparison.
 """
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 
@@ -129,6 +132,55 @@ def run_pipe(build_dir, pipeline_path, outputs=(), timeout=PIPE_TIMEOUT_S):
     state_dir = os.path.splitext(pipeline_path)[0] + ".state"
     shutil.rmtree(state_dir, ignore_errors=True)
     return run_timed([pipe_binary(build_dir), "run", "--state-dir", state_dir, pipeline_path], timeout=timeout)
+
+
+def run_pipe_until(build_dir, pipeline_path, done, pin, http_port=None, state_template=None):
+    """Starts `pipe run` and stops the clock when done() is true (polled every 20 ms); then SIGTERM (pipe drains
+    and exits). The state dir beside the pipeline starts empty, or as a copy of state_template (a source then
+    resumes from the checkpoint saved there). Returns a Timed whose seconds are the clock's and whose cpu_seconds
+    are pipe's whole run (the drain included)."""
+    state_dir = os.path.splitext(pipeline_path)[0] + ".state"
+    shutil.rmtree(state_dir, ignore_errors=True)
+    if state_template:
+        shutil.copytree(state_template, state_dir)
+    argv = [pipe_binary(build_dir), "run", "--no-watch", "--state-dir", state_dir, pipeline_path]
+    if http_port:
+        argv += ["--http", f"127.0.0.1:{http_port}"]
+    err_path = pipeline_path + ".stderr"
+    with open(err_path, "wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(pinned(argv) if pin else argv, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+    seconds, returncode = None, 0
+    while seconds is None:
+        if proc.poll() is not None:
+            returncode = proc.returncode or -1
+            break
+        if time.perf_counter() - started > PIPE_TIMEOUT_S:
+            returncode = -1
+            break
+        if done():
+            seconds = time.perf_counter() - started
+            break
+        time.sleep(0.02)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    with open(err_path, errors="replace") as f:
+        stderr = f.read()
+    return Timed(seconds or time.perf_counter() - started, returncode, "", stderr, usage.ru_utime + usage.ru_stime)
+
+
+def blackhole_count(port):
+    """Records a running pipe's blackhole sink has counted (pipe_blackhole_records_total in /metrics); 0 while
+    pipe does not answer yet."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=1) as answer:
+            text = answer.read().decode()
+    except OSError:
+        return 0
+    match = re.search(r'^pipe_blackhole_records_total\{[^}]*\} (\d+)', text, re.M)
+    return int(match.group(1)) if match else 0
 
 
 def failure_reason(build_dir, timed=None):

@@ -53,8 +53,9 @@ run syslog "$BENCH/syslog/run_syslog.py"
 # pg_recvlogical and against PostgreSQL's own logical replication, on a private server of tests/support.
 run postgres "$BENCH/postgres/run_postgres.py"
 
-# The MariaDB benchmarks belong to the mysql sink (bench/mariadb/): pipe upserting rows against LOAD DATA LOCAL
-# INFILE, on a private server of tests/support.
+# The MariaDB benchmarks (bench/mariadb/), on a private server of tests/support: mysql_cdc against mariadb-binlog
+# reading the same binlog, and the mysql sink upserting rows against LOAD DATA LOCAL INFILE.
+run mariadb "$BENCH/mariadb/run_mariadb.py"
 run mysql-sink "$BENCH/mariadb/run_mysql_sink.py"
 
 # The Kafka benchmarks belong to the Kafka connector (bench/kafka/); they print their own lines.

@@ -23,12 +23,9 @@ pg-to-pg is equal when the target table has the source table's row count and md5
 """
 import argparse
 import os
-import re
-import signal
 import subprocess
 import sys
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import benchlib as b  # noqa: E402
@@ -145,50 +142,6 @@ def fresh_target(pg, database):
     pg.sql(f"{TABLE_DDL}; {SEED}", database)
 
 
-def run_pipe_until(build, pipeline_path, done, pin, http_port=None):
-    """Starts `pipe run` and stops the clock when done() is true; then SIGTERM (pipe drains and exits). Returns a
-    Timed whose seconds are the clock's and whose cpu_seconds are pipe's whole run (the drain included)."""
-    state_dir = os.path.splitext(pipeline_path)[0] + ".state"
-    subprocess.run(["rm", "-rf", state_dir])
-    argv = [b.pipe_binary(build), "run", "--no-watch", "--state-dir", state_dir, pipeline_path]
-    if http_port:
-        argv += ["--http", f"127.0.0.1:{http_port}"]
-    err_path = pipeline_path + ".stderr"
-    with open(err_path, "wb") as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(b.pinned(argv) if pin else argv, stdout=subprocess.DEVNULL, stderr=err, cwd=b.ROOT)
-    seconds, returncode = None, 0
-    while seconds is None:
-        if proc.poll() is not None:
-            returncode = proc.returncode or -1
-            break
-        if time.perf_counter() - started > b.PIPE_TIMEOUT_S:
-            returncode = -1
-            break
-        if done():
-            seconds = time.perf_counter() - started
-            break
-        time.sleep(POLL_S)
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    with open(err_path, errors="replace") as f:
-        stderr = f.read()
-    return b.Timed(seconds or time.perf_counter() - started, returncode, "", stderr,
-                   usage.ru_utime + usage.ru_stime)
-
-
-def blackhole_count(port):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=1) as answer:
-            text = answer.read().decode()
-    except OSError:
-        return 0
-    match = re.search(r'^pipe_blackhole_records_total\{[^}]*\} (\d+)', text, re.M)
-    return int(match.group(1)) if match else 0
-
-
 def cdc_source(pg, slot):
     return {"type": "postgres_cdc", "dsn": pg.url, "slot": slot, "publication": PUBLICATION,
             "tables": ["public.bench"], "envelope": "row", "snapshot": "never"}
@@ -205,14 +158,14 @@ def pipe_read(pg, build, changes):
     seen, last_change = [0], [time.perf_counter()]
 
     def all_read():
-        count = blackhole_count(port)
+        count = b.blackhole_count(port)
         if count != seen[-1]:
             seen.append(count)
             last_change[0] = time.perf_counter()
         # Stuck short of the total (a lost change): stop waiting; the count then says DIFFER.
         return count >= changes or (count and time.perf_counter() - last_change[0] > STALL_S)
 
-    timed = run_pipe_until(build, path, all_read, pin=True, http_port=port)
+    timed = b.run_pipe_until(build, path, all_read, pin=True, http_port=port)
     drop_slot(pg, slot)
     return timed, seen[-1]
 
@@ -274,7 +227,7 @@ def pipe_copy(pg, build, last_id):
             "delete_on_tombstone": True, "batch": {"max_records": 5000, "max_age": "100ms"}}
     path = b.write_pipeline("pg-to-pg", {"sources": {"db": cdc_source(pg, slot)}, "sinks": {"out": sink}})
     session, arrived = wait_for_row(pg, target, last_id)
-    timed = run_pipe_until(build, path, arrived, pin=False)
+    timed = b.run_pipe_until(build, path, arrived, pin=False)
     session.close()
     drop_slot(pg, slot)
     return timed, pg.value(TABLE_RESULT, target)

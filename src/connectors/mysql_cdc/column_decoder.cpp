@@ -1,6 +1,5 @@
 #include "connectors/mysql_cdc/column_decoder.h"
 
-#include <cstdio>
 #include <cstring>
 #include <limits>
 
@@ -32,19 +31,29 @@ bool DecodeDecimal(const TableColumn& column, std::string_view data, size_t& at,
   if (negative)
     for (char& b : bytes) b = static_cast<char>(~b);
   size_t pos = 0;
+  // Up to 38 digits the groups add up in 128 bits; wider decimals are kept as their text.
+  const bool wide = precision > 38;
+  unsigned __int128 unscaled = 0;
   std::string digits;
-  char group[16];
-  // Every group padded to its digit count: leading zeros of the integral part are dropped below. A group holding
-  // more digits than its width allows is not a decimal: its digits would shift the point, and overflow 128 bits.
+  // A group holding more digits than its width allows is not a decimal: its digits would shift the point, and
+  // overflow 128 bits. Digits written by hand: snprintf was a tenth of the source's time (bench/mariadb).
   bool fits = true;
   auto take = [&](int width, int digit_count) {
-    const unsigned long long value = BigEndian(bytes, pos, width);
-    unsigned long long limit = 1;
+    const uint64_t value = BigEndian(bytes, pos, width);
+    pos += width;
+    uint64_t limit = 1;
     for (int i = 0; i < digit_count; ++i) limit *= 10;
     fits = fits && value < limit;
-    std::snprintf(group, sizeof group, "%0*llu", digit_count, value);
-    pos += width;
-    digits += group;
+    if (!fits) return;
+    if (!wide) {
+      unscaled = unscaled * limit + value;
+      return;
+    }
+    // Every group padded to its digit count: leading zeros of the integral part are dropped below.
+    const size_t end = digits.size() + digit_count;
+    digits.resize(end);
+    uint64_t rest = value;
+    for (size_t i = end; i-- > end - digit_count; rest /= 10) digits[i] = static_cast<char>('0' + rest % 10);
   };
   if (int_rest > 0) take(kDigitBytes[int_rest], int_rest);
   for (int i = 0; i < int_full; ++i) take(4, 9);
@@ -52,10 +61,9 @@ bool DecodeDecimal(const TableColumn& column, std::string_view data, size_t& at,
   for (int i = 0; i < frac_full; ++i) take(4, 9);
   if (frac_rest > 0) take(kDigitBytes[frac_rest], frac_rest);
   if (!fits) return false;
-  if (precision <= 38) {
-    __int128 unscaled = 0;
-    for (char c : digits) unscaled = unscaled * 10 + (c - '0');
-    out = Value(Decimal{negative ? -unscaled : unscaled, precision, scale});
+  if (!wide) {
+    const auto signed_value = static_cast<__int128>(unscaled);
+    out = Value(Decimal{negative ? -signed_value : signed_value, precision, scale});
     return true;
   }
   std::string integral_part = digits.substr(0, integral_digits);

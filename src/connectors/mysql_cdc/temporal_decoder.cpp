@@ -25,9 +25,35 @@ std::optional<int32_t> Days(int64_t year, unsigned month, unsigned day) {
   return sys_days(ymd).time_since_epoch().count();
 }
 
+// `digits` decimal digits of v, zero-padded, at out.
+char* Padded(char* out, uint64_t v, int digits) {
+  for (int i = digits - 1; i >= 0; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+  return out + digits;
+}
+
+// YYYY-MM-DDTHH:MM:SS.ffffff[Z]. Written by hand when every field has its usual width: snprintf was a tenth of
+// the source's time for a table with a timestamp (bench/mariadb).
 std::string Iso(int64_t year, unsigned month, unsigned day, unsigned h, unsigned m, unsigned s, int64_t micros,
                 bool utc) {
   char buffer[64];
+  if (year >= 0 && year <= 9999 && month <= 99 && day <= 99 && h <= 99 && m <= 99 && s <= 99 && micros >= 0 &&
+      micros <= 999'999) {
+    char* at = Padded(buffer, static_cast<uint64_t>(year), 4);
+    *at++ = '-';
+    at = Padded(at, month, 2);
+    *at++ = '-';
+    at = Padded(at, day, 2);
+    *at++ = 'T';
+    at = Padded(at, h, 2);
+    *at++ = ':';
+    at = Padded(at, m, 2);
+    *at++ = ':';
+    at = Padded(at, s, 2);
+    *at++ = '.';
+    at = Padded(at, static_cast<uint64_t>(micros), 6);
+    if (utc) *at++ = 'Z';
+    return std::string(buffer, at);
+  }
   std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02u:%02u:%02u.%06lld%s", static_cast<long long>(year), month,
                 day, h, m, s, static_cast<long long>(micros), utc ? "Z" : "");
   return buffer;
