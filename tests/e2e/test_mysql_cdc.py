@@ -362,3 +362,40 @@ def test_initial_only_reads_the_tables_once_and_ends():
         assert len(second) == 600 and {"id": 1, "v": 0} in [r["after"] for r in second], len(second)
     finally:
         db.sql("DROP TABLE IF EXISTS mcdc_once;")
+
+
+def test_transaction_metadata_marks_each_transaction_with_begin_and_end_and_numbers_its_changes():
+    """transaction_metadata: true (issue 21 item 1), as Debezium's provide.transaction.metadata: a transaction of
+    three changes on two tables and one of a single change get BEGIN/END records on shop.transaction keyed by the
+    GTID (END with the counts per table), each change a `transaction` block with its order overall and in its
+    table; a transaction of an uncaptured table gets no markers."""
+    db = databases.mariadb()
+    db.sql("DROP TABLE IF EXISTS tm_a, tm_b, tm_other; CREATE TABLE tm_a (id INT PRIMARY KEY);"
+           "CREATE TABLE tm_b (id INT PRIMARY KEY); CREATE TABLE tm_other (id INT PRIMARY KEY);")
+    d = tmpdir()
+    yaml_text = ("sources:" + _source("db", db, ["tm_a", "tm_b"], extra="\n    transaction_metadata: true") +
+                 f"\nsinks:\n  out: {{type: file, inputs: [db], path: '{d}/out.jsonl', format: json}}\n")
+    proc = _run(d, yaml_text)
+    try:
+        _streaming(d, "db")
+        db.sql("BEGIN; INSERT INTO tm_a VALUES (1); INSERT INTO tm_b VALUES (2); INSERT INTO tm_a VALUES (3); COMMIT;"
+               "INSERT INTO tm_other VALUES (9); INSERT INTO tm_b VALUES (4);")
+        wait_until(lambda: len(_lines(f"{d}/out.jsonl")) >= 8, timeout=30, what="8 records")
+        _stop(proc)
+    finally:
+        _finish(proc)
+        db.sql("DROP TABLE IF EXISTS tm_a, tm_b, tm_other;")
+    records = _lines(f"{d}/out.jsonl")
+    assert [r.get("status") for r in records] == ["BEGIN", None, None, None, "END", "BEGIN", None, "END"], records
+    begin, a1, b2, a3, end = records[:5]
+    gtid = a1["source"]["gtid"]
+    assert gtid and begin == {**begin, "status": "BEGIN", "id": gtid, "event_count": None, "data_collections": None}
+    assert [(r["transaction"]["total_order"], r["transaction"]["data_collection_order"]) for r in (a1, b2, a3)] == \
+        [(1, 1), (2, 1), (3, 2)]
+    assert all(r["transaction"]["id"] == gtid for r in (a1, b2, a3))
+    db_name = a1["source"]["db"]
+    assert end["status"] == "END" and end["id"] == gtid and end["event_count"] == 3, end
+    assert end["data_collections"] == [{"data_collection": f"{db_name}.tm_a", "event_count": 2},
+                                       {"data_collection": f"{db_name}.tm_b", "event_count": 1}], end
+    assert records[5]["id"] != gtid and records[6]["after"] == {"id": 4} and records[7]["event_count"] == 1
+    print(f"    BEGIN {gtid}, 3 changes numbered, END {end['data_collections']}")

@@ -37,7 +37,15 @@ void AddCommonOptions(std::vector<OptionSpec>& options, const CommonOptionTexts&
            .type = OptionType::kDuration,
            .description = texts.heartbeat_interval,
            .default_value = "10s"},
-          {.name = "batch_size", .type = OptionType::kInt, .description = "Most records per batch.", .default_value = "1024"}};
+          {.name = "batch_size", .type = OptionType::kInt, .description = "Most records per batch.", .default_value = "1024"},
+          {.name = "transaction_metadata",
+           .type = OptionType::kBool,
+           .description = "As Debezium's provide.transaction.metadata: a BEGIN and an END record around each "
+                          "transaction's changes on the topic <topic_prefix>.transaction (key {id}, value {status, "
+                          "id, event_count, data_collections: [{data_collection, event_count}], ts_ms}; id is " +
+                          texts.transaction_id + "), and in each debezium change event the block transaction: {id, "
+                          "total_order, data_collection_order}.",
+           .default_value = "false"}};
   for (OptionSpec& option : common) options.push_back(std::move(option));
   for (OptionSpec& option : ColumnRuleOptions(texts.topic_parts)) options.push_back(std::move(option));
 }
@@ -54,6 +62,7 @@ Result<CommonSettings> CommonSettingsOf(const Options& options) {
   settings.snapshot_when_needed = snapshot == "when_needed";
   settings.snapshot_only = snapshot == "initial_only";
   settings.snapshot_initial = snapshot == "initial" || settings.snapshot_when_needed || settings.snapshot_only;
+  settings.transaction_metadata = options.GetBool("transaction_metadata");
   return settings;
 }
 

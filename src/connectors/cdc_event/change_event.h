@@ -33,6 +33,7 @@ struct CommonSettings {
   bool snapshot_initial = false;  // snapshot: initial or when_needed (each source's initial_snapshot.h)
   bool snapshot_when_needed = false;  // also when the saved position can no longer be read from
   bool snapshot_only = false;  // snapshot: initial_only: the snapshot alone, then the source ends (no checkpoint)
+  bool transaction_metadata = false;  // BEGIN/END markers and each change's `transaction` block (transaction_metadata.h)
 };
 
 // What the options behind CommonSettings mean for one database: the parts of the topic after the prefix
@@ -41,6 +42,7 @@ struct CommonOptionTexts {
   std::string topic_parts;
   std::string snapshot;
   std::string heartbeat_interval;
+  std::string transaction_id;  // what a transaction's id is made of, e.g. "txId:LSN"
 };
 // The `snapshot` modes beyond never and initial that a source implements.
 struct SnapshotModes {
@@ -48,7 +50,7 @@ struct SnapshotModes {
   bool initial_only = false;
 };
 // Appends envelope, topic_prefix, snapshot (never, initial, and the `modes` the source has), heartbeat_interval,
-// batch_size, columns and key_columns (column_rules.h) to a source's options.
+// batch_size, transaction_metadata, columns and key_columns (column_rules.h) to a source's options.
 void AddCommonOptions(std::vector<OptionSpec>& options, const CommonOptionTexts& texts, SnapshotModes modes = {});
 Result<CommonSettings> CommonSettingsOf(const Options& options);
 

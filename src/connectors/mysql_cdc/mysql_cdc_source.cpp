@@ -72,6 +72,7 @@ Status MysqlCdcSource::Open(SourceContext& ctx) {
   if (settings_.topic_prefix.empty()) settings_.topic_prefix = ctx.name;
   lane_ = Lanes::Intern("mysql " + std::to_string(settings_.server_id));
   records_ = std::make_unique<ChangeRecords>(settings_.envelope, settings_.topic_prefix, settings_.column_rules);
+  if (settings_.transaction_metadata) txn_metadata_.emplace(settings_.topic_prefix);
   if (ctx.metrics)
     lag_seconds_ = ctx.metrics->GetGauge("pipe_cdc_lag_seconds", {{"source", ctx.name}},
                                          "Seconds since the binlog event last read was written; 0 while caught up");
@@ -176,6 +177,7 @@ Status MysqlCdcSource::Connect() {
 
 void MysqlCdcSource::Disconnected(const std::string& why) {
   connection_.reset();
+  if (txn_metadata_) txn_metadata_->Reset();  // the transaction is read again from its start
   if (in_transaction_) {
     skip_major_ = PackPosition(file_number_, transaction_offset_);
     skip_records_ = transaction_index_;
@@ -242,11 +244,13 @@ Result<bool> MysqlCdcSource::Apply(const BinlogEvent& event, Batch& out) {
       }
       if (!in_transaction_ || standalone_ || IEquals(event.statement, "COMMIT") ||
           IEquals(event.statement, "ROLLBACK")) {
+        AddEndMarker(event, out);
         EndTransaction(event);
         return true;
       }
       return false;
     case EventKind::kXid:
+      AddEndMarker(event, out);
       EndTransaction(event);
       return true;
     case EventKind::kTableMap:
@@ -319,14 +323,28 @@ Status MysqlCdcSource::AddRows(const BinlogEvent& event, Batch& out) {
   if (event.timestamp) origin_.ts_ms = int64_t{event.timestamp} * 1000;
   std::vector<Record> records;
   records_->Add(table, event.rows_kind, *images, origin_, records);
-  const int64_t major = PackPosition(file_number_, transaction_offset_);
+  if (txn_metadata_ && !records.empty() && !txn_metadata_->open()) {
+    std::string id = !origin_.gtid.empty() ? origin_.gtid : origin_.file + ":" + std::to_string(transaction_offset_);
+    Place(txn_metadata_->Begin(std::move(id), origin_.ts_ms), out);
+  }
   for (Record& record : records) {
-    const int64_t index = transaction_index_++;
-    if (major == skip_major_ && index < skip_records_) continue;  // delivered before the restart
-    record.position = {lane_, major, index};
-    out.records.push_back(std::move(record));
+    if (txn_metadata_) txn_metadata_->Annotate(record);  // counted also when skipped: the END marker counts all
+    Place(std::move(record), out);
   }
   return Status::Ok();
+}
+
+void MysqlCdcSource::Place(Record record, Batch& out) {
+  const int64_t major = PackPosition(file_number_, transaction_offset_);
+  const int64_t index = transaction_index_++;
+  if (major == skip_major_ && index < skip_records_) return;  // delivered before the restart
+  record.position = {lane_, major, index};
+  out.records.push_back(std::move(record));
+}
+
+void MysqlCdcSource::AddEndMarker(const BinlogEvent& event, Batch& out) {
+  if (!txn_metadata_ || !txn_metadata_->open() || !in_transaction_) return;
+  Place(txn_metadata_->End(event.timestamp ? int64_t{event.timestamp} * 1000 : origin_.ts_ms), out);
 }
 
 bool MysqlCdcSource::Captured(const std::string& database, const std::string& table) const {

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/cdc_event/transaction_metadata.h"
 #include "connectors/mysql_cdc/binlog_connection.h"
 #include "connectors/mysql_cdc/change_records.h"
 #include "connectors/mysql_cdc/initial_snapshot.h"
@@ -79,6 +80,10 @@ class MysqlCdcSource : public Source {
   Status SetFile(std::string_view file);
   void StartTransaction(const BinlogEvent& event);
   void EndTransaction(const BinlogEvent& event);
+  // With transaction_metadata, the END marker of the transaction an event completes.
+  void AddEndMarker(const BinlogEvent& event, Batch& out);
+  // A record of the transaction in flight at its place in it (its index), unless delivered before a restart.
+  void Place(Record record, Batch& out);
   Status AddTableMap(const BinlogEvent& event);
   Status AddRows(const BinlogEvent& event, Batch& out);
   bool Captured(const std::string& database, const std::string& table) const;
@@ -107,6 +112,7 @@ class MysqlCdcSource : public Source {
   uint32_t transaction_offset_ = 0;
   int64_t transaction_index_ = 0;
   ChangeOrigin origin_;
+  std::optional<cdc::TransactionMetadata> txn_metadata_;  // transaction_metadata: true
   // After a restart or reconnect: the first `skip_records_` records of the transaction at `skip_major_` were
   // delivered before.
   int64_t skip_major_ = -1;

@@ -48,7 +48,9 @@ ComponentSpec MysqlCdcSpec() {
                         "checkpointed, so every run reads the tables anew (no binlog connection is opened).",
             .heartbeat_interval = "@master_heartbeat_period: while nothing is written, the server sends its binlog "
                                   "position this often; it is published as progress, so the checkpoint follows "
-                                  "the binlog."},
+                                  "the binlog.",
+            .transaction_id = "the GTID where GTIDs are on (domain-server-sequence), else file:position of the "
+                              "transaction's start"},
            {.initial_only = true});
   spec.example =
       "sources:\n"

@@ -35,7 +35,6 @@ struct PostgresCdcSettings : cdc::CommonSettings {
   std::string publication;  // empty: the slot's name
   std::vector<std::string> tables;  // names or patterns (cdc_event/table_patterns.h)
   bool create_publication = true;
-  bool transaction_metadata = false;  // BEGIN/END markers and each change's `transaction` block
   cdc::ColumnRules column_rules;  // columns, key_columns
 };
 

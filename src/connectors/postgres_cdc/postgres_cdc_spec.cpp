@@ -45,15 +45,6 @@ ComponentSpec PostgresCdcSpec() {
                       "publication, or one that lacks a matched table, is an error that says what to run.",
        .default_value = "true"},
   };
-  spec.options.push_back(
-      {.name = "transaction_metadata",
-       .type = OptionType::kBool,
-       .description = "As Debezium's provide.transaction.metadata: a BEGIN and an END record around each "
-                      "transaction's changes on the topic <topic_prefix>.transaction (key {id}, value {status, id, "
-                      "event_count, data_collections: [{data_collection, event_count}], ts_ms}; id is txId:LSN), "
-                      "and in each debezium change event the block transaction: {id, total_order, "
-                      "data_collection_order}.",
-       .default_value = "false"});
   cdc::AddCommonOptions(spec.options,
            {.topic_parts = "<schema>.<table>",
             .snapshot = "never: stream changes from where the slot stands, without reading existing rows first. "
@@ -70,7 +61,8 @@ ComponentSpec PostgresCdcSpec() {
                         "never or initial that is an error that says so.",
             .heartbeat_interval = "While the captured tables are idle, how often to ask the server for its current "
                                   "WAL position, published as progress so the slot frees WAL other tables write. "
-                                  "0: only when the server sends a keepalive by itself."},
+                                  "0: only when the server sends a keepalive by itself.",
+            .transaction_id = "txId:LSN"},
            {.when_needed = true, .initial_only = true});
   spec.example =
       "sources:\n"
@@ -92,7 +84,6 @@ Result<std::unique_ptr<Source>> BuildPostgresCdc(const Options& options, const B
   settings.publication = options.GetString("publication");
   settings.tables = options.GetStringList("tables");
   settings.create_publication = options.GetBool("create_publication");
-  settings.transaction_metadata = options.GetBool("transaction_metadata");
   auto column_rules = cdc::ColumnRules::FromOptions(options);
   if (!column_rules.ok()) return column_rules.error();
   settings.column_rules = std::move(column_rules).value();
