@@ -20,20 +20,14 @@
 #include "connectors/mysql/table_catalog.h"
 #include "connectors/sql_sink/held_batches.h"
 #include "connectors/sql_sink/row_changes.h"
-#include "plugin/batch_options.h"
-#include "plugin/record_template.h"
+#include "connectors/sql_sink/table_sink_settings.h"
 #include "plugin/sink.h"
 
 namespace pipeline::mysql {
 
-struct MysqlSinkSettings {
+struct MysqlSinkSettings : sql_sink::TableSinkSettings {
   MysqlDsn dsn;
-  RecordTemplate table;
-  sql_sink::ChangePlan plan;
-  bool auto_create = false;
-  bool auto_evolve = false;
-  bool exactly_once = false;
-  BatchLimits batch{.max_records = 5000, .max_bytes = 16 << 20, .max_age = std::chrono::milliseconds(1000)};
+};
 };
 
 class MysqlSink : public Sink {

@@ -73,32 +73,11 @@ size_t ApproximateLiteralBytes(const RowChange& row) {
 Status TableWriter::Apply(const TargetTable& table, std::vector<RowChange> changes,
                           std::vector<RowRejection>& rejected) {
   if (!table.exists) return Status::Ok();  // only deletes for a table that is not there (auto_create)
-  if (mode_ != WriteMode::kInsert) {
-    changes = CollapseToLastPerKey(std::move(changes));
-    // Each key appears once now, so the order between keys no longer matters: deletes go first (they may free a
-    // unique value a write takes), then the writes of each column list together, in few statements.
-    std::stable_sort(changes.begin(), changes.end(), [](const RowChange& a, const RowChange& b) {
-      const bool a_writes = a.kind == RowChange::Kind::kWrite, b_writes = b.kind == RowChange::Kind::kWrite;
-      return std::tie(a_writes, a.signature) < std::tie(b_writes, b.signature);
-    });
-  }
   const Statement write = mode_ == WriteMode::kInsert   ? Statement::kInsert
                           : mode_ == WriteMode::kUpsert ? Statement::kUpsert
                                                         : Statement::kUpdate;
-  // Runs of one statement and one column list, in record order (insert mode keeps inserts and deletes in order).
-  size_t start = 0;
-  for (size_t i = 1; i <= changes.size(); ++i) {
-    if (i < changes.size() && changes[i].kind == changes[start].kind &&
-        changes[i].signature == changes[start].signature)
-      continue;
-    Rows rows;
-    for (size_t j = start; j < i; ++j) rows.push_back(&changes[j]);
-    if (!rows.empty()) {
-      const Statement s = changes[start].kind == RowChange::Kind::kDelete ? Statement::kDelete : write;
-      PIPE_RETURN_IF_ERROR(ApplyGroup(table, s, rows, rejected));
-    }
-    start = i;
-  }
+  for (const sql_sink::ChangeRun& run : sql_sink::ChangeRuns(changes, mode_))
+    PIPE_RETURN_IF_ERROR(ApplyGroup(table, run.deletes ? Statement::kDelete : write, run.rows, rejected));
   return Status::Ok();
 }
 

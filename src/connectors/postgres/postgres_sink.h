@@ -20,22 +20,14 @@
 #include "connectors/postgres/table_catalog.h"
 #include "connectors/postgres/table_writer.h"
 #include "connectors/sql_sink/held_batches.h"
-#include "plugin/batch_options.h"
-#include "plugin/record_template.h"
+#include "connectors/sql_sink/table_sink_settings.h"
 #include "plugin/sink.h"
 
 namespace pipeline::postgres {
 
-struct PostgresSinkSettings {
+struct PostgresSinkSettings : sql_sink::TableSinkSettings {
   std::string dsn;
-  RecordTemplate table;
-  ChangePlan plan;
-  bool auto_create = false;
-  bool auto_evolve = false;
-  bool exactly_once = false;
-  // The shared `batch` option: write once this many records or (approximately) bytes are held, or once the oldest
-  // held record waited max_age.
-  BatchLimits batch{.max_records = 5000, .max_bytes = 16 << 20, .max_age = std::chrono::milliseconds(1000)};
+};
 };
 
 class PostgresSink : public Sink {

@@ -1,6 +1,7 @@
 #include "connectors/sql_sink/row_changes.h"
 
 #include <algorithm>
+#include <tuple>
 #include <unordered_map>
 
 
@@ -94,6 +95,24 @@ Result<RowChange> MakeRowChange(const BatchPtr& batch, size_t index, const Chang
   }
   for (const auto& name : change.columns) change.signature += name + '\x1f';
   return change;
+}
+
+std::vector<ChangeRun> ChangeRuns(std::vector<RowChange>& changes, WriteMode mode) {
+  if (mode != WriteMode::kInsert) {
+    changes = CollapseToLastPerKey(std::move(changes));
+    std::stable_sort(changes.begin(), changes.end(), [](const RowChange& a, const RowChange& b) {
+      const bool a_writes = a.kind == RowChange::Kind::kWrite, b_writes = b.kind == RowChange::Kind::kWrite;
+      return std::tie(a_writes, a.signature) < std::tie(b_writes, b.signature);
+    });
+  }
+  std::vector<ChangeRun> runs;
+  for (const RowChange& change : changes) {
+    if (runs.empty() || change.kind != runs.back().rows.front()->kind ||
+        change.signature != runs.back().rows.front()->signature)
+      runs.push_back({change.kind == RowChange::Kind::kDelete, {}});
+    runs.back().rows.push_back(&change);
+  }
+  return runs;
 }
 
 std::vector<RowChange> CollapseToLastPerKey(std::vector<RowChange> changes) {

@@ -56,4 +56,16 @@ Result<RowChange> MakeRowChange(const BatchPtr& batch, size_t index, const Chang
 // one applying every change in order would have had.
 std::vector<RowChange> CollapseToLastPerKey(std::vector<RowChange> changes);
 
+// One flush's changes to one table, cut into the runs a sink writes with one statement each: consecutive changes of
+// one kind (write or delete) and one column list. In insert mode they keep the records' order (two records of one
+// key are two inserts); otherwise they are first collapsed to the last change per key, and since each key then
+// appears once their order no longer matters: deletes go first (they may free a unique value a write takes), then
+// the writes of each column list together, in few statements. A CDC flush alternates writes and deletes; in their
+// order it took one statement per run (bench pg-to-pg: 0.18x PostgreSQL's logical replication).
+struct ChangeRun {
+  bool deletes = false;
+  std::vector<const RowChange*> rows;  // into the vector given to ChangeRuns
+};
+std::vector<ChangeRun> ChangeRuns(std::vector<RowChange>& changes, WriteMode mode);
+
 }  // namespace pipeline::sql_sink
