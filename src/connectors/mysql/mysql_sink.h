@@ -28,7 +28,6 @@ namespace pipeline::mysql {
 struct MysqlSinkSettings : sql_sink::TableSinkSettings {
   MysqlDsn dsn;
 };
-};
 
 class MysqlSink : public Sink {
  public:

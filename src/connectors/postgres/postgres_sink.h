@@ -28,7 +28,6 @@ namespace pipeline::postgres {
 struct PostgresSinkSettings : sql_sink::TableSinkSettings {
   std::string dsn;
 };
-};
 
 class PostgresSink : public Sink {
  public:
