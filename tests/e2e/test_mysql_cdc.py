@@ -399,3 +399,29 @@ def test_transaction_metadata_marks_each_transaction_with_begin_and_end_and_numb
                                        {"data_collection": f"{db_name}.tm_b", "event_count": 1}], end
     assert records[5]["id"] != gtid and records[6]["after"] == {"id": 4} and records[7]["event_count"] == 1
     print(f"    BEGIN {gtid}, 3 changes numbered, END {end['data_collections']}")
+
+
+def test_tombstones_on_delete_follow_each_delete_event_with_its_key_and_a_null_value():
+    """tombstones_on_delete: true, as Debezium's tombstones.on.delete: a delete's debezium event is followed by a
+    record with the same topic and key and a null value; inserts and updates get none."""
+    db = databases.mariadb()
+    db.sql("DROP TABLE IF EXISTS tb_a; CREATE TABLE tb_a (id INT PRIMARY KEY, v INT);")
+    d = tmpdir()
+    yaml_text = ("sources:" + _source("db", db, ["tb_a"], extra="\n    tombstones_on_delete: true") +
+                 f"\nsinks:\n  out: {{type: file, inputs: [db], path: '{d}/out.jsonl', format: jsonl, "
+                 "metadata: true}\n")
+    proc = _run(d, yaml_text)
+    try:
+        _streaming(d, "db")
+        db.sql("INSERT INTO tb_a VALUES (1, 1), (2, 2); UPDATE tb_a SET v = 3 WHERE id = 1;"
+               "DELETE FROM tb_a WHERE id = 2; INSERT INTO tb_a VALUES (3, 3);")
+        wait_until(lambda: len(_lines(f"{d}/out.jsonl")) >= 6, timeout=30, what="6 records")
+        _stop(proc)
+    finally:
+        _finish(proc)
+        db.sql("DROP TABLE IF EXISTS tb_a;")
+    records = _lines(f"{d}/out.jsonl")
+    ops = [r["value"]["op"] if r["value"] is not None else None for r in records]
+    assert ops == ["c", "c", "u", "d", None, "c"], records
+    delete, tombstone = records[3], records[4]
+    assert tombstone["key"] == delete["key"] == {"id": 2} and tombstone["topic"] == delete["topic"], records

@@ -334,3 +334,31 @@ def test_transaction_metadata_marks_each_transaction_with_begin_and_end_and_numb
     assert end["value"]["ts_ms"] == change["source"]["ts_ms"]
     assert records[7]["value"]["event_count"] == 1 and records[5]["value"]["id"] != txn_id
     print(f"    BEGIN {txn_id}, 3 changes numbered, END {end['value']['data_collections']}")
+
+
+def test_tombstones_on_delete_follow_each_delete_event_with_its_key_and_a_null_value():
+    """tombstones_on_delete: true, as Debezium's tombstones.on.delete: a delete's debezium event is followed by a
+    record with the same topic and key and a null value (so a compacted topic forgets the key); inserts and
+    updates get none. Without the option a delete is one record."""
+    pg = databases.postgres()
+    pg.sql("DROP TABLE IF EXISTS tb_a; CREATE TABLE tb_a (id int PRIMARY KEY, v int);")
+    d = tmpdir()
+    source = f"""
+    type: postgres_cdc
+    dsn: {pg.url}
+    slot: pipe_tb
+    tables: [tb_a]
+    tombstones_on_delete: true
+    topic_prefix: shop"""
+    try:
+        records = _stream(d, source, lambda: pg.sql(
+            "INSERT INTO tb_a VALUES (1, 1), (2, 2); UPDATE tb_a SET v = 3 WHERE id = 1; DELETE FROM tb_a WHERE id = 2;"
+            "INSERT INTO tb_a VALUES (3, 3);"), 6)
+    finally:
+        _drop_slot(pg, "pipe_tb")
+        pg.sql("DROP PUBLICATION IF EXISTS pipe_tb; DROP TABLE IF EXISTS tb_a;")
+    ops = [r["value"]["op"] if r["value"] is not None else None for r in records]
+    assert ops == ["c", "c", "u", "d", None, "c"], records
+    delete, tombstone = records[3], records[4]
+    assert tombstone["key"] == delete["key"] == {"id": 2} and tombstone["topic"] == delete["topic"] == "shop.public.tb_a"
+    print(f"    c c u d, then the tombstone of key {tombstone['key']}, then c")

@@ -45,6 +45,13 @@ void AddCommonOptions(std::vector<OptionSpec>& options, const CommonOptionTexts&
                           "id, event_count, data_collections: [{data_collection, event_count}], ts_ms}; id is " +
                           texts.transaction_id + "), and in each debezium change event the block transaction: {id, "
                           "total_order, data_collection_order}.",
+           .default_value = "false"},
+          {.name = "tombstones_on_delete",
+           .type = OptionType::kBool,
+           .description = "envelope: debezium: each delete event is followed by a record with the same key and a "
+                          "null value, so that a compacted Kafka topic forgets the key (Debezium's "
+                          "tombstones.on.delete, which is true by default there). envelope: row writes a delete as "
+                          "such a tombstone already.",
            .default_value = "false"}};
   for (OptionSpec& option : common) options.push_back(std::move(option));
   for (OptionSpec& option : ColumnRuleOptions(texts.topic_parts)) options.push_back(std::move(option));
@@ -63,7 +70,18 @@ Result<CommonSettings> CommonSettingsOf(const Options& options) {
   settings.snapshot_only = snapshot == "initial_only";
   settings.snapshot_initial = snapshot == "initial" || settings.snapshot_when_needed || settings.snapshot_only;
   settings.transaction_metadata = options.GetBool("transaction_metadata");
+  settings.tombstones_on_delete = options.GetBool("tombstones_on_delete");
   return settings;
+}
+
+std::optional<Record> TombstoneAfter(const Record& change_event) {
+  const Value* op = change_event.value.Field("op");
+  if (!op || !op->is_string() || op->as_string() != "d") return std::nullopt;
+  Record tombstone;
+  tombstone.topic = change_event.topic;
+  tombstone.timestamp = change_event.timestamp;
+  tombstone.key = change_event.key;
+  return tombstone;
 }
 
 FieldNamesPtr MakeFieldNames(std::vector<std::string> names) {

@@ -6,6 +6,8 @@
 //             database-specific part each source builds.
 #pragma once
 
+#include <optional>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -34,6 +36,7 @@ struct CommonSettings {
   bool snapshot_when_needed = false;  // also when the saved position can no longer be read from
   bool snapshot_only = false;  // snapshot: initial_only: the snapshot alone, then the source ends (no checkpoint)
   bool transaction_metadata = false;  // BEGIN/END markers and each change's `transaction` block (transaction_metadata.h)
+  bool tombstones_on_delete = false;  // a debezium delete event is followed by a tombstone (TombstoneAfter)
 };
 
 // What the options behind CommonSettings mean for one database: the parts of the topic after the prefix
@@ -50,7 +53,8 @@ struct SnapshotModes {
   bool initial_only = false;
 };
 // Appends envelope, topic_prefix, snapshot (never, initial, and the `modes` the source has), heartbeat_interval,
-// batch_size, transaction_metadata, columns and key_columns (column_rules.h) to a source's options.
+// batch_size, transaction_metadata, tombstones_on_delete, columns and key_columns (column_rules.h) to a source's
+// options.
 void AddCommonOptions(std::vector<OptionSpec>& options, const CommonOptionTexts& texts, SnapshotModes modes = {});
 Result<CommonSettings> CommonSettingsOf(const Options& options);
 
@@ -65,6 +69,11 @@ struct Change {
   Value before;
   Value after;
 };
+
+// tombstones_on_delete, as Debezium's tombstones.on.delete: the record that follows a debezium delete event, with
+// its topic, time and key and a null value, so that a compacted Kafka topic forgets the key; nullopt for any other
+// record (the row envelope's delete is a tombstone already).
+std::optional<Record> TombstoneAfter(const Record& change_event);
 
 // The debezium value around a built `source`.
 Value DebeziumValue(Change& change, Value source);

@@ -329,7 +329,9 @@ Status MysqlCdcSource::AddRows(const BinlogEvent& event, Batch& out) {
   }
   for (Record& record : records) {
     if (txn_metadata_) txn_metadata_->Annotate(record);  // counted also when skipped: the END marker counts all
+    std::optional<Record> tombstone = settings_.tombstones_on_delete ? cdc::TombstoneAfter(record) : std::nullopt;
     Place(std::move(record), out);
+    if (tombstone) Place(std::move(*tombstone), out);
   }
   return Status::Ok();
 }

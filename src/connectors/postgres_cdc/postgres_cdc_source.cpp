@@ -285,7 +285,9 @@ Status PostgresCdcSource::AddChange(const PgOutputMessage& message, Batch& out) 
                                UnixMillisFromPgTimestamp(txn_->commit_time)));
   for (Record& r : added) {
     if (txn_metadata_) txn_metadata_->Annotate(r);
+    std::optional<Record> tombstone = settings_.tombstones_on_delete ? cdc::TombstoneAfter(r) : std::nullopt;
     place(std::move(r));
+    if (tombstone) place(std::move(*tombstone));
   }
   return Status::Ok();
 }
