@@ -300,13 +300,13 @@ std::map<std::string, std::map<std::string, std::string>> LastPerKey(const Pipel
 std::string FirstDifference(const std::map<std::string, std::vector<std::string>>& a,
                             const std::map<std::string, std::vector<std::string>>& b, const std::string& a_name,
                             const std::string& b_name) {
+  const std::vector<std::string> none;
   for (const auto& [output, records] : a) {
-    const std::vector<std::string> none;
-    auto other = b.find(output);
-    const std::vector<std::string>& batched = other == b.end() ? none : other->second;
-    for (size_t i = 0; i < std::max(records.size(), batched.size()); ++i) {
+    auto found = b.find(output);
+    const std::vector<std::string>& others = found == b.end() ? none : found->second;
+    for (size_t i = 0; i < std::max(records.size(), others.size()); ++i) {
       std::string x = i < records.size() ? records[i] : "nothing";
-      std::string y = i < batched.size() ? batched[i] : "nothing";
+      std::string y = i < others.size() ? others[i] : "nothing";
       if (x != y)
         return output + " #" + std::to_string(i + 1) + ": " + a_name + " " + x + ", " + b_name + " " + y;
     }
